@@ -1,0 +1,9 @@
+using Blacksmith.Orchestration.Lifecycle;
+
+namespace Blacksmith.Orchestration.Commands;
+
+/// <summary>Post: everything is released; let the commit policy decide.</summary>
+public sealed record FinishDraining(string Session) : ILifecycleCommand
+{
+    public LifecycleTrigger Trigger => LifecycleTrigger.Drained;
+}

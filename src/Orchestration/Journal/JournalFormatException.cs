@@ -1,0 +1,13 @@
+namespace Blacksmith.Orchestration.Journal;
+
+/// <summary>A journal line that is not what the format says it must be. Names the line by its sequence number.</summary>
+public sealed class JournalFormatException : Exception
+{
+    public JournalFormatException(long sequence, string message, Exception? inner = null)
+        : base($"journal record {sequence}: {message}", inner)
+    {
+        Sequence = sequence;
+    }
+
+    public long Sequence { get; }
+}

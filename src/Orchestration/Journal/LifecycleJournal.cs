@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Lifecycle.Events;
+using Blacksmith.Orchestration.Logging;
+using Blacksmith.Orchestration.Policy;
+using Blacksmith.Orchestration.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace Blacksmith.Orchestration.Journal;
+
+/// <summary>
+/// The lifecycle as the journal holds it: loads a snapshot by folding the records, and fires events by checking
+/// them against the machine and appending them, all under the journal lock and against the latest records.
+/// </summary>
+public sealed class LifecycleJournal(IJournalStore store, TimeProvider time, ILogger<LifecycleJournal> logger)
+{
+    public string Location => store.Location;
+
+    public async ValueTask<LifecycleSnapshot> LoadAsync(string viewer, CancellationToken cancellationToken)
+    {
+        var read = await store.ReadAsync(0, cancellationToken);
+        Warn(read);
+        return LifecycleFold.Fold(LifecycleSnapshot.Initial(viewer), read.Records);
+    }
+
+    /// <summary>
+    /// Fires <paramref name="events"/> in order on behalf of <paramref name="session"/>. The machine checks each one
+    /// against the journal as it is now (records written since <paramref name="readAt"/> included); either all are
+    /// appended or, at the first refusal, none.
+    /// </summary>
+    public async ValueTask<FireResult> FireAsync(
+        LifecycleSnapshot readAt,
+        string session,
+        IReadOnlyList<LifecycleEvent> events,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readAt);
+        ArgumentNullException.ThrowIfNull(events);
+        LifecycleTransition.Refused? refused = null;
+        var append = await store.AppendAsync(
+            readAt.Sequence,
+            seen =>
+            {
+                refused = null;
+                var current = LifecycleFold.Fold(readAt, seen.Records);
+                var now = time.GetUtcNow();
+                var drafts = new List<JournalDraft>(events.Count + 1);
+                foreach (var @event in events)
+                {
+                    var before = current;
+                    switch (LifecycleMachine.Evaluate(before, @event, new EventContext(session, now)))
+                    {
+                        case LifecycleTransition.Refused r:
+                            refused = r;
+                            return [];
+                        case LifecycleTransition.Moved moved:
+                            drafts.Add(new JournalDraft(now, session, JournalRecordKind.Transition, @event.Trigger.ToString(),
+                                LifecycleEventCodec.Encode(moved.From, moved.To, @event)));
+                            current = moved.After;
+                            if (@event is Drained)
+                            {
+                                var decision = CommitPolicy.Decide(before);
+                                drafts.Add(DecisionDraft(now, session, decision));
+                                current = current with { Decision = decision };
+                            }
+
+                            break;
+                    }
+                }
+
+                return drafts;
+            },
+            cancellationToken);
+
+        Warn(append.Seen);
+        var snapshot = LifecycleFold.Fold(LifecycleFold.Fold(readAt, append.Seen.Records), append.Appended);
+        var applied = append.Appended
+            .Where(r => r.Kind == JournalRecordKind.Transition)
+            .Select(r =>
+            {
+                var (from, to, e) = LifecycleEventCodec.Decode(r);
+                return new AppliedTransition(r.Seq, e.Trigger, from, to);
+            })
+            .ToList();
+        foreach (var t in applied)
+        {
+            logger.Transitioned(t.Trigger, t.From, t.To, t.Sequence);
+        }
+
+        return new FireResult(snapshot, applied, refused);
+    }
+
+    /// <summary>Journals one attempt of an external action. Effects change no state, so no check is needed.</summary>
+    public async ValueTask RecordEffectAsync(string session, EffectRecord effect, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(effect);
+        var draft = new JournalDraft(time.GetUtcNow(), session, JournalRecordKind.Effect, $"{effect.Port}.{effect.Method}",
+            JsonSerializer.SerializeToElement(effect, JournalJsonContext.Default.EffectRecord));
+        await store.AppendAsync(long.MaxValue, _ => [draft], cancellationToken);
+    }
+
+    private static JournalDraft DecisionDraft(DateTimeOffset now, string session, CommitDecision decision) =>
+        new(now, session, JournalRecordKind.Decision, decision.IsCommit ? "commit" : "skip",
+            JsonSerializer.SerializeToElement(decision, JournalJsonContext.Default.CommitDecision));
+
+    private void Warn(JournalReadResult read)
+    {
+        foreach (var warning in read.Warnings)
+        {
+            logger.JournalWarning(store.Location, warning);
+        }
+    }
+}

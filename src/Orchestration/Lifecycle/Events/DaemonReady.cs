@@ -1,0 +1,10 @@
+namespace Blacksmith.Orchestration.Lifecycle.Events;
+
+/// <summary>buildkitd answered with at least one worker.</summary>
+public sealed record DaemonReady(long WaitedMilliseconds) : LifecycleEvent
+{
+    public override LifecycleTrigger Trigger => LifecycleTrigger.DaemonReady;
+
+    internal override LifecycleSnapshot Apply(LifecycleSnapshot snapshot, EventContext context) =>
+        snapshot with { DaemonReady = true };
+}

@@ -1,0 +1,25 @@
+using System.Collections.Immutable;
+
+namespace Blacksmith.Orchestration.Lifecycle.Events;
+
+/// <summary>
+/// A post step began. From the owner, this starts draining and marks every build still running as abandoned;
+/// from an attached session it only reports.
+/// </summary>
+public sealed record PostRequested : LifecycleEvent
+{
+    public override LifecycleTrigger Trigger => LifecycleTrigger.PostRequested;
+
+    internal override LifecycleSnapshot Apply(LifecycleSnapshot snapshot, EventContext context)
+    {
+        if (snapshot.OwnerSession != context.Session)
+        {
+            return snapshot;
+        }
+
+        var builds = snapshot.Builds
+            .Select(b => b.IsRunning ? b with { Outcome = BuildOutcome.Abandoned, Detail = "still running when post began" } : b)
+            .ToImmutableList();
+        return snapshot with { PostStarted = true, Builds = builds };
+    }
+}

@@ -1,0 +1,155 @@
+using System.Collections.Frozen;
+using Blacksmith.Orchestration.Policy;
+using Stateless;
+using Stateless.Graph;
+using Stateless.Reflection;
+using static Blacksmith.Orchestration.Lifecycle.LifecycleState;
+using static Blacksmith.Orchestration.Lifecycle.LifecycleTrigger;
+
+namespace Blacksmith.Orchestration.Lifecycle;
+
+/// <summary>
+/// Every transition and guard of the builder lifecycle, in one place. The machine is pure: guards read the
+/// <see cref="GuardFacts"/>, there are no entry or exit actions, and nothing here does I/O. Guards that share a
+/// trigger in one state are mutually exclusive, so a trigger either has exactly one way forward or is refused.
+/// </summary>
+public static class LifecycleMachine
+{
+    private static readonly LifecycleState[] SetupStates = [Mounting, Starting];
+
+    private static readonly FrozenDictionary<LifecycleState, FrozenSet<LifecycleTrigger>> Accepted = BuildAcceptedTable();
+
+    /// <summary>Fires <paramref name="pending"/> against <paramref name="before"/> and returns where the lifecycle goes.</summary>
+    public static LifecycleTransition Evaluate(LifecycleSnapshot before, Events.LifecycleEvent pending, Events.EventContext context)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(pending);
+        var after = pending.Apply(before, context) with { UpdatedAt = context.At };
+        var facts = new GuardFacts(before, pending, after);
+        var machine = Configure(facts);
+        if (!machine.CanFire(pending.Trigger, out var unmet))
+        {
+            return new LifecycleTransition.Refused(before.State, pending.Trigger, [.. unmet]);
+        }
+
+        machine.Fire(pending.Trigger);
+        return new LifecycleTransition.Moved(before.State, facts.State, pending, after with { State = facts.State });
+    }
+
+    /// <summary>
+    /// Whether <paramref name="state"/> has any transition for <paramref name="trigger"/>, guards aside: the check
+    /// a command passes before it does any effect.
+    /// </summary>
+    public static bool Accepts(LifecycleState state, LifecycleTrigger trigger) =>
+        Accepted.TryGetValue(state, out var triggers) && triggers.Contains(trigger);
+
+    /// <summary>The machine's structure, for the diagram.</summary>
+    public static StateMachineInfo Describe() => Configure(GuardFacts.Describing(Idle)).GetInfo();
+
+    /// <summary>The Mermaid state diagram, generated from the configuration (docs/state-diagram.md embeds it).</summary>
+    public static string MermaidDiagram() => MermaidGraph.Format(Describe());
+
+    private static StateMachine<LifecycleState, LifecycleTrigger> Configure(GuardFacts f)
+    {
+        var m = new StateMachine<LifecycleState, LifecycleTrigger>(() => f.State, s => f.State = s);
+
+        m.Configure(Idle)
+            .Permit(SetupStarted, Mounting)
+            .Permit(BuilderAttached, Ready)
+            .Permit(PostRequested, Done);
+
+        m.Configure(Mounting)
+            .InternalTransitionIf(DiskExposed, _ => !f.Before.Disk.HoldsExposeId, _ => { }, "no disk was exposed yet")
+            .PermitIf(DiskMounted, Starting, () => f.Before.Disk.HoldsExposeId, "a disk was exposed");
+
+        m.Configure(Starting)
+            .InternalTransitionIf(DaemonSpawned, _ => f.Before.Daemon is null, _ => { }, "no daemon was spawned yet")
+            .InternalTransitionIf(DaemonReady, _ => f.Before.Daemon is not null, _ => { }, "the daemon was spawned")
+            .PermitIf(BuilderRegistered, Ready, () => f.Before.DaemonReady, "the daemon is ready");
+
+        foreach (var state in SetupStates)
+        {
+            m.Configure(state).Permit(SetupFailed, Failed);
+        }
+
+        m.Configure(Failed)
+            .Permit(FallbackActivated, Ready);
+
+        m.Configure(Ready)
+            .Permit(BuildStarted, Building)
+            .InternalTransitionIf(SessionAttached, _ => CacheKeyMatches(f), _ => { }, "the cache key is the running builder's");
+
+        m.Configure(Building)
+            .InternalTransitionIf(BuildStarted, _ => IsNewBuild(f), _ => { }, "the build id is new")
+            .InternalTransitionIf(BuildFinished, _ => IsRunningBuild(f) && f.After.BuildsInFlight > 0, _ => { }, "the build was running and others still are")
+            .PermitIf(BuildFinished, Ready, () => IsRunningBuild(f) && f.After.BuildsInFlight == 0, "the build was the last one running")
+            .InternalTransitionIf(SessionAttached, _ => CacheKeyMatches(f), _ => { }, "the cache key is the running builder's");
+
+        // Post from the owner drains whatever was acquired, from any state that may hold something; from an
+        // attached session it only reports, and the owner's post does the work.
+        foreach (var state in (LifecycleState[])[Mounting, Starting, Ready, Building, Failed])
+        {
+            m.Configure(state)
+                .PermitIf(PostRequested, Draining, () => f.Before.IsOwner, "the session owns the builder")
+                .InternalTransitionIf(PostRequested, _ => !f.Before.IsOwner, _ => { }, "the session does not own the builder");
+        }
+
+        m.Configure(Draining)
+            // A post run again after its host was killed resumes where the journal left off.
+            .InternalTransitionIf(PostRequested, _ => true, _ => { }, "a post resumes")
+            .InternalTransitionIf(BuildFinished, _ => IsAbandonedBuild(f), _ => { }, "the build was still running when post began")
+            .InternalTransitionIf(DaemonStopped, _ => f.Before.Daemon is not null && f.Before.DaemonStop == DaemonStopOutcome.None, _ => { }, "a daemon was spawned and not stopped yet")
+            .InternalTransitionIf(DiskUnmounted, _ => f.Before.Disk.Mounted && f.Before.Disk.Unmounted is null, _ => { }, "a disk is mounted and was not unmounted yet")
+            .InternalTransitionIf(EarlierStepsChecked, _ => f.Before.EarlierSteps == EarlierStepsResult.Unchecked, _ => { }, "earlier steps were not checked yet")
+            .InternalTransitionIf(DiskReleased, _ => ReleaseIsDue(f.Before), _ => { }, "the policy skips the commit and the expose id was not settled yet")
+            .PermitIf(Drained, Committing, () => EverythingReleased(f.Before) && CommitPolicy.Decide(f.Before).IsCommit, "everything was released and the commit policy commits")
+            .PermitIf(Drained, Done, () => EverythingReleased(f.Before) && !CommitPolicy.Decide(f.Before).IsCommit && !ReleaseIsDue(f.Before), "everything was released and the commit policy skips");
+
+        m.Configure(Committing)
+            .InternalTransitionIf(PostRequested, _ => true, _ => { }, "a post resumes")
+            .Permit(CommitRequested, Done)
+            .Permit(CommitFailed, Done);
+
+        // Attached sessions' posts, and a post run again after the lifecycle ended, have nothing left to do.
+        m.Configure(Done)
+            .Ignore(PostRequested);
+
+        return m;
+    }
+
+    private static bool CacheKeyMatches(GuardFacts f) =>
+        f.Pending is Events.SessionAttached attached && attached.CacheKey == f.Before.Setup?.CacheKey;
+
+    private static bool IsNewBuild(GuardFacts f) =>
+        f.Pending is Events.BuildStarted started && f.Before.FindBuild(started.BuildId) is null;
+
+    private static bool IsRunningBuild(GuardFacts f) =>
+        f.Pending is Events.BuildFinished finished && f.Before.FindBuild(finished.BuildId) is { IsRunning: true };
+
+    private static bool IsAbandonedBuild(GuardFacts f) =>
+        f.Pending is Events.BuildFinished finished && f.Before.FindBuild(finished.BuildId) is { Outcome: BuildOutcome.Abandoned, FinishedAt: null };
+
+    /// <summary>The daemon is stopped (or was never spawned) and the disk unmount was tried (or it was never mounted).</summary>
+    internal static bool EverythingReleased(LifecycleSnapshot s) =>
+        (s.Daemon is null || s.DaemonStop != DaemonStopOutcome.None)
+        && (!s.Disk.Mounted || s.Disk.Unmounted is not null);
+
+    /// <summary>A skipped commit still owes the store an explicit release of the expose id, unless turned off.</summary>
+    internal static bool ReleaseIsDue(LifecycleSnapshot s) =>
+        s.IsOwner
+        && s.Disk.HoldsExposeId
+        && s.Disk.Released is null
+        && s.Setup?.ReleaseOnSkip != false
+        && EverythingReleased(s)
+        && !CommitPolicy.Decide(s).IsCommit;
+
+    private static FrozenDictionary<LifecycleState, FrozenSet<LifecycleTrigger>> BuildAcceptedTable()
+    {
+        var info = Configure(GuardFacts.Describing(Idle)).GetInfo();
+        return info.States.ToFrozenDictionary(
+            s => (LifecycleState)s.UnderlyingState,
+            s => s.Transitions.Select(t => (LifecycleTrigger)t.Trigger.UnderlyingTrigger)
+                .Concat(s.IgnoredTriggers.Select(t => (LifecycleTrigger)t.Trigger.UnderlyingTrigger))
+                .ToFrozenSet());
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using Blacksmith.Orchestration.Policy;
+
+namespace Blacksmith.Orchestration.Lifecycle;
+
+/// <summary>
+/// The facts the guards and the commit policy need, folded from the journal as seen by one session
+/// (<see cref="Viewer"/>). Immutable: each event produces a new snapshot.
+/// </summary>
+public sealed record LifecycleSnapshot
+{
+    /// <summary>The session reading the journal; ownership is judged from its point of view.</summary>
+    public required string Viewer { get; init; }
+
+    public LifecycleState State { get; init; } = LifecycleState.Idle;
+
+    /// <summary>Sequence number of the last journal record folded into this snapshot (0: none).</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>The session whose setup started (or attached to a foreign) builder; only it drains and commits.</summary>
+    public string? OwnerSession { get; init; }
+
+    /// <summary>Later setups of the same job that attached to the owner's builder.</summary>
+    public ImmutableList<string> AttachedSessions { get; init; } = [];
+
+    public BuilderMode Mode { get; init; } = BuilderMode.None;
+
+    public SetupFacts? Setup { get; init; }
+
+    public StickyDiskFacts Disk { get; init; } = StickyDiskFacts.None;
+
+    /// <summary>The buildkitd this job spawned, journaled right after spawn and before readiness.</summary>
+    public DaemonIdentity? Daemon { get; init; }
+
+    public bool DaemonReady { get; init; }
+
+    public string? BuilderName { get; init; }
+
+    public ImmutableList<BuildRecord> Builds { get; init; } = [];
+
+    /// <summary>Set once any setup step failed; stays set after a fallback.</summary>
+    public string? SetupFailure { get; init; }
+
+    public bool PostStarted { get; init; }
+
+    public DaemonStopOutcome DaemonStop { get; init; } = DaemonStopOutcome.None;
+
+    public EarlierStepsResult EarlierSteps { get; init; } = EarlierStepsResult.Unchecked;
+
+    public string? EarlierStepsDetail { get; init; }
+
+    /// <summary>The decision recorded when draining finished; null before.</summary>
+    public CommitDecision? Decision { get; init; }
+
+    /// <summary>Null until the commit request was sent; then whether the agent accepted it.</summary>
+    public bool? CommitAccepted { get; init; }
+
+    public string? CommitError { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    public bool IsOwner => OwnerSession is not null && OwnerSession == Viewer;
+
+    public bool IsAttachedSession => AttachedSessions.Contains(Viewer);
+
+    public bool SetupFailed => SetupFailure is not null;
+
+    public int BuildsInFlight => Builds.Count(b => b.IsRunning);
+
+    public BuildRecord? FindBuild(string buildId) => Builds.Find(b => b.BuildId == buildId);
+
+    public static LifecycleSnapshot Initial(string viewer) => new() { Viewer = viewer };
+
+    internal LifecycleSnapshot WithBuild(BuildRecord build)
+    {
+        var index = Builds.FindIndex(b => b.BuildId == build.BuildId);
+        return this with { Builds = index < 0 ? Builds.Add(build) : Builds.SetItem(index, build) };
+    }
+}

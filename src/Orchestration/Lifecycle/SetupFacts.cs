@@ -1,0 +1,14 @@
+namespace Blacksmith.Orchestration.Lifecycle;
+
+/// <summary>What setup was asked for; fixed when setup starts.</summary>
+/// <param name="CacheKey">The sticky-disk key.</param>
+/// <param name="Store">Which sticky-disk store serves the key (e.g. <c>agent</c> or <c>local</c>).</param>
+/// <param name="CommitMode">When a successful job may commit.</param>
+/// <param name="ForkPullRequest">Whether the job runs for a pull request whose head is a fork.</param>
+/// <param name="ReleaseOnSkip">Whether to send an explicit release (should_commit = false) when the commit is skipped.</param>
+public sealed record SetupFacts(
+    string CacheKey,
+    string Store,
+    CommitMode CommitMode = CommitMode.Auto,
+    bool ForkPullRequest = false,
+    bool ReleaseOnSkip = true);
