@@ -18,7 +18,7 @@ public abstract record LifecycleResult
     public sealed record Applied(LifecycleSnapshot Snapshot, IReadOnlyList<AppliedTransition> Transitions) : LifecycleResult;
 
     /// <summary>The lifecycle did not permit the command; nothing was journaled.</summary>
-    public sealed record Refused(string Command, LifecycleState State, LifecycleTrigger Trigger, IReadOnlyList<string> Unmet) : LifecycleResult
+    public sealed record Refused(string Command, LifecycleState State, LifecycleTrigger Trigger, IReadOnlyList<string> Unmet, LifecycleSnapshot Snapshot) : LifecycleResult
     {
         public string Message => Unmet.Count == 0
             ? $"{Command} is not permitted while the builder is {State} (no {Trigger} transition from {State})"

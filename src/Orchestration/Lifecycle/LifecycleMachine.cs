@@ -101,9 +101,9 @@ public static class LifecycleMachine
             .InternalTransitionIf(DaemonStopped, _ => f.Before.Daemon is not null && f.Before.DaemonStop == DaemonStopOutcome.None, _ => { }, "a daemon was spawned and not stopped yet")
             .InternalTransitionIf(DiskUnmounted, _ => f.Before.Disk.Mounted && f.Before.Disk.Unmounted is null, _ => { }, "a disk is mounted and was not unmounted yet")
             .InternalTransitionIf(EarlierStepsChecked, _ => f.Before.EarlierSteps == EarlierStepsResult.Unchecked, _ => { }, "earlier steps were not checked yet")
-            .InternalTransitionIf(DiskReleased, _ => ReleaseIsDue(f.Before), _ => { }, "the policy skips the commit and the expose id was not settled yet")
+            .InternalTransitionIf(DiskReleased, _ => IsReleaseDue(f.Before), _ => { }, "the policy skips the commit and the expose id was not settled yet")
             .PermitIf(Drained, Committing, () => EverythingReleased(f.Before) && CommitPolicy.Decide(f.Before).IsCommit, "everything was released and the commit policy commits")
-            .PermitIf(Drained, Done, () => EverythingReleased(f.Before) && !CommitPolicy.Decide(f.Before).IsCommit && !ReleaseIsDue(f.Before), "everything was released and the commit policy skips");
+            .PermitIf(Drained, Done, () => EverythingReleased(f.Before) && !CommitPolicy.Decide(f.Before).IsCommit && !IsReleaseDue(f.Before), "everything was released and the commit policy skips");
 
         m.Configure(Committing)
             .InternalTransitionIf(PostRequested, _ => true, _ => { }, "a post resumes")
@@ -130,12 +130,12 @@ public static class LifecycleMachine
         f.Pending is Events.BuildFinished finished && f.Before.FindBuild(finished.BuildId) is { Outcome: BuildOutcome.Abandoned, FinishedAt: null };
 
     /// <summary>The daemon is stopped (or was never spawned) and the disk unmount was tried (or it was never mounted).</summary>
-    internal static bool EverythingReleased(LifecycleSnapshot s) =>
+    public static bool EverythingReleased(LifecycleSnapshot s) =>
         (s.Daemon is null || s.DaemonStop != DaemonStopOutcome.None)
         && (!s.Disk.Mounted || s.Disk.Unmounted is not null);
 
     /// <summary>A skipped commit still owes the store an explicit release of the expose id, unless turned off.</summary>
-    internal static bool ReleaseIsDue(LifecycleSnapshot s) =>
+    public static bool IsReleaseDue(LifecycleSnapshot s) =>
         s.IsOwner
         && s.Disk.HoldsExposeId
         && s.Disk.Released is null

@@ -26,7 +26,7 @@ public sealed class LifecycleTransactionBehavior<TMessage, TResponse>(
         var snapshot = await journal.LoadAsync(message.Session, cancellationToken);
         if (!LifecycleMachine.Accepts(snapshot.State, message.Trigger))
         {
-            return Refuse(new LifecycleResult.Refused(name, snapshot.State, message.Trigger, []));
+            return Refuse(new LifecycleResult.Refused(name, snapshot.State, message.Trigger, [], snapshot));
         }
 
         LifecycleResult result;
@@ -47,7 +47,7 @@ public sealed class LifecycleTransactionBehavior<TMessage, TResponse>(
 
         var fired = await journal.FireAsync(snapshot, message.Session, proposed.Events, cancellationToken);
         return fired.Refused is { } refused
-            ? Refuse(new LifecycleResult.Refused(name, refused.State, refused.Trigger, refused.Unmet))
+            ? Refuse(new LifecycleResult.Refused(name, refused.State, refused.Trigger, refused.Unmet, fired.Snapshot))
             : (TResponse)(LifecycleResult)new LifecycleResult.Applied(fired.Snapshot, fired.Applied);
     }
 

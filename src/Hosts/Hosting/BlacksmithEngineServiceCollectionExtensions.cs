@@ -1,0 +1,43 @@
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Pipeline;
+using Blacksmith.Steps;
+using Blacksmith.Steps.Post;
+using Blacksmith.Steps.Setup;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Blacksmith.Hosting;
+
+/// <summary>
+/// The composition root of the engine, shared by the blacksmith executable and by programs that embed the engine.
+/// The adapters for the ports (journal, sticky-disk store, block device, daemon, builders, earlier-steps probe)
+/// are registered by the caller or by the infrastructure's own registration.
+/// </summary>
+public static class BlacksmithEngineServiceCollectionExtensions
+{
+    public static IServiceCollection AddBlacksmithEngine(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LifecycleContextAccessor>();
+        services.TryAddSingleton<ILifecycleContext>(sp => sp.GetRequiredService<LifecycleContextAccessor>());
+        services.TryAddSingleton<LifecycleJournal>();
+        services.TryAddSingleton<SetupSequence>();
+        services.TryAddSingleton<PostSequence>();
+        services.AddLogging();
+
+        // The generator reads these options at compile time: they must stay literal. The behaviours run in this
+        // order around every lifecycle command; a command without a handler fails the build (MSG0005).
+        services.AddMediator((MediatorOptions options) =>
+        {
+            options.Namespace = "Blacksmith.Hosting.Mediator";
+            options.ServiceLifetime = ServiceLifetime.Singleton;
+            options.GenerateTypesAsInternal = true;
+            options.Assemblies = [typeof(ILifecycleCommand), typeof(StepsAssembly)];
+            options.PipelineBehaviors = [typeof(CommandLoggingBehavior<,>), typeof(LifecycleTransactionBehavior<,>)];
+        });
+        return services;
+    }
+}

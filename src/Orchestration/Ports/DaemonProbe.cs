@@ -1,0 +1,6 @@
+namespace Blacksmith.Orchestration.Ports;
+
+/// <summary>One readiness probe's answer.</summary>
+/// <param name="Status">Ready, not yet, or the process is gone.</param>
+/// <param name="Detail">For an exited daemon, the tail of its log.</param>
+public sealed record DaemonProbe(DaemonProbeStatus Status, string? Detail = null);

@@ -1,0 +1,8 @@
+namespace Blacksmith.Orchestration.Ports;
+
+/// <summary>The decision sent for one exposure.</summary>
+/// <param name="ExposeId">The exposure being settled.</param>
+/// <param name="CacheKey">Its key.</param>
+/// <param name="Commit">True to commit (should_commit = true), false to release unchanged.</param>
+/// <param name="FsUsageBytes">Filesystem usage measured before unmount, sent with a commit.</param>
+public sealed record DiskSettlement(string ExposeId, string CacheKey, bool Commit, long? FsUsageBytes);

@@ -1,0 +1,23 @@
+namespace Blacksmith.Orchestration.Ports;
+
+/// <summary>
+/// One attempt of an external action failed in a way the caller can name (a refused call, a bad reply, a tool
+/// that exited non-zero, a timeout). Adapters throw it; steps turn it into an event, never into a crash.
+/// </summary>
+public sealed class ExternalCallException : Exception
+{
+    public ExternalCallException(string operation, ExternalErrorKind kind, string message, Exception? inner = null)
+        : base($"{operation}: {message}", inner)
+    {
+        Operation = operation;
+        Kind = kind;
+    }
+
+    /// <summary>What was attempted, e.g. <c>stickydisk.expose</c>.</summary>
+    public string Operation { get; }
+
+    public ExternalErrorKind Kind { get; }
+
+    /// <summary>Whether trying again may help (the step decides whether and when).</summary>
+    public bool IsTransient => Kind is ExternalErrorKind.Unavailable;
+}

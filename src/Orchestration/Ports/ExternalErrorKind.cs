@@ -1,0 +1,20 @@
+namespace Blacksmith.Orchestration.Ports;
+
+/// <summary>Stable categories of external failures; journaled and scripted by replay scenarios.</summary>
+public enum ExternalErrorKind
+{
+    /// <summary>The other side could not be reached or said it is temporarily unavailable (worth a retry).</summary>
+    Unavailable,
+
+    /// <summary>The attempt ran out of time.</summary>
+    Timeout,
+
+    /// <summary>The other side refused or failed the call.</summary>
+    Failed,
+
+    /// <summary>The other side answered with something that is not what the contract says.</summary>
+    BadReply,
+
+    /// <summary>A tool the step needs is not installed.</summary>
+    Missing,
+}

@@ -1,0 +1,11 @@
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Lifecycle.Events;
+using Mediator;
+
+namespace Blacksmith.Steps.Post;
+
+public sealed class BeginPostHandler : ICommandHandler<BeginPost, LifecycleResult>
+{
+    public ValueTask<LifecycleResult> Handle(BeginPost command, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<LifecycleResult>(LifecycleResult.Propose(new PostRequested()));
+}

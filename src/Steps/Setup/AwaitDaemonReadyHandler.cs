@@ -1,0 +1,55 @@
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Lifecycle.Events;
+using Blacksmith.Orchestration.Pipeline;
+using Blacksmith.Orchestration.Ports;
+using Mediator;
+
+namespace Blacksmith.Steps.Setup;
+
+/// <summary>
+/// Polls readiness with a backoff that starts small (a warm daemon answers within tens of milliseconds) and
+/// stops at once when the daemon exits, instead of waiting out the budget.
+/// </summary>
+public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time)
+    : ICommandHandler<AwaitDaemonReady, LifecycleResult>
+{
+    private const string Step = "ready";
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
+
+    public ValueTask<LifecycleResult> Handle(AwaitDaemonReady command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var identity = lifecycle.Snapshot.Daemon;
+        return SetupAttempt.RunAsync(Step, async () =>
+        {
+            if (identity is null)
+            {
+                return new SetupFailed(Step, "no daemon was spawned");
+            }
+
+            var started = time.GetTimestamp();
+            var delay = FirstDelay;
+            while (true)
+            {
+                var probe = await daemon.ProbeAsync(identity, cancellationToken);
+                var waited = time.GetElapsedTime(started);
+                switch (probe.Status)
+                {
+                    case DaemonProbeStatus.Ready:
+                        return new DaemonReady((long)waited.TotalMilliseconds);
+                    case DaemonProbeStatus.Exited:
+                        return new SetupFailed(Step, $"buildkitd exited while starting: {probe.Detail ?? "no log"}");
+                }
+
+                if (waited + delay > command.Budget)
+                {
+                    return new SetupFailed(Step, $"buildkitd was not ready within {command.Budget.TotalSeconds:0.#} s");
+                }
+
+                await Task.Delay(delay, time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
+            }
+        });
+    }
+}

@@ -1,0 +1,19 @@
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Lifecycle.Events;
+using Blacksmith.Orchestration.Pipeline;
+using Blacksmith.Orchestration.Ports;
+using Mediator;
+
+namespace Blacksmith.Steps.Setup;
+
+public sealed class RegisterBuilderHandler(IBuilderRegistry builders, ILifecycleContext lifecycle)
+    : ICommandHandler<RegisterBuilder, LifecycleResult>
+{
+    public ValueTask<LifecycleResult> Handle(RegisterBuilder command, CancellationToken cancellationToken)
+    {
+        var address = lifecycle.Snapshot.Daemon?.Address;
+        return SetupAttempt.RunAsync("register", async () => address is null
+            ? new SetupFailed("register", "no daemon was spawned")
+            : new BuilderRegistered(await builders.RegisterAsync(address, cancellationToken)));
+    }
+}

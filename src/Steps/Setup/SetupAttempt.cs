@@ -1,0 +1,21 @@
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Lifecycle.Events;
+using Blacksmith.Orchestration.Ports;
+
+namespace Blacksmith.Steps.Setup;
+
+/// <summary>Runs one setup effect; a named external failure becomes SetupFailed for that step instead of a crash.</summary>
+internal static class SetupAttempt
+{
+    public static async ValueTask<LifecycleResult> RunAsync(string step, Func<Task<LifecycleEvent>> effect)
+    {
+        try
+        {
+            return LifecycleResult.Propose(await effect());
+        }
+        catch (ExternalCallException ex)
+        {
+            return LifecycleResult.Propose(new SetupFailed(step, ex.Message));
+        }
+    }
+}

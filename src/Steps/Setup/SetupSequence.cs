@@ -1,0 +1,69 @@
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Lifecycle;
+using Mediator;
+
+namespace Blacksmith.Steps.Setup;
+
+/// <summary>
+/// The setup host's order of commands: start (or attach to this job's builder), expose, mount, spawn, wait for
+/// readiness, register; on a failed step, fall back when allowed. The rules live in the machine and the
+/// handlers; this only sequences.
+/// </summary>
+public sealed class SetupSequence(ISender sender)
+{
+    public async Task<SequenceOutcome> RunAsync(SetupPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var begun = await sender.Send(new BeginSetup(plan.Session, plan.Setup), cancellationToken);
+        if (begun is LifecycleResult.Refused { State: LifecycleState.Ready or LifecycleState.Building })
+        {
+            // This job already has a builder: use it rather than a second disk and daemon.
+            begun = await sender.Send(new AttachSession(plan.Session, plan.Setup.CacheKey), cancellationToken);
+        }
+
+        if (begun is not LifecycleResult.Applied { Snapshot: var snapshot })
+        {
+            return Stopped(begun);
+        }
+
+        if (snapshot.State != LifecycleState.Mounting)
+        {
+            return new SequenceOutcome(snapshot, null, []);
+        }
+
+        ILifecycleCommand[] steps =
+        [
+            new ExposeStickyDisk(plan.Session),
+            new MountStickyDisk(plan.Session, plan.MountPoint),
+            new SpawnDaemon(plan.Session, plan.Daemon),
+            new AwaitDaemonReady(plan.Session, plan.ReadyBudget),
+            new RegisterBuilder(plan.Session),
+        ];
+        foreach (var step in steps)
+        {
+            var result = await sender.Send(step, cancellationToken);
+            if (result is not LifecycleResult.Applied applied)
+            {
+                return Stopped(result);
+            }
+
+            snapshot = applied.Snapshot;
+            if (snapshot.State == LifecycleState.Failed)
+            {
+                break;
+            }
+        }
+
+        if (snapshot.State == LifecycleState.Failed && plan.AllowFallback)
+        {
+            var fallback = await sender.Send(new ActivateFallback(plan.Session, snapshot.SetupFailure ?? "setup failed"), cancellationToken);
+            return fallback is LifecycleResult.Applied { Snapshot: var after } ? new SequenceOutcome(after, null, []) : Stopped(fallback);
+        }
+
+        return new SequenceOutcome(snapshot, null, []);
+    }
+
+    private static SequenceOutcome Stopped(LifecycleResult result) => result is LifecycleResult.Refused refused
+        ? new SequenceOutcome(refused.Snapshot, refused, [])
+        : throw new InvalidOperationException($"Unexpected lifecycle result {result.GetType().Name}.");
+}

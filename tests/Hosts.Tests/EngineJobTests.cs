@@ -1,0 +1,204 @@
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Policy;
+using Blacksmith.Orchestration.Ports;
+using Bogus;
+
+namespace Blacksmith.Hosts.Tests;
+
+/// <summary>Whole jobs through the real mediator pipeline, steps and machine, with fakes at the ports.</summary>
+public sealed class EngineJobTests
+{
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+    private readonly Faker _faker = new();
+
+    [Fact]
+    public async Task Job_with_successful_builds_commits_once_with_the_measured_usage()
+    {
+        using var engine = new TestEngine();
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+        Assert.Equal(LifecycleState.Ready, setup.Snapshot.State);
+
+        var builds = _faker.Random.Int(1, 5);
+        for (var i = 0; i < builds; i++)
+        {
+            await BuildAsync(engine, $"build-{i}", BuildOutcome.Succeeded);
+        }
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.True(post.Succeeded, string.Join("; ", post.Errors));
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        Assert.IsType<CommitDecision.Commit>(post.Snapshot.Decision);
+        var settlement = Assert.Single(engine.Store.Settlements);
+        Assert.True(settlement.Commit);
+        Assert.Equal(4096, settlement.FsUsageBytes);
+        Assert.Empty(engine.Device.Mounted);
+        Assert.Empty(engine.Daemon.Running);
+    }
+
+    [Fact]
+    public async Task Post_skips_commit_and_releases_the_disk_when_a_build_failed()
+    {
+        using var engine = new TestEngine();
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+        await BuildAsync(engine, "ok", BuildOutcome.Succeeded);
+        await BuildAsync(engine, "broken", BuildOutcome.Failed);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        var skip = Assert.IsType<CommitDecision.Skip>(post.Snapshot.Decision);
+        Assert.Equal(SkipReason.BuildFailed, skip.Reason);
+        Assert.Contains("broken", skip.Detail, StringComparison.Ordinal);
+        var release = Assert.Single(engine.Store.Settlements);
+        Assert.False(release.Commit);
+    }
+
+    [Fact]
+    public async Task Post_skips_commit_when_an_earlier_step_failed()
+    {
+        using var engine = new TestEngine();
+        engine.EarlierSteps.Report = new EarlierStepsReport(EarlierStepsResult.Failed, "job-status input", "failure");
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+        await BuildAsync(engine, "ok", BuildOutcome.Succeeded);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(SkipReason.EarlierStepFailed, Assert.IsType<CommitDecision.Skip>(post.Snapshot.Decision).Reason);
+        Assert.False(Assert.Single(engine.Store.Settlements).Commit);
+    }
+
+    [Fact]
+    public async Task Build_before_setup_is_refused_naming_the_state_and_journals_nothing()
+    {
+        using var engine = new TestEngine();
+
+        var result = await engine.Mediator.Send(new BeginBuild("build-step", "b1", "app"), Ct);
+
+        var refused = Assert.IsType<LifecycleResult.Refused>(result);
+        Assert.Equal(LifecycleState.Idle, refused.State);
+        Assert.Contains("BeginBuild", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Idle", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(engine.Journal.Records);
+    }
+
+    [Fact]
+    public async Task Commit_command_outside_Committing_is_refused_before_any_effect()
+    {
+        using var engine = new TestEngine();
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+
+        var result = await engine.Mediator.Send(new CommitStickyDisk("setup-1"), Ct);
+
+        Assert.IsType<LifecycleResult.Refused>(result);
+        Assert.Empty(engine.Store.Settlements);
+    }
+
+    [Fact]
+    public async Task Failed_mount_falls_back_and_post_still_releases_the_exposed_disk_without_committing()
+    {
+        using var engine = new TestEngine();
+        engine.Device.MountFailure = new ExternalCallException("mount", ExternalErrorKind.Failed, "wrong fs type");
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+
+        Assert.Equal(LifecycleState.Ready, setup.Snapshot.State);
+        Assert.Equal(BuilderMode.Fallback, setup.Snapshot.Mode);
+        Assert.Equal(1, engine.Builders.Fallbacks);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        Assert.Equal(SkipReason.SetupFailed, Assert.IsType<CommitDecision.Skip>(post.Snapshot.Decision).Reason);
+        var release = Assert.Single(engine.Store.Settlements);
+        Assert.False(release.Commit);
+    }
+
+    [Fact]
+    public async Task Failed_setup_without_fallback_stays_Failed_and_post_ends_in_Done()
+    {
+        using var engine = new TestEngine();
+        engine.Daemon.ProbeOverride = DaemonProbeStatus.Exited;
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1", allowFallback: false), Ct);
+
+        Assert.Equal(LifecycleState.Failed, setup.Snapshot.State);
+        Assert.Contains("exited while starting", setup.Snapshot.SetupFailure, StringComparison.Ordinal);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        Assert.Empty(engine.Device.Mounted);
+        Assert.Empty(engine.Daemon.Running);
+        Assert.False(Assert.Single(engine.Store.Settlements).Commit);
+    }
+
+    [Fact]
+    public async Task Second_setup_attaches_and_only_the_owner_post_drains()
+    {
+        using var engine = new TestEngine();
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+        var second = await engine.Setup.RunAsync(TestEngine.Plan("setup-2"), Ct);
+        Assert.True(second.Succeeded);
+        Assert.True(second.Snapshot.IsAttachedSession);
+        await BuildAsync(engine, "app", BuildOutcome.Succeeded);
+
+        // Posts run in reverse order: the attached setup's first, then the owner's.
+        var attachedPost = await engine.Post.RunAsync("setup-2", Ct);
+        Assert.Equal(LifecycleState.Ready, attachedPost.Snapshot.State);
+        Assert.Empty(engine.Store.Settlements);
+
+        var ownerPost = await engine.Post.RunAsync("setup-1", Ct);
+        Assert.Equal(LifecycleState.Done, ownerPost.Snapshot.State);
+        Assert.True(Assert.Single(engine.Store.Settlements).Commit);
+        Assert.Single(engine.Journal.Records, r => r.Kind == JournalRecordKind.Transition && r.Type == nameof(LifecycleTrigger.DaemonStopped));
+    }
+
+    [Fact]
+    public async Task Second_setup_with_another_cache_key_is_refused_loudly()
+    {
+        using var engine = new TestEngine();
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-1", cacheKey: "key-a"), Ct);
+
+        var second = await engine.Setup.RunAsync(TestEngine.Plan("setup-2", cacheKey: "key-b"), Ct);
+
+        Assert.NotNull(second.Refusal);
+        Assert.Contains("cache key", second.Refusal.Message, StringComparison.Ordinal);
+        Assert.Single(engine.Daemon.Running);
+    }
+
+    [Fact]
+    public async Task Build_still_running_when_post_begins_is_abandoned_and_blocks_the_commit()
+    {
+        using var engine = new TestEngine();
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+        await engine.Mediator.Send(new BeginBuild("build-step", "b-1", "slow"), Ct);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+        var late = await engine.Mediator.Send(new CompleteBuild("build-step", "b-1", BuildOutcome.Succeeded), Ct);
+
+        Assert.Equal(SkipReason.BuildAbandoned, Assert.IsType<CommitDecision.Skip>(post.Snapshot.Decision).Reason);
+        Assert.IsType<LifecycleResult.Refused>(late);
+    }
+
+    [Fact]
+    public async Task Commit_never_releases_instead_of_committing()
+    {
+        using var engine = new TestEngine();
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-1", commit: CommitMode.Never), Ct);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(SkipReason.CommitDisabled, Assert.IsType<CommitDecision.Skip>(post.Snapshot.Decision).Reason);
+        Assert.False(Assert.Single(engine.Store.Settlements).Commit);
+    }
+
+    private static async Task BuildAsync(TestEngine engine, string name, BuildOutcome outcome)
+    {
+        var id = $"{name}-{Guid.NewGuid():N}";
+        Assert.IsType<LifecycleResult.Applied>(await engine.Mediator.Send(new BeginBuild("build-step", id, name), Ct));
+        Assert.IsType<LifecycleResult.Applied>(await engine.Mediator.Send(new CompleteBuild("build-step", id, outcome), Ct));
+    }
+}

@@ -1,0 +1,59 @@
+using Blacksmith.Hosting;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Post;
+using Blacksmith.Steps.Setup;
+using Blacksmith.Testing;
+using Blacksmith.Testing.Fakes;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Blacksmith.Hosts.Tests;
+
+/// <summary>The real composition root with hand-written fakes behind every port and an in-memory journal.</summary>
+internal sealed class TestEngine : IDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public TestEngine(InMemoryJournalStore? journal = null)
+    {
+        Journal = journal ?? new InMemoryJournalStore();
+        var services = new ServiceCollection()
+            .AddSingleton<IJournalStore>(Journal)
+            .AddSingleton<IStickyDiskStore>(Store)
+            .AddSingleton<IBlockDevice>(Device)
+            .AddSingleton<IBuildkitDaemon>(Daemon)
+            .AddSingleton<IBuilderRegistry>(Builders)
+            .AddSingleton<IEarlierStepsProbe>(EarlierSteps)
+            .AddBlacksmithEngine();
+        _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public InMemoryJournalStore Journal { get; }
+
+    public FakeStickyDiskStore Store { get; } = new();
+
+    public FakeBlockDevice Device { get; } = new();
+
+    public FakeBuildkitDaemon Daemon { get; } = new();
+
+    public FakeBuilderRegistry Builders { get; } = new();
+
+    public FakeEarlierStepsProbe EarlierSteps { get; } = new();
+
+    public IMediator Mediator => _provider.GetRequiredService<IMediator>();
+
+    public SetupSequence Setup => _provider.GetRequiredService<SetupSequence>();
+
+    public PostSequence Post => _provider.GetRequiredService<PostSequence>();
+
+    public static SetupPlan Plan(string session, string cacheKey = "repo/job/amd64", bool allowFallback = true, CommitMode commit = CommitMode.Auto) =>
+        new(session,
+            new SetupFacts(cacheKey, "fake", commit),
+            "/var/lib/buildkit",
+            new DaemonLaunch("tcp://127.0.0.1:1234", "/var/lib/buildkit", "/tmp/job"),
+            TimeSpan.FromSeconds(5),
+            allowFallback);
+
+    public void Dispose() => _provider.Dispose();
+}
