@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using Blacksmith.Orchestration.Status;
+
+namespace Blacksmith.Cli.Output;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true)]
+[JsonSerializable(typeof(JobStatus))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;
