@@ -12,6 +12,7 @@ public abstract record CommitDecision
     {
     }
 
+    [JsonIgnore]
     public bool IsCommit => this is Commit;
 
     /// <summary>Commit, sending the filesystem usage measured before unmount.</summary>

@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace Blacksmith.Orchestration.Lifecycle.Events;
 
 /// <summary>A build ended. A build that post already counted as abandoned stays abandoned.</summary>
 public sealed record BuildFinished(string BuildId, BuildOutcome Outcome, string? Detail = null) : LifecycleEvent
 {
+    [JsonIgnore]
     public override LifecycleTrigger Trigger => LifecycleTrigger.BuildFinished;
 
     internal override LifecycleSnapshot Apply(LifecycleSnapshot snapshot, EventContext context)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Blacksmith.Orchestration.Lifecycle.Events;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Blacksmith.Orchestration.Lifecycle.Events;
 /// </summary>
 public sealed record CommitRequested(long? FsUsageBytes) : LifecycleEvent
 {
+    [JsonIgnore]
     public override LifecycleTrigger Trigger => LifecycleTrigger.CommitRequested;
 
     internal override LifecycleSnapshot Apply(LifecycleSnapshot snapshot, EventContext context) =>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Blacksmith.Orchestration.Lifecycle.Events;
 
 /// <summary>The explicit release (should_commit = false) of a skipped commit was sent.</summary>
@@ -5,6 +7,7 @@ namespace Blacksmith.Orchestration.Lifecycle.Events;
 /// <param name="Detail">The store's error, when it refused.</param>
 public sealed record DiskReleased(bool Accepted, string? Detail = null) : LifecycleEvent
 {
+    [JsonIgnore]
     public override LifecycleTrigger Trigger => LifecycleTrigger.DiskReleased;
 
     internal override LifecycleSnapshot Apply(LifecycleSnapshot snapshot, EventContext context) =>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Blacksmith.Orchestration.Lifecycle.Events;
 
 /// <summary>Post synced, measured and tried to unmount the sticky disk.</summary>
@@ -6,6 +8,7 @@ namespace Blacksmith.Orchestration.Lifecycle.Events;
 /// <param name="Detail">Why it did not unmount cleanly, when it did not.</param>
 public sealed record DiskUnmounted(bool Clean, long? FsUsageBytes, string? Detail = null) : LifecycleEvent
 {
+    [JsonIgnore]
     public override LifecycleTrigger Trigger => LifecycleTrigger.DiskUnmounted;
 
     internal override LifecycleSnapshot Apply(LifecycleSnapshot snapshot, EventContext context) =>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Blacksmith.Orchestration.Lifecycle.Events;
 
 /// <summary>Post learned whether the job's earlier steps succeeded.</summary>
@@ -6,6 +8,7 @@ namespace Blacksmith.Orchestration.Lifecycle.Events;
 /// <param name="Detail">What was seen (e.g. the failed step), when known.</param>
 public sealed record EarlierStepsChecked(EarlierStepsResult Result, string Source, string? Detail = null) : LifecycleEvent
 {
+    [JsonIgnore]
     public override LifecycleTrigger Trigger => LifecycleTrigger.EarlierStepsChecked;
 
     internal override LifecycleSnapshot Apply(LifecycleSnapshot snapshot, EventContext context) =>

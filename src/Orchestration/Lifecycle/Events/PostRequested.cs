@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Blacksmith.Orchestration.Lifecycle.Events;
 
@@ -8,6 +9,7 @@ namespace Blacksmith.Orchestration.Lifecycle.Events;
 /// </summary>
 public sealed record PostRequested : LifecycleEvent
 {
+    [JsonIgnore]
     public override LifecycleTrigger Trigger => LifecycleTrigger.PostRequested;
 
     internal override LifecycleSnapshot Apply(LifecycleSnapshot snapshot, EventContext context)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Blacksmith.Orchestration.Lifecycle.Events;
 
 /// <summary>A setup step failed. What was acquired before stays recorded, so post can release it.</summary>
@@ -5,6 +7,7 @@ namespace Blacksmith.Orchestration.Lifecycle.Events;
 /// <param name="Message">What failed and why, as shown to the user.</param>
 public sealed record SetupFailed(string Step, string Message) : LifecycleEvent
 {
+    [JsonIgnore]
     public override LifecycleTrigger Trigger => LifecycleTrigger.SetupFailed;
 
     internal override LifecycleSnapshot Apply(LifecycleSnapshot snapshot, EventContext context) =>
