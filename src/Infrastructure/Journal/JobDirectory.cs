@@ -1,0 +1,111 @@
+using System.Text;
+
+namespace Blacksmith.Infrastructure.Journal;
+
+/// <summary>
+/// The per-job directory that holds the journal. Every process of one CI job must resolve the same path, and no
+/// two jobs on one machine may share one, so it comes from explicit configuration or from the CI's own job
+/// identity, never from anything that differs per process (pid, working directory, a fresh temp name).
+/// </summary>
+/// <param name="Path">The absolute path of the directory (it may not exist yet).</param>
+/// <param name="Source">Which input decided it.</param>
+public sealed record JobDirectory(string Path, JobDirectorySource Source)
+{
+    public const string FlagName = "--job-dir";
+    public const string EnvironmentVariable = "BLACKSMITH_JOB_DIR";
+
+    // Env values become one path component each: long enough for any real id, short enough to keep paths sane.
+    private const int MaxComponentLength = 100;
+
+    /// <summary>Resolves the job directory with the system temp directory as the root for CIs that lack a per-job one.</summary>
+    public static JobDirectory Resolve(string? flagValue, Func<string, string?> environment) =>
+        Resolve(flagValue, environment, System.IO.Path.GetTempPath());
+
+    /// <inheritdoc cref="Resolve(string?, Func{string, string?}, string)"/>
+    public static JobDirectory Resolve(string? flagValue, IReadOnlyDictionary<string, string?> environment, string tempDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return Resolve(flagValue, name => environment.GetValueOrDefault(name), tempDirectory);
+    }
+
+    /// <summary>
+    /// In order: <c>--job-dir</c>; <c>BLACKSMITH_JOB_DIR</c>; on GitHub Actions
+    /// <c>$RUNNER_TEMP/blacksmith/&lt;run id&gt;-&lt;job&gt;-&lt;attempt&gt;</c>; on GitLab
+    /// <c>&lt;tmp&gt;/blacksmith/gitlab-&lt;CI_JOB_ID&gt;</c>; on Buildkite
+    /// <c>&lt;tmp&gt;/blacksmith/buildkite-&lt;BUILDKITE_JOB_ID&gt;</c>.
+    /// </summary>
+    /// <param name="flagValue">The <c>--job-dir</c> value, or null when the flag was not given.</param>
+    /// <param name="environment">Reads one environment variable (null or empty: unset).</param>
+    /// <param name="tempDirectory">The system temp directory.</param>
+    /// <exception cref="JobDirectoryException">Nothing identifies the job, or a given path is relative.</exception>
+    public static JobDirectory Resolve(string? flagValue, Func<string, string?> environment, string tempDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentException.ThrowIfNullOrWhiteSpace(tempDirectory);
+
+        if (!string.IsNullOrWhiteSpace(flagValue))
+        {
+            return new(Absolute(flagValue, FlagName), JobDirectorySource.Flag);
+        }
+
+        if (Read(environment, EnvironmentVariable) is { } configured)
+        {
+            return new(Absolute(configured, EnvironmentVariable), JobDirectorySource.EnvironmentVariable);
+        }
+
+        if (Read(environment, "GITHUB_ACTIONS") == "true"
+            && Read(environment, "RUNNER_TEMP") is { } runnerTemp
+            && Read(environment, "GITHUB_RUN_ID") is { } runId
+            && Read(environment, "GITHUB_JOB") is { } job)
+        {
+            // Older runners do not set the attempt; a re-run then starts on a fresh runner anyway.
+            var attempt = Read(environment, "GITHUB_RUN_ATTEMPT") ?? "1";
+            var name = $"{Sanitize(runId)}-{Sanitize(job)}-{Sanitize(attempt)}";
+            return new(Under(Absolute(runnerTemp, "RUNNER_TEMP"), name), JobDirectorySource.GitHubActions);
+        }
+
+        if (Read(environment, "CI_JOB_ID") is { } gitLabJob)
+        {
+            return new(Under(Absolute(tempDirectory, "the system temp directory"), $"gitlab-{Sanitize(gitLabJob)}"), JobDirectorySource.GitLab);
+        }
+
+        if (Read(environment, "BUILDKITE_JOB_ID") is { } buildkiteJob)
+        {
+            return new(Under(Absolute(tempDirectory, "the system temp directory"), $"buildkite-{Sanitize(buildkiteJob)}"), JobDirectorySource.Buildkite);
+        }
+
+        throw new JobDirectoryException(
+            $"Cannot tell which CI job this is, so there is no job directory to keep the journal in. Pass {FlagName} <dir> "
+            + $"or set {EnvironmentVariable} to a directory that every step of this job (and no other job) uses. "
+            + "GitHub Actions, GitLab CI and Buildkite are recognised without either.");
+    }
+
+    /// <summary>
+    /// Makes an environment value safe as one path component: only letters, digits, <c>.</c>, <c>_</c> and
+    /// <c>-</c> survive, and no run of dots is left that could name a parent directory.
+    /// </summary>
+    public static string Sanitize(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var builder = new StringBuilder(Math.Min(value.Length, MaxComponentLength));
+        foreach (var c in value.AsSpan(0, Math.Min(value.Length, MaxComponentLength)))
+        {
+            builder.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '_');
+        }
+
+        var component = builder.ToString().Replace("..", "__", StringComparison.Ordinal);
+        return component.Length == 0 || component == "." ? "_" : component;
+    }
+
+    private static string? Read(Func<string, string?> environment, string name) =>
+        environment(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    // A relative path would resolve against each step's working directory, and steps of one job may run in
+    // different ones: the job would silently get one journal per directory.
+    private static string Absolute(string path, string source) =>
+        System.IO.Path.IsPathFullyQualified(path)
+            ? System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path))
+            : throw new JobDirectoryException($"{source} must be an absolute path, but is '{path}': steps of one job may run in different working directories.");
+
+    private static string Under(string root, string name) => System.IO.Path.Combine(root, "blacksmith", name);
+}

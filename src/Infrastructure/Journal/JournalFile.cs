@@ -1,0 +1,422 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Blacksmith.Infrastructure.Unix;
+using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Ports;
+using Microsoft.Win32.SafeHandles;
+
+namespace Blacksmith.Infrastructure.Journal;
+
+/// <summary>
+/// The job's journal as <c>journal.jsonl</c> in the job directory: one <see cref="JournalRecord"/> per line.
+/// Every call takes <c>flock(2)</c> on <c>journal.lock</c> (shared to read, exclusive to append) for its own
+/// duration, so appends from the job's processes never interleave. An append is written as one write and fsynced
+/// before it returns. A line cut short by a killed writer is ignored by readers and moved to <c>journal.torn</c> by
+/// the next append; any other bad line is a <see cref="JournalFormatException"/>.
+/// </summary>
+public sealed class JournalFile : IJournalStore
+{
+    public const string JournalFileName = "journal.jsonl";
+    public const string LockFileName = "journal.lock";
+    public const string TornFileName = "journal.torn";
+
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(30);
+
+    // A CI job writes hundreds of records, not gigabytes; the cap keeps one read in one buffer.
+    private const long MaxReadBytes = 1L << 30;
+
+    private readonly TimeSpan _lockTimeout;
+    private readonly TimeProvider _time;
+    private readonly Lock _cacheGate = new();
+
+    // The prefix of the file this instance has already validated: where each record's line starts (record n at
+    // index n - 1) and where the last complete line ends. Calls parse only the lines they return or have not seen.
+    private readonly List<long> _lineStarts = [];
+    private long _validEnd;
+
+    public JournalFile(string jobDirectory)
+        : this(jobDirectory, DefaultLockTimeout, TimeProvider.System)
+    {
+    }
+
+    /// <param name="jobDirectory">The job directory (see <see cref="JobDirectory"/>); created on the first append.</param>
+    /// <param name="lockTimeout">How long one call waits for the lock before it gives up with a <see cref="TimeoutException"/>.</param>
+    /// <param name="time">The clock for the lock timeout and the notes in <c>journal.torn</c>.</param>
+    public JournalFile(string jobDirectory, TimeSpan lockTimeout, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobDirectory);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lockTimeout, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(time);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The journal file relies on flock(2); it runs on Linux and macOS.");
+        }
+
+        _lockTimeout = lockTimeout;
+        _time = time;
+        DirectoryPath = Path.GetFullPath(jobDirectory);
+        Location = Path.Combine(DirectoryPath, JournalFileName);
+        LockPath = Path.Combine(DirectoryPath, LockFileName);
+        TornPath = Path.Combine(DirectoryPath, TornFileName);
+    }
+
+    public string DirectoryPath { get; }
+
+    public string Location { get; }
+
+    public string LockPath { get; }
+
+    public string TornPath { get; }
+
+    public async ValueTask<JournalReadResult> ReadAsync(long afterSequence, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // Reading creates nothing: a job that has not appended yet has no journal, and that reads as empty.
+        if (!File.Exists(Location))
+        {
+            ForgetCache();
+            return JournalReadResult.Empty;
+        }
+
+        using var held = await FileLock.AcquireAsync(LockPath, exclusive: false, _lockTimeout, _time, cancellationToken);
+        var warnings = new List<string>();
+        if (held.Created)
+        {
+            AddWarning(warnings, UnixFiles.HandOver(LockPath, DirectoryPath));
+        }
+
+        FileStream stream;
+        try
+        {
+            stream = UnixFiles.OpenPrivateFile(Location, FileMode.Open, FileAccess.Read);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            ForgetCache();
+            return new JournalReadResult([], warnings);
+        }
+
+        using (stream)
+        {
+            var scan = Scan(stream.SafeFileHandle, afterSequence, warnings);
+            if (scan.Torn.Length > 0)
+            {
+                warnings.Add(
+                    $"{Location} ends in an unterminated line of {scan.Torn.Length} bytes after record {scan.LastSequence} "
+                    + $"(a writer was killed mid-write); it is ignored, and the next append moves it to {TornPath}");
+            }
+
+            return new JournalReadResult(scan.Records, warnings);
+        }
+    }
+
+    public async ValueTask<JournalAppendResult> AppendAsync(
+        long afterSequence,
+        Func<JournalReadResult, IReadOnlyList<JournalDraft>> decide,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        cancellationToken.ThrowIfCancellationRequested();
+        var warnings = new List<string>(UnixFiles.CreatePrivateDirectory(DirectoryPath));
+        using var held = await FileLock.AcquireAsync(LockPath, exclusive: true, _lockTimeout, _time, cancellationToken);
+        if (held.Created)
+        {
+            AddWarning(warnings, UnixFiles.HandOver(LockPath, DirectoryPath));
+        }
+
+        var created = !File.Exists(Location);
+        using var stream = UnixFiles.OpenPrivateFile(Location, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        if (created)
+        {
+            AddWarning(warnings, UnixFiles.HandOver(Location, DirectoryPath));
+        }
+
+        var handle = stream.SafeFileHandle;
+        var scan = Scan(handle, afterSequence, warnings);
+        if (scan.Torn.Length > 0)
+        {
+            // We hold the exclusive lock, so the writer of the torn line is dead; cut it off before appending, or
+            // the next record would be glued onto it.
+            MoveTornTail(handle, scan, warnings);
+        }
+
+        var seen = new JournalReadResult(scan.Records, warnings);
+        var drafts = decide(seen) ?? throw new InvalidOperationException("The append's decide function returned null instead of a list of drafts.");
+        if (drafts.Count == 0)
+        {
+            if (created)
+            {
+                UnixFiles.SyncDirectory(DirectoryPath);
+            }
+
+            return new JournalAppendResult(seen, []);
+        }
+
+        var (records, lines, lineStarts) = Serialize(drafts, scan.LastSequence + 1, scan.ValidEnd);
+        WriteDurably(handle, lines.WrittenSpan, scan.ValidEnd, drafts.Count);
+        if (created)
+        {
+            UnixFiles.SyncDirectory(DirectoryPath);
+        }
+
+        Remember(scan.ValidEnd, lineStarts, scan.ValidEnd + lines.WrittenCount);
+        return new JournalAppendResult(seen, records);
+    }
+
+    private static void AddWarning(List<string> warnings, string? warning)
+    {
+        if (warning is not null)
+        {
+            warnings.Add(warning);
+        }
+    }
+
+    private static (JournalRecord[] Records, ArrayBufferWriter<byte> Lines, long[] LineStarts) Serialize(
+        IReadOnlyList<JournalDraft> drafts,
+        long firstSequence,
+        long offset)
+    {
+        var records = new JournalRecord[drafts.Count];
+        var lineStarts = new long[drafts.Count];
+        var lines = new ArrayBufferWriter<byte>(drafts.Count * 512);
+        using var writer = new Utf8JsonWriter(lines);
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            var draft = drafts[i] ?? throw new InvalidOperationException($"The append's draft {i} is null.");
+            records[i] = draft.WithSequence(firstSequence + i);
+            var start = lines.WrittenCount;
+            lineStarts[i] = offset + start;
+            writer.Reset();
+            JsonSerializer.Serialize(writer, records[i], JournalJsonContext.Default.JournalRecord);
+            writer.Flush();
+            // Unindented JSON escapes every newline; a raw one would split the record into two broken lines.
+            if (lines.WrittenSpan[start..].Contains((byte)'\n'))
+            {
+                throw new InvalidOperationException($"Journal record {records[i].Seq} ({records[i].Type}) serialized to more than one line.");
+            }
+
+            lines.Write("\n"u8);
+        }
+
+        return (records, lines, lineStarts);
+    }
+
+    private void WriteDurably(SafeFileHandle handle, ReadOnlySpan<byte> lines, long offset, int count)
+    {
+        try
+        {
+            RandomAccess.Write(handle, lines, offset);
+            RandomAccess.FlushToDisk(handle);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The caller is told the append failed, so no part of it may stay behind as records.
+            try
+            {
+                RandomAccess.SetLength(handle, offset);
+                RandomAccess.FlushToDisk(handle);
+            }
+            catch (IOException)
+            {
+                // The original failure is the one to report; a later append cuts off a torn remainder anyway.
+            }
+
+            throw new IOException($"Could not append {count} record(s) to {Location}: {ex.Message}", ex);
+        }
+    }
+
+    private void MoveTornTail(SafeFileHandle handle, ScanResult scan, List<string> warnings)
+    {
+        var tornExisted = File.Exists(TornPath);
+        using (var torn = UnixFiles.OpenPrivateFile(TornPath, FileMode.Append, FileAccess.Write))
+        {
+            var note = $"# {_time.GetUtcNow():O}: {scan.Torn.Length} bytes cut from the end of {Location} after record {scan.LastSequence}\n";
+            torn.Write(Encoding.UTF8.GetBytes(note));
+            torn.Write(scan.Torn);
+            torn.Write("\n"u8);
+            torn.Flush(flushToDisk: true);
+        }
+
+        if (!tornExisted)
+        {
+            AddWarning(warnings, UnixFiles.HandOver(TornPath, DirectoryPath));
+        }
+
+        RandomAccess.SetLength(handle, scan.ValidEnd);
+        RandomAccess.FlushToDisk(handle);
+        warnings.Add(
+            $"{Location} ended in an unterminated line of {scan.Torn.Length} bytes after record {scan.LastSequence} "
+            + $"(a writer was killed mid-write); moved it to {TornPath} and cut the journal back to record {scan.LastSequence}");
+    }
+
+    /// <summary>
+    /// Reads and validates the lines from the first one after <paramref name="afterSequence"/> (or from the end of
+    /// the validated prefix, if that is further) to the end of the file. The caller holds the lock.
+    /// </summary>
+    private ScanResult Scan(SafeFileHandle handle, long afterSequence, List<string> warnings)
+    {
+        var after = Math.Max(afterSequence, 0);
+        var length = RandomAccess.GetLength(handle);
+        long start, cachedEnd, expected;
+        lock (_cacheGate)
+        {
+            if (!CacheMatches(handle, length))
+            {
+                warnings.Add($"{Location} is shorter than this process last saw it, or was replaced; reading it again from the start");
+                _lineStarts.Clear();
+                _validEnd = 0;
+            }
+
+            cachedEnd = _validEnd;
+            if (after < _lineStarts.Count)
+            {
+                start = _lineStarts[(int)after];
+                expected = after + 1;
+            }
+            else
+            {
+                start = _validEnd;
+                expected = _lineStarts.Count + 1;
+            }
+        }
+
+        var size = length - start;
+        if (size > MaxReadBytes)
+        {
+            throw new IOException($"{Location} has {size} bytes to read, more than the {MaxReadBytes} a journal may hold; it is not a journal this engine wrote.");
+        }
+
+        var records = new List<JournalRecord>();
+        var newLineStarts = new List<long>();
+        var buffer = ArrayPool<byte>.Shared.Rent((int)size);
+        try
+        {
+            var bytes = buffer.AsSpan(0, ReadFully(handle, buffer.AsSpan(0, (int)size), start));
+            var position = 0;
+            while (position < bytes.Length)
+            {
+                var newline = bytes[position..].IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    break;
+                }
+
+                var lineOffset = start + position;
+                var record = ParseLine(bytes.Slice(position, newline), expected);
+                if (lineOffset >= cachedEnd)
+                {
+                    newLineStarts.Add(lineOffset);
+                }
+
+                if (record.Seq > after)
+                {
+                    records.Add(record);
+                }
+
+                expected++;
+                position += newline + 1;
+            }
+
+            var validEnd = start + position;
+            Remember(cachedEnd, newLineStarts, validEnd);
+            return new ScanResult(records, expected - 1, validEnd, bytes[position..].ToArray());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int ReadFully(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var read = RandomAccess.Read(handle, buffer[total..], offset + total);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+
+    private JournalRecord ParseLine(ReadOnlySpan<byte> line, long lineNumber)
+    {
+        JournalRecord? record;
+        try
+        {
+            record = JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalRecord);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            throw Malformed(lineNumber, $"is not a valid journal record: {ex.Message}", ex);
+        }
+
+        var problem = record switch
+        {
+            null => "is JSON null, not a record",
+            { V: < 1 } => "has no schema version ('v')",
+            { Ts: var ts } when ts == default => "has no timestamp ('ts')",
+            { Session: null or "" } => "has no session",
+            { Type: null or "" } => "has no type",
+            { Kind: var kind } when !Enum.IsDefined(kind) => $"has an unknown kind {(int)kind}",
+            { Payload.ValueKind: JsonValueKind.Undefined } => "has no payload",
+            { Seq: var seq } when seq > lineNumber => $"has sequence {seq} where {lineNumber} was expected: records {lineNumber} to {seq - 1} are missing",
+            { Seq: var seq } when seq == lineNumber - 1 && seq > 0 => $"repeats sequence {seq}",
+            { Seq: var seq } when seq < lineNumber => $"has sequence {seq} where {lineNumber} was expected: the sequence goes backwards",
+            _ => null,
+        };
+        return problem is null ? record! : throw Malformed(lineNumber, problem);
+    }
+
+    private JournalFormatException Malformed(long lineNumber, string problem, Exception? inner = null) =>
+        new(lineNumber, $"line {lineNumber} of {Location} {problem}", inner);
+
+    // Caller holds _cacheGate.
+    private bool CacheMatches(SafeFileHandle handle, long length)
+    {
+        if (_validEnd == 0)
+        {
+            return true;
+        }
+
+        if (length < _validEnd)
+        {
+            return false;
+        }
+
+        Span<byte> last = stackalloc byte[1];
+        return RandomAccess.Read(handle, last, _validEnd - 1) == 1 && last[0] == (byte)'\n';
+    }
+
+    /// <summary>Extends the validated prefix, unless another call on this instance already moved it.</summary>
+    private void Remember(long from, IReadOnlyList<long> lineStarts, long validEnd)
+    {
+        lock (_cacheGate)
+        {
+            if (_validEnd != from || validEnd < from)
+            {
+                return;
+            }
+
+            _lineStarts.AddRange(lineStarts);
+            _validEnd = validEnd;
+        }
+    }
+
+    private void ForgetCache()
+    {
+        lock (_cacheGate)
+        {
+            _lineStarts.Clear();
+            _validEnd = 0;
+        }
+    }
+
+    private sealed record ScanResult(List<JournalRecord> Records, long LastSequence, long ValidEnd, byte[] Torn);
+}
