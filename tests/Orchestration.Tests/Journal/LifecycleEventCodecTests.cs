@@ -1,0 +1,120 @@
+using System.Reflection;
+using System.Text.Json;
+using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Lifecycle.Events;
+using Blacksmith.Testing;
+using Bogus;
+
+namespace Blacksmith.Orchestration.Tests.Journal;
+
+public sealed class LifecycleEventCodecTests
+{
+    private const int SeedsPerTrigger = 50;
+
+    public static TheoryData<LifecycleTrigger> EveryTrigger() => [.. Enum.GetValues<LifecycleTrigger>()];
+
+    [Theory]
+    [MemberData(nameof(EveryTrigger))]
+    public void Every_event_round_trips_through_the_codec_with_varied_facts(LifecycleTrigger trigger)
+    {
+        for (var seed = 0; seed < SeedsPerTrigger; seed++)
+        {
+            var f = new Faker { Random = new Randomizer(seed) };
+            var @event = LifecycleEventFaker.Generate(trigger, f);
+            var from = f.PickRandom<LifecycleState>();
+            var to = f.PickRandom<LifecycleState>();
+
+            var record = Record(trigger.ToString(), LifecycleEventCodec.Encode(from, to, @event));
+            var (decodedFrom, decodedTo, decoded) = LifecycleEventCodec.Decode(record);
+
+            Assert.True(@event.Equals(decoded), $"seed {seed}: {@event} came back as {decoded}");
+            Assert.True((from, to) == (decodedFrom, decodedTo), $"seed {seed}: {from} -> {to} came back as {decodedFrom} -> {decodedTo}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryTrigger))]
+    public void A_payload_holds_the_states_and_the_events_facts_and_nothing_else(LifecycleTrigger trigger)
+    {
+        for (var seed = 0; seed < SeedsPerTrigger; seed++)
+        {
+            var @event = LifecycleEventFaker.Generate(trigger, new Faker { Random = new Randomizer(seed) });
+
+            var payload = LifecycleEventCodec.Encode(LifecycleState.Ready, LifecycleState.Building, @event);
+
+            var expected = Facts(@event).Append("from").Append("to").Order(StringComparer.Ordinal);
+            var actual = payload.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
+            Assert.True(expected.SequenceEqual(actual), $"seed {seed}: expected [{string.Join(", ", expected)}], payload {payload}");
+        }
+    }
+
+    [Fact]
+    public void Every_trigger_has_exactly_one_event_type_named_after_it_that_the_codec_encodes()
+    {
+        var eventTypes = typeof(LifecycleEvent).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(LifecycleEvent)) && !t.IsAbstract)
+            .ToList();
+
+        foreach (var trigger in Enum.GetValues<LifecycleTrigger>())
+        {
+            var type = Assert.Single(eventTypes, t => t.Name == trigger.ToString());
+            var @event = TestEvents.For(trigger);
+            Assert.IsType(type, @event);
+            Assert.Equal(trigger, @event.Trigger);
+
+            var (_, _, decoded) = LifecycleEventCodec.Decode(Record(trigger.ToString(), LifecycleEventCodec.Encode(LifecycleState.Idle, LifecycleState.Idle, @event)));
+            Assert.IsType(type, decoded);
+        }
+
+        Assert.Equal(Enum.GetValues<LifecycleTrigger>().Length, eventTypes.Count);
+    }
+
+    [Fact]
+    public void Decode_rejects_an_unknown_transition_type_naming_the_record()
+    {
+        var payload = LifecycleEventCodec.Encode(LifecycleState.Idle, LifecycleState.Done, new PostRequested());
+
+        var ex = Assert.Throws<JournalFormatException>(() => LifecycleEventCodec.Decode(Record("PostRequestd", payload, seq: 7)));
+
+        Assert.Equal(7, ex.Sequence);
+        Assert.Contains("PostRequestd", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"to":"Done"}""")]
+    [InlineData("""{"from":"Nowhere","to":"Done"}""")]
+    [InlineData("""["Idle","Done"]""")]
+    public void Decode_rejects_a_payload_without_valid_states(string json)
+    {
+        var ex = Assert.Throws<JournalFormatException>(() => LifecycleEventCodec.Decode(Record("PostRequested", Parse(json), seq: 3)));
+
+        Assert.Equal(3, ex.Sequence);
+    }
+
+    [Fact]
+    public void Decode_rejects_facts_that_do_not_match_the_events_schema()
+    {
+        var payload = Parse("""{"from":"Starting","to":"Starting","waitedMilliseconds":"a while"}""");
+
+        var ex = Assert.Throws<JournalFormatException>(() => LifecycleEventCodec.Decode(Record("DaemonReady", payload, seq: 4)));
+
+        Assert.Equal(4, ex.Sequence);
+        Assert.Contains("DaemonReady", ex.Message, StringComparison.Ordinal);
+    }
+
+    // The names the journal must hold for the event: its public facts in camelCase, null ones left out.
+    private static IEnumerable<string> Facts(LifecycleEvent @event) =>
+        @event.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.Name != nameof(LifecycleEvent.Trigger) && p.GetValue(@event) is not null)
+            .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name));
+
+    private static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    private static JournalRecord Record(string type, JsonElement payload, long seq = 1) =>
+        new(JournalRecord.CurrentVersion, seq, SnapshotBuilder.Start, TestSessions.Owner, JournalRecordKind.Transition, type, payload);
+}
