@@ -195,6 +195,36 @@ public sealed class EngineJobTests
         Assert.False(Assert.Single(engine.Store.Settlements).Commit);
     }
 
+    [Fact]
+    public async Task Post_without_setup_ends_Done_and_journals_a_NoSetup_skip()
+    {
+        using var engine = new TestEngine();
+
+        var post = await engine.Post.RunAsync("lonely-post", Ct);
+
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        Assert.Equal(SkipReason.NoSetup, Assert.IsType<CommitDecision.Skip>(post.Snapshot.Decision).Reason);
+        Assert.Single(engine.Journal.Records, r => r.Kind == JournalRecordKind.Decision);
+        Assert.Empty(engine.Store.Settlements);
+    }
+
+    [Fact]
+    public async Task Attached_session_cannot_drain_or_settle_the_owners_disk()
+    {
+        using var engine = new TestEngine();
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-2"), Ct);
+        await engine.Mediator.Send(new BeginPost("setup-1"), Ct);
+
+        var stop = await engine.Mediator.Send(new StopDaemon("setup-2"), Ct);
+        var drained = await engine.Mediator.Send(new FinishDraining("setup-2"), Ct);
+
+        Assert.IsType<LifecycleResult.Refused>(stop);
+        Assert.IsType<LifecycleResult.Refused>(drained);
+        Assert.Single(engine.Daemon.Running);
+        Assert.Empty(engine.Store.Settlements);
+    }
+
     private static async Task BuildAsync(TestEngine engine, string name, BuildOutcome outcome)
     {
         var id = $"{name}-{Guid.NewGuid():N}";

@@ -57,7 +57,11 @@ public sealed class LifecycleJournal(IJournalStore store, TimeProvider time, ILo
                             drafts.Add(new JournalDraft(now, session, JournalRecordKind.Transition, @event.Trigger.ToString(),
                                 LifecycleEventCodec.Encode(moved.From, moved.To, @event)));
                             current = moved.After;
-                            if (@event is Drained)
+
+                            // The decision is journaled once, when the lifecycle first reaches the end of its road:
+                            // Committing after a commit-allowing drain, or Done by any other way (a skip, or a post
+                            // without setup).
+                            if (moved.To is LifecycleState.Committing or LifecycleState.Done && current.Decision is null)
                             {
                                 var decision = CommitPolicy.Decide(before);
                                 drafts.Add(DecisionDraft(now, session, decision));

@@ -19,17 +19,31 @@ public static class LifecycleMachine
 
     private static readonly FrozenDictionary<LifecycleState, FrozenSet<LifecycleTrigger>> Accepted = BuildAcceptedTable();
 
+    /// <summary>
+    /// Triggers only the owning session may fire: the effects behind them act on the disk and daemon it acquired,
+    /// and an attached session must never stop, unmount, release or commit what it does not own.
+    /// </summary>
+    private static readonly FrozenSet<LifecycleTrigger> OwnerOnly = FrozenSet.Create(
+        DiskExposed, DiskMounted, DaemonSpawned, DaemonReady, BuilderRegistered, SetupFailed, FallbackActivated,
+        DaemonStopped, DiskUnmounted, EarlierStepsChecked, DiskReleased, Drained, CommitRequested, CommitFailed);
+
     /// <summary>Fires <paramref name="pending"/> against <paramref name="before"/> and returns where the lifecycle goes.</summary>
     public static LifecycleTransition Evaluate(LifecycleSnapshot before, Events.LifecycleEvent pending, Events.EventContext context)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(pending);
+        if (OwnerOnly.Contains(pending.Trigger) && before.OwnerSession != context.Session)
+        {
+            return new LifecycleTransition.Refused(before.State, pending.Trigger, [OwnerOnlyMessage(before)]);
+        }
+
         var after = pending.Apply(before, context) with { UpdatedAt = context.At };
         var facts = new GuardFacts(before, pending, after);
         var machine = Configure(facts);
         if (!machine.CanFire(pending.Trigger, out var unmet))
         {
-            return new LifecycleTransition.Refused(before.State, pending.Trigger, [.. unmet]);
+            // Stateless reports no unmet guards (null) when the state has no transition for the trigger at all.
+            return new LifecycleTransition.Refused(before.State, pending.Trigger, unmet is null ? [] : [.. unmet]);
         }
 
         machine.Fire(pending.Trigger);
@@ -42,6 +56,25 @@ public static class LifecycleMachine
     /// </summary>
     public static bool Accepts(LifecycleState state, LifecycleTrigger trigger) =>
         Accepted.TryGetValue(state, out var triggers) && triggers.Contains(trigger);
+
+    /// <summary>
+    /// Whether the lifecycle admits <paramref name="trigger"/> from <paramref name="snapshot"/>'s session before any
+    /// effect: the state has a transition for it, and an owner-only trigger comes from the owner. Guards that depend
+    /// on the event's facts are checked when the event is fired.
+    /// </summary>
+    public static bool Admits(LifecycleSnapshot snapshot, LifecycleTrigger trigger, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        reason = !Accepts(snapshot.State, trigger) ? $"no {trigger} transition from {snapshot.State}"
+            : OwnerOnly.Contains(trigger) && !snapshot.IsOwner ? OwnerOnlyMessage(snapshot)
+            : null;
+        return reason is null;
+    }
+
+    private static string OwnerOnlyMessage(LifecycleSnapshot snapshot) =>
+        snapshot.OwnerSession is null
+            ? "no session owns a builder in this job"
+            : $"only the session that owns the builder ({snapshot.OwnerSession}) may do this";
 
     /// <summary>The machine's structure, for the diagram.</summary>
     public static StateMachineInfo Describe() => Configure(GuardFacts.Describing(Idle)).GetInfo();
@@ -96,7 +129,8 @@ public static class LifecycleMachine
 
         m.Configure(Draining)
             // A post run again after its host was killed resumes where the journal left off.
-            .InternalTransitionIf(PostRequested, _ => true, _ => { }, "a post resumes")
+            .InternalTransitionIf(PostRequested, _ => f.Before.IsOwner, _ => { }, "the owner's post resumes")
+            .InternalTransitionIf(PostRequested, _ => !f.Before.IsOwner, _ => { }, "the session does not own the builder")
             .InternalTransitionIf(BuildFinished, _ => IsAbandonedBuild(f), _ => { }, "the build was still running when post began")
             .InternalTransitionIf(DaemonStopped, _ => f.Before.Daemon is not null && f.Before.DaemonStop == DaemonStopOutcome.None, _ => { }, "a daemon was spawned and not stopped yet")
             .InternalTransitionIf(DiskUnmounted, _ => f.Before.Disk.Mounted && f.Before.Disk.Unmounted is null, _ => { }, "a disk is mounted and was not unmounted yet")
@@ -106,7 +140,8 @@ public static class LifecycleMachine
             .PermitIf(Drained, Done, () => EverythingReleased(f.Before) && !CommitPolicy.Decide(f.Before).IsCommit && !IsReleaseDue(f.Before), "everything was released and the commit policy skips");
 
         m.Configure(Committing)
-            .InternalTransitionIf(PostRequested, _ => true, _ => { }, "a post resumes")
+            .InternalTransitionIf(PostRequested, _ => f.Before.IsOwner, _ => { }, "the owner's post resumes")
+            .InternalTransitionIf(PostRequested, _ => !f.Before.IsOwner, _ => { }, "the session does not own the builder")
             .Permit(CommitRequested, Done)
             .Permit(CommitFailed, Done);
 

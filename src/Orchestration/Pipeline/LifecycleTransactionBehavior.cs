@@ -24,9 +24,9 @@ public sealed class LifecycleTransactionBehavior<TMessage, TResponse>(
         ArgumentNullException.ThrowIfNull(next);
         var name = typeof(TMessage).Name;
         var snapshot = await journal.LoadAsync(message.Session, cancellationToken);
-        if (!LifecycleMachine.Accepts(snapshot.State, message.Trigger))
+        if (!LifecycleMachine.Admits(snapshot, message.Trigger, out var reason))
         {
-            return Refuse(new LifecycleResult.Refused(name, snapshot.State, message.Trigger, [], snapshot));
+            return Refuse(new LifecycleResult.Refused(name, snapshot.State, message.Trigger, [reason!], snapshot));
         }
 
         LifecycleResult result;
