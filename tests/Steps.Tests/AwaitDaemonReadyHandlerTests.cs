@@ -1,0 +1,74 @@
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Lifecycle.Events;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Setup;
+using Blacksmith.Testing.Fakes;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Blacksmith.Steps.Tests;
+
+public sealed class AwaitDaemonReadyHandlerTests
+{
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Ready_daemon_is_reported_with_the_time_waited()
+    {
+        var time = new FakeTimeProvider();
+        var daemon = new FakeBuildkitDaemon { ProbesUntilReady = 3 };
+        var handler = new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(await Lifecycles.StartingAsync()), time);
+
+        var pending = handler.Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(120)), Ct).AsTask();
+        await AdvanceUntilDoneAsync(time, pending);
+
+        var ready = Assert.IsType<DaemonReady>(Assert.Single(Proposed(await pending)));
+        Assert.Equal(4, daemon.Probes);
+        // Backoff starts at 25 ms and doubles: 25 + 50 + 100 before the fourth probe.
+        Assert.Equal(175, ready.WaitedMilliseconds);
+    }
+
+    [Fact]
+    public async Task Daemon_that_exits_while_starting_fails_at_once_with_its_log()
+    {
+        var time = new FakeTimeProvider();
+        var daemon = new FakeBuildkitDaemon { ProbeOverride = DaemonProbeStatus.Exited };
+        var handler = new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(await Lifecycles.StartingAsync()), time);
+
+        var result = await handler.Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(120)), Ct);
+
+        var failed = Assert.IsType<SetupFailed>(Assert.Single(Proposed(result)));
+        Assert.Equal("ready", failed.Step);
+        Assert.Contains("invalid freelist page", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(1, daemon.Probes);
+    }
+
+    [Fact]
+    public async Task Daemon_never_ready_fails_when_the_budget_is_spent()
+    {
+        var time = new FakeTimeProvider();
+        var daemon = new FakeBuildkitDaemon { ProbeOverride = DaemonProbeStatus.NotReady };
+        var handler = new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(await Lifecycles.StartingAsync()), time);
+
+        var pending = handler.Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(5)), Ct).AsTask();
+        await AdvanceUntilDoneAsync(time, pending);
+
+        var failed = Assert.IsType<SetupFailed>(Assert.Single(Proposed(await pending)));
+        Assert.Contains("not ready within 5 s", failed.Message, StringComparison.Ordinal);
+        Assert.True(time.GetUtcNow() - time.Start <= TimeSpan.FromSeconds(5));
+    }
+
+    private static IReadOnlyList<LifecycleEvent> Proposed(LifecycleResult result) =>
+        Assert.IsType<LifecycleResult.Proposed>(result).Events;
+
+    private static async Task AdvanceUntilDoneAsync(FakeTimeProvider time, Task pending)
+    {
+        // Step fake time forward until the handler finishes; each step lets its continuation run.
+        for (var i = 0; i < 10_000 && !pending.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(5));
+            await Task.Yield();
+        }
+
+        Assert.True(pending.IsCompleted, "the handler did not finish within 50 s of fake time");
+    }
+}
