@@ -283,6 +283,27 @@ public sealed class LifecycleMachineGuardTests
     }
 
     [Theory]
+    [InlineData(LifecycleTrigger.DaemonStopped)]
+    [InlineData(LifecycleTrigger.DiskUnmounted)]
+    [InlineData(LifecycleTrigger.EarlierStepsChecked)]
+    public void A_post_step_from_a_session_that_does_not_own_the_builder_is_refused_while_the_owner_drains(LifecycleTrigger trigger)
+    {
+        var draining = new SnapshotBuilder().CompleteSetup().AttachSession().Build("b1", BuildOutcome.Succeeded).Post().Snapshot;
+
+        AssertRefused(Evaluate(draining, TestEvents.For(trigger), TestSessions.Attached));
+        AssertMoved(Evaluate(draining, TestEvents.For(trigger)), LifecycleState.Draining, LifecycleState.Draining);
+    }
+
+    [Fact]
+    public void A_release_from_a_session_that_does_not_own_the_builder_is_refused_while_one_is_due()
+    {
+        var draining = new SnapshotBuilder().CompleteSetup().AttachSession().Build("b1", BuildOutcome.Failed).DrainCleanly().Snapshot;
+
+        AssertRefused(Evaluate(draining, new DiskReleased(true), TestSessions.Attached));
+        AssertMoved(Evaluate(draining, new DiskReleased(true)), LifecycleState.Draining, LifecycleState.Draining);
+    }
+
+    [Theory]
     [InlineData(LifecycleTrigger.CommitRequested)]
     [InlineData(LifecycleTrigger.CommitFailed)]
     public void Committing_ends_in_Done_whether_the_commit_request_was_accepted_or_failed(LifecycleTrigger trigger)

@@ -266,12 +266,12 @@ public sealed class TransitionTableTests
     {
         var transition = LifecycleMachine.Evaluate(
             LifecycleSnapshot.Initial(TestSessions.Owner),
-            TestEvents.For(LifecycleTrigger.Drained),
+            TestEvents.For(LifecycleTrigger.BuildStarted),
             new EventContext(TestSessions.Owner, SnapshotBuilder.Start));
 
         var refused = Assert.IsType<LifecycleTransition.Refused>(transition);
         Assert.Empty(refused.Unmet);
-        Assert.Equal("Drained is not permitted in state Idle", refused.Describe());
+        Assert.Equal("BuildStarted is not permitted in state Idle", refused.Describe());
     }
 
     private static IEnumerable<(LifecycleState State, LifecycleTrigger Trigger, bool Accepts, string Expected)> ParseTable() =>
