@@ -1,0 +1,72 @@
+using System.Reflection;
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps;
+using Mediator;
+
+namespace Blacksmith.Hosts.Tests;
+
+/// <summary>Dependencies point inward: the core knows no adapter, no logging framework, no transport.</summary>
+public sealed class ArchitectureTests
+{
+    private static readonly string[] CoreMayReference =
+    [
+        "System.", "netstandard", "mscorlib", "Stateless", "Mediator" /* Mediator.Abstractions' assembly */,
+        "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Logging.Abstractions",
+    ];
+
+    [Fact]
+    public void Orchestration_references_no_adapter_or_framework()
+    {
+        var offending = Offending(typeof(ILifecycleCommand).Assembly, CoreMayReference);
+
+        Assert.Empty(offending);
+    }
+
+    [Fact]
+    public void Steps_reference_only_Orchestration_and_abstractions()
+    {
+        var offending = Offending(typeof(StepsAssembly).Assembly, [.. CoreMayReference, "Blacksmith.Orchestration"]);
+
+        Assert.Empty(offending);
+    }
+
+    [Fact]
+    public void Every_port_is_an_interface_in_Orchestration()
+    {
+        var ports = typeof(IJournalStore).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(IJournalStore).Namespace && t.Name.StartsWith('I') && char.IsUpper(t.Name[1]))
+            .ToList();
+
+        Assert.NotEmpty(ports);
+        Assert.All(ports, p => Assert.True(p.IsInterface, $"{p.Name} should be an interface"));
+    }
+
+    [Fact]
+    public void Container_builds_with_validation_and_resolves_the_mediator()
+    {
+        using var engine = new TestEngine();
+
+        Assert.NotNull(engine.Mediator);
+    }
+
+    [Fact]
+    public void Every_lifecycle_command_has_a_handler_in_Steps()
+    {
+        var commands = typeof(ILifecycleCommand).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ILifecycleCommand).IsAssignableFrom(t));
+        var handled = typeof(StepsAssembly).Assembly.GetTypes()
+            .SelectMany(t => t.GetInterfaces())
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICommandHandler<,>))
+            .Select(i => i.GetGenericArguments()[0])
+            .ToHashSet();
+
+        Assert.All(commands, c => Assert.Contains(c, handled));
+    }
+
+    private static List<string> Offending(Assembly assembly, string[] allowed) =>
+        [.. assembly.GetReferencedAssemblies()
+            .Select(a => a.Name ?? string.Empty)
+            // An entry ending in '.' allows a namespace of assemblies; any other entry allows exactly that assembly.
+            .Where(name => !allowed.Any(a => a.EndsWith('.') ? name.StartsWith(a, StringComparison.Ordinal) : name == a))];
+}
