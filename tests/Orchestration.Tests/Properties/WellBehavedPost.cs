@@ -37,7 +37,7 @@ internal sealed class WellBehavedPost(JournalHarness harness, Faker f, List<stri
             if (_snapshot.Daemon is not null && _snapshot.DaemonStop == DaemonStopOutcome.None
                 && !await FireAsync(new DaemonStopped(f.Random.WeightedRandom(
                     [DaemonStopOutcome.Graceful, DaemonStopOutcome.AlreadyGone, DaemonStopOutcome.Forced, DaemonStopOutcome.Failed],
-                    [0.7f, 0.15f, 0.1f, 0.05f])), ct))
+                    [0.6f, 0.15f, 0.15f, 0.1f])), ct))
             {
                 return _snapshot;
             }
