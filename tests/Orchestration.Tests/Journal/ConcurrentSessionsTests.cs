@@ -109,6 +109,22 @@ public sealed class ConcurrentSessionsTests
         Assert.Equal(harness.Store.Records.Count, fired.Snapshot.Sequence);
     }
 
+    [Fact]
+    public async Task A_post_is_judged_by_the_session_that_fires_it_not_by_the_session_that_read_the_journal()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var harness = await ReadyWithAttachedSessionAsync(ct);
+        await harness.FireAsync(TestSessions.Owner, new BuildStarted("b1", "web"), ct);
+        var readByOwner = await harness.Journal.LoadAsync(TestSessions.Owner, ct);
+
+        // FireAsync acts "on behalf of" the session it is given; the snapshot is only where its read ended.
+        var fired = await harness.Journal.FireAsync(readByOwner, TestSessions.Attached, [new PostRequested()], ct);
+
+        Assert.False(fired.IsRefused);
+        Assert.Equal((LifecycleState.Building, LifecycleState.Building), (fired.Applied.Single().From, fired.Applied.Single().To));
+        Assert.Equal(BuildOutcome.Running, fired.Snapshot.FindBuild("b1")?.Outcome);
+    }
+
     private static async ValueTask<JournalHarness> ReadyWithAttachedSessionAsync(CancellationToken ct)
     {
         var harness = await CanonicalStates.ReachAsync(LifecycleState.Ready, ct);

@@ -201,6 +201,27 @@ public sealed class LifecycleJournalTests
     }
 
     [Fact]
+    public async Task A_failed_build_started_again_under_its_id_still_keeps_the_job_from_committing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var harness = await CanonicalStates.ReachAsync(LifecycleState.Ready, ct);
+        await harness.FireAllAsync([new BuildStarted("b1", "web"), new BuildFinished("b1", BuildOutcome.Failed)], ct);
+
+        // A host that reuses the build id (a retried step): each firing may be refused, and that is the point.
+        await harness.FireAsync(TestSessions.Owner, new BuildStarted("b1", "web, retried"), ct);
+        await harness.FireAsync(TestSessions.Owner, new BuildFinished("b1", BuildOutcome.Succeeded), ct);
+        var drained = await harness.FireAllAsync(
+            [
+                new PostRequested(), new DaemonStopped(DaemonStopOutcome.Graceful), new DiskUnmounted(true, 1),
+                new EarlierStepsChecked(EarlierStepsResult.Succeeded, "job-status input"),
+            ],
+            ct);
+
+        var decision = Assert.IsType<CommitDecision.Skip>(CommitPolicy.Decide(drained));
+        Assert.Equal(SkipReason.BuildFailed, decision.Reason);
+    }
+
+    [Fact]
     public async Task An_effect_is_journaled_without_moving_the_lifecycle()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -32,8 +32,8 @@ internal static class SkipReasonCases
             new SnapshotBuilder().AttachForeignBuilder().Build("b1", BuildOutcome.Succeeded).Post().CheckEarlierSteps().Snapshot,
             [SkipReason.NoStickyDisk]),
         SkipReason.NoStickyDisk => new(
-            "synthetic: the committable job without an exposed disk (the machine mounts only an exposed disk)",
-            Committable().Snapshot with { Disk = StickyDiskFacts.None },
+            "setup's host was killed before it exposed a disk; post ran",
+            new SnapshotBuilder().StartSetup().Post().CheckEarlierSteps().Snapshot,
             []),
         SkipReason.CommitDisabled => new("commit: never", Committable(TestEvents.Setup(CommitMode.Never)).Snapshot, []),
         SkipReason.ForkPullRequest => new(
