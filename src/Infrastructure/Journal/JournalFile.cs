@@ -42,7 +42,10 @@ public sealed class JournalFile : IJournalStore
 
     /// <param name="jobDirectory">The job directory (see <see cref="JobDirectory"/>); created on the first append.</param>
     /// <param name="lockTimeout">How long one call waits for the lock before it gives up with a <see cref="TimeoutException"/>.</param>
-    /// <param name="time">The clock for the lock timeout and the notes in <c>journal.torn</c>.</param>
+    /// <param name="time">
+    /// The clock for the lock timeout, the waits between lock attempts and the notes in <c>journal.torn</c>; with a
+    /// fake clock, a call that has to wait for the lock waits until the clock is advanced.
+    /// </param>
     public JournalFile(string jobDirectory, TimeSpan lockTimeout, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobDirectory);
@@ -185,6 +188,12 @@ public sealed class JournalFile : IJournalStore
         {
             var draft = drafts[i] ?? throw new InvalidOperationException($"The append's draft {i} is null.");
             records[i] = draft.WithSequence(firstSequence + i);
+            // Writing a record that reading rejects would make the whole journal unreadable from then on.
+            if (ShapeProblem(records[i]) is { } problem)
+            {
+                throw new ArgumentException($"The append's draft {i} ({draft.Type}) cannot be journaled: it {problem}.", nameof(drafts));
+            }
+
             var start = lines.WrittenCount;
             lineStarts[i] = offset + start;
             writer.Reset();
@@ -357,22 +366,27 @@ public sealed class JournalFile : IJournalStore
             throw Malformed(lineNumber, $"is not a valid journal record: {ex.Message}", ex);
         }
 
-        var problem = record switch
+        var problem = record is null ? "is JSON null, not a record" : ShapeProblem(record) ?? record.Seq switch
         {
-            null => "is JSON null, not a record",
-            { V: < 1 } => "has no schema version ('v')",
-            { Ts: var ts } when ts == default => "has no timestamp ('ts')",
-            { Session: null or "" } => "has no session",
-            { Type: null or "" } => "has no type",
-            { Kind: var kind } when !Enum.IsDefined(kind) => $"has an unknown kind {(int)kind}",
-            { Payload.ValueKind: JsonValueKind.Undefined } => "has no payload",
-            { Seq: var seq } when seq > lineNumber => $"has sequence {seq} where {lineNumber} was expected: records {lineNumber} to {seq - 1} are missing",
-            { Seq: var seq } when seq == lineNumber - 1 && seq > 0 => $"repeats sequence {seq}",
-            { Seq: var seq } when seq < lineNumber => $"has sequence {seq} where {lineNumber} was expected: the sequence goes backwards",
+            var seq when seq > lineNumber => $"has sequence {seq} where {lineNumber} was expected: records {lineNumber} to {seq - 1} are missing",
+            var seq when seq == lineNumber - 1 && seq > 0 => $"repeats sequence {seq}",
+            var seq when seq < lineNumber => $"has sequence {seq} where {lineNumber} was expected: the sequence goes backwards",
             _ => null,
         };
         return problem is null ? record! : throw Malformed(lineNumber, problem);
     }
+
+    /// <summary>What makes a record unfit for the journal apart from its sequence number; null when nothing does.</summary>
+    private static string? ShapeProblem(JournalRecord record) => record switch
+    {
+        { V: < 1 } => "has no schema version ('v')",
+        { Ts: var ts } when ts == default => "has no timestamp ('ts')",
+        { Session: null or "" } => "has no session",
+        { Type: null or "" } => "has no type",
+        { Kind: var kind } when !Enum.IsDefined(kind) => $"has an unknown kind {(int)kind}",
+        { Payload.ValueKind: JsonValueKind.Undefined } => "has no payload",
+        _ => null,
+    };
 
     private JournalFormatException Malformed(long lineNumber, string problem, Exception? inner = null) =>
         new(lineNumber, $"line {lineNumber} of {Location} {problem}", inner);

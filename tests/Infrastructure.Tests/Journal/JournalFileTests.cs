@@ -131,6 +131,33 @@ public sealed class JournalFileTests : IDisposable
         Assert.Equal(2, (await new JournalFile(_jobDir).ReadAsync(0, Ct)).Records.Count);
     }
 
+    public static TheoryData<string, JournalDraft> UnreadableDrafts()
+    {
+        var good = new JournalDrafts(30).Next();
+        return new()
+        {
+            { "no session", good with { Session = "" } },
+            { "no type", good with { Type = "" } },
+            { "no payload", good with { Payload = default } },
+            { "no timestamp", good with { Ts = default } },
+            { "an unknown kind", good with { Kind = (JournalRecordKind)42 } },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(UnreadableDrafts))]
+    public async Task A_batch_with_a_draft_that_reading_would_reject_writes_nothing(string what, JournalDraft bad)
+    {
+        var journal = new JournalFile(_jobDir);
+        await journal.AppendAsync(0, _ => new JournalDrafts(31).Take(1), Ct);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () =>
+            await journal.AppendAsync(long.MaxValue, _ => [new JournalDrafts(32).Next(), bad], Ct));
+
+        Assert.Contains(what, error.Message, StringComparison.Ordinal);
+        Assert.Single((await new JournalFile(_jobDir).ReadAsync(0, Ct)).Records);
+    }
+
     [Fact]
     public async Task A_decide_that_throws_appends_nothing_and_releases_the_lock()
     {
