@@ -32,6 +32,11 @@ public static class LifecycleFold
             throw new JournalFormatException(record.Seq, $"sequence goes backwards (after {snapshot.Sequence})");
         }
 
+        if (record.Seq != snapshot.Sequence + 1)
+        {
+            throw new JournalFormatException(record.Seq, $"records {snapshot.Sequence + 1} to {record.Seq - 1} are missing");
+        }
+
         if (record.V > JournalRecord.CurrentVersion)
         {
             throw new JournalFormatException(record.Seq, $"written by a newer schema (v{record.V}); this engine reads v{JournalRecord.CurrentVersion}");

@@ -42,7 +42,8 @@ public sealed class LifecycleJournal(IJournalStore store, TimeProvider time, ILo
             seen =>
             {
                 refused = null;
-                var current = LifecycleFold.Fold(readAt, seen.Records);
+                // Ownership is judged from the session that fires, whoever read the journal.
+                var current = LifecycleFold.Fold(readAt with { Viewer = session }, seen.Records);
                 var now = time.GetUtcNow();
                 var drafts = new List<JournalDraft>(events.Count + 1);
                 foreach (var @event in events)

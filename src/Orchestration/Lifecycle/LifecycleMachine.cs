@@ -109,7 +109,7 @@ public static class LifecycleMachine
             .Permit(FallbackActivated, Ready);
 
         m.Configure(Ready)
-            .Permit(BuildStarted, Building)
+            .PermitIf(BuildStarted, Building, () => IsNewBuild(f), "the build id is new")
             .InternalTransitionIf(SessionAttached, _ => CacheKeyMatches(f), _ => { }, "the cache key is the running builder's");
 
         m.Configure(Building)

@@ -14,10 +14,22 @@ public sealed class LifecycleFoldTests
         var records = await RecordsToAsync(LifecycleState.Starting);
 
         var ex = Assert.Throws<JournalFormatException>(() =>
-            LifecycleFold.Fold(LifecycleSnapshot.Initial(TestSessions.Owner), [records[0], records[2], records[1]]));
+            LifecycleFold.Fold(LifecycleSnapshot.Initial(TestSessions.Owner), [records[0], records[1], records[2], records[1]]));
 
         Assert.Equal(records[1].Seq, ex.Sequence);
         Assert.Contains("backwards", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fold_rejects_a_journal_with_a_missing_record()
+    {
+        var records = await RecordsToAsync(LifecycleState.Starting);
+
+        var ex = Assert.Throws<JournalFormatException>(() =>
+            LifecycleFold.Fold(LifecycleSnapshot.Initial(TestSessions.Owner), [records[0], records[2]]));
+
+        Assert.Equal(records[2].Seq, ex.Sequence);
+        Assert.Contains("missing", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
