@@ -27,8 +27,11 @@ internal sealed class FileLock : IDisposable
     public bool Created { get; private init; }
 
     /// <summary>
-    /// Takes the lock, polling without blocking so that <paramref name="cancellationToken"/> and
-    /// <paramref name="timeout"/> are honoured (a blocking flock cannot be interrupted).
+    /// Takes the lock. Uncontended, that is one non-blocking call. Contended, a dedicated thread blocks in flock so the
+    /// kernel hands the lock over the moment it is free (polling let a releasing writer win again and again, which
+    /// made the tail latency of eight writers seconds long); the caller waits for that thread with
+    /// <paramref name="timeout"/> and <paramref name="cancellationToken"/>, and a wait given up on releases the lock
+    /// as soon as the abandoned thread gets it.
     /// </summary>
     public static async ValueTask<FileLock> AcquireAsync(
         string path,
@@ -39,39 +42,19 @@ internal sealed class FileLock : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var (fd, created) = OpenOrCreate(path);
+        var operation = exclusive ? Libc.LockExclusive : Libc.LockShared;
+        int errno;
         try
         {
-            var operation = (exclusive ? Libc.LockExclusive : Libc.LockShared) | Libc.LockNonBlocking;
-            var started = time.GetTimestamp();
-            var backoff = FirstBackoff;
-            while (true)
+            errno = Lock(fd, operation | Libc.LockNonBlocking);
+            if (errno == 0)
             {
-                if (Libc.Flock(fd, operation) == 0)
-                {
-                    return new FileLock(fd, path) { Created = created };
-                }
+                return new FileLock(fd, path) { Created = created };
+            }
 
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.Interrupted)
-                {
-                    continue;
-                }
-
-                if (errno != Libc.WouldBlock)
-                {
-                    throw new IOException($"Could not lock {path}: flock failed with {Libc.Describe(errno)}.");
-                }
-
-                var waited = time.GetElapsedTime(started);
-                if (waited >= timeout)
-                {
-                    throw new TimeoutException(
-                        $"Timed out after {waited.TotalSeconds:0.0} s waiting for the {(exclusive ? "exclusive" : "shared")} lock on {path}: "
-                        + "another process has held it all that time (a hung or stopped blacksmith process of this job?).");
-                }
-
-                await PauseAsync(Jitter(backoff), time, cancellationToken);
-                backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
+            if (errno != Libc.WouldBlock)
+            {
+                throw new IOException($"Could not lock {path}: flock failed with {Libc.Describe(errno)}.");
             }
         }
         catch
@@ -79,6 +62,32 @@ internal sealed class FileLock : IDisposable
             _ = Libc.Close(fd);
             throw;
         }
+
+        var wait = new BlockingWait(fd, operation);
+        try
+        {
+            errno = await wait.Completion.WaitAsync(timeout, time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            wait.Abandon();
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new TimeoutException(
+                $"Timed out after {timeout.TotalSeconds:0.0} s waiting for the {(exclusive ? "exclusive" : "shared")} lock on {path}: "
+                + "another process has held it all that time (a hung or stopped blacksmith process of this job?).", ex);
+        }
+
+        if (errno != 0)
+        {
+            _ = Libc.Close(fd);
+            throw new IOException($"Could not lock {path}: flock failed with {Libc.Describe(errno)}.");
+        }
+
+        return new FileLock(fd, path) { Created = created };
     }
 
     public void Dispose()
@@ -128,19 +137,68 @@ internal sealed class FileLock : IDisposable
         }
     }
 
-    // Jitter keeps waiters that started together from retrying in lockstep.
-    private static TimeSpan Jitter(TimeSpan backoff) => backoff * (0.5 + Random.Shared.NextDouble());
-
-    private static async ValueTask PauseAsync(TimeSpan pause, TimeProvider time, CancellationToken cancellationToken)
+    private static int Lock(int fd, int operation)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (pause < TimeSpan.FromMilliseconds(1) && time == TimeProvider.System)
+        while (true)
         {
-            // Timers tick in whole milliseconds; a sub-millisecond pause has to block the thread briefly instead.
-            _ = Libc.MicroSleep((uint)Math.Max(1, pause.TotalMicroseconds));
-            return;
+            if (Libc.Flock(fd, operation) == 0)
+            {
+                return 0;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Libc.Interrupted)
+            {
+                return errno;
+            }
+        }
+    }
+
+    /// <summary>A blocking flock on its own thread, which either hands its result to the waiter or, abandoned, cleans up.</summary>
+    private sealed class BlockingWait
+    {
+        private const int Waiting = 0;
+        private const int Finished = 1;
+        private const int Abandoned = 2;
+
+        private readonly int _fd;
+        private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _state = Waiting;
+
+        public BlockingWait(int fd, int operation)
+        {
+            _fd = fd;
+            var thread = new Thread(() =>
+            {
+                var errno = Lock(fd, operation);
+                if (Interlocked.CompareExchange(ref _state, Finished, Waiting) == Abandoned)
+                {
+                    // Nobody waits any more: closing the descriptor releases the lock if we got it.
+                    _ = Libc.Close(fd);
+                    return;
+                }
+
+                _completion.SetResult(errno);
+            })
+            {
+                IsBackground = true,
+                Name = "blacksmith journal lock",
+            };
+            thread.Start();
         }
 
-        await Task.Delay(pause, time, cancellationToken);
+        // The task completes from the dedicated thread, which has no synchronization context to deadlock on.
+#pragma warning disable VSTHRD003
+        public Task<int> Completion => _completion.Task;
+#pragma warning restore VSTHRD003
+
+        public void Abandon()
+        {
+            if (Interlocked.CompareExchange(ref _state, Abandoned, Waiting) == Finished)
+            {
+                // The thread finished as we gave up: the descriptor is ours to close (releasing the lock if taken).
+                _ = Libc.Close(_fd);
+            }
+        }
     }
 }

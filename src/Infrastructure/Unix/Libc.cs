@@ -58,9 +58,6 @@ internal static partial class Libc
     [LibraryImport(Library, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int FileModeChange(int fd, uint mode);
 
-    [LibraryImport(Library, EntryPoint = "usleep", SetLastError = true)]
-    public static partial int MicroSleep(uint microseconds);
-
     [LibraryImport(Library, EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 

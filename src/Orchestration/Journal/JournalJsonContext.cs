@@ -10,6 +10,9 @@ namespace Blacksmith.Orchestration.Journal;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    // A record or event missing a field it cannot do without is a format error, not a null to trip over later.
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
     WriteIndented = false)]
 [JsonSerializable(typeof(JournalRecord))]
 [JsonSerializable(typeof(EffectRecord))]

@@ -16,7 +16,7 @@ public abstract record CommitDecision
     public bool IsCommit => this is Commit;
 
     /// <summary>Commit, sending the filesystem usage measured before unmount.</summary>
-    public sealed record Commit(long? FsUsageBytes) : CommitDecision;
+    public sealed record Commit(long? FsUsageBytes = null) : CommitDecision;
 
     /// <summary>Do not commit. <paramref name="Reason"/> is the first unmet condition; <paramref name="Also"/> the others.</summary>
     public sealed record Skip(SkipReason Reason, string Detail, IReadOnlyList<SkipReason> Also) : CommitDecision

@@ -6,7 +6,7 @@ namespace Blacksmith.Orchestration.Lifecycle.Events;
 /// The store accepted the commit request (should_commit = true). It is applied by the store later (on Blacksmith
 /// runners, at VM teardown), so this is "commit requested", never "committed".
 /// </summary>
-public sealed record CommitRequested(long? FsUsageBytes) : LifecycleEvent
+public sealed record CommitRequested(long? FsUsageBytes = null) : LifecycleEvent
 {
     [JsonIgnore]
     public override LifecycleTrigger Trigger => LifecycleTrigger.CommitRequested;

@@ -6,7 +6,7 @@ namespace Blacksmith.Orchestration.Lifecycle.Events;
 /// <param name="Clean">Whether the unmount succeeded.</param>
 /// <param name="FsUsageBytes">Filesystem usage measured before unmount, when it could be measured.</param>
 /// <param name="Detail">Why it did not unmount cleanly, when it did not.</param>
-public sealed record DiskUnmounted(bool Clean, long? FsUsageBytes, string? Detail = null) : LifecycleEvent
+public sealed record DiskUnmounted(bool Clean, long? FsUsageBytes = null, string? Detail = null) : LifecycleEvent
 {
     [JsonIgnore]
     public override LifecycleTrigger Trigger => LifecycleTrigger.DiskUnmounted;
