@@ -322,7 +322,8 @@ public sealed class LifecycleMachineGuardTests
     public void Done_ignores_PostRequested(string session)
     {
         var done = new SnapshotBuilder().CompleteSetup().AttachSession().Build("b1", BuildOutcome.Succeeded)
-            .DrainCleanly().Drain().Fire(new CommitRequested(1)).Snapshot with { Viewer = session };
+            .DrainCleanly().Drain().Fire(new CommitRequested(1)).Snapshot with
+        { Viewer = session };
         Assert.Equal(LifecycleState.Done, done.State);
 
         var moved = AssertMoved(Evaluate(done, new PostRequested(), session), LifecycleState.Done, LifecycleState.Done);
