@@ -196,6 +196,21 @@ public sealed class EngineJobTests
     }
 
     [Fact]
+    public async Task Corrupt_cache_database_is_moved_aside_and_the_daemon_started_once_more()
+    {
+        using var engine = new TestEngine();
+        engine.Daemon.CorruptDatabase = "/var/lib/buildkit/history.db";
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+
+        Assert.Equal(LifecycleState.Ready, setup.Snapshot.State);
+        Assert.Equal(2, engine.Daemon.Spawns);
+        Assert.Equal(["/var/lib/buildkit/history.db"], engine.Daemon.Quarantined);
+        Assert.Equal(1, setup.Snapshot.DaemonRestarts);
+        Assert.Single(engine.Journal.Records, r => r.Type == nameof(LifecycleTrigger.DaemonExited));
+    }
+
+    [Fact]
     public async Task Post_without_setup_ends_Done_and_journals_a_NoSetup_skip()
     {
         using var engine = new TestEngine();

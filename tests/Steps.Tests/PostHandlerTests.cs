@@ -4,6 +4,7 @@ using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Post;
 using Blacksmith.Testing.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Steps.Tests;
 
@@ -22,17 +23,77 @@ public sealed class PostHandlerTests
         Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
     }
 
-    [Fact]
-    public async Task Stop_that_cannot_be_made_is_recorded_as_Failed_not_thrown()
+    [Theory]
+    [InlineData(false, false, false, DaemonStopOutcome.Graceful)]
+    [InlineData(true, false, false, DaemonStopOutcome.Forced)]
+    [InlineData(true, true, false, DaemonStopOutcome.Failed)]
+    [InlineData(false, false, true, DaemonStopOutcome.AlreadyGone)]
+    public async Task Stop_escalates_from_SIGTERM_to_SIGKILL_and_names_the_outcome(bool ignoresTerminate, bool ignoresKill, bool alreadyGone, DaemonStopOutcome expected)
     {
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
-        var daemon = new ThrowingDaemon();
+        var daemon = new FakeBuildkitDaemon { IgnoresTerminate = ignoresTerminate, IgnoresKill = ignoresKill };
+        if (!alreadyGone)
+        {
+            daemon.Running.Add(snapshot.Daemon!);
+        }
 
         var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot)).Handle(new StopDaemon(Lifecycles.Owner), Ct);
 
         var stopped = Assert.IsType<DaemonStopped>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
-        Assert.Equal(DaemonStopOutcome.Failed, stopped.Outcome);
-        Assert.Contains("permission denied", stopped.Detail, StringComparison.Ordinal);
+        Assert.Equal(expected, stopped.Outcome);
+        Assert.Equal(ignoresTerminate && !alreadyGone ? [DaemonSignal.Terminate, DaemonSignal.Kill] : [DaemonSignal.Terminate], daemon.Signals);
+    }
+
+    [Fact]
+    public async Task Busy_unmount_is_retried_until_it_succeeds_then_the_device_is_flushed()
+    {
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var device = new FakeBlockDevice();
+        device.Mounted.Add("/var/lib/buildkit");
+        device.UnmountFailures.Enqueue(Busy());
+        device.UnmountFailures.Enqueue(Busy());
+        var handler = new UnmountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<UnmountStickyDiskHandler>.Instance);
+
+        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+
+        var unmounted = Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
+        Assert.True(unmounted.Clean);
+        Assert.Equal(4096, unmounted.FsUsageBytes);
+        Assert.Equal(["sync", "measure", "unmount", "unmount", "unmount", "flush"], device.Calls);
+    }
+
+    [Fact]
+    public async Task Unmount_that_stays_busy_is_not_clean_after_bounded_attempts()
+    {
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var device = new FakeBlockDevice();
+        device.Mounted.Add("/var/lib/buildkit");
+        for (var i = 0; i < 50; i++)
+        {
+            device.UnmountFailures.Enqueue(Busy());
+        }
+
+        var handler = new UnmountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<UnmountStickyDiskHandler>.Instance);
+
+        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+
+        var unmounted = Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
+        Assert.False(unmounted.Clean);
+        Assert.Equal(UnmountStickyDiskHandler.UnmountAttempts, device.Calls.Count(c => c == "unmount"));
+        Assert.DoesNotContain("flush", device.Calls);
+    }
+
+    [Fact]
+    public async Task Mount_already_gone_counts_as_unmounted()
+    {
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var device = new FakeBlockDevice();
+        var handler = new UnmountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<UnmountStickyDiskHandler>.Instance);
+
+        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+
+        Assert.True(Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events)).Clean);
+        Assert.DoesNotContain("unmount", device.Calls);
     }
 
     [Fact]
@@ -57,14 +118,16 @@ public sealed class PostHandlerTests
         ]);
         var store = new FakeStickyDiskStore();
 
-        var result = await new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot)).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct);
+        var result = await new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct);
 
         Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
         Assert.Empty(store.Settlements);
     }
 
-    [Fact]
-    public async Task Release_refused_by_the_store_is_recorded_and_not_retried()
+    [Theory]
+    [InlineData(ExternalErrorKind.Unavailable, true)]
+    [InlineData(ExternalErrorKind.Failed, false)]
+    public async Task Release_the_store_refuses_is_recorded_as_not_accepted_retrying_only_while_unavailable(ExternalErrorKind kind, bool retried)
     {
         var snapshot = await Lifecycles.AfterAsync(
         [
@@ -72,15 +135,15 @@ public sealed class PostHandlerTests
             new DaemonStopped(DaemonStopOutcome.Forced), new DiskUnmounted(true, 10),
             new EarlierStepsChecked(EarlierStepsResult.Succeeded, "test"),
         ]);
-        var store = new FakeStickyDiskStore { SettleFailure = new ExternalCallException("stickydisk.commit", ExternalErrorKind.Unavailable, "agent unavailable") };
+        var store = new FakeStickyDiskStore { SettleFailure = new ExternalCallException("stickydisk.commit", kind, "agent says no") };
 
-        var result = await new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot)).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct);
+        var result = await new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct);
 
         var released = Assert.IsType<DiskReleased>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.False(released.Accepted);
-        var settlement = Assert.Single(store.Settlements);
-        Assert.False(settlement.Commit);
-        Assert.Equal("expose-1", settlement.ExposeId);
+        Assert.All(store.Settlements, s => Assert.False(s.Commit));
+        Assert.All(store.Settlements, s => Assert.Equal("expose-1", s.ExposeId));
+        Assert.Equal(retried, store.Settlements.Count > 1);
     }
 
     private static readonly LifecycleEvent[] Starting =
@@ -92,15 +155,7 @@ public sealed class PostHandlerTests
         new DaemonReady(10),
     ];
 
-    private sealed class ThrowingDaemon : IBuildkitDaemon
-    {
-        public Task<DaemonIdentity> SpawnAsync(DaemonLaunch launch, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<DaemonProbe> ProbeAsync(DaemonIdentity daemon, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<DaemonStopResult> StopAsync(DaemonIdentity daemon, CancellationToken cancellationToken) =>
-            throw new ExternalCallException("buildkitd.stop", ExternalErrorKind.Failed, "kill: permission denied");
-    }
+    private static ExternalCallException Busy() => new("device.unmount", ExternalErrorKind.Unavailable, "target is busy");
 
     private sealed class FailingProbe : IEarlierStepsProbe
     {

@@ -5,28 +5,60 @@ using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Setup;
 using Blacksmith.Testing.Fakes;
 using Bogus;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Steps.Tests;
 
 public sealed class SetupHandlerTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+    private readonly Faker _faker = new();
+
+    [Fact]
+    public async Task Expose_retries_an_unavailable_agent_then_exposes_the_disk()
+    {
+        var store = new FakeStickyDiskStore();
+        store.UpFailures.Enqueue(Unavailable("stickydisk.up"));
+        store.UpFailures.Enqueue(Unavailable("stickydisk.up"));
+        store.ExposeFailures.Enqueue(Unavailable("stickydisk.expose"));
+
+        var exposed = Assert.IsType<DiskExposed>(await ExposeAsync(store));
+
+        Assert.Equal(3, store.UpCalls);
+        Assert.Equal(2, store.ExposeCalls);
+        Assert.StartsWith("/dev/fake", exposed.Device, StringComparison.Ordinal);
+    }
 
     [Theory]
-    [InlineData(ExternalErrorKind.Unavailable)]
     [InlineData(ExternalErrorKind.Timeout)]
     [InlineData(ExternalErrorKind.Failed)]
-    public async Task Expose_failure_becomes_SetupFailed_naming_the_step(ExternalErrorKind kind)
+    [InlineData(ExternalErrorKind.BadReply)]
+    public async Task Expose_never_retries_a_failure_that_is_not_transient(ExternalErrorKind kind)
     {
-        var message = new Faker().Lorem.Sentence();
+        var message = _faker.Lorem.Sentence();
         var store = new FakeStickyDiskStore { ExposeFailure = new ExternalCallException("stickydisk.expose", kind, message) };
-        var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")));
 
-        var result = await new ExposeStickyDiskHandler(store, Lifecycles.Context(snapshot)).Handle(new ExposeStickyDisk(Lifecycles.Owner), Ct);
+        var failed = Assert.IsType<SetupFailed>(await ExposeAsync(store));
 
-        var failed = Assert.IsType<SetupFailed>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
+        Assert.Equal(1, store.ExposeCalls);
         Assert.Equal("expose", failed.Step);
         Assert.Contains(message, failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Expose_gives_up_on_an_agent_unavailable_for_the_whole_deadline()
+    {
+        var store = new FakeStickyDiskStore();
+        for (var i = 0; i < 1000; i++)
+        {
+            store.UpFailures.Enqueue(Unavailable("stickydisk.up"));
+        }
+
+        var failed = Assert.IsType<SetupFailed>(await ExposeAsync(store));
+
+        Assert.InRange(store.UpCalls, 5, 40);
+        Assert.Equal(0, store.ExposeCalls);
+        Assert.Contains("unavailable", failed.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
@@ -35,24 +67,108 @@ public sealed class SetupHandlerTests
     public async Task Agent_reply_without_a_device_or_expose_id_is_a_clear_setup_failure(string exposeId, string device)
     {
         var store = new FakeStickyDiskStore { Respond = _ => new ExposedDisk(exposeId, device) };
-        var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")));
 
-        var result = await new ExposeStickyDiskHandler(store, Lifecycles.Context(snapshot)).Handle(new ExposeStickyDisk(Lifecycles.Owner), Ct);
+        var failed = Assert.IsType<SetupFailed>(await ExposeAsync(store));
 
-        var failed = Assert.IsType<SetupFailed>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.Contains("without an expose id or device", failed.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Mount_reports_whether_the_device_was_formatted()
+    public async Task Blank_device_is_formatted_then_mounted()
     {
-        var device = new FakeBlockDevice { Formatted = true };
-        var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")), new DiskExposed("e", "/dev/vdb"));
+        var device = new FakeBlockDevice { Filesystem = null };
 
-        var result = await new MountStickyDiskHandler(device, Lifecycles.Context(snapshot)).Handle(new MountStickyDisk(Lifecycles.Owner, "/var/lib/buildkit"), Ct);
+        var mounted = Assert.IsType<DiskMounted>(await MountAsync(device));
 
-        var mounted = Assert.IsType<DiskMounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.True(mounted.Formatted);
-        Assert.Contains("/var/lib/buildkit", device.Mounted);
+        Assert.Equal(["size", "detect", "format", "mount"], device.Calls);
+    }
+
+    [Fact]
+    public async Task Existing_ext4_is_grown_and_a_failed_grow_is_only_a_warning()
+    {
+        var device = new FakeBlockDevice { GrowFailure = new ExternalCallException("device.grow", ExternalErrorKind.Failed, "resize2fs: bad superblock") };
+
+        var mounted = Assert.IsType<DiskMounted>(await MountAsync(device));
+
+        Assert.False(mounted.Formatted);
+        Assert.Equal(["size", "detect", "grow", "mount"], device.Calls);
+    }
+
+    [Fact]
+    public async Task Device_with_another_filesystem_is_left_untouched()
+    {
+        var device = new FakeBlockDevice { Filesystem = "xfs" };
+
+        var failed = Assert.IsType<SetupFailed>(await MountAsync(device));
+
+        Assert.Contains("xfs", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("format", device.Calls);
+        Assert.Empty(device.Mounted);
+    }
+
+    [Fact]
+    public async Task Device_that_reports_zero_bytes_is_never_formatted()
+    {
+        var device = new FakeBlockDevice();
+        device.Sizes.Clear();
+        device.Sizes.Enqueue(0);
+
+        var failed = Assert.IsType<SetupFailed>(await MountAsync(device));
+
+        Assert.Contains("zero bytes", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("format", device.Calls);
+        Assert.InRange(device.Calls.Count(c => c == "size"), 90, 101);
+    }
+
+    [Fact]
+    public async Task Device_that_reports_its_size_late_is_mounted()
+    {
+        var device = new FakeBlockDevice { Filesystem = null };
+        device.Sizes.Clear();
+        foreach (var size in new long[] { 0, 0, 0, 1 << 30 })
+        {
+            device.Sizes.Enqueue(size);
+        }
+
+        Assert.IsType<DiskMounted>(await MountAsync(device));
+        Assert.Equal(4, device.Calls.Count(c => c == "size"));
+    }
+
+    [Fact]
+    public async Task Daemon_dead_on_a_corrupt_database_has_it_moved_aside_once()
+    {
+        var daemon = new FakeBuildkitDaemon { CorruptDatabase = "/var/lib/buildkit/history.db" };
+        var starting = await Lifecycles.StartingAsync();
+        await daemon.SpawnAsync(new DaemonLaunch("tcp://127.0.0.1:1234", "/var/lib/buildkit", "/tmp/job"), Ct);
+
+        var first = await new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(starting), new ImmediateTime())
+            .Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(120)), Ct);
+        var exited = Assert.IsType<DaemonExited>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(first).Events));
+        Assert.Equal("/var/lib/buildkit/history.db.corrupt", exited.QuarantinedDatabase);
+
+        var healedOnce = starting with { Daemon = starting.Daemon, DaemonRestarts = 1 };
+        var second = await new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(healedOnce), new ImmediateTime())
+            .Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(120)), Ct);
+
+        Assert.IsType<SetupFailed>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(second).Events));
+        Assert.Single(daemon.Quarantined);
+    }
+
+    private static ExternalCallException Unavailable(string operation) => new(operation, ExternalErrorKind.Unavailable, "connection refused (unavailable)");
+
+    private static async Task<LifecycleEvent> ExposeAsync(FakeStickyDiskStore store)
+    {
+        var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")));
+        var result = await new ExposeStickyDiskHandler(store, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new ExposeStickyDisk(Lifecycles.Owner), Ct);
+        return Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+    }
+
+    private static async Task<LifecycleEvent> MountAsync(FakeBlockDevice device)
+    {
+        var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")), new DiskExposed("e", "/dev/vdb"));
+        var handler = new MountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<MountStickyDiskHandler>.Instance);
+        var result = await handler.Handle(new MountStickyDisk(Lifecycles.Owner, "/var/lib/buildkit"), Ct);
+        return Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events);
     }
 }

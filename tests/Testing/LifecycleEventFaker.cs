@@ -19,6 +19,7 @@ public static class LifecycleEventFaker
             LifecycleTrigger.DiskMounted => new DiskMounted(f.System.DirectoryPath(), f.Random.Bool()),
             LifecycleTrigger.DaemonSpawned => new DaemonSpawned(new DaemonIdentity(f.Random.Int(2, 4_194_304), f.Random.Long(1, long.MaxValue / 2), $"tcp://127.0.0.1:{f.Internet.Port()}")),
             LifecycleTrigger.DaemonReady => new DaemonReady(f.Random.Long(0, 120_000)),
+            LifecycleTrigger.DaemonExited => new DaemonExited(f.Lorem.Sentence(), f.Random.Bool() ? f.System.FilePath() : null),
             LifecycleTrigger.BuilderRegistered => new BuilderRegistered(f.Internet.DomainWord()),
             LifecycleTrigger.SetupFailed => new SetupFailed(f.PickRandom("expose", "mount", "spawn", "ready", "register"), f.Lorem.Sentence()),
             LifecycleTrigger.FallbackActivated => new FallbackActivated(f.Internet.DomainWord(), f.Lorem.Sentence()),

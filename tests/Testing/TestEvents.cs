@@ -37,6 +37,7 @@ public static class TestEvents
         LifecycleTrigger.DiskMounted => new DiskMounted(MountPoint, Formatted: false),
         LifecycleTrigger.DaemonSpawned => new DaemonSpawned(Daemon),
         LifecycleTrigger.DaemonReady => new DaemonReady(250),
+        LifecycleTrigger.DaemonExited => new DaemonExited("panic: freepages", "/var/lib/buildkit/history.db.corrupt"),
         LifecycleTrigger.BuilderRegistered => new BuilderRegistered("blacksmith"),
         LifecycleTrigger.SetupFailed => new SetupFailed("mount", "mount exited with 32"),
         LifecycleTrigger.FallbackActivated => new FallbackActivated("fallback", "setup failed"),

@@ -25,12 +25,20 @@ public sealed class SimulatedBuildkit : IBuildkitDaemon, IBuilderRegistry
     public Task<DaemonProbe> ProbeAsync(DaemonIdentity daemon, CancellationToken cancellationToken) =>
         Task.FromResult(new DaemonProbe(_root is null ? DaemonProbeStatus.Exited : DaemonProbeStatus.Ready));
 
-    public Task<DaemonStopResult> StopAsync(DaemonIdentity daemon, CancellationToken cancellationToken)
+    public Task<SignalDelivery> SignalAsync(DaemonIdentity daemon, DaemonSignal signal, CancellationToken cancellationToken)
     {
         var wasRunning = _root is not null;
         _root = null;
-        return Task.FromResult(new DaemonStopResult(wasRunning ? DaemonStopOutcome.Graceful : DaemonStopOutcome.AlreadyGone));
+        return Task.FromResult(wasRunning ? SignalDelivery.Delivered : SignalDelivery.AlreadyGone);
     }
+
+    public Task<bool> WaitForExitAsync(DaemonIdentity daemon, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Task.FromResult(_root is null);
+
+    public Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken) =>
+        Task.FromResult(databasePath + ".corrupt");
 
     public Task<string> RegisterAsync(string address, CancellationToken cancellationToken) => Task.FromResult(BuilderName);
 

@@ -26,6 +26,10 @@ public sealed class SimulatedStickyDiskStore(string dataDirectory) : IStickyDisk
             : 0;
     }
 
+    public Task UpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<ExposedDisk> ExposeAsync(string cacheKey, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -25,6 +25,7 @@ namespace Blacksmith.Orchestration.Journal;
 [JsonSerializable(typeof(DiskMounted))]
 [JsonSerializable(typeof(DaemonSpawned))]
 [JsonSerializable(typeof(DaemonReady))]
+[JsonSerializable(typeof(DaemonExited))]
 [JsonSerializable(typeof(BuilderRegistered))]
 [JsonSerializable(typeof(SetupFailed))]
 [JsonSerializable(typeof(FallbackActivated))]

@@ -22,6 +22,7 @@ public static class LifecycleEventCodec
         [LifecycleTrigger.DiskMounted] = JournalJsonContext.Default.DiskMounted,
         [LifecycleTrigger.DaemonSpawned] = JournalJsonContext.Default.DaemonSpawned,
         [LifecycleTrigger.DaemonReady] = JournalJsonContext.Default.DaemonReady,
+        [LifecycleTrigger.DaemonExited] = JournalJsonContext.Default.DaemonExited,
         [LifecycleTrigger.BuilderRegistered] = JournalJsonContext.Default.BuilderRegistered,
         [LifecycleTrigger.SetupFailed] = JournalJsonContext.Default.SetupFailed,
         [LifecycleTrigger.FallbackActivated] = JournalJsonContext.Default.FallbackActivated,

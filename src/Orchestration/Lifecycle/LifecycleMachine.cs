@@ -24,7 +24,7 @@ public static class LifecycleMachine
     /// and an attached session must never stop, unmount, release or commit what it does not own.
     /// </summary>
     private static readonly FrozenSet<LifecycleTrigger> OwnerOnly = FrozenSet.Create(
-        DiskExposed, DiskMounted, DaemonSpawned, DaemonReady, BuilderRegistered, SetupFailed, FallbackActivated,
+        DiskExposed, DiskMounted, DaemonSpawned, DaemonReady, DaemonExited, BuilderRegistered, SetupFailed, FallbackActivated,
         DaemonStopped, DiskUnmounted, EarlierStepsChecked, DiskReleased, Drained, CommitRequested, CommitFailed);
 
     /// <summary>Fires <paramref name="pending"/> against <paramref name="before"/> and returns where the lifecycle goes.</summary>
@@ -98,6 +98,7 @@ public static class LifecycleMachine
         m.Configure(Starting)
             .InternalTransitionIf(DaemonSpawned, _ => f.Before.Daemon is null, _ => { }, "no daemon was spawned yet")
             .InternalTransitionIf(DaemonReady, _ => f.Before.Daemon is not null, _ => { }, "the daemon was spawned")
+            .InternalTransitionIf(DaemonExited, _ => f.Before.Daemon is not null && !f.Before.DaemonReady, _ => { }, "a spawned daemon exited before it was ready")
             .PermitIf(BuilderRegistered, Ready, () => f.Before.DaemonReady, "the daemon is ready");
 
         foreach (var state in SetupStates)

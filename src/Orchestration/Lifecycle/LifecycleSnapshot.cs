@@ -34,6 +34,9 @@ public sealed record LifecycleSnapshot
 
     public bool DaemonReady { get; init; }
 
+    /// <summary>How many times a daemon exited before it was ready and setup spawned another (the corrupt-cache heal).</summary>
+    public int DaemonRestarts { get; init; }
+
     public string? BuilderName { get; init; }
 
     public ImmutableList<BuildRecord> Builds { get; init; } = [];

@@ -13,6 +13,7 @@ public enum LifecycleTrigger
     DiskMounted,
     DaemonSpawned,
     DaemonReady,
+    DaemonExited,
     BuilderRegistered,
     SetupFailed,
     FallbackActivated,

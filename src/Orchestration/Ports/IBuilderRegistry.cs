@@ -1,9 +1,9 @@
 namespace Blacksmith.Orchestration.Ports;
 
-/// <summary>docker buildx's view of builders.</summary>
+/// <summary>docker buildx's builders. Each call is one buildx invocation.</summary>
 public interface IBuilderRegistry
 {
-    /// <summary>Registers the daemon at <paramref name="address"/> as the default builder and returns its name.</summary>
+    /// <summary>Creates a remote-driver builder for the daemon at <paramref name="address"/> and makes it the default; returns its name.</summary>
     Task<string> RegisterAsync(string address, CancellationToken cancellationToken);
 
     /// <summary>Makes a local builder without the sticky disk usable and returns its name.</summary>

@@ -2,15 +2,27 @@ using Blacksmith.Orchestration.Lifecycle;
 
 namespace Blacksmith.Orchestration.Ports;
 
-/// <summary>The buildkitd process of this job.</summary>
+/// <summary>
+/// The buildkitd process of this job. Each call is one attempt; readiness backoff, SIGTERM-then-SIGKILL and the
+/// corrupt-database heal are step logic.
+/// </summary>
 public interface IBuildkitDaemon
 {
-    /// <summary>Spawns the daemon detached, so it outlives the setup process, and returns its identity at once.</summary>
+    /// <summary>Writes the daemon's config and spawns it detached (its own session, output to a log in the job directory).</summary>
     Task<DaemonIdentity> SpawnAsync(DaemonLaunch launch, CancellationToken cancellationToken);
 
-    /// <summary>One readiness probe.</summary>
+    /// <summary>One readiness probe (<c>buildctl debug workers</c>).</summary>
     Task<DaemonProbe> ProbeAsync(DaemonIdentity daemon, CancellationToken cancellationToken);
 
-    /// <summary>Stops the daemon (graceful first, forced after the grace period) and says how it went.</summary>
-    Task<DaemonStopResult> StopAsync(DaemonIdentity daemon, CancellationToken cancellationToken);
+    /// <summary>Sends <paramref name="signal"/> to the daemon, if it is still the process this job started.</summary>
+    Task<SignalDelivery> SignalAsync(DaemonIdentity daemon, DaemonSignal signal, CancellationToken cancellationToken);
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the daemon to exit; true when it did.</summary>
+    Task<bool> WaitForExitAsync(DaemonIdentity daemon, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Prunes the cache down to <paramref name="keepBytes"/>; returns the bytes freed.</summary>
+    Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken);
+
+    /// <summary>Moves a corrupt cache database aside (kept for diagnosis) and returns where it went.</summary>
+    Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken);
 }

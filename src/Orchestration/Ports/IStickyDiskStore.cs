@@ -1,14 +1,23 @@
 namespace Blacksmith.Orchestration.Ports;
 
-/// <summary>The sticky-disk store: Blacksmith's agent over gRPC, or the local store. Each call is one attempt.</summary>
+/// <summary>
+/// The sticky-disk store: Blacksmith's agent over gRPC, or a local store. Each call is one attempt of one remote
+/// call; waiting and retrying are the steps' business, so every attempt is journaled and replayable.
+/// </summary>
 public interface IStickyDiskStore
 {
     /// <summary>Which store this is (e.g. <c>agent</c>, <c>local</c>), for the journal and the summary.</summary>
     string Kind { get; }
 
-    /// <summary>Exposes the disk of <paramref name="cacheKey"/> as a block device.</summary>
+    /// <summary>Checks the store is up (the agent's <c>Up</c>); a local store answers at once.</summary>
+    Task UpAsync(CancellationToken cancellationToken);
+
+    /// <summary>Exposes the disk of <paramref name="cacheKey"/> as a block device (the agent's <c>GetStickyDisk</c>).</summary>
     Task<ExposedDisk> ExposeAsync(string cacheKey, CancellationToken cancellationToken);
 
-    /// <summary>Sends the one decision for an exposure: commit (with the filesystem usage) or release.</summary>
+    /// <summary>Sends the one decision for an exposure (the agent's <c>CommitStickyDisk</c>): commit or release.</summary>
     Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken);
+
+    /// <summary>Reports one metric (the agent's <c>ReportMetric</c>). Callers treat it as best effort.</summary>
+    Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken);
 }

@@ -2,6 +2,7 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Resilience;
 using Mediator;
 
 namespace Blacksmith.Steps.Post;
@@ -10,9 +11,12 @@ namespace Blacksmith.Steps.Post;
 /// Sends should_commit = true. The pipeline only lets this run in Committing, which only the commit policy's
 /// guard leads to. The store applies the commit later, so success means "commit requested".
 /// </summary>
-public sealed class CommitStickyDiskHandler(IStickyDiskStore store, ILifecycleContext lifecycle)
+public sealed class CommitStickyDiskHandler(IStickyDiskStore store, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<CommitStickyDisk, LifecycleResult>
 {
+    /// <summary>One decision per exposure: retried while the store is unavailable, within this deadline.</summary>
+    public static readonly TimeSpan SettleDeadline = TimeSpan.FromSeconds(30);
+
     public async ValueTask<LifecycleResult> Handle(CommitStickyDisk command, CancellationToken cancellationToken)
     {
         var snapshot = lifecycle.Snapshot;
@@ -23,7 +27,7 @@ public sealed class CommitStickyDiskHandler(IStickyDiskStore store, ILifecycleCo
 
         try
         {
-            await store.SettleAsync(new DiskSettlement(exposeId, snapshot.Setup.CacheKey, Commit: true, snapshot.Disk.FsUsageBytes), cancellationToken);
+            await TransientRetry.RunAsync("stickydisk.commit", ct => store.SettleAsync(new DiskSettlement(exposeId, snapshot.Setup.CacheKey, Commit: true, snapshot.Disk.FsUsageBytes), ct), SettleDeadline, time, cancellationToken);
             return LifecycleResult.Propose(new CommitRequested(snapshot.Disk.FsUsageBytes));
         }
         catch (ExternalCallException ex)

@@ -7,9 +7,15 @@ using Mediator;
 
 namespace Blacksmith.Steps.Post;
 
-/// <summary>Stops the daemon this job spawned; nothing to do when none was spawned or it was already stopped.</summary>
+/// <summary>
+/// Stops the daemon this job spawned: SIGTERM and a wait for the actual exit, then SIGKILL when the grace period
+/// runs out. Nothing to do when no daemon was spawned or it was already stopped.
+/// </summary>
 public sealed class StopDaemonHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle) : ICommandHandler<StopDaemon, LifecycleResult>
 {
+    public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
+
     public async ValueTask<LifecycleResult> Handle(StopDaemon command, CancellationToken cancellationToken)
     {
         var snapshot = lifecycle.Snapshot;
@@ -20,12 +26,29 @@ public sealed class StopDaemonHandler(IBuildkitDaemon daemon, ILifecycleContext 
 
         try
         {
-            var stopped = await daemon.StopAsync(identity, cancellationToken);
-            return LifecycleResult.Propose(new DaemonStopped(stopped.Outcome, stopped.Detail));
+            return LifecycleResult.Propose(await StopAsync(identity, cancellationToken));
         }
         catch (ExternalCallException ex)
         {
             return LifecycleResult.Propose(new DaemonStopped(DaemonStopOutcome.Failed, ex.Message));
         }
+    }
+
+    private async Task<DaemonStopped> StopAsync(DaemonIdentity identity, CancellationToken cancellationToken)
+    {
+        if (await daemon.SignalAsync(identity, DaemonSignal.Terminate, cancellationToken) == SignalDelivery.AlreadyGone)
+        {
+            return new DaemonStopped(DaemonStopOutcome.AlreadyGone, "buildkitd had already exited before post");
+        }
+
+        if (await daemon.WaitForExitAsync(identity, GracePeriod, cancellationToken))
+        {
+            return new DaemonStopped(DaemonStopOutcome.Graceful);
+        }
+
+        await daemon.SignalAsync(identity, DaemonSignal.Kill, cancellationToken);
+        return await daemon.WaitForExitAsync(identity, KillWait, cancellationToken)
+            ? new DaemonStopped(DaemonStopOutcome.Forced, $"buildkitd ignored SIGTERM for {GracePeriod.TotalSeconds:0} s and was killed")
+            : new DaemonStopped(DaemonStopOutcome.Failed, $"buildkitd was still running {KillWait.TotalSeconds:0} s after SIGKILL");
     }
 }

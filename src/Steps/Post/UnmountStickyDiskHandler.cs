@@ -1,15 +1,23 @@
 using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
 using Mediator;
+using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Steps.Post;
 
-/// <summary>Unmounts the sticky disk this job mounted; nothing to do when none is mounted.</summary>
-public sealed class UnmountStickyDiskHandler(IBlockDevice device, ILifecycleContext lifecycle)
+/// <summary>
+/// Syncs and measures the sticky disk, unmounts it (retrying while it is busy), then flushes the device. Nothing
+/// to do when no disk is mounted; a mount that is already gone counts as unmounted.
+/// </summary>
+public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifecycleContext lifecycle, TimeProvider time, ILogger<UnmountStickyDiskHandler> logger)
     : ICommandHandler<UnmountStickyDisk, LifecycleResult>
 {
+    public const int UnmountAttempts = 5;
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+
     public async ValueTask<LifecycleResult> Handle(UnmountStickyDisk command, CancellationToken cancellationToken)
     {
         var disk = lifecycle.Snapshot.Disk;
@@ -20,12 +28,58 @@ public sealed class UnmountStickyDiskHandler(IBlockDevice device, ILifecycleCont
 
         try
         {
-            var unmounted = await device.UnmountAsync(disk.MountPoint, cancellationToken);
-            return LifecycleResult.Propose(new DiskUnmounted(unmounted.Clean, unmounted.FsUsageBytes, unmounted.Detail));
+            return LifecycleResult.Propose(await UnmountAsync(disk, disk.MountPoint, cancellationToken));
         }
         catch (ExternalCallException ex)
         {
             return LifecycleResult.Propose(new DiskUnmounted(false, null, ex.Message));
         }
     }
+
+    private async Task<DiskUnmounted> UnmountAsync(StickyDiskFacts disk, string mountPoint, CancellationToken cancellationToken)
+    {
+        if (!await device.IsMountedAsync(mountPoint, cancellationToken))
+        {
+            return new DiskUnmounted(true, null, $"{mountPoint} was no longer mounted");
+        }
+
+        await device.SyncAsync(mountPoint, cancellationToken);
+        var usage = await device.MeasureAsync(mountPoint, cancellationToken);
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await device.UnmountAsync(mountPoint, cancellationToken);
+                break;
+            }
+            catch (ExternalCallException ex) when (ex.IsTransient && attempt < UnmountAttempts)
+            {
+                await Task.Delay(delay, time, cancellationToken);
+                delay *= 2;
+            }
+            catch (ExternalCallException ex)
+            {
+                return new DiskUnmounted(false, usage.UsedBytes, $"{ex.Message} (after {attempt} attempt(s))");
+            }
+        }
+
+        if (disk.Device is { } exposed)
+        {
+            try
+            {
+                await device.FlushAsync(exposed, cancellationToken);
+            }
+            catch (ExternalCallException ex)
+            {
+                // The unmount already wrote everything back; the flush only hurries the device.
+                LogFlushFailed(logger, exposed, ex.Message);
+            }
+        }
+
+        return new DiskUnmounted(true, usage.UsedBytes);
+    }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Could not flush {Device} after unmount: {Reason}")]
+    private static partial void LogFlushFailed(ILogger logger, string device, string reason);
 }

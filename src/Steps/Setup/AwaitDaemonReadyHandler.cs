@@ -8,7 +8,8 @@ namespace Blacksmith.Steps.Setup;
 
 /// <summary>
 /// Polls readiness with a backoff that starts small (a warm daemon answers within tens of milliseconds) and
-/// stops at once when the daemon exits, instead of waiting out the budget.
+/// stops at once when the daemon exits, instead of waiting out the budget. A daemon that died on a corrupt cache
+/// database gets that database moved aside and one more start, so a corrupt cache heals instead of failing every job.
 /// </summary>
 public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<AwaitDaemonReady, LifecycleResult>
@@ -20,7 +21,8 @@ public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleCo
     public ValueTask<LifecycleResult> Handle(AwaitDaemonReady command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var identity = lifecycle.Snapshot.Daemon;
+        var snapshot = lifecycle.Snapshot;
+        var identity = snapshot.Daemon;
         return SetupAttempt.RunAsync(Step, async () =>
         {
             if (identity is null)
@@ -38,6 +40,9 @@ public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleCo
                 {
                     case DaemonProbeStatus.Ready:
                         return new DaemonReady((long)waited.TotalMilliseconds);
+                    case DaemonProbeStatus.Exited when probe.CorruptDatabase is { } database && snapshot.DaemonRestarts == 0:
+                        var quarantined = await daemon.QuarantineDatabaseAsync(database, cancellationToken);
+                        return new DaemonExited(probe.Detail ?? "corrupt cache database", quarantined);
                     case DaemonProbeStatus.Exited:
                         return new SetupFailed(Step, $"buildkitd exited while starting: {probe.Detail ?? "no log"}");
                 }

@@ -3,25 +3,92 @@ using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
 using Mediator;
+using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Steps.Setup;
 
-public sealed class MountStickyDiskHandler(IBlockDevice device, ILifecycleContext lifecycle)
+/// <summary>
+/// Waits for the exposed device to report a size, prepares its filesystem (grow an ext4, format a blank device,
+/// never touch another filesystem) and mounts it at the BuildKit root.
+/// </summary>
+public sealed partial class MountStickyDiskHandler(IBlockDevice device, ILifecycleContext lifecycle, TimeProvider time, ILogger<MountStickyDiskHandler> logger)
     : ICommandHandler<MountStickyDisk, LifecycleResult>
 {
+    private const string Step = "mount";
+    private static readonly TimeSpan SizePoll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a freshly exposed device may report zero bytes before setup gives up on it.</summary>
+    public static readonly TimeSpan SizeBudget = TimeSpan.FromSeconds(10);
+
     public ValueTask<LifecycleResult> Handle(MountStickyDisk command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var exposed = lifecycle.Snapshot.Disk.Device;
-        return SetupAttempt.RunAsync("mount", async () =>
+        return SetupAttempt.RunAsync(Step, async () =>
         {
             if (exposed is null)
             {
-                return new SetupFailed("mount", "no device was exposed");
+                return new SetupFailed(Step, "no device was exposed");
             }
 
-            var mounted = await device.MountAsync(exposed, command.MountPoint, cancellationToken);
-            return new DiskMounted(command.MountPoint, mounted.Formatted);
+            if (!await HasSizeAsync(exposed, cancellationToken))
+            {
+                // A device that never reports a size is not attached; formatting it could destroy a cache that is.
+                return new SetupFailed(Step, $"{exposed} still reports zero bytes after {SizeBudget.TotalSeconds:0} s; it was not formatted");
+            }
+
+            var filesystem = await device.DetectFilesystemAsync(exposed, cancellationToken);
+            var formatted = false;
+            switch (filesystem)
+            {
+                case "ext4":
+                    await GrowAsync(exposed, cancellationToken);
+                    break;
+                case null:
+                    await device.FormatAsync(exposed, cancellationToken);
+                    formatted = true;
+                    break;
+                default:
+                    return new SetupFailed(Step, $"{exposed} holds a {filesystem} filesystem, not ext4; it was left untouched");
+            }
+
+            await device.MountAsync(exposed, command.MountPoint, cancellationToken);
+            return new DiskMounted(command.MountPoint, formatted);
         });
     }
+
+    private async Task<bool> HasSizeAsync(string exposed, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            if (await device.GetSizeAsync(exposed, cancellationToken) > 0)
+            {
+                return true;
+            }
+
+            if (time.GetElapsedTime(started) + SizePoll > SizeBudget)
+            {
+                return false;
+            }
+
+            await Task.Delay(SizePoll, time, cancellationToken);
+        }
+    }
+
+    private async Task GrowAsync(string exposed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await device.GrowFilesystemAsync(exposed, cancellationToken);
+        }
+        catch (ExternalCallException ex)
+        {
+            // The cache is still usable at its old size.
+            LogGrowFailed(logger, exposed, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not grow the filesystem on {Device} to the device's size: {Reason}")]
+    private static partial void LogGrowFailed(ILogger logger, string device, string reason);
 }

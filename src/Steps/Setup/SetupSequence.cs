@@ -39,9 +39,9 @@ public sealed class SetupSequence(ISender sender)
             new AwaitDaemonReady(plan.Session, plan.ReadyBudget),
             new RegisterBuilder(plan.Session),
         ];
-        foreach (var step in steps)
+        for (var i = 0; i < steps.Length; i++)
         {
-            var result = await sender.Send(step, cancellationToken);
+            var result = await sender.Send(steps[i], cancellationToken);
             if (result is not LifecycleResult.Applied applied)
             {
                 return Stopped(result);
@@ -51,6 +51,12 @@ public sealed class SetupSequence(ISender sender)
             if (snapshot.State == LifecycleState.Failed)
             {
                 break;
+            }
+
+            // The daemon died and its corrupt cache was moved aside: spawn it once more and wait again.
+            if (steps[i] is AwaitDaemonReady && snapshot is { State: LifecycleState.Starting, Daemon: null })
+            {
+                i -= 2;
             }
         }
 

@@ -21,6 +21,7 @@ public sealed class TransitionTableTests
         Idle       | DiskMounted         | no  | refused
         Idle       | DaemonSpawned       | no  | refused
         Idle       | DaemonReady         | no  | refused
+        Idle       | DaemonExited        | no  | refused
         Idle       | BuilderRegistered   | no  | refused
         Idle       | SetupFailed         | no  | refused
         Idle       | FallbackActivated   | no  | refused
@@ -42,6 +43,7 @@ public sealed class TransitionTableTests
         Mounting   | DiskMounted         | yes | Starting
         Mounting   | DaemonSpawned       | no  | refused
         Mounting   | DaemonReady         | no  | refused
+        Mounting   | DaemonExited        | no  | refused
         Mounting   | BuilderRegistered   | no  | refused
         Mounting   | SetupFailed         | yes | Failed
         Mounting   | FallbackActivated   | no  | refused
@@ -63,6 +65,7 @@ public sealed class TransitionTableTests
         Starting   | DiskMounted         | no  | refused
         Starting   | DaemonSpawned       | yes | refused
         Starting   | DaemonReady         | yes | Starting
+        Starting   | DaemonExited        | yes | refused
         Starting   | BuilderRegistered   | yes | Ready
         Starting   | SetupFailed         | yes | Failed
         Starting   | FallbackActivated   | no  | refused
@@ -84,6 +87,7 @@ public sealed class TransitionTableTests
         Ready      | DiskMounted         | no  | refused
         Ready      | DaemonSpawned       | no  | refused
         Ready      | DaemonReady         | no  | refused
+        Ready      | DaemonExited        | no  | refused
         Ready      | BuilderRegistered   | no  | refused
         Ready      | SetupFailed         | no  | refused
         Ready      | FallbackActivated   | no  | refused
@@ -105,6 +109,7 @@ public sealed class TransitionTableTests
         Building   | DiskMounted         | no  | refused
         Building   | DaemonSpawned       | no  | refused
         Building   | DaemonReady         | no  | refused
+        Building   | DaemonExited        | no  | refused
         Building   | BuilderRegistered   | no  | refused
         Building   | SetupFailed         | no  | refused
         Building   | FallbackActivated   | no  | refused
@@ -126,6 +131,7 @@ public sealed class TransitionTableTests
         Draining   | DiskMounted         | no  | refused
         Draining   | DaemonSpawned       | no  | refused
         Draining   | DaemonReady         | no  | refused
+        Draining   | DaemonExited        | no  | refused
         Draining   | BuilderRegistered   | no  | refused
         Draining   | SetupFailed         | no  | refused
         Draining   | FallbackActivated   | no  | refused
@@ -147,6 +153,7 @@ public sealed class TransitionTableTests
         Committing | DiskMounted         | no  | refused
         Committing | DaemonSpawned       | no  | refused
         Committing | DaemonReady         | no  | refused
+        Committing | DaemonExited        | no  | refused
         Committing | BuilderRegistered   | no  | refused
         Committing | SetupFailed         | no  | refused
         Committing | FallbackActivated   | no  | refused
@@ -168,6 +175,7 @@ public sealed class TransitionTableTests
         Done       | DiskMounted         | no  | refused
         Done       | DaemonSpawned       | no  | refused
         Done       | DaemonReady         | no  | refused
+        Done       | DaemonExited        | no  | refused
         Done       | BuilderRegistered   | no  | refused
         Done       | SetupFailed         | no  | refused
         Done       | FallbackActivated   | no  | refused
@@ -189,6 +197,7 @@ public sealed class TransitionTableTests
         Failed     | DiskMounted         | no  | refused
         Failed     | DaemonSpawned       | no  | refused
         Failed     | DaemonReady         | no  | refused
+        Failed     | DaemonExited        | no  | refused
         Failed     | BuilderRegistered   | no  | refused
         Failed     | SetupFailed         | no  | refused
         Failed     | FallbackActivated   | yes | Ready

@@ -2,37 +2,97 @@ using Blacksmith.Orchestration.Ports;
 
 namespace Blacksmith.Testing.Fakes;
 
-/// <summary>A block device that remembers what is mounted.</summary>
+/// <summary>A block device that remembers what is mounted and fails as scripted.</summary>
 public sealed class FakeBlockDevice : IBlockDevice
 {
     public HashSet<string> Mounted { get; } = [];
 
+    public List<string> Calls { get; } = [];
+
+    /// <summary>Sizes reported by successive GetSize calls; the last one repeats.</summary>
+    public Queue<long> Sizes { get; } = new([1L << 30]);
+
+    public string? Filesystem { get; set; } = "ext4";
+
+    public Exception? GrowFailure { get; set; }
+
     public Exception? MountFailure { get; set; }
 
-    public UnmountOutcome Unmount { get; set; } = new(true, 4096);
+    /// <summary>Failures the next unmount attempts throw, one per attempt.</summary>
+    public Queue<Exception> UnmountFailures { get; } = new();
 
-    public bool Formatted { get; set; }
+    public FilesystemUsage Usage { get; set; } = new(4096, 1L << 30);
 
-    public Task<MountOutcome> MountAsync(string device, string mountPoint, CancellationToken cancellationToken)
+    public bool Formatted { get; private set; }
+
+    public Task<long> GetSizeAsync(string device, CancellationToken cancellationToken)
+    {
+        Calls.Add("size");
+        return Task.FromResult(Sizes.Count > 1 ? Sizes.Dequeue() : Sizes.Peek());
+    }
+
+    public Task<string?> DetectFilesystemAsync(string device, CancellationToken cancellationToken)
+    {
+        Calls.Add("detect");
+        return Task.FromResult(Filesystem);
+    }
+
+    public Task GrowFilesystemAsync(string device, CancellationToken cancellationToken)
+    {
+        Calls.Add("grow");
+        return GrowFailure is null ? Task.CompletedTask : throw GrowFailure;
+    }
+
+    public Task FormatAsync(string device, CancellationToken cancellationToken)
+    {
+        Calls.Add("format");
+        Formatted = true;
+        Filesystem = "ext4";
+        return Task.CompletedTask;
+    }
+
+    public Task MountAsync(string device, string mountPoint, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Calls.Add("mount");
         if (MountFailure is not null)
         {
             throw MountFailure;
         }
 
         Mounted.Add(mountPoint);
-        return Task.FromResult(new MountOutcome(Formatted));
+        return Task.CompletedTask;
     }
 
-    public Task<UnmountOutcome> UnmountAsync(string mountPoint, CancellationToken cancellationToken)
+    public Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken) => Task.FromResult(Mounted.Contains(mountPoint));
+
+    public Task SyncAsync(string mountPoint, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (Unmount.Clean)
+        Calls.Add("sync");
+        return Task.CompletedTask;
+    }
+
+    public Task<FilesystemUsage> MeasureAsync(string mountPoint, CancellationToken cancellationToken)
+    {
+        Calls.Add("measure");
+        return Task.FromResult(Usage);
+    }
+
+    public Task UnmountAsync(string mountPoint, CancellationToken cancellationToken)
+    {
+        Calls.Add("unmount");
+        if (UnmountFailures.TryDequeue(out var failure))
         {
-            Mounted.Remove(mountPoint);
+            throw failure;
         }
 
-        return Task.FromResult(Unmount);
+        Mounted.Remove(mountPoint);
+        return Task.CompletedTask;
+    }
+
+    public Task FlushAsync(string device, CancellationToken cancellationToken)
+    {
+        Calls.Add("flush");
+        return Task.CompletedTask;
     }
 }

@@ -12,11 +12,22 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
 
     public DaemonProbeStatus? ProbeOverride { get; set; }
 
+    /// <summary>When set, the first spawned daemon dies on this corrupt database; later ones are healthy.</summary>
+    public string? CorruptDatabase { get; set; }
+
     public Exception? SpawnFailure { get; set; }
 
-    public DaemonStopResult Stop { get; set; } = new(DaemonStopOutcome.Graceful);
+    public bool IgnoresTerminate { get; set; }
+
+    public bool IgnoresKill { get; set; }
 
     public List<DaemonIdentity> Running { get; } = [];
+
+    public List<DaemonSignal> Signals { get; } = [];
+
+    public List<string> Quarantined { get; } = [];
+
+    public int Spawns { get; private set; }
 
     public Task<DaemonIdentity> SpawnAsync(DaemonLaunch launch, CancellationToken cancellationToken)
     {
@@ -27,7 +38,8 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
             throw SpawnFailure;
         }
 
-        var identity = new DaemonIdentity(4242 + Running.Count, 1000, launch.Address);
+        Spawns++;
+        var identity = new DaemonIdentity(4242 + Spawns, 1000, launch.Address);
         Running.Add(identity);
         return Task.FromResult(identity);
     }
@@ -36,14 +48,41 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
     {
         cancellationToken.ThrowIfCancellationRequested();
         Probes++;
+        if (CorruptDatabase is not null && Spawns == 1)
+        {
+            Running.Remove(daemon);
+            return Task.FromResult(new DaemonProbe(DaemonProbeStatus.Exited, $"panic: freepages: failed to get all reachable pages ({CorruptDatabase})", CorruptDatabase));
+        }
+
         var status = ProbeOverride ?? (Probes > ProbesUntilReady ? DaemonProbeStatus.Ready : DaemonProbeStatus.NotReady);
         return Task.FromResult(new DaemonProbe(status, status == DaemonProbeStatus.Exited ? "panic: invalid freelist page" : null));
     }
 
-    public Task<DaemonStopResult> StopAsync(DaemonIdentity daemon, CancellationToken cancellationToken)
+    public Task<SignalDelivery> SignalAsync(DaemonIdentity daemon, DaemonSignal signal, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Running.Remove(daemon);
-        return Task.FromResult(Stop);
+        Signals.Add(signal);
+        if (!Running.Contains(daemon))
+        {
+            return Task.FromResult(SignalDelivery.AlreadyGone);
+        }
+
+        if ((signal == DaemonSignal.Terminate && !IgnoresTerminate) || (signal == DaemonSignal.Kill && !IgnoresKill))
+        {
+            Running.Remove(daemon);
+        }
+
+        return Task.FromResult(SignalDelivery.Delivered);
+    }
+
+    public Task<bool> WaitForExitAsync(DaemonIdentity daemon, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Task.FromResult(!Running.Contains(daemon));
+
+    public Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken)
+    {
+        Quarantined.Add(databasePath);
+        return Task.FromResult(databasePath + ".corrupt");
     }
 }

@@ -2,7 +2,7 @@ using Blacksmith.Orchestration.Ports;
 
 namespace Blacksmith.Testing.Fakes;
 
-/// <summary>A sticky-disk store that records settlements and can be told to fail.</summary>
+/// <summary>A sticky-disk store that records every call and fails as scripted.</summary>
 public sealed class FakeStickyDiskStore : IStickyDiskStore
 {
     private int _exposures;
@@ -11,15 +11,40 @@ public sealed class FakeStickyDiskStore : IStickyDiskStore
 
     public List<DiskSettlement> Settlements { get; } = [];
 
+    public List<StickyDiskMetric> Metrics { get; } = [];
+
+    public int UpCalls { get; private set; }
+
+    public int ExposeCalls { get; private set; }
+
+    /// <summary>Failures the next Up calls throw, one per call, before Up succeeds.</summary>
+    public Queue<Exception> UpFailures { get; } = new();
+
+    /// <summary>Failures the next Expose calls throw, one per call, before Expose succeeds.</summary>
+    public Queue<Exception> ExposeFailures { get; } = new();
+
     public Exception? ExposeFailure { get; set; }
 
     public Exception? SettleFailure { get; set; }
 
     public Func<string, ExposedDisk>? Respond { get; set; }
 
+    public Task UpAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        UpCalls++;
+        return UpFailures.TryDequeue(out var failure) ? throw failure : Task.CompletedTask;
+    }
+
     public Task<ExposedDisk> ExposeAsync(string cacheKey, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ExposeCalls++;
+        if (ExposeFailures.TryDequeue(out var queued))
+        {
+            throw queued;
+        }
+
         if (ExposeFailure is not null)
         {
             throw ExposeFailure;
@@ -38,5 +63,11 @@ public sealed class FakeStickyDiskStore : IStickyDiskStore
         }
 
         return SettleFailure is null ? Task.CompletedTask : throw SettleFailure;
+    }
+
+    public Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken)
+    {
+        Metrics.Add(metric);
+        return Task.CompletedTask;
     }
 }
