@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Blacksmith.Infrastructure.Unix;
 
-/// <summary>The head of Linux's <c>struct statx</c> (256 bytes in all); only the owner fields are read.</summary>
+/// <summary>The head of Linux's <c>struct statx</c> (256 bytes in all); only the owner, type and device-number fields are read.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 256)]
 internal struct StatxBuffer
 {
@@ -14,4 +14,14 @@ internal struct StatxBuffer
 
     [FieldOffset(24)]
     public uint Gid;
+
+    [FieldOffset(28)]
+    public ushort Mode;
+
+    /// <summary>For a device node, the device it stands for (<c>stx_rdev_major</c>).</summary>
+    [FieldOffset(128)]
+    public uint DeviceMajor;
+
+    [FieldOffset(132)]
+    public uint DeviceMinor;
 }
