@@ -1,0 +1,407 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Blacksmith.Infrastructure.Unix;
+using Blacksmith.Orchestration.Ports;
+
+namespace Blacksmith.Infrastructure.BlockDevices;
+
+/// <summary>
+/// The sticky disk as a Linux block device: e2fsprogs and util-linux commands for what needs root (each prefixed with
+/// <c>sudo -n</c> when the host is not root, ADR 0003), and the kernel's own files and calls for what does not (the
+/// device size from sysfs, the mount table from <c>/proc/self/mountinfo</c>, usage from <c>statvfs</c>). Each method
+/// is one attempt of one command with a timeout; waiting and retrying are the steps' business.
+/// </summary>
+/// <remarks>Linux on 64-bit architectures only, as the sticky disk is.</remarks>
+public sealed class LinuxBlockDevice : IBlockDevice
+{
+    /// <summary>
+    /// The flags setup-docker-builder formats with: no reserved blocks (a cache, not a root filesystem), no discard
+    /// pass over a fresh device, and inode tables and journal left for later so that formatting takes seconds.
+    /// </summary>
+    internal static readonly string[] FormatOptions = ["-m0", "-Enodiscard,lazy_itable_init=1,lazy_journal_init=1", "-F"];
+
+    /// <summary>
+    /// <c>noinit_itable</c> stops the kernel from zeroing the inode tables that <c>lazy_itable_init</c> left
+    /// unwritten: in the background of every build that would write the whole disk, and make every commit of the
+    /// sticky disk as large as the disk.
+    /// </summary>
+    internal const string MountOptions = "noinit_itable";
+
+    private const string SysDeviceBlock = "/sys/dev/block";
+    private const int SectorSize = 512;
+    private const int BlkidNothingFound = 2;
+    private const int BlkidAmbivalent = 8;
+    private const int TailChars = 500;
+
+    private readonly ICommandRunner _runner;
+    private readonly bool _isRoot;
+    private readonly BlockDeviceTimeouts _timeouts;
+    private readonly string _mountInfoPath;
+
+    public LinuxBlockDevice()
+        : this(new BlockDeviceTimeouts())
+    {
+    }
+
+    public LinuxBlockDevice(BlockDeviceTimeouts timeouts)
+        : this(new ProcessCommandRunner(), Libc.GetEffectiveUserId() == 0, timeouts, MountInfo.SelfPath)
+    {
+    }
+
+    internal LinuxBlockDevice(ICommandRunner runner, bool isRoot, BlockDeviceTimeouts timeouts, string mountInfoPath)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(timeouts);
+        _runner = runner;
+        _isRoot = isRoot;
+        _timeouts = timeouts;
+        _mountInfoPath = mountInfoPath;
+    }
+
+    /// <summary>
+    /// Reads <c>/sys/dev/block/&lt;major&gt;:&lt;minor&gt;/size</c> of the device node rather than running
+    /// <c>blockdev --getsize64</c>: the step polls this every 100 ms while a hot-plugged device attaches, and sysfs
+    /// answers without a process, without opening the device and so without root (no <c>sudo</c> per poll). The
+    /// file counts 512-byte sectors whatever the device's logical block size. A path that does not exist yet, or a
+    /// node whose device is gone, is a device not attached yet: 0.
+    /// </summary>
+    public async Task<long> GetSizeAsync(string device, CancellationToken cancellationToken)
+    {
+        const string operation = "device.size";
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Libc.Statx(Libc.AtCurrentDirectory, device, 0, Libc.StatxType, out var status) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno == Libc.NoSuchFile
+                ? 0
+                : throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"could not stat {device}: {Libc.Describe(errno)}");
+        }
+
+        if ((status.Mask & Libc.StatxType) == 0 || (status.Mode & Libc.FileTypeMask) != Libc.BlockDeviceType)
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"{device} is not a block device");
+        }
+
+        var sizeFile = $"{SysDeviceBlock}/{status.DeviceMajor}:{status.DeviceMinor}/size";
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(sizeFile, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"could not read the size of {device} from {sizeFile}: {ex.Message}", ex);
+        }
+
+        return long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var sectors) && sectors <= long.MaxValue / SectorSize
+            ? sectors * SectorSize
+            : throw new ExternalCallException(operation, ExternalErrorKind.BadReply, $"{sizeFile} does not hold a sector count: '{text.Trim()}'");
+    }
+
+    /// <summary>
+    /// <c>blkid -p -o export</c>: like setup-docker-builder's <c>blkid -o value -s TYPE</c>, but probing the device
+    /// itself (<c>-p</c>) instead of trusting blkid's cache, which can still describe what a device held before it
+    /// was reused, and reading every key so that a partition table, which has no <c>TYPE</c>, is not mistaken for a
+    /// blank device and formatted over. Nothing found is null; conflicting signatures are an error, never "blank".
+    /// </summary>
+    public async Task<string?> DetectFilesystemAsync(string device, CancellationToken cancellationToken)
+    {
+        const string operation = "device.detect";
+        var command = Privileged("blkid", "-p", "-o", "export", device);
+        var result = await RunAsync(operation, command, _timeouts.Probe, cancellationToken);
+        switch (result.ExitCode)
+        {
+            case 0:
+                break;
+            case BlkidNothingFound when !Path.Exists(device):
+                // blkid says "nothing found" for a missing device too; that must not read as a blank disk.
+                throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"{device} does not exist");
+            case BlkidNothingFound:
+                return null;
+            case BlkidAmbivalent:
+                throw Failure(operation, ExternalErrorKind.Failed, $"{device} carries several conflicting signatures; it is neither blank nor clearly ext4", command, result);
+            default:
+                throw Failure(operation, ExternalErrorKind.Failed, $"could not probe {device}", command, result);
+        }
+
+        var keys = ParseExport(result.StandardOutput);
+        if (keys.TryGetValue("TYPE", out var type) && type.Length > 0)
+        {
+            return type;
+        }
+
+        if (keys.TryGetValue("PTTYPE", out var partitionTable) && partitionTable.Length > 0)
+        {
+            return $"{partitionTable} partition table";
+        }
+
+        throw new ExternalCallException(
+            operation,
+            ExternalErrorKind.BadReply,
+            $"{Display(command)} found something on {device} but named neither a filesystem nor a partition table: {Tail(result.StandardOutput)}");
+    }
+
+    /// <summary>
+    /// <c>resize2fs -f</c>, as setup-docker-builder runs it: without <c>-f</c>, resize2fs refuses a filesystem that
+    /// was mounted since its last full check, which every sticky disk was.
+    /// </summary>
+    public async Task GrowFilesystemAsync(string device, CancellationToken cancellationToken)
+    {
+        const string operation = "device.grow";
+        var command = Privileged("resize2fs", "-f", device);
+        var result = await RunAsync(operation, command, _timeouts.Grow, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw Failure(operation, ExternalErrorKind.Failed, $"could not grow the filesystem on {device}", command, result);
+        }
+    }
+
+    /// <summary><c>mkfs.ext4</c> with <see cref="FormatOptions"/>; <c>-F</c> also keeps it from asking whether to proceed.</summary>
+    public async Task FormatAsync(string device, CancellationToken cancellationToken)
+    {
+        const string operation = "device.format";
+        var command = Privileged("mkfs.ext4", [.. FormatOptions, device]);
+        var result = await RunAsync(operation, command, _timeouts.Format, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw Failure(operation, ExternalErrorKind.Failed, $"could not format {device} as ext4", command, result);
+        }
+    }
+
+    /// <summary>
+    /// <c>mkdir -p</c> when the mount point is missing (it usually lives under root-owned <c>/var/lib</c>), then
+    /// <c>mount -t ext4 -o noinit_itable</c>. The type is given so that mount never probes for, and mounts, some other
+    /// filesystem than the one the step decided on.
+    /// </summary>
+    public async Task MountAsync(string device, string mountPoint, CancellationToken cancellationToken)
+    {
+        const string operation = "device.mount";
+        if (!Directory.Exists(mountPoint))
+        {
+            var mkdir = Privileged("mkdir", "-p", mountPoint);
+            var made = await RunAsync(operation, mkdir, _timeouts.Probe, cancellationToken);
+            if (made.ExitCode != 0)
+            {
+                throw Failure(operation, ExternalErrorKind.Failed, $"could not create the mount point {mountPoint}", mkdir, made);
+            }
+        }
+
+        var command = Privileged("mount", "-t", "ext4", "-o", MountOptions, device, mountPoint);
+        var result = await RunAsync(operation, command, _timeouts.Mount, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw Failure(operation, ExternalErrorKind.Failed, $"could not mount {device} at {mountPoint}", command, result);
+        }
+    }
+
+    public async Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken) =>
+        MountInfo.IsMountPoint(await ReadMountsAsync("device.mounted", cancellationToken), Canonical(mountPoint));
+
+    /// <summary>
+    /// <c>sync -f</c>, which is <c>syncfs(2)</c> on the filesystem holding the path: only the cache's dirty pages, not
+    /// every filesystem's as setup-docker-builder's plain <c>sync</c> does. Run privileged because the BuildKit root
+    /// may be readable by root only, and sync must open it.
+    /// </summary>
+    public async Task SyncAsync(string mountPoint, CancellationToken cancellationToken)
+    {
+        const string operation = "device.sync";
+        var command = Privileged("sync", "-f", mountPoint);
+        var result = await RunAsync(operation, command, _timeouts.Sync, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw Failure(operation, ExternalErrorKind.Failed, $"could not flush the filesystem at {mountPoint}", command, result);
+        }
+    }
+
+    /// <summary>
+    /// <c>statvfs(2)</c>, as <c>df</c> computes it: used is all blocks less free blocks (the root reserve counts as free,
+    /// and the sticky disk has none), in units of <c>f_frsize</c>. A path with nothing mounted on it is refused, since
+    /// statvfs would describe the filesystem underneath instead of the cache.
+    /// </summary>
+    public async Task<FilesystemUsage> MeasureAsync(string mountPoint, CancellationToken cancellationToken)
+    {
+        const string operation = "device.measure";
+        if (!MountInfo.IsMountPoint(await ReadMountsAsync(operation, cancellationToken), Canonical(mountPoint)))
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"nothing is mounted at {mountPoint}");
+        }
+
+        StatvfsBuffer usage;
+        while (Libc.Statvfs(mountPoint, out usage) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Libc.Interrupted)
+            {
+                throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"statvfs({mountPoint}) failed: {Libc.Describe(errno)}");
+            }
+        }
+
+        var used = (usage.Blocks - usage.FreeBlocks) * usage.FragmentSize;
+        var size = usage.Blocks * usage.FragmentSize;
+        return new FilesystemUsage(checked((long)used), checked((long)size));
+    }
+
+    /// <summary>
+    /// <c>umount</c>. A busy mount (a process still has a file or its working directory there) is
+    /// <see cref="ExternalErrorKind.Unavailable"/>, which the step retries; a path with nothing mounted is a plain failure.
+    /// </summary>
+    public async Task UnmountAsync(string mountPoint, CancellationToken cancellationToken)
+    {
+        const string operation = "device.unmount";
+        var command = Privileged("umount", mountPoint);
+        var result = await RunAsync(operation, command, _timeouts.Unmount, cancellationToken);
+        if (result.ExitCode == 0)
+        {
+            return;
+        }
+
+        // util-linux says "target is busy" (older releases "device is busy"), "not mounted", or, for a path that
+        // does not exist, "no mount point specified"; the runner sets the C locale so these are the words to expect.
+        var error = result.StandardError;
+        if (error.Contains("busy", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Failure(operation, ExternalErrorKind.Unavailable, $"{mountPoint} is busy: a process still has a file or its working directory there", command, result);
+        }
+
+        if (error.Contains("not mounted", StringComparison.OrdinalIgnoreCase) || error.Contains("no mount point specified", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Failure(operation, ExternalErrorKind.Failed, $"nothing is mounted at {mountPoint}", command, result);
+        }
+
+        throw Failure(operation, ExternalErrorKind.Failed, $"could not unmount {mountPoint}", command, result);
+    }
+
+    /// <summary><c>blockdev --flushbufs</c>: writes back and drops the device's buffer cache after the unmount.</summary>
+    public async Task FlushAsync(string device, CancellationToken cancellationToken)
+    {
+        const string operation = "device.flush";
+        var command = Privileged("blockdev", "--flushbufs", device);
+        var result = await RunAsync(operation, command, _timeouts.Flush, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw Failure(operation, ExternalErrorKind.Failed, $"could not flush the buffers of {device}", command, result);
+        }
+    }
+
+    /// <summary>The path the kernel lists a mount under: absolute, symbolic links resolved, no trailing slash.</summary>
+    internal static string Canonical(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var resolved = Libc.RealPath(full, 0);
+        if (resolved == 0)
+        {
+            // Missing (so certainly not mounted) or not searchable: compare the path as given.
+            return full.Length > 1 ? full.TrimEnd('/') : full;
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved) ?? full;
+        }
+        finally
+        {
+            Libc.Free(resolved);
+        }
+    }
+
+    private static Dictionary<string, string> ParseExport(string output)
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                keys[line[..equals]] = line[(equals + 1)..];
+            }
+        }
+
+        return keys;
+    }
+
+    private static ExternalCallException Failure(string operation, ExternalErrorKind kind, string what, Command command, CommandResult result) =>
+        new(operation, kind, $"{what}: {Display(command)} exited with {result.ExitCode}: {Tail(result.StandardError)}");
+
+    /// <summary>
+    /// The end of a tool's output, lines joined: where tools put the reason, short enough for a journal entry. Cut by
+    /// characters rather than lines because some reasons span several lines (mkfs's "Device size reported to be zero").
+    /// </summary>
+    private static string Tail(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length == 0)
+        {
+            return "(no output)";
+        }
+
+        var tail = string.Join(" | ", lines);
+        return tail.Length <= TailChars ? tail : "…" + tail[^TailChars..];
+    }
+
+    private static string Display(Command command) =>
+        "`" + string.Join(' ', [command.File, .. command.Arguments.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a)]) + "`";
+
+    private Command Privileged(string tool, params string[] arguments) =>
+        _isRoot ? new Command(tool, tool, arguments) : new Command(tool, "sudo", ["-n", tool, .. arguments]);
+
+    private async Task<CommandResult> RunAsync(string operation, Command command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        CommandResult result;
+        try
+        {
+            result = await _runner.RunAsync(command.File, command.Arguments, timeout, cancellationToken);
+        }
+        catch (FileNotFoundException ex)
+        {
+            var message = command.File == command.Tool
+                ? $"{command.Tool} is not installed (not found on PATH)"
+                : $"sudo is not installed, and {command.Tool} needs root, which this process ({Environment.UserName}) is not";
+            throw new ExternalCallException(operation, ExternalErrorKind.Missing, message, ex);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.Timeout, $"{Display(command)} did not finish within {timeout.TotalSeconds:0.#} s and was killed", ex);
+        }
+
+        if (result.ExitCode != 0 && command.File != command.Tool)
+        {
+            // sudo's own failures, told apart from the tool's by sudo's "sudo: " prefix.
+            var error = result.StandardError;
+            if (error.Contains("sudo: a password is required", StringComparison.Ordinal)
+                || error.Contains("sudo: a terminal is required", StringComparison.Ordinal))
+            {
+                throw Failure(operation, ExternalErrorKind.Failed, $"{command.Tool} needs root, and sudo -n found no passwordless rule for {Environment.UserName}", command, result);
+            }
+
+            if (error.Contains("sudo: ", StringComparison.Ordinal) && error.Contains("command not found", StringComparison.Ordinal))
+            {
+                throw Failure(operation, ExternalErrorKind.Missing, $"{command.Tool} is not installed (sudo did not find it on its secure_path)", command, result);
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<IReadOnlyList<MountInfoEntry>> ReadMountsAsync(string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await MountInfo.ReadAsync(_mountInfoPath, cancellationToken);
+        }
+        catch (FormatException ex)
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.BadReply, $"{_mountInfoPath} could not be read as a mount table: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"could not read {_mountInfoPath}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>What runs: <paramref name="File"/> is <paramref name="Tool"/> itself, or sudo in front of it.</summary>
+    private sealed record Command(string Tool, string File, IReadOnlyList<string> Arguments);
+}
