@@ -9,6 +9,9 @@ namespace Blacksmith.Orchestration.Lifecycle;
 /// </summary>
 public sealed record LifecycleSnapshot
 {
+    private ImmutableList<BuildRecord> _builds = [];
+    private ImmutableDictionary<string, int> _buildIndex = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
+
     /// <summary>The session reading the journal; ownership is judged from its point of view.</summary>
     public required string Viewer { get; init; }
 
@@ -39,7 +42,15 @@ public sealed record LifecycleSnapshot
 
     public string? BuilderName { get; init; }
 
-    public ImmutableList<BuildRecord> Builds { get; init; } = [];
+    public ImmutableList<BuildRecord> Builds
+    {
+        get => _builds;
+        init
+        {
+            _builds = value;
+            _buildIndex = value.Select((b, i) => KeyValuePair.Create(b.BuildId, i)).ToImmutableDictionary(StringComparer.Ordinal);
+        }
+    }
 
     /// <summary>Set once any setup step failed; stays set after a fallback.</summary>
     public string? SetupFailure { get; init; }
@@ -70,13 +81,24 @@ public sealed record LifecycleSnapshot
 
     public int BuildsInFlight => Builds.Count(b => b.IsRunning);
 
-    public BuildRecord? FindBuild(string buildId) => Builds.Find(b => b.BuildId == buildId);
+    public BuildRecord? FindBuild(string buildId) => _buildIndex.TryGetValue(buildId, out var index) ? _builds[index] : null;
 
     public static LifecycleSnapshot Initial(string viewer) => new() { Viewer = viewer };
 
     internal LifecycleSnapshot WithBuild(BuildRecord build)
     {
-        var index = Builds.FindIndex(b => b.BuildId == build.BuildId);
-        return this with { Builds = index < 0 ? Builds.Add(build) : Builds.SetItem(index, build) };
+        // Updates the list and its index together, so folding a journal stays linear in its builds.
+        var next = this with { };
+        if (_buildIndex.TryGetValue(build.BuildId, out var index))
+        {
+            next._builds = _builds.SetItem(index, build);
+        }
+        else
+        {
+            next._builds = _builds.Add(build);
+            next._buildIndex = _buildIndex.Add(build.BuildId, _builds.Count);
+        }
+
+        return next;
     }
 }
