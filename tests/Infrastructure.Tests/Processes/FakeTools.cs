@@ -1,0 +1,42 @@
+using System.Runtime.Versioning;
+
+namespace Blacksmith.Infrastructure.Tests.Processes;
+
+/// <summary>Small executable scripts standing in for system tools in a test's own directory.</summary>
+[SupportedOSPlatform("linux")]
+public static class FakeTools
+{
+    /// <summary>
+    /// A stand-in for <c>sudo</c>: it accepts exactly the options <c>Privilege</c> passes (<c>-n</c>,
+    /// <c>--preserve-env=NAMES</c>, <c>--</c>), refuses anything else, and runs the command as its child (as sudo
+    /// does, so the command's parent is "sudo"), relaying SIGTERM and SIGINT to it. Unlike sudo it keeps the
+    /// environment and runs as the caller.
+    /// </summary>
+    public static string Sudo(string directory) => Executable(directory, "sudo", """
+        #!/bin/sh
+        [ "$1" = "-n" ] || { echo "sudo stand-in: expected -n first, got '$1'" >&2; exit 64; }
+        shift
+        case "$1" in --preserve-env=*) shift ;; esac
+        [ "$1" = "--" ] || { echo "sudo stand-in: expected --, got '$1'" >&2; exit 64; }
+        shift
+        case "$1" in /*) ;; *) echo "sudo stand-in: command must be an absolute path: '$1'" >&2; exit 64 ;; esac
+        "$@" &
+        child=$!
+        trap 'kill -TERM $child 2>/dev/null' TERM
+        trap 'kill -INT $child 2>/dev/null' INT
+        while :; do
+          wait $child
+          status=$?
+          kill -0 $child 2>/dev/null || exit $status
+        done
+        """);
+
+    /// <summary>Writes an executable file (0755) and returns its path.</summary>
+    public static string Executable(string directory, string name, string content)
+    {
+        var path = Path.Combine(directory, name);
+        File.WriteAllText(path, content.ReplaceLineEndings("\n"));
+        File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+        return path;
+    }
+}
