@@ -9,8 +9,11 @@ namespace Blacksmith.Orchestration.Lifecycle;
 /// </summary>
 public sealed record LifecycleSnapshot
 {
+    // One shared empty index, so snapshots without builds compare equal (records compare fields by reference).
+    private static readonly ImmutableDictionary<string, int> NoBuilds = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
+
     private ImmutableList<BuildRecord> _builds = [];
-    private ImmutableDictionary<string, int> _buildIndex = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, int> _buildIndex = NoBuilds;
 
     /// <summary>The session reading the journal; ownership is judged from its point of view.</summary>
     public required string Viewer { get; init; }
@@ -48,7 +51,7 @@ public sealed record LifecycleSnapshot
         init
         {
             _builds = value;
-            _buildIndex = value.Select((b, i) => KeyValuePair.Create(b.BuildId, i)).ToImmutableDictionary(StringComparer.Ordinal);
+            _buildIndex = value.IsEmpty ? NoBuilds : NoBuilds.AddRange(value.Select((b, i) => KeyValuePair.Create(b.BuildId, i)));
         }
     }
 
