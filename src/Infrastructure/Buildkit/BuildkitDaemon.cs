@@ -1,0 +1,364 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Globalization;
+using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Unix;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace Blacksmith.Infrastructure.Buildkit;
+
+/// <summary>
+/// The job's buildkitd as a real process: spawned detached (through <c>sudo -n</c> when we are not root), probed
+/// with <c>buildctl debug workers</c>, signalled only while it is provably the process we started, and waited for
+/// through a pidfd. Each call is one attempt; backoff and escalation are step logic. docs/processes.md has the details.
+/// </summary>
+public sealed class BuildkitDaemon : IBuildkitDaemon
+{
+    public const string ConfigFileName = "buildkitd.toml";
+    public const string LogFileName = "buildkitd.log";
+
+    private readonly BuildkitOptions _options;
+    private readonly ProcessRunner _runner;
+    private readonly Privilege _privilege;
+    private readonly ILogger<BuildkitDaemon> _logger;
+    private readonly TimeProvider _time;
+
+    // What this process knows about the daemons it spawned: where each one logs and its root. The identity (the port's
+    // DaemonIdentity) carries neither, so a probe from another process gets no log tail.
+    private readonly ConcurrentDictionary<SpawnedProcess, (string Log, string Root)> _spawned = new();
+
+    public BuildkitDaemon(
+        BuildkitOptions options,
+        ProcessRunner runner,
+        Privilege privilege,
+        ILogger<BuildkitDaemon> logger,
+        TimeProvider time)
+    {
+        _options = options;
+        _runner = runner;
+        _privilege = privilege;
+        _logger = logger;
+        _time = time;
+    }
+
+    public async Task<DaemonIdentity> SpawnAsync(DaemonLaunch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        cancellationToken.ThrowIfCancellationRequested();
+        const string operation = "buildkitd.spawn";
+        var buildkitd = Privilege.Require(_options.BuildkitdPath, "buildkitd", _options.SearchPath);
+        var address = string.IsNullOrWhiteSpace(launch.Address) ? BuildkitOptions.DefaultAddress : launch.Address;
+        var jobDirectory = Path.GetFullPath(launch.JobDirectory);
+        var root = Path.GetFullPath(launch.Root);
+
+        string config, log;
+        try
+        {
+            foreach (var warning in UnixFiles.CreatePrivateDirectory(jobDirectory))
+            {
+                BuildkitLog.JobDirectoryWarning(_logger, warning);
+            }
+
+            config = Path.Combine(jobDirectory, ConfigFileName);
+            await WritePrivateFileAsync(config, BuildkitdConfig.Create(root, address, _options).ToToml(), cancellationToken);
+            log = Path.Combine(jobDirectory, LogFileName);
+            DaemonLogFile.AppendMarker(log, _time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"could not prepare {jobDirectory}: {ex.Message}", ex);
+        }
+
+        List<string> arguments = ["--config", config];
+        foreach (var entitlement in _options.InsecureEntitlements)
+        {
+            arguments.Add("--allow-insecure-entitlement");
+            arguments.Add(entitlement);
+        }
+
+        var environment = DaemonEnvironment();
+        SpawnedProcess daemon;
+        if (_privilege.IsRoot)
+        {
+            daemon = Spawn(buildkitd, arguments, environment, log);
+        }
+        else
+        {
+            var (sudo, sudoArguments) = _privilege.ElevateArgv(buildkitd, arguments, environment.Keys, "buildkitd", _options.SearchPath);
+            var sudoProcess = Spawn(sudo, sudoArguments, environment, log);
+            daemon = await FindDaemonUnderSudoAsync(sudoProcess, buildkitd, config, log);
+        }
+
+        _spawned[daemon] = (log, root);
+        BuildkitLog.Spawned(_logger, daemon.Pid, address, config, log);
+        return new DaemonIdentity(daemon.Pid, daemon.StartTimeTicks, address);
+    }
+
+    public async Task<DaemonProbe> ProbeAsync(DaemonIdentity daemon, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        var process = Process(daemon);
+        if (!ProcessLifetime.IsRunning(process))
+        {
+            return Exited(process);
+        }
+
+        var outcome = await _runner.RunAsync(Buildctl(daemon, ["debug", "workers"], _options.ProbeTimeout), cancellationToken);
+        if (outcome.Succeeded && BuildctlOutput.CountWorkers(outcome.StandardOutput) > 0)
+        {
+            return new DaemonProbe(DaemonProbeStatus.Ready);
+        }
+
+        // It may have died while we asked: then waiting longer cannot help.
+        if (!ProcessLifetime.IsRunning(process))
+        {
+            return Exited(process);
+        }
+
+        var detail = outcome switch
+        {
+            { TimedOut: true } => $"buildctl did not answer within {_options.ProbeTimeout.TotalSeconds:0.#} s",
+            { Succeeded: true } => "no worker yet",
+            _ => outcome.Describe(),
+        };
+        return new DaemonProbe(DaemonProbeStatus.NotReady, detail);
+    }
+
+    public async Task<SignalDelivery> SignalAsync(DaemonIdentity daemon, DaemonSignal signal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        const string operation = "buildkitd.signal";
+        var process = Process(daemon);
+        var (number, name) = signal == DaemonSignal.Kill ? (Libc.SignalKill, "KILL") : (Libc.SignalTerminate, "TERM");
+        SignalDelivery delivery;
+        if (_privilege.IsRoot)
+        {
+            try
+            {
+                delivery = ProcessLifetime.Signal(process, number) == SignalResult.Delivered ? SignalDelivery.Delivered : SignalDelivery.AlreadyGone;
+            }
+            catch (Win32Exception ex)
+            {
+                throw new ExternalCallException(operation, ExternalErrorKind.Failed, ex.Message, ex);
+            }
+        }
+        else if (!ProcessLifetime.IsRunning(process))
+        {
+            delivery = SignalDelivery.AlreadyGone;
+        }
+        else
+        {
+            // Only root may signal a root process. Between the check above and sudo's kill the pid could in theory be
+            // reused; the window is the few milliseconds sudo takes to start (docs/processes.md).
+            var kill = _privilege.Elevate(new ProcessCommand("kill", ["-s", name, daemon.Pid.ToString(CultureInfo.InvariantCulture)])
+            {
+                SearchPath = _options.SearchPath,
+                Timeout = _options.HelperTimeout,
+            });
+            var outcome = await _runner.RunAsync(kill, cancellationToken);
+            if (outcome.Succeeded)
+            {
+                delivery = SignalDelivery.Delivered;
+            }
+            else if (!ProcessLifetime.IsRunning(process))
+            {
+                delivery = SignalDelivery.AlreadyGone;
+            }
+            else
+            {
+                outcome.EnsureSucceeded(operation);
+                delivery = SignalDelivery.Delivered;
+            }
+        }
+
+        BuildkitLog.Signalled(_logger, signal, daemon.Pid, delivery);
+        return delivery;
+    }
+
+    public Task<bool> WaitForExitAsync(DaemonIdentity daemon, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        return ProcessLifetime.WaitForExitAsync(Process(daemon), timeout, _time, cancellationToken);
+    }
+
+    public async Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        ArgumentOutOfRangeException.ThrowIfNegative(keepBytes);
+        const string operation = "buildkitd.prune";
+        // buildctl takes megabytes (10^6 bytes) as a float and multiplies back, so six decimals lose nothing.
+        var megabytes = (keepBytes / 1_000_000m).ToString("0.######", CultureInfo.InvariantCulture);
+        var outcome = await _runner.RunAsync(
+            Buildctl(daemon, ["prune", "--keep-storage", megabytes], _options.PruneTimeout, LogLevel.Information), cancellationToken);
+        if (outcome.Succeeded)
+        {
+            return BuildctlOutput.ParsePruneTotal(outcome.StandardOutput);
+        }
+
+        if (outcome.TimedOut)
+        {
+            outcome.EnsureSucceeded(operation);
+        }
+
+        var unreachable = !ProcessLifetime.IsRunning(Process(daemon))
+            || (outcome.LastErrorLine ?? string.Empty).Contains("connection refused", StringComparison.OrdinalIgnoreCase);
+        throw new ExternalCallException(operation, unreachable ? ExternalErrorKind.Unavailable : ExternalErrorKind.Failed, outcome.Describe());
+    }
+
+    public async Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        const string operation = "buildkitd.quarantine";
+        var source = Path.GetFullPath(databasePath);
+        var target = string.Create(CultureInfo.InvariantCulture, $"{source}.corrupt-{_time.GetUtcNow():yyyyMMdd'T'HHmmssfff'Z'}");
+        if (_privilege.IsRoot)
+        {
+            try
+            {
+                File.Move(source, target, overwrite: false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"could not move {source} aside: {ex.Message}", ex);
+            }
+        }
+        else
+        {
+            // The database lives in root's BuildKit root: only root may rename it.
+            var move = _privilege.Elevate(new ProcessCommand("mv", ["--", source, target])
+            {
+                SearchPath = _options.SearchPath,
+                Timeout = _options.HelperTimeout,
+            });
+            (await _runner.RunAsync(move, cancellationToken)).EnsureSucceeded(operation);
+        }
+
+        BuildkitLog.Quarantined(_logger, source, target);
+        return target;
+    }
+
+    private static SpawnedProcess Process(DaemonIdentity daemon) => new(daemon.Pid, daemon.StartTimeTicks);
+
+    private static SpawnedProcess Spawn(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string log)
+    {
+        try
+        {
+            return DetachedProcess.Spawn(program, arguments, environment, log);
+        }
+        catch (Win32Exception ex)
+        {
+            var kind = ex.NativeErrorCode == Libc.NoSuchFile ? ExternalErrorKind.Missing : ExternalErrorKind.Failed;
+            throw new ExternalCallException("buildkitd.spawn", kind, ex.Message, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new ExternalCallException("buildkitd.spawn", ExternalErrorKind.Failed, ex.Message, ex);
+        }
+    }
+
+    private static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using var stream = new FileStream(path, options);
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(content.AsMemory(), cancellationToken);
+    }
+
+    private DaemonProbe Exited(SpawnedProcess process)
+    {
+        if (!_spawned.TryGetValue(process, out var known))
+        {
+            return new DaemonProbe(DaemonProbeStatus.Exited, "buildkitd has exited (its log is in the job directory)");
+        }
+
+        var tail = DaemonLogFile.ReadTail(known.Log, _options.LogTailLines);
+        var detail = tail.Count > 0 ? string.Join('\n', tail) : $"buildkitd has exited and wrote nothing to {known.Log}";
+        return new DaemonProbe(DaemonProbeStatus.Exited, detail, DaemonLogFile.FindCorruptDatabase(tail, known.Root));
+    }
+
+    private ProcessCommand Buildctl(DaemonIdentity daemon, IReadOnlyList<string> command, TimeSpan timeout, LogLevel outputLevel = LogLevel.Debug) =>
+        new(_options.BuildctlPath, ["--addr", daemon.Address, .. command])
+        {
+            Name = "buildctl",
+            SearchPath = _options.SearchPath,
+            Timeout = timeout,
+            OutputLevel = outputLevel,
+        };
+
+    private Dictionary<string, string> DaemonEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in _options.InheritedVariables)
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                environment[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in _options.Environment)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    /// <summary>
+    /// Not root: our child is sudo, which starts buildkitd as its child (or grandchild, when sudo interposes a monitor
+    /// process for a pseudo-terminal). The daemon is the descendant whose kernel name is buildkitd's and whose command
+    /// line carries our config file. sudo exiting first means it refused (its message is in the log).
+    /// </summary>
+    private async Task<SpawnedProcess> FindDaemonUnderSudoAsync(SpawnedProcess sudo, string buildkitd, string config, string log)
+    {
+        const string operation = "buildkitd.spawn";
+        var name = Path.GetFileName(buildkitd);
+        var kernelName = name.Length > 15 ? name[..15] : name;
+        var started = _time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(5);
+        while (true)
+        {
+            foreach (var candidate in ProcessTree.Descendants(sudo.Pid))
+            {
+                if (candidate.Command == kernelName && !candidate.HasExited
+                    && ProcessTree.CommandLine(candidate.Pid).Contains(config, StringComparer.Ordinal))
+                {
+                    BuildkitLog.FoundUnderSudo(_logger, sudo.Pid, candidate.Pid);
+                    return new SpawnedProcess(candidate.Pid, candidate.StartTimeTicks);
+                }
+            }
+
+            if (!ProcessLifetime.IsRunning(sudo))
+            {
+                var said = string.Join('\n', DaemonLogFile.ReadTail(log, _options.LogTailLines));
+                throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"sudo exited before starting buildkitd: {said}");
+            }
+
+            if (_time.GetElapsedTime(started) > _options.SudoStartTimeout)
+            {
+                // Do not leave a half-started daemon behind: sudo passes SIGTERM on to whatever it started.
+                try
+                {
+                    _ = ProcessLifetime.Signal(sudo, Libc.SignalTerminate);
+                }
+                catch (Win32Exception)
+                {
+                    // Not ours to signal after all; the timeout below is what matters.
+                }
+                throw new ExternalCallException(
+                    operation, ExternalErrorKind.Timeout, $"sudo did not start buildkitd within {_options.SudoStartTimeout.TotalSeconds:0.#} s");
+            }
+
+            // Not cancellable: once sudo runs, giving up without knowing the daemon's pid would orphan it.
+            await Task.Delay(delay, _time, CancellationToken.None);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(100).Ticks));
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json.Serialization;
+using Tomlyn;
+
+namespace Blacksmith.Infrastructure.Buildkit;
+
+/// <summary>
+/// The buildkitd.toml we write (keys as in BuildKit's docs/buildkitd.toml.md; docs/processes.md lists each choice).
+/// Only what we set is written: everything else keeps BuildKit's default.
+/// </summary>
+internal sealed class BuildkitdConfig
+{
+    [JsonPropertyName("root")]
+    public required string Root { get; init; }
+
+    [JsonPropertyName("debug")]
+    public bool Debug { get; init; }
+
+    [JsonPropertyName("grpc")]
+    public required GrpcSection Grpc { get; init; }
+
+    /// <summary>Only in agent mode, where a registry mirror is given.</summary>
+    [JsonPropertyName("registry")]
+    public Dictionary<string, RegistrySection>? Registry { get; init; }
+
+    [JsonPropertyName("worker")]
+    public required WorkerSection Worker { get; init; }
+
+    public static BuildkitdConfig Create(string root, string address, BuildkitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new BuildkitdConfig
+        {
+            Root = root,
+            Debug = false,
+            Grpc = new GrpcSection { Address = [address] },
+            Registry = options.RegistryMirror is { Length: > 0 } mirror ? MirrorRegistries(mirror) : null,
+            Worker = new WorkerSection
+            {
+                Oci = new OciWorkerSection
+                {
+                    Enabled = true,
+                    Gc = true,
+                    MaxParallelism = options.MaxParallelism ?? Environment.ProcessorCount,
+                    Snapshotter = "overlayfs",
+                    GcPolicy = [new GcPolicyRule { KeepDuration = options.GcKeepDuration }],
+                },
+                Containerd = new ContainerdWorkerSection { Enabled = false },
+            },
+        };
+    }
+
+    public string ToToml() => TomlSerializer.Serialize(this, BuildkitTomlContext.Default.BuildkitdConfig);
+
+    /// <summary>
+    /// Docker Hub pulls go to the mirror first. BuildKit uses only the host and path of a mirror entry (the scheme is
+    /// ignored), so plain HTTP to an http:// mirror is switched on in the mirror host's own section; docker.io itself
+    /// keeps HTTPS.
+    /// </summary>
+    private static Dictionary<string, RegistrySection> MirrorRegistries(string mirror)
+    {
+        var registries = new Dictionary<string, RegistrySection>(StringComparer.Ordinal)
+        {
+            ["docker.io"] = new RegistrySection { Mirrors = [mirror] },
+        };
+        if (Uri.TryCreate(mirror, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp)
+        {
+            registries[uri.Authority] = new RegistrySection { Http = true, Insecure = true };
+        }
+
+        return registries;
+    }
+
+    internal sealed class GrpcSection
+    {
+        [JsonPropertyName("address")]
+        public required List<string> Address { get; init; }
+    }
+
+    internal sealed class RegistrySection
+    {
+        [JsonPropertyName("mirrors")]
+        public List<string>? Mirrors { get; init; }
+
+        [JsonPropertyName("http")]
+        public bool? Http { get; init; }
+
+        [JsonPropertyName("insecure")]
+        public bool? Insecure { get; init; }
+    }
+
+    internal sealed class WorkerSection
+    {
+        [JsonPropertyName("oci")]
+        public required OciWorkerSection Oci { get; init; }
+
+        [JsonPropertyName("containerd")]
+        public required ContainerdWorkerSection Containerd { get; init; }
+    }
+
+    internal sealed class OciWorkerSection
+    {
+        [JsonPropertyName("enabled")]
+        public bool Enabled { get; init; }
+
+        [JsonPropertyName("gc")]
+        public bool Gc { get; init; }
+
+        [JsonPropertyName("max-parallelism")]
+        public int MaxParallelism { get; init; }
+
+        [JsonPropertyName("snapshotter")]
+        public required string Snapshotter { get; init; }
+
+        [JsonPropertyName("gcpolicy")]
+        public required List<GcPolicyRule> GcPolicy { get; init; }
+    }
+
+    internal sealed class GcPolicyRule
+    {
+        /// <summary>A Go duration, e.g. <c>192h</c>: cache records unused for longer are collected.</summary>
+        [JsonPropertyName("keepDuration")]
+        public required string KeepDuration { get; init; }
+    }
+
+    internal sealed class ContainerdWorkerSection
+    {
+        [JsonPropertyName("enabled")]
+        public bool Enabled { get; init; }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Runtime.Versioning;
+using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Tests.Processes;
+using Blacksmith.Orchestration.Ports;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Blacksmith.Infrastructure.Tests.Buildkit;
+
+/// <summary>
+/// The path a host that is not root takes, with a stand-in for sudo (these tests run as root, and a real sudo would
+/// need a sudoers rule). What the stand-in cannot show: sudo's environment reset, its pseudo-terminal monitor process,
+/// and that only root may signal the daemon. docs/processes.md lists what stays untested.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
+{
+    private readonly DaemonHarness _harness = new();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public ValueTask DisposeAsync() => _harness.DisposeAsync();
+
+    [Fact]
+    public async Task Through_sudo_the_identity_is_the_daemon_not_sudo_and_signals_go_through_sudo_kill()
+    {
+        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        FakeTools.Sudo(tools);
+        var searchPath = $"{tools}:{_harness.SearchPath}";
+        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath));
+
+        var identity = await _harness.SpawnAsync(daemon);
+
+        var stat = ProcStat.TryRead(identity.Pid)!.Value;
+        Assert.Equal("buildkitd", stat.Command);
+        Assert.Equal(identity.StartTimeTicks, stat.StartTimeTicks);
+        var sudo = ProcStat.TryRead(stat.ParentPid)!.Value;
+        Assert.Equal("sudo", sudo.Command);
+        Assert.Equal(sudo.Pid, sudo.SessionId);
+        Assert.Equal(DaemonProbeStatus.Ready, (await DaemonHarness.ProbeUntilSettledAsync(daemon, identity))[^1].Status);
+
+        Assert.Equal(SignalDelivery.Delivered, await daemon.SignalAsync(identity, DaemonSignal.Terminate, Token));
+        Assert.True(await daemon.WaitForExitAsync(identity, OsProcesses.Patience, Token));
+
+        Assert.Contains(_harness.RunnerLog.Messages, m => m.Contains("Running kill: " + Path.Combine(tools, "sudo"), StringComparison.Ordinal));
+        Assert.Contains("stopping server", await File.ReadAllTextAsync(_harness.LogFile, Token), StringComparison.Ordinal);
+        await OsProcesses.WaitUntilDeadAsync(sudo.Pid, Token);
+    }
+
+    [Fact]
+    public async Task A_sudo_that_refuses_fails_the_spawn_with_its_message()
+    {
+        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        FakeTools.Executable(tools, "sudo", "#!/bin/sh\necho 'sudo: a password is required' >&2\nexit 1\n");
+        var searchPath = $"{tools}:{_harness.SearchPath}";
+        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath));
+
+        var error = await Assert.ThrowsAsync<ExternalCallException>(() => daemon.SpawnAsync(_harness.Launch, Token));
+
+        Assert.Equal(ExternalErrorKind.Failed, error.Kind);
+        Assert.Contains("sudo: a password is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sudo_that_never_starts_the_daemon_times_out_and_is_stopped()
+    {
+        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        var pidFile = Path.Combine(_harness.TempPath, "sudo.pid");
+        FakeTools.Executable(tools, "sudo", $"#!/bin/sh\necho $$ > '{pidFile}.tmp'; mv '{pidFile}.tmp' '{pidFile}'\nexec sleep 600\n");
+        var searchPath = $"{tools}:{_harness.SearchPath}";
+        var time = new FakeTimeProvider();
+        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath), time);
+
+        var spawn = daemon.SpawnAsync(_harness.Launch, Token);
+        await OsProcesses.WaitUntilAsync(() => File.Exists(pidFile), "the sudo stand-in to start", Token);
+        while (!spawn.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
+
+        var error = await Assert.ThrowsAsync<ExternalCallException>(() => spawn);
+        Assert.Equal(ExternalErrorKind.Timeout, error.Kind);
+        var sudoPid = int.Parse((await File.ReadAllTextAsync(pidFile, Token)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await OsProcesses.WaitUntilDeadAsync(sudoPid, Token);
+    }
+}
