@@ -25,9 +25,13 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
     private readonly ILogger<BuildkitDaemon> _logger;
     private readonly TimeProvider _time;
 
-    // What this process knows about the daemons it spawned: where each one logs and its root. The identity (the port's
-    // DaemonIdentity) carries neither, so a probe from another process gets no log tail.
-    private readonly ConcurrentDictionary<SpawnedProcess, (string Log, string Root)> _spawned = new();
+    // How long sudo may take to follow its daemon out, so that this process can reap it.
+    private static readonly TimeSpan SudoExitWait = TimeSpan.FromSeconds(2);
+
+    // What this process knows about the daemons it spawned: where each one logs, its root, and the sudo it runs under
+    // (our child, to be reaped). The identity (the port's DaemonIdentity) carries none of it, so a probe from another
+    // process gets no log tail.
+    private readonly ConcurrentDictionary<SpawnedProcess, (string Log, string Root, SpawnedProcess? Sudo)> _spawned = new();
 
     public BuildkitDaemon(
         BuildkitOptions options,
@@ -65,6 +69,14 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
             await WritePrivateFileAsync(config, BuildkitdConfig.Create(root, address, _options).ToToml(), cancellationToken);
             log = Path.Combine(jobDirectory, LogFileName);
             DaemonLogFile.AppendMarker(log, _time.GetUtcNow());
+            // A root host writing into the runner user's job directory gives the files to that user, like the journal.
+            foreach (var file in (string[])[config, log])
+            {
+                if (UnixFiles.HandOver(file, jobDirectory) is { } warning)
+                {
+                    BuildkitLog.JobDirectoryWarning(_logger, warning);
+                }
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -80,6 +92,7 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
 
         var environment = DaemonEnvironment();
         SpawnedProcess daemon;
+        SpawnedProcess? sudoProcess = null;
         if (_privilege.IsRoot)
         {
             daemon = Spawn(buildkitd, arguments, environment, log);
@@ -87,11 +100,11 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         else
         {
             var (sudo, sudoArguments) = _privilege.ElevateArgv(buildkitd, arguments, environment.Keys, "buildkitd", _options.SearchPath);
-            var sudoProcess = Spawn(sudo, sudoArguments, environment, log);
-            daemon = await FindDaemonUnderSudoAsync(sudoProcess, buildkitd, config, log);
+            sudoProcess = Spawn(sudo, sudoArguments, environment, log);
+            daemon = await FindDaemonUnderSudoAsync(sudoProcess.Value, buildkitd, config, log);
         }
 
-        _spawned[daemon] = (log, root);
+        _spawned[daemon] = (log, root, sudoProcess);
         BuildkitLog.Spawned(_logger, daemon.Pid, address, config, log);
         return new DaemonIdentity(daemon.Pid, daemon.StartTimeTicks, address);
     }
@@ -177,10 +190,18 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         return delivery;
     }
 
-    public Task<bool> WaitForExitAsync(DaemonIdentity daemon, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<bool> WaitForExitAsync(DaemonIdentity daemon, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(daemon);
-        return ProcessLifetime.WaitForExitAsync(Process(daemon), timeout, _time, cancellationToken);
+        var process = Process(daemon);
+        var exited = await ProcessLifetime.WaitForExitAsync(process, timeout, _time, cancellationToken);
+        if (exited && _spawned.TryGetValue(process, out var known) && known.Sudo is { } sudo)
+        {
+            // sudo ends right after its command; waiting reaps it, so a long-lived host keeps no zombie.
+            _ = await ProcessLifetime.WaitForExitAsync(sudo, SudoExitWait, _time, cancellationToken);
+        }
+
+        return exited;
     }
 
     public async Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken)
@@ -347,6 +368,7 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
                 try
                 {
                     _ = ProcessLifetime.Signal(sudo, Libc.SignalTerminate);
+                    _ = await ProcessLifetime.WaitForExitAsync(sudo, SudoExitWait, _time, CancellationToken.None);
                 }
                 catch (Win32Exception)
                 {

@@ -15,9 +15,14 @@ public static class ProcessLifetime
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// Whether <paramref name="process"/> is still running: its pid exists, has not exited, and started when ours did.
-    /// An exited child of this very process is reaped on the way, so it does not linger as a zombie.
+    /// Whether <paramref name="process"/> is still running: its pid exists, started when ours did, and it has not
+    /// finished exiting. An exited child of this very process is reaped on the way, so it does not linger as a zombie.
     /// </summary>
+    /// <remarks>
+    /// /proc shows the main thread as a zombie as soon as it exits, while the process's other threads may still be
+    /// running, holding its descriptors (and so its locks and ports). Only when the last thread is gone has the
+    /// process exited: then our own child can be reaped, and another's has a single task left.
+    /// </remarks>
     public static bool IsRunning(SpawnedProcess process)
     {
         var stat = ProcStat.TryRead(process.Pid);
@@ -33,10 +38,11 @@ public static class ProcessLifetime
 
         if (current.ParentPid == Environment.ProcessId)
         {
-            _ = Libc.WaitPid(process.Pid, out _, Libc.WaitNoHang);
+            // 0: not reapable yet, threads are still exiting. Our pid (reaped) or an error (reaped elsewhere): gone.
+            return Libc.WaitPid(process.Pid, out _, Libc.WaitNoHang) == 0;
         }
 
-        return false;
+        return TaskCount(process.Pid) > 1;
     }
 
     /// <summary>
@@ -154,6 +160,18 @@ public static class ProcessLifetime
         }
 
         return true;
+    }
+
+    private static int TaskCount(int pid)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/task").Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 
     private static SignalResult KillFailed(int pid, int errno) =>

@@ -32,6 +32,13 @@ public sealed class ProcessRunner
     // How long sudo gets to pass a SIGTERM on to the root command before the tree is killed.
     private static readonly TimeSpan ElevatedStopGrace = TimeSpan.FromSeconds(3);
 
+    // How long a killed tool may take to be reaped. One stuck in the kernel (I/O on a hung device) does not die even
+    // from SIGKILL; the caller then gets its timeout or cancellation instead of hanging with it.
+    private static readonly TimeSpan ReapWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>The exit code reported for a tool that could not be reaped after it was killed.</summary>
+    public const int NotReaped = -1;
+
     private readonly ILogger<ProcessRunner> _logger;
     private readonly TimeProvider _time;
 
@@ -122,7 +129,7 @@ public sealed class ProcessRunner
 
         var duration = _time.GetElapsedTime(started);
         var outcome = new ProcessOutcome(
-            command.Name, process.ExitCode, duration, output.ToString(), errors.ToString(), timedOut, cancelled);
+            command.Name, process.HasExited ? process.ExitCode : NotReaped, duration, output.ToString(), errors.ToString(), timedOut, cancelled);
         var milliseconds = (long)duration.TotalMilliseconds;
         if (cancelled)
         {
@@ -171,7 +178,14 @@ public sealed class ProcessRunner
             ProcessLog.KillFailed(_logger, command.Name, ex.Message);
         }
 
-        await process.WaitForExitAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(ReapWait, _time, CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            ProcessLog.KillFailed(_logger, command.Name, $"still not reaped {ReapWait.TotalSeconds:0} s after SIGKILL (stuck in the kernel?)");
+        }
     }
 
     private async Task PumpAsync(StreamReader reader, ProcessCommand command, TailBuffer capture)

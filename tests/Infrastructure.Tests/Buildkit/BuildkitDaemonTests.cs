@@ -189,6 +189,8 @@ public sealed class BuildkitDaemonTests : IAsyncDisposable
         var config = TomlDocument.Parse(await File.ReadAllTextAsync(_harness.ConfigFile, Token));
         Assert.Equal(_harness.Root, config.Get("root"));
         Assert.Equal([_harness.Address], config.Strings("grpc", "address"));
+        // The kernel fills in a new program's command line a moment after posix_spawn has returned.
+        await OsProcesses.WaitUntilAsync(() => ProcessTree.CommandLine(identity.Pid).Count > 0, "the daemon's command line", Token);
         Assert.Equal(
             ["--config", _harness.ConfigFile, "--allow-insecure-entitlement", "security.insecure", "--allow-insecure-entitlement", "network.host"],
             ProcessTree.CommandLine(identity.Pid).Skip(1));
