@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Orchestration.Ports;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Processes;
 
@@ -91,5 +92,30 @@ public sealed class PrivilegeTests : IDisposable
         Assert.True(outcome.Succeeded, outcome.Describe());
         Assert.Equal("a b|--|-n|t0k|", outcome.StandardOutput.TrimEnd('\n'));
         Assert.Equal("sh", outcome.Command);
+    }
+
+    [Fact]
+    public async Task An_elevated_command_that_times_out_is_stopped_through_sudo_which_relays_the_signal()
+    {
+        FakeTools.Sudo(_temp.Path);
+        var pidFile = Path.Combine(_temp.Path, "command.pid");
+        var privilege = new Privilege(isRoot: false, searchPath: $"{_temp.Path}:/usr/bin:/bin");
+        var time = new FakeTimeProvider();
+        var runner = new ProcessRunner(new ListLogger<ProcessRunner>(), time);
+        var command = privilege.Elevate(new ProcessCommand("sh", ["-c", $"echo $$ > '{pidFile}.tmp'; mv '{pidFile}.tmp' '{pidFile}'; exec sleep 600"])
+        {
+            Timeout = TimeSpan.FromSeconds(10),
+        });
+
+        var run = runner.RunAsync(command, TestContext.Current.CancellationToken);
+        await OsProcesses.WaitUntilAsync(() => File.Exists(pidFile), "the elevated command to start", TestContext.Current.CancellationToken);
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile, TestContext.Current.CancellationToken)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        time.Advance(TimeSpan.FromSeconds(10));
+        var outcome = await run;
+
+        Assert.True(outcome.TimedOut);
+        // sudo passed SIGTERM on: the command died of it (sudo reports 128 + 15), no SIGKILL was needed.
+        Assert.Equal(143, outcome.ExitCode);
+        await OsProcesses.WaitUntilDeadAsync(pid, TestContext.Current.CancellationToken);
     }
 }
