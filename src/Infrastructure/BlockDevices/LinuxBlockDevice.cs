@@ -153,11 +153,7 @@ public sealed class LinuxBlockDevice : IBlockDevice
     {
         const string operation = "device.grow";
         var command = Privileged("resize2fs", "-f", device);
-        var result = await RunAsync(operation, command, _timeouts.Grow, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw Failure(operation, ExternalErrorKind.Failed, $"could not grow the filesystem on {device}", command, result);
-        }
+        await RunOrThrowAsync(operation, command, _timeouts.Grow, $"could not grow the filesystem on {device}", cancellationToken);
     }
 
     /// <summary><c>mkfs.ext4</c> with <see cref="FormatOptions"/>; <c>-F</c> also keeps it from asking whether to proceed.</summary>
@@ -165,11 +161,7 @@ public sealed class LinuxBlockDevice : IBlockDevice
     {
         const string operation = "device.format";
         var command = Privileged("mkfs.ext4", [.. FormatOptions, device]);
-        var result = await RunAsync(operation, command, _timeouts.Format, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw Failure(operation, ExternalErrorKind.Failed, $"could not format {device} as ext4", command, result);
-        }
+        await RunOrThrowAsync(operation, command, _timeouts.Format, $"could not format {device} as ext4", cancellationToken);
     }
 
     /// <summary>
@@ -183,19 +175,11 @@ public sealed class LinuxBlockDevice : IBlockDevice
         if (!Directory.Exists(mountPoint))
         {
             var mkdir = Privileged("mkdir", "-p", mountPoint);
-            var made = await RunAsync(operation, mkdir, _timeouts.Probe, cancellationToken);
-            if (made.ExitCode != 0)
-            {
-                throw Failure(operation, ExternalErrorKind.Failed, $"could not create the mount point {mountPoint}", mkdir, made);
-            }
+            await RunOrThrowAsync(operation, mkdir, _timeouts.Probe, $"could not create the mount point {mountPoint}", cancellationToken);
         }
 
         var command = Privileged("mount", "-t", "ext4", "-o", MountOptions, device, mountPoint);
-        var result = await RunAsync(operation, command, _timeouts.Mount, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw Failure(operation, ExternalErrorKind.Failed, $"could not mount {device} at {mountPoint}", command, result);
-        }
+        await RunOrThrowAsync(operation, command, _timeouts.Mount, $"could not mount {device} at {mountPoint}", cancellationToken);
     }
 
     public async Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken) =>
@@ -210,11 +194,7 @@ public sealed class LinuxBlockDevice : IBlockDevice
     {
         const string operation = "device.sync";
         var command = Privileged("sync", "-f", mountPoint);
-        var result = await RunAsync(operation, command, _timeouts.Sync, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw Failure(operation, ExternalErrorKind.Failed, $"could not flush the filesystem at {mountPoint}", command, result);
-        }
+        await RunOrThrowAsync(operation, command, _timeouts.Sync, $"could not flush the filesystem at {mountPoint}", cancellationToken);
     }
 
     /// <summary>
@@ -280,11 +260,7 @@ public sealed class LinuxBlockDevice : IBlockDevice
     {
         const string operation = "device.flush";
         var command = Privileged("blockdev", "--flushbufs", device);
-        var result = await RunAsync(operation, command, _timeouts.Flush, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw Failure(operation, ExternalErrorKind.Failed, $"could not flush the buffers of {device}", command, result);
-        }
+        await RunOrThrowAsync(operation, command, _timeouts.Flush, $"could not flush the buffers of {device}", cancellationToken);
     }
 
     /// <summary>The path the kernel lists a mount under: absolute, symbolic links resolved, no trailing slash.</summary>
@@ -347,6 +323,16 @@ public sealed class LinuxBlockDevice : IBlockDevice
 
     private Command Privileged(string tool, params string[] arguments) =>
         _isRoot ? new Command(tool, tool, arguments) : new Command(tool, "sudo", ["-n", tool, .. arguments]);
+
+    /// <summary>Runs <paramref name="command"/> and turns a non-zero exit into a failure saying <paramref name="what"/> could not be done.</summary>
+    private async Task RunOrThrowAsync(string operation, Command command, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(operation, command, timeout, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw Failure(operation, ExternalErrorKind.Failed, what, command, result);
+        }
+    }
 
     private async Task<CommandResult> RunAsync(string operation, Command command, TimeSpan timeout, CancellationToken cancellationToken)
     {
