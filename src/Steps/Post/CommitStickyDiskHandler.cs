@@ -2,7 +2,6 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
-using Blacksmith.Steps.Resilience;
 using Mediator;
 
 namespace Blacksmith.Steps.Post;
@@ -14,9 +13,6 @@ namespace Blacksmith.Steps.Post;
 public sealed class CommitStickyDiskHandler(IStickyDiskStore store, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<CommitStickyDisk, LifecycleResult>
 {
-    /// <summary>One decision per exposure: retried while the store is unavailable, within this deadline.</summary>
-    public static readonly TimeSpan SettleDeadline = TimeSpan.FromSeconds(30);
-
     public async ValueTask<LifecycleResult> Handle(CommitStickyDisk command, CancellationToken cancellationToken)
     {
         var snapshot = lifecycle.Snapshot;
@@ -27,7 +23,7 @@ public sealed class CommitStickyDiskHandler(IStickyDiskStore store, ILifecycleCo
 
         try
         {
-            await TransientRetry.RunAsync("stickydisk.commit", ct => store.SettleAsync(new DiskSettlement(exposeId, snapshot.Setup.CacheKey, Commit: true, snapshot.Disk.FsUsageBytes), ct), SettleDeadline, time, cancellationToken);
+            await DiskSettlementSender.SendAsync(store, new DiskSettlement(exposeId, snapshot.Setup.CacheKey, Commit: true, snapshot.Disk.FsUsageBytes), time, cancellationToken);
             return LifecycleResult.Propose(new CommitRequested(snapshot.Disk.FsUsageBytes));
         }
         catch (ExternalCallException ex)
