@@ -13,7 +13,8 @@ namespace Blacksmith.Hosting;
 /// <summary>
 /// The composition root of the engine, shared by the blacksmith executable and by programs that embed the engine.
 /// The adapters for the ports (journal, sticky-disk store, block device, daemon, builders, earlier-steps probe)
-/// are registered by the caller or by the infrastructure's own registration.
+/// are registered by the caller or by the infrastructure's own registration, before this is called: every port
+/// registered by then gets a recording decorator, so that each external call is journaled.
 /// </summary>
 public static class BlacksmithEngineServiceCollectionExtensions
 {
@@ -38,6 +39,6 @@ public static class BlacksmithEngineServiceCollectionExtensions
             options.Assemblies = [typeof(ILifecycleCommand), typeof(StepsAssembly)];
             options.PipelineBehaviors = [typeof(CommandLoggingBehavior<,>), typeof(LifecycleTransactionBehavior<,>)];
         });
-        return services;
+        return services.AddEffectRecording();
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Blacksmith.Orchestration.Journal;
 
 /// <summary>
@@ -6,10 +8,10 @@ namespace Blacksmith.Orchestration.Journal;
 /// </summary>
 /// <param name="Port">The port called (e.g. <c>stickydisk</c>).</param>
 /// <param name="Method">The port method (e.g. <c>expose</c>).</param>
-/// <param name="Arguments">The call's arguments, secrets removed.</param>
+/// <param name="Arguments">The call's arguments in text form, secrets removed.</param>
 /// <param name="Outcome">How the attempt ended.</param>
 /// <param name="DurationMs">How long the attempt took.</param>
-/// <param name="Value">The returned value in text form, when it succeeded and has one.</param>
+/// <param name="Result">The returned value as JSON, when it succeeded and has one.</param>
 /// <param name="ErrorKind">A stable error category when it failed (e.g. <c>unavailable</c>).</param>
 /// <param name="Message">The error message when it failed.</param>
 public sealed record EffectRecord(
@@ -18,6 +20,6 @@ public sealed record EffectRecord(
     IReadOnlyDictionary<string, string> Arguments,
     EffectOutcome Outcome,
     long DurationMs,
-    string? Value = null,
+    JsonElement? Result = null,
     string? ErrorKind = null,
     string? Message = null);

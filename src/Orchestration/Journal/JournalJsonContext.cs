@@ -18,6 +18,7 @@ namespace Blacksmith.Orchestration.Journal;
 [JsonSerializable(typeof(EffectRecord))]
 [JsonSerializable(typeof(CommitDecision))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(SetupStarted))]
 [JsonSerializable(typeof(BuilderAttached))]
 [JsonSerializable(typeof(SessionAttached))]

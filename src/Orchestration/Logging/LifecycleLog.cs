@@ -20,4 +20,7 @@ internal static partial class LifecycleLog
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "{Command} failed after {ElapsedMilliseconds} ms")]
     public static partial void CommandFailed(this ILogger logger, Exception exception, string command, double elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "The outcome of {Port}.{Method} could not be journaled: {Reason}")]
+    public static partial void EffectNotRecorded(this ILogger logger, string port, string method, string reason);
 }

@@ -2,6 +2,7 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Logging;
+using Blacksmith.Orchestration.Recording;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -31,6 +32,7 @@ public sealed class LifecycleTransactionBehavior<TMessage, TResponse>(
 
         LifecycleResult result;
         using (LifecycleContextAccessor.Enter(snapshot))
+        using (EffectScope.Enter(message.Session))
         {
             result = await next(message, cancellationToken);
         }

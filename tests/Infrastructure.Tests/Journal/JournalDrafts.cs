@@ -25,7 +25,7 @@ public sealed class JournalDrafts(int seed)
             arguments,
             _faker.PickRandom<EffectOutcome>(),
             _faker.Random.Long(0, 60_000),
-            Value: _faker.Random.Bool() ? _faker.System.FilePath() : null,
+            Result: _faker.Random.Bool() ? JsonSerializer.SerializeToElement(_faker.System.FilePath(), JournalJsonContext.Default.String) : null,
             Message: _faker.Random.Bool() ? _faker.Hacker.Phrase() : null);
         var ts = new DateTimeOffset(_faker.Date.Between(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)), TimeSpan.Zero);
         return new JournalDraft(

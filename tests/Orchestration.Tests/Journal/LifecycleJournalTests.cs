@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
@@ -230,7 +231,7 @@ public sealed class LifecycleJournalTests
 
         await harness.Journal.RecordEffectAsync(
             TestSessions.Owner,
-            new EffectRecord("stickydisk", "expose", new Dictionary<string, string> { ["cacheKey"] = TestEvents.CacheKey }, EffectOutcome.Succeeded, 12, "expose-1"),
+            new EffectRecord("stickydisk", "expose", new Dictionary<string, string> { ["cacheKey"] = TestEvents.CacheKey }, EffectOutcome.Succeeded, 12, JsonSerializer.SerializeToElement("expose-1", JournalJsonContext.Default.String)),
             ct);
 
         var effect = harness.Store.Records[^1];

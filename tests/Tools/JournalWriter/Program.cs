@@ -5,6 +5,7 @@
 // --latency prints each append's latency in microseconds, one per line, after "latencies".
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Orchestration.Journal;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -40,7 +41,7 @@ for (var i = 0; i < count; i++)
         ["writer"] = writerId,
         ["index"] = i.ToString(CultureInfo.InvariantCulture),
     };
-    var effect = new EffectRecord("test", "append", arguments, EffectOutcome.Succeeded, DurationMs: 0, Value: $"{writerId}:{i}");
+    var effect = new EffectRecord("test", "append", arguments, EffectOutcome.Succeeded, DurationMs: 0, Result: JsonSerializer.SerializeToElement($"{writerId}:{i}", JournalJsonContext.Default.String));
     var started = Stopwatch.GetTimestamp();
     await journal.RecordEffectAsync($"writer-{writerId}", effect, timeout.Token);
     latencies[i] = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;

@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Ports;
+
+namespace Blacksmith.Orchestration.Recording;
+
+/// <summary>
+/// Source-generated JSON for the values ports return, as effect records keep them (and a replay reads them back).
+/// Same conventions as the journal.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(ExposedDisk))]
+[JsonSerializable(typeof(DaemonIdentity))]
+[JsonSerializable(typeof(DaemonProbe))]
+[JsonSerializable(typeof(SignalDelivery))]
+[JsonSerializable(typeof(FilesystemUsage))]
+[JsonSerializable(typeof(EarlierStepsReport))]
+public sealed partial class EffectJsonContext : JsonSerializerContext;

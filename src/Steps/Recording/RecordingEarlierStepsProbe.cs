@@ -1,0 +1,13 @@
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
+
+namespace Blacksmith.Steps.Recording;
+
+/// <summary>Records the check of whether the job's earlier steps failed.</summary>
+public sealed class RecordingEarlierStepsProbe(IEarlierStepsProbe inner, EffectCalls calls) : IEarlierStepsProbe
+{
+    public const string Port = "earliersteps";
+
+    public Task<EarlierStepsReport> CheckAsync(CancellationToken cancellationToken) =>
+        calls.RunAsync(Port, "check", EffectCalls.Arguments(), () => inner.CheckAsync(cancellationToken), EffectJsonContext.Default.EarlierStepsReport);
+}
