@@ -1,28 +1,59 @@
+using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Infrastructure.Logging;
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace Blacksmith.Hosting;
 
 /// <summary>
 /// Serilog, configured only here: human lines on stderr for the CI log, and a compact JSON log next to the journal.
 /// Console lines carry a level prefix so that no tool output we relay can start with "::" and become a workflow
-/// command.
+/// command; on GitHub Actions the levels become workflow commands instead (<see cref="GitHubActionsTextFormatter"/>).
 /// </summary>
 public static class BlacksmithLogging
 {
     public const string LogFileName = "blacksmith.log.jsonl";
 
-    public static ILogger Create(string? jobDirectory, bool verbose)
+    private const string ConsoleTemplate = "[{Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    public static ILogger Create(string? jobDirectory, bool verbose) => Create(jobDirectory, verbose, CiKind.Generic, secrets: null);
+
+    /// <param name="jobDirectory">Where the JSON log goes; null for none.</param>
+    /// <param name="verbose">Whether Debug events are written.</param>
+    /// <param name="ci">On <see cref="CiKind.GitHubActions"/>, Debug, Warning and Error become workflow commands.</param>
+    /// <param name="secrets">Replaced by <c>***</c> on the console and in the JSON log; share it with the CI runtime.</param>
+    public static ILogger Create(string? jobDirectory, bool verbose, CiKind ci, SecretMasker? secrets)
     {
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information)
-            .WriteTo.Console(
-                outputTemplate: "[{Level:u3}] {Message:lj}{NewLine}{Exception}",
+            .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information);
+        if (ci == CiKind.GitHubActions)
+        {
+            configuration = configuration.WriteTo.Console(new GitHubActionsTextFormatter(secrets), standardErrorFromLevel: LogEventLevel.Verbose);
+        }
+        else if (secrets is not null)
+        {
+            configuration = configuration.WriteTo.Console(
+                new MaskingTextFormatter(new MessageTemplateTextFormatter(ConsoleTemplate), secrets),
                 standardErrorFromLevel: LogEventLevel.Verbose);
+        }
+        else
+        {
+            configuration = configuration.WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose);
+        }
+
         if (jobDirectory is not null)
         {
-            configuration = configuration.WriteTo.File(new CompactJsonFormatter(), Path.Combine(jobDirectory, LogFileName), LogEventLevel.Debug);
+            ITextFormatter json = new CompactJsonFormatter();
+            if (secrets is not null)
+            {
+                secrets.AddEncoder(MaskingTextFormatter.JsonEscape);
+                json = new MaskingTextFormatter(json, secrets);
+            }
+
+            configuration = configuration.WriteTo.File(json, Path.Combine(jobDirectory, LogFileName), LogEventLevel.Debug);
         }
 
         return configuration.CreateLogger();

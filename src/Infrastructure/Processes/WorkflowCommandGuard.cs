@@ -1,17 +1,24 @@
+using System.Text;
+
 namespace Blacksmith.Infrastructure.Processes;
 
 /// <summary>
-/// Makes a line of tool output unable to act as a GitHub Actions workflow command when we print it.
+/// Makes text (tool output, a message quoting it) unable to act as a GitHub Actions workflow command when we print it.
 /// </summary>
 /// <remarks>
-/// The runner reads commands from both output streams of a step (docs/processes.md, "Tool output"):
+/// The runner reads commands from both output streams of a step, line by line, breaking lines at CR, LF or CRLF
+/// (docs/processes.md, "Tool output"):
 /// <list type="bullet">
 /// <item>the v2 form <c>::name ...::data</c> only at the start of a line, but after trimming leading whitespace, so
 /// prefixing a space would NOT neutralise it;</item>
 /// <item>the legacy form <c>##[name ...]data</c> wherever it appears in the line.</item>
 /// </list>
-/// A zero-width space (U+200B) is not whitespace to .NET's <c>TrimStart</c> (the runner's parser), so putting one in
-/// front of the line, and between <c>##</c> and <c>[</c>, breaks both forms while the line still reads the same.
+/// A ZERO WIDTH SPACE (U+200B) goes in front of such a line, and between <c>##</c> and <c>[</c>. It is not whitespace,
+/// so <c>TrimStart</c> keeps it. The runner's <c>StartsWith("::")</c> and <c>IndexOf("##[")</c> are culture-sensitive,
+/// and ICU ignores U+200B, so they still match; but the parser then cuts the command name at fixed offsets from the
+/// match (2 after the start, 3 after <c>##</c>), which now land on the second <c>:</c> or on the <c>[</c>. No command
+/// name starts with either, so the line is printed as text. The line still reads the same. Every line of a text with
+/// line breaks is treated alone, since the runner splits it the same way.
 /// </remarks>
 public static class WorkflowCommandGuard
 {
@@ -20,10 +27,38 @@ public static class WorkflowCommandGuard
 
     private const string LegacyPrefix = "##[";
 
-    /// <summary>Returns <paramref name="line"/> unchanged when it is harmless, else with the marker inserted.</summary>
-    public static string Neutralise(string line)
+    /// <summary>Returns <paramref name="text"/> unchanged when it is harmless, else with the marker inserted in each line that needs it.</summary>
+    public static string Neutralise(string text)
     {
-        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.AsSpan().IndexOfAny('\r', '\n') < 0)
+        {
+            return NeutraliseLine(text);
+        }
+
+        var result = new StringBuilder(text.Length + 8);
+        var start = 0;
+        while (start <= text.Length)
+        {
+            var end = text.AsSpan(start).IndexOfAny('\r', '\n');
+            if (end < 0)
+            {
+                result.Append(NeutraliseLine(text[start..]));
+                break;
+            }
+
+            end += start;
+            result.Append(NeutraliseLine(text[start..end]));
+            var breakLength = text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1;
+            result.Append(text, end, breakLength);
+            start = end + breakLength;
+        }
+
+        return result.ToString();
+    }
+
+    private static string NeutraliseLine(string line)
+    {
         var result = line;
         if (result.Contains(LegacyPrefix, StringComparison.Ordinal))
         {
