@@ -1,3 +1,4 @@
+using Blacksmith.Hosting;
 using System.CommandLine;
 using Blacksmith.Orchestration.Lifecycle;
 

@@ -1,6 +1,6 @@
+using Blacksmith.Hosting.Output;
 using System.CommandLine;
 using System.Globalization;
-using Blacksmith.Cli.Output;
 using Blacksmith.Hosting;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Journal;

@@ -1,3 +1,5 @@
+using Blacksmith.Hosting.Output;
+using Blacksmith.Hosting;
 using System.CommandLine;
 using System.Text.Json;
 using Blacksmith.Cli.Output;

@@ -4,10 +4,10 @@ using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Status;
 
-namespace Blacksmith.Cli.Output;
+namespace Blacksmith.Hosting.Output;
 
 /// <summary>The human form of a job's status.</summary>
-internal static class StatusText
+public static class StatusText
 {
     public static string Render(JobStatus status)
     {

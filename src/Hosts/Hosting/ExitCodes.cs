@@ -1,7 +1,7 @@
-namespace Blacksmith.Cli;
+namespace Blacksmith.Hosting;
 
 /// <summary>One exit-code table for every verb (docs/adr/0004-exit-codes.md).</summary>
-internal static class ExitCodes
+public static class ExitCodes
 {
     public const int Success = 0;
 

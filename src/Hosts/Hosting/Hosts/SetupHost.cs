@@ -1,0 +1,119 @@
+using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Infrastructure.Ci.GitHub;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Status;
+using Blacksmith.Steps.Setup;
+
+namespace Blacksmith.Hosting.Hosts;
+
+/// <summary>
+/// setup-docker-builder's main step: reads and checks the inputs, runs the setup sequence, and tells the user what
+/// they got (their builder, or a fallback without the cache, loudly). Holds no lifecycle rule: the sequence and
+/// the machine decide; this reads, sends and reports.
+/// </summary>
+public sealed class SetupHost(
+    ICiRuntime ci,
+    IEnvironmentReader environment,
+    SetupSequence sequence,
+    IStickyDiskStore store,
+    IJournalStore journal,
+    HostSettings settings)
+{
+    /// <summary>The state name under which main leaves its session for post.</summary>
+    public const string SessionState = "session";
+
+    public async Task<int> RunAsync(string session, CancellationToken cancellationToken)
+    {
+        SetupInputs inputs;
+        try
+        {
+            inputs = SetupInputs.Read(ci);
+        }
+        catch (CiInputException ex)
+        {
+            ci.Annotate(AnnotationKind.Error, ex.Message);
+            return ExitCodes.BadInput;
+        }
+
+        foreach (var warning in inputs.Warnings)
+        {
+            ci.Annotate(AnnotationKind.Warning, warning);
+        }
+
+        await HostMetrics.ReportAsync(store, new StickyDiskMetric(StickyDiskMetricKind.FeatureUsage, 1), cancellationToken);
+        var cacheKey = inputs.CacheKey ?? DefaultCacheKey.From(environment, settings.Architecture);
+        ci.Info(inputs.CacheKey is null
+            ? $"Cache key: {cacheKey} (the default: repository, workflow, job and architecture; set cache-key to choose one)"
+            : $"Cache key: {cacheKey}");
+        var fork = ci.Kind == CiKind.GitHubActions && ForkPullRequest.Detect(environment, out var forkProblem) is var isFork
+            ? (isFork, forkProblem)
+            : (false, null);
+        if (fork.forkProblem is { } problem)
+        {
+            ci.Annotate(AnnotationKind.Warning, problem);
+        }
+
+        // Saved before anything is acquired: a post after a setup killed half-way must still find what to release.
+        ci.SaveState(SessionState, session);
+        var plan = new SetupPlan(
+            session,
+            new SetupFacts(cacheKey, store.Kind, inputs.Commit, fork.isFork),
+            settings.MountPoint,
+            new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, settings.JobDirectory),
+            settings.ReadyBudget,
+            AllowFallback: !inputs.NoFallback);
+        var outcome = await sequence.RunAsync(plan, cancellationToken);
+        var snapshot = outcome.Snapshot;
+
+        if (outcome.Refusal is { } refusal)
+        {
+            ci.Annotate(AnnotationKind.Error, $"setup-docker-builder: {refusal.Message}");
+            return ExitCodes.Failed;
+        }
+
+        switch (snapshot)
+        {
+            case { State: LifecycleState.Ready, Mode: BuilderMode.StickyDisk }:
+                ci.Info($"Builder {snapshot.BuilderName} is ready: BuildKit at {settings.DaemonAddress}, cache on the sticky disk ({(snapshot.Disk.Formatted ? "a new, empty disk" : "warm from the last commit")}).");
+                await ReportSetupMetricsAsync(session, cancellationToken);
+                break;
+            case { State: LifecycleState.Ready or LifecycleState.Building, Mode: BuilderMode.Attached }:
+                ci.Info($"This job already has a builder ({snapshot.BuilderName}); using it. Its first setup's post step drains and commits it.");
+                break;
+            case { Mode: BuilderMode.Fallback }:
+                ci.Annotate(AnnotationKind.Warning,
+                    $"setup-docker-builder fell back to builder {snapshot.BuilderName} WITHOUT the sticky-disk cache: {snapshot.SetupFailure}. Builds will work but start cold, and nothing will be committed. Set nofallback: true to fail instead.");
+                break;
+            default:
+                ci.Annotate(AnnotationKind.Error, inputs.NoFallback
+                    ? $"setup-docker-builder failed and nofallback is set: {snapshot.SetupFailure ?? snapshot.State.ToString()}"
+                    : $"setup-docker-builder failed, and so did the fallback builder: {snapshot.SetupFailure ?? snapshot.State.ToString()}");
+                return ExitCodes.Failed;
+        }
+
+        if (snapshot.BuilderName is { } name)
+        {
+            ci.SetOutput("name", name);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Hotload (setup start to disk mounted) and daemon readiness (spawn to ready), from the journal's own timestamps.</summary>
+    private async Task ReportSetupMetricsAsync(string session, CancellationToken cancellationToken)
+    {
+        var read = await journal.ReadAsync(0, cancellationToken);
+        var timeline = JobStatus.From(read.Records).Timeline.Where(t => t.Session == session).ToList();
+        DateTimeOffset? At(LifecycleTrigger trigger) => timeline.LastOrDefault(t => t.Trigger == trigger)?.At;
+        if (At(LifecycleTrigger.SetupStarted) is { } started && At(LifecycleTrigger.DiskMounted) is { } mounted)
+        {
+            await HostMetrics.ReportAsync(store, new StickyDiskMetric(StickyDiskMetricKind.HotloadDurationMs, (long)(mounted - started).TotalMilliseconds), cancellationToken);
+        }
+
+        if (At(LifecycleTrigger.DaemonSpawned) is { } spawned && At(LifecycleTrigger.DaemonReady) is { } ready)
+        {
+            await HostMetrics.ReportAsync(store, new StickyDiskMetric(StickyDiskMetricKind.BuildkitdReadyDurationMs, (long)(ready - spawned).TotalMilliseconds), cancellationToken);
+        }
+    }
+}
