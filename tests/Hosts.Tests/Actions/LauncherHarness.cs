@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Blacksmith.Hosts.Tests.Actions;
+
+/// <summary>
+/// Runs the action launchers (<c>actions/*/main.js</c>, <c>post.js</c>) with node the way the runner does, against a
+/// stand-in <c>blacksmith</c>: a shell script that records its argv and environment and then exits with a chosen code,
+/// kills itself, or waits for SIGINT/SIGTERM and records which one came. Each harness works in a temporary copy of
+/// the repository's <c>actions/</c> folder, so the <c>dist/</c> lookup sees only what the test puts there.
+/// </summary>
+internal sealed class LauncherHarness : IDisposable
+{
+    /// <summary>Set to 1 where the launcher tests must run (CI): a missing node then fails them instead of skipping them.</summary>
+    public const string RequiredVariable = "BLACKSMITH_REQUIRE_NODE";
+
+    public const string ReadyLine = "standin-ready";
+
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+
+    // The stand-in records into STANDIN_RECORDS. Its environment is read from /proc, as the process received it: the
+    // shell itself drops variables whose names it cannot expand (INPUT_CACHE-KEY) from what it passes on. In "wait" mode it sleeps in a child and waits for it, because a
+    // shell runs traps only between commands and `wait` is interruptible; the trap kills the sleeper so nothing is
+    // left behind. The ready line goes out only after the traps are set.
+    private const string StandInScript = """
+        #!/bin/sh
+        records="$STANDIN_RECORDS"
+        printf '%s\n' "$@" > "$records/argv"
+        tr '\0' '\n' < /proc/$$/environ > "$records/env"
+        echo $$ > "$records/pid"
+        case "$STANDIN_MODE" in
+          wait)
+            sleep 600 &
+            sleeper=$!
+            trap 'echo SIGINT > "$records/signal"; kill $sleeper; exit 130' INT
+            trap 'echo SIGTERM > "$records/signal"; kill $sleeper; exit 143' TERM
+            echo standin-ready
+            wait $sleeper
+            echo none > "$records/signal"
+            exit 99
+            ;;
+          die)
+            kill -s KILL $$
+            ;;
+          *)
+            exit "${STANDIN_EXIT:-0}"
+            ;;
+        esac
+        """;
+
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("blacksmith-launcher-");
+
+    private LauncherHarness(string node)
+    {
+        Node = node;
+        CopyDirectory(Path.Combine(RepositoryRoot(), "actions"), Path.Combine(Repository, "actions"));
+        Directory.CreateDirectory(Records);
+    }
+
+    public string Node { get; }
+
+    /// <summary>The temporary repository: its <c>actions/</c> is a copy of ours, its <c>dist/</c> starts absent.</summary>
+    public string Repository => Path.Combine(_root.FullName, "repository");
+
+    public string Records => Path.Combine(_root.FullName, "records");
+
+    /// <summary>
+    /// A harness, or a skipped test where node is not on PATH (a failure instead when <see cref="RequiredVariable"/>
+    /// is 1), or a skipped test off Linux, the only OS the launchers have binaries for.
+    /// </summary>
+    public static LauncherHarness Create()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the launchers run Linux binaries; the stand-in reads /proc");
+        var node = FindOnPath("node");
+        if (node is null)
+        {
+            Assert.False(
+                Environment.GetEnvironmentVariable(RequiredVariable) == "1",
+                $"node is not on PATH, and {RequiredVariable}=1 says the launcher tests must run here");
+            Assert.Skip("node is not on PATH: the action launchers are node scripts");
+        }
+
+        return new LauncherHarness(node);
+    }
+
+    /// <summary>Writes the stand-in executable at <paramref name="relativePath"/> under the temporary repository.</summary>
+    public string WriteStandIn(string relativePath = "standin/blacksmith")
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("the stand-in is a shell script reading /proc");
+        }
+
+        var path = Path.Combine(Repository, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, StandInScript.ReplaceLineEndings("\n") + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    public string Recorded(string name) => File.ReadAllText(Path.Combine(Records, name));
+
+    public bool HasRecorded(string name) => File.Exists(Path.Combine(Records, name));
+
+    /// <summary>
+    /// Runs <c>node actions/&lt;entry&gt;</c> with a runner-like environment: ours minus anything the launcher reads,
+    /// plus <paramref name="environment"/> (a null value removes the variable). When <paramref name="signal"/> is
+    /// given it is sent to node, as the runner does on cancellation, once the stand-in says it is ready.
+    /// </summary>
+    public async Task<LauncherRun> RunAsync(string entry, IReadOnlyDictionary<string, string?> environment, string? signal = null)
+    {
+        var start = new ProcessStartInfo(Node, [Path.Combine(Repository, "actions", entry)])
+        {
+            WorkingDirectory = Repository,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var name in new[] { "BLACKSMITH_BINARY", "RUNNER_OS", "RUNNER_ARCH" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["RUNNER_OS"] = "Linux";
+        start.Environment["RUNNER_ARCH"] = "X64";
+        start.Environment["STANDIN_RECORDS"] = Records;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is null)
+            {
+                return;
+            }
+
+            lock (stdout)
+            {
+                stdout.AppendLine(line.Data);
+            }
+
+            if (line.Data == ReadyLine)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(line.Data);
+            }
+        };
+
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(RunTimeout);
+        try
+        {
+            if (signal is not null)
+            {
+                await ready.Task.WaitAsync(timeout.Token);
+                await SendSignalAsync(signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), timeout.Token);
+            }
+
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"node {entry} did not finish within {RunTimeout.TotalSeconds} s; output so far:\n{stdout}\n{stderr}");
+        }
+
+        return new LauncherRun(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    public void Dispose()
+    {
+        // A stand-in left waiting by a failed test leads its own process group (the launcher spawns it detached):
+        // end the group, the stand-in and its sleeper, before removing the directory.
+        if (HasRecorded("pid") && int.TryParse(Recorded("pid").Trim(), out var pid))
+        {
+            using var kill = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "kill -s KILL -- -\"$1\" 2>/dev/null; true", "kill", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+            kill?.WaitForExit();
+        }
+
+        _root.Delete(recursive: true);
+    }
+
+    private static async Task SendSignalAsync(string signal, string pid, CancellationToken cancellationToken)
+    {
+        // The shell's kill builtin exists everywhere /bin/sh does; .NET's Process can only send SIGKILL.
+        using var kill = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "kill -s \"$1\" \"$2\"", "kill", signal.Replace("SIG", "", StringComparison.Ordinal), pid]))!;
+        await kill.WaitForExitAsync(cancellationToken);
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, name))
+            .FirstOrDefault(File.Exists);
+
+    private static void CopyDirectory(string source, string target)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Blacksmith.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no directory above {AppContext.BaseDirectory} contains Blacksmith.sln");
+    }
+}
