@@ -59,7 +59,8 @@ public sealed partial record BuildxVersion(Version? Release, string? Commit)
 
     /// <summary>
     /// The leading dotted number of a version string such as <c>v0.12.5</c>, <c>0.13.0-rc1</c> or
-    /// <c>v0.20.0-rc2-4-gd30d8e22c.m</c> (missing components are 0); null when it does not start with one.
+    /// <c>v0.20.0-rc2-4-gd30d8e22c.m</c> (missing components are 0); null when it does not start with one, or
+    /// when the number runs into letters (a commit such as <c>3fab389</c>).
     /// </summary>
     public static Version? TryParseNumber(string text)
     {
@@ -93,6 +94,7 @@ public sealed partial record BuildxVersion(Version? Release, string? Commit)
     [GeneratedRegex("^[0-9a-f]{7}$", RegexOptions.CultureInvariant)]
     private static partial Regex CommitToken();
 
-    [GeneratedRegex(@"^v?(?<number>[0-9]+(?:\.[0-9]+)*)", RegexOptions.CultureInvariant)]
+    // A number running into letters ("3fab389") is a commit, not a version.
+    [GeneratedRegex(@"^v?(?<number>[0-9]+(?:\.[0-9]+)*)(?![0-9A-Za-z])", RegexOptions.CultureInvariant)]
     private static partial Regex LeadingNumber();
 }
