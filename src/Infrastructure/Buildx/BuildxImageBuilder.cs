@@ -43,6 +43,7 @@ public sealed class BuildxImageBuilder : IImageBuilder
         var notices = new List<string>();
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var buildx = await GetVersionAsync(cancellationToken);
             bool mayAddProvenance;
             try
