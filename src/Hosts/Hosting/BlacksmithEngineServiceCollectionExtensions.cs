@@ -2,6 +2,7 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Steps;
+using Blacksmith.Steps.Build;
 using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Setup;
 using Mediator;
@@ -27,6 +28,7 @@ public static class BlacksmithEngineServiceCollectionExtensions
         services.TryAddSingleton<LifecycleJournal>();
         services.TryAddSingleton<SetupSequence>();
         services.TryAddSingleton<PostSequence>();
+        services.TryAddSingleton<BuildSequence>();
         services.AddLogging();
 
         // The generator reads these options at compile time: they must stay literal. The behaviours run in this

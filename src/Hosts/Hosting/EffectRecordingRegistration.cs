@@ -24,6 +24,7 @@ internal static class EffectRecordingRegistration
         Decorate<IBuildkitDaemon>(services, (inner, calls) => new RecordingBuildkitDaemon(inner, calls));
         Decorate<IEarlierStepsProbe>(services, (inner, calls) => new RecordingEarlierStepsProbe(inner, calls));
         Decorate<IControlPlane>(services, (inner, calls) => new RecordingControlPlane(inner, calls));
+        Decorate<IImageBuilder>(services, (inner, calls) => new RecordingImageBuilder(inner, calls));
         return services;
     }
 

@@ -23,4 +23,5 @@ namespace Blacksmith.Orchestration.Recording;
 [JsonSerializable(typeof(SignalDelivery))]
 [JsonSerializable(typeof(FilesystemUsage))]
 [JsonSerializable(typeof(EarlierStepsReport))]
+[JsonSerializable(typeof(BuildReport))]
 public sealed partial class EffectJsonContext : JsonSerializerContext;
