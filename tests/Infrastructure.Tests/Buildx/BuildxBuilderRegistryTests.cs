@@ -1,6 +1,8 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Buildx;
+using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Ports;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildx;
 
@@ -106,11 +108,15 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
     [Fact]
     public async Task A_create_that_hangs_times_out()
     {
+        var time = new FakeTimeProvider(BuildxHarness.Now);
         var options = _harness.Options("create-hang");
-        options.CommandTimeout = TimeSpan.FromSeconds(1);
-        var registry = _harness.Registry(options);
+        var registry = _harness.Registry(options, time);
 
-        var error = await Assert.ThrowsAsync<ExternalCallException>(() => registry.RegisterAsync(_harness.Address, Token));
+        var registering = registry.RegisterAsync(_harness.Address, Token);
+        // The double logs its command line before it hangs; only then does the create's timeout run out.
+        await OsProcesses.WaitUntilAsync(() => _harness.Invocations().Any(i => i.StartsWith("create ", StringComparison.Ordinal)), "docker buildx create to start", Token);
+        time.Advance(options.CommandTimeout);
+        var error = await Assert.ThrowsAsync<ExternalCallException>(() => registering);
 
         Assert.Equal(ExternalErrorKind.Timeout, error.Kind);
         Assert.Equal("buildx.create", error.Operation);

@@ -76,8 +76,9 @@ public sealed class BuildxHarness : IAsyncDisposable
         ScratchDirectory = Scratch,
     };
 
-    public BuildxBuilderRegistry Registry(BuildxOptions? options = null) =>
-        new(options ?? Options(), new ProcessRunner(RunnerLog, TimeProvider.System), new BuilderNameSource(new FakeTimeProvider(Now)), Log);
+    /// <summary>The adapter; <paramref name="time"/> drives the runner's timeouts (the system clock when null).</summary>
+    public BuildxBuilderRegistry Registry(BuildxOptions? options = null, TimeProvider? time = null) =>
+        new(options ?? Options(), new ProcessRunner(RunnerLog, time ?? TimeProvider.System), new BuilderNameSource(new FakeTimeProvider(Now)), Log);
 
     /// <summary>Starts the buildkitd double at <see cref="Address"/> and waits until it lists a worker.</summary>
     public async Task<DaemonIdentity> StartDaemonAsync()
