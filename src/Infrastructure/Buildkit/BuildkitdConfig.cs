@@ -56,7 +56,7 @@ internal sealed class BuildkitdConfig
     /// ignored), so plain HTTP to an http:// mirror is switched on in the mirror host's own section; docker.io itself
     /// keeps HTTPS.
     /// </summary>
-    private static Dictionary<string, RegistrySection> MirrorRegistries(string mirror)
+    internal static Dictionary<string, RegistrySection> MirrorRegistries(string mirror)
     {
         var registries = new Dictionary<string, RegistrySection>(StringComparer.Ordinal)
         {

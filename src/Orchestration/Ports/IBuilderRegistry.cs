@@ -1,6 +1,6 @@
 namespace Blacksmith.Orchestration.Ports;
 
-/// <summary>docker buildx's builders. Each call is one buildx invocation.</summary>
+/// <summary>docker buildx's builders. Each call runs the few buildx commands it needs, each with its own timeout.</summary>
 public interface IBuilderRegistry
 {
     /// <summary>Creates a remote-driver builder for the daemon at <paramref name="address"/> and makes it the default; returns its name.</summary>
