@@ -1,5 +1,6 @@
 using Blacksmith.Hosting;
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Blacksmith.Cli.Verbs;
 
 namespace Blacksmith.Cli;
@@ -10,17 +11,24 @@ internal static class Program
     {
         var root = new RootCommand("blacksmith: the builder lifecycle of Docker builds in CI (setup, build, post) with a persistent BuildKit cache.")
         {
+            SetupVerb.Create(),
+            BuildVerb.Create(),
+            PostVerb.Create(),
             RunVerb.Create(),
             StatusVerb.Create(),
             DiagramVerb.Create(),
         };
 
         using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        // The runner cancels a step with SIGINT, then SIGTERM 7.5 s later: either one cancels the work in hand, which
+        // then records itself as cancelled and exits non-zero well inside that window.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        void Cancel(PosixSignalContext signal)
         {
-            e.Cancel = true;
+            signal.Cancel = true;
             cancellation.Cancel();
-        };
+        }
 
         try
         {

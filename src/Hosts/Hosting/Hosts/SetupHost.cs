@@ -23,19 +23,12 @@ public sealed class SetupHost(
     /// <summary>The state name under which main leaves its session for post.</summary>
     public const string SessionState = "session";
 
-    public async Task<int> RunAsync(string session, CancellationToken cancellationToken)
+    /// <param name="inputs">Read and checked by the caller (<see cref="SetupInputs.Read"/>) before the adapters were built.</param>
+    /// <param name="session">This setup's session id.</param>
+    /// <param name="cancellationToken">Cancels the setup (the step was cancelled).</param>
+    public async Task<int> RunAsync(SetupInputs inputs, string session, CancellationToken cancellationToken)
     {
-        SetupInputs inputs;
-        try
-        {
-            inputs = SetupInputs.Read(ci);
-        }
-        catch (CiInputException ex)
-        {
-            ci.Annotate(AnnotationKind.Error, ex.Message);
-            return ExitCodes.BadInput;
-        }
-
+        ArgumentNullException.ThrowIfNull(inputs);
         foreach (var warning in inputs.Warnings)
         {
             ci.Annotate(AnnotationKind.Warning, warning);

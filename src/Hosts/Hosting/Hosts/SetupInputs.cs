@@ -11,6 +11,13 @@ namespace Blacksmith.Hosting.Hosts;
 /// </summary>
 public sealed partial record SetupInputs
 {
+    /// <summary>The action's input names (actions/setup-docker-builder/action.yml), <c>job-status</c> being post's.</summary>
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "cache-key", "buildx-version", "buildkit-version", "platforms", "nofallback", "github-token", "driver-opts",
+        "max-parallelism", "max-cache-size-mb", "skip-integrity-check", "commit",
+    ];
+
     /// <summary>The sticky-disk key; null when not given (the host then derives one, see <see cref="DefaultCacheKey"/>).</summary>
     public string? CacheKey { get; init; }
 
