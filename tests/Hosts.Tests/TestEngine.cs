@@ -1,6 +1,7 @@
 using Blacksmith.Hosting;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Build;
 using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Setup;
 using Blacksmith.Testing;
@@ -25,6 +26,7 @@ internal sealed class TestEngine : IDisposable
             .AddSingleton<IBuildkitDaemon>(Daemon)
             .AddSingleton<IBuilderRegistry>(Builders)
             .AddSingleton<IEarlierStepsProbe>(EarlierSteps)
+            .AddSingleton<IImageBuilder>(Images)
             .AddBlacksmithEngine();
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
@@ -40,6 +42,10 @@ internal sealed class TestEngine : IDisposable
     public FakeBuilderRegistry Builders { get; } = new();
 
     public FakeEarlierStepsProbe EarlierSteps { get; } = new();
+
+    public FakeImageBuilder Images { get; } = new();
+
+    public BuildSequence Build => _provider.GetRequiredService<BuildSequence>();
 
     public IMediator Mediator => _provider.GetRequiredService<IMediator>();
 

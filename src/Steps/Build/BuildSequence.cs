@@ -17,6 +17,11 @@ public sealed class BuildSequence(ISender sender, IImageBuilder builder)
         ArgumentNullException.ThrowIfNull(request);
         var begun = await sender.Send(new BeginBuild(session, request.BuildId, name), cancellationToken);
         var refused = begun as LifecycleResult.Refused;
+        if (begun is LifecycleResult.Applied { Snapshot.BuilderName: { } builderName } && request.Builder.Length == 0)
+        {
+            // The job's builder, as of the transition that admitted this build.
+            request = request with { Builder = builderName };
+        }
 
         BuildReport report;
         using (EffectScope.Enter(session))
