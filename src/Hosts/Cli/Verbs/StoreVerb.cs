@@ -73,12 +73,10 @@ internal static class StoreVerb
 
     private static Command CollectGarbage(Option<string?> dataDir, Option<bool> verbose)
     {
-        var keep = new Option<int>("--keep")
-        {
-            Description = "Generations each key keeps (the newest included).",
-            DefaultValueFactory = _ => new LocalStoreOptions(".").GenerationsKept,
-        };
-        var cap = new Option<string?>("--size-cap") { Description = "Evict least recently used keys until all generations fit in this size, e.g. 50G." };
+        // No defaults for these: the store's own settings live with whoever runs it, and gc must not prune or evict
+        // more than they would unless asked to.
+        var keep = new Option<int?>("--keep") { Description = "Prune each key to this many generations (the newest included). Default: prune nothing." };
+        var cap = new Option<string?>("--size-cap") { Description = "Evict least recently used keys until all generations fit in this size, e.g. 50G. Default: evict nothing." };
         var abandoned = new Option<string?>("--abandoned-after")
         {
             Description = "Also discard exposures handed out longer ago than this (e.g. 24h, 7d) whose device is not mounted: their jobs are presumed dead.",
@@ -110,7 +108,7 @@ internal static class StoreVerb
                 age = parsed;
             }
 
-            if (parse.GetValue(keep) < 1)
+            if (parse.GetValue(keep) is < 1)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync("--keep must be at least 1.");
                 return ExitCodes.BadInput;
@@ -134,11 +132,7 @@ internal static class StoreVerb
         Func<LocalStoreAdmin, TextWriter, Task<int>> action)
     {
         var directory = parse.GetValue(dataDir) ?? LocalStoreOptions.DefaultDataDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot);
-        var options = new LocalStoreOptions(directory) with { TotalSizeCapBytes = cap };
-        if (keep is { } generations)
-        {
-            options = options with { GenerationsKept = generations };
-        }
+        var options = new LocalStoreOptions(directory) { TotalSizeCapBytes = cap, GenerationsKept = keep ?? int.MaxValue };
 
         using var serilog = (Serilog.Core.Logger)BlacksmithLogging.Create(null, parse.GetValue(verbose));
         using var loggers = new SerilogLoggerFactory(serilog);
