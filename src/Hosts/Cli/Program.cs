@@ -17,6 +17,7 @@ internal static class Program
             RunVerb.Create(),
             StatusVerb.Create(),
             DiagramVerb.Create(),
+            StoreVerb.Create(),
         };
 
         using var cancellation = new CancellationTokenSource();

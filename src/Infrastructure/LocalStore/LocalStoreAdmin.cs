@@ -23,6 +23,10 @@ public sealed class LocalStoreAdmin : IDisposable
 
     public string DataDirectory => _core.DataDirectory;
 
+    /// <summary>What is wrong with <paramref name="cacheKey"/> as a key of this store, with the rule; null when it is valid.</summary>
+    public static string? CacheKeyProblem(string? cacheKey) =>
+        CacheKeyName.Problem(cacheKey) is { } problem ? $"{problem}; {CacheKeyName.Rule}" : null;
+
     /// <summary>Keys with their generations, sizes and last use, and the exposures not settled yet. Creates nothing.</summary>
     public Task<LocalStoreListing> ListAsync(CancellationToken cancellationToken) => _core.ListAsync(cancellationToken);
 

@@ -45,6 +45,6 @@ internal static partial class LocalStoreLog
     [LoggerMessage(EventId = 3212, Level = LogLevel.Warning, Message = "Removed {What}: it belonged to no exposure")]
     public static partial void RemovedOrphan(ILogger logger, string what);
 
-    [LoggerMessage(EventId = 3213, Level = LogLevel.Information, Message = "Local sticky-disk store at {DataDirectory}: {Mode} mode")]
+    [LoggerMessage(EventId = 3213, Level = LogLevel.Debug, Message = "Local sticky-disk store at {DataDirectory}: {Mode} mode")]
     public static partial void Started(ILogger logger, string dataDirectory, LocalStoreMode mode);
 }

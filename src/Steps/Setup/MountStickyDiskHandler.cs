@@ -41,8 +41,11 @@ public sealed partial class MountStickyDiskHandler(IBlockDevice device, ILifecyc
             var formatted = false;
             switch (filesystem)
             {
-                case "ext4":
+                case Filesystems.Ext4:
                     await GrowAsync(exposed, cancellationToken);
+                    break;
+                case Filesystems.Directory:
+                    // Nothing to grow or format: the directory is the cache.
                     break;
                 case null:
                     await device.FormatAsync(exposed, cancellationToken);

@@ -5,6 +5,8 @@ using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Infrastructure.Journal;
+using Blacksmith.Infrastructure.LocalStore;
+using Blacksmith.Infrastructure.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog;
 
@@ -72,7 +74,7 @@ internal sealed class HostInvocation
                 TimeProvider.System,
                 secrets);
         var logger = BlacksmithLogging.Create(jobDirectory, parse.GetValue(_verbose), kind, secrets);
-        return new HostContext(ci, environment, jobDirectory, parse.GetValue(_store), parse.GetValue(_dataDir) ?? environment.Read("BLACKSMITH_DATA_DIR") ?? DataDirectory.Default(), logger);
+        return new HostContext(ci, environment, jobDirectory, parse.GetValue(_store), parse.GetValue(_dataDir) ?? LocalStoreOptions.DefaultDataDirectory(environment.Read, Privilege.Current.IsRoot), logger);
     }
 
     /// <summary>The engine with the real adapters behind every port, recording each call in the job's journal.</summary>

@@ -52,15 +52,19 @@ public static class JobAdapters
         }
         else
         {
-            services.AddSingleton<IStickyDiskStore>(sp => new LocalStickyDiskStore(
+            services.AddSingleton(sp => new LocalStickyDiskStore(
                 new LocalStoreOptions(options.DataDirectory),
                 sp.GetRequiredService<ProcessRunner>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<LocalStickyDiskStore>>()));
+            services.AddSingleton<IStickyDiskStore>(sp => sp.GetRequiredService<LocalStickyDiskStore>());
             services.AddSingleton<IControlPlane, NoControlPlane>();
         }
 
-        services.AddSingleton<IBlockDevice>(_ => new LinuxBlockDevice());
+        // Without loop devices the local store hands out directories, which are linked rather than mounted.
+        services.AddSingleton<IBlockDevice>(sp => options.Store == StoreMode.Local && sp.GetRequiredService<LocalStickyDiskStore>().Mode == LocalStoreMode.Directory
+            ? new DirectoryVolume()
+            : new LinuxBlockDevice());
         services.AddSingleton(new BuildkitOptions
         {
             RegistryMirror = mirror,
