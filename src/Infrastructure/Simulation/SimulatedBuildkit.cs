@@ -8,7 +8,7 @@ namespace Blacksmith.Infrastructure.Simulation;
 /// builder registry, and builds that write layer files into the BuildKit root (so a second job finds them cached).
 /// Used when the real buildkitd and docker buildx are absent; output says so.
 /// </summary>
-public sealed class SimulatedBuildkit : IBuildkitDaemon, IBuilderRegistry
+public sealed class SimulatedBuildkit : IBuildkitDaemon, IBuilderRegistry, IImageBuilder
 {
     public const string BuilderName = "blacksmith-simulated";
 
@@ -67,5 +67,26 @@ public sealed class SimulatedBuildkit : IBuildkitDaemon, IBuilderRegistry
         }
 
         return (cached, steps);
+    }
+
+    /// <summary>Names (first tag) of builds that fail on purpose, to show a commit being skipped.</summary>
+    public ISet<string> FailingBuilds { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>How many steps each build had cached, by build id.</summary>
+    public IReadOnlyDictionary<string, (int Cached, int Steps)> Results => _results;
+
+    private readonly Dictionary<string, (int Cached, int Steps)> _results = [];
+
+    public Task<BuildReport> BuildAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var name = request.Inputs.Tags.Count > 0 ? request.Inputs.Tags[0] : request.BuildId;
+        var result = Build(name.Replace(':', '-').Replace('/', '-'), steps: 5);
+        _results[request.BuildId] = result;
+        var duration = TimeSpan.FromMilliseconds(100 * (result.Steps - result.Cached));
+        return Task.FromResult(FailingBuilds.Contains(name)
+            ? new BuildReport(BuildResult.Failed, duration) { ExitCode = 1, ErrorDetail = "simulated failure (asked for with --fail-build)" }
+            : new BuildReport(BuildResult.Succeeded, duration) { ExitCode = 0, ImageId = $"sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))}" });
     }
 }

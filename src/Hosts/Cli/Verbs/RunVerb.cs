@@ -1,49 +1,57 @@
-using Blacksmith.Hosting.Output;
 using System.CommandLine;
 using System.Globalization;
 using Blacksmith.Hosting;
+using Blacksmith.Hosting.Composition;
+using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.Output;
 using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Infrastructure.Journal;
+using Blacksmith.Infrastructure.LocalStore;
+using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Simulation;
-using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Status;
+using Blacksmith.Steps.Build;
 using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Setup;
-using Mediator;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Serilog;
 
 namespace Blacksmith.Cli.Verbs;
 
 /// <summary>
-/// <c>blacksmith run</c>: setup, several builds and post in one process, through the real engine (journal,
-/// commands, state machine, commit policy). In this version BuildKit and the sticky-disk store are simulated
-/// in-process, and the output says so.
+/// <c>blacksmith run</c>: setup, several builds and post in one process, through the real engine (journal, commands,
+/// state machine, commit policy) and the embedded local sticky-disk store. BuildKit is the real one when
+/// <c>buildkitd</c>, <c>buildctl</c> and <c>docker buildx</c> are installed, and simulated in-process otherwise, which the
+/// output says plainly.
 /// </summary>
 internal static class RunVerb
 {
     public static Command Create()
     {
         var jobDir = CommonOptions.JobDirectory();
-        var dataDir = new Option<string?>("--data-dir") { Description = "Where cache generations are kept. Default: BLACKSMITH_DATA_DIR, else $XDG_DATA_HOME/blacksmith or ~/.local/share/blacksmith." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "The local store's data directory. Default: BLACKSMITH_DATA_DIR, else /var/lib/blacksmith as root, else ~/.local/share/blacksmith." };
         var cacheKey = new Option<string>("--cache-key") { Description = "The sticky-disk key.", DefaultValueFactory = _ => "demo" };
         var builds = new Option<int>("--builds") { Description = "How many builds to run.", DefaultValueFactory = _ => 3 };
         var failBuild = new Option<int?>("--fail-build") { Description = "Make build number N (1-based) fail, to see the commit skipped." };
-        var verbose = new Option<bool>("--verbose") { Description = "Log every command and transition." };
-        var command = new Command("run", "Run a whole job in one process: setup, builds, post. BuildKit and the sticky-disk store are simulated in this version.")
+        var simulate = new Option<bool>("--simulate") { Description = "Use the in-process simulated BuildKit even when the real tools are installed." };
+        var verbose = new Option<bool>("--verbose") { Description = "Log every command, transition and tool line." };
+        var command = new Command("run", "Run a whole job in one process: setup, builds, post, with the local sticky-disk store (real BuildKit when installed, else simulated).")
         {
-            jobDir, dataDir, cacheKey, builds, failBuild, verbose,
+            jobDir, dataDir, cacheKey, builds, failBuild, simulate, verbose,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new RunOptions(
                 parse.GetValue(jobDir) ?? Environment.GetEnvironmentVariable(JobDirectory.EnvironmentVariable) ?? FreshJobDirectory(),
-                parse.GetValue(dataDir) ?? Environment.GetEnvironmentVariable("BLACKSMITH_DATA_DIR") ?? DefaultDataDirectory(),
+                parse.GetValue(dataDir) ?? LocalStoreOptions.DefaultDataDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot),
                 parse.GetValue(cacheKey)!,
                 parse.GetValue(builds),
                 parse.GetValue(failBuild),
+                parse.GetValue(simulate),
                 parse.GetValue(verbose)),
             parse.InvocationConfiguration.Output,
             cancellationToken));
@@ -58,52 +66,77 @@ internal static class RunVerb
             return ExitCodes.BadInput;
         }
 
-        Directory.CreateDirectory(options.JobDirectory);
-        var store = new SimulatedStickyDiskStore(Path.Combine(options.DataDirectory, "simulated"));
-        var buildkit = new SimulatedBuildkit();
-        using var logger = (Serilog.Core.Logger)BlacksmithLogging.Create(options.JobDirectory, options.Verbose);
-        var services = new ServiceCollection()
-            .AddSingleton<IJournalStore>(new JournalFile(options.JobDirectory))
-            .AddSingleton<IStickyDiskStore>(store)
-            .AddSingleton<IBlockDevice>(new SimulatedBlockDevice())
-            .AddSingleton<IBuildkitDaemon>(buildkit)
-            .AddSingleton<IBuilderRegistry>(buildkit)
-            .AddSingleton<IEarlierStepsProbe>(new KnownEarlierSteps(new EarlierStepsReport(EarlierStepsResult.Succeeded, "run", "every step ran in this process")))
-            .AddLogging(logging => logging.AddSerilog(logger))
-            .AddBlacksmithEngine();
-        await using var provider = services.BuildServiceProvider();
-        var mediator = provider.GetRequiredService<IMediator>();
-        var session = $"run-{Guid.NewGuid():N}"[..12];
-        var startGeneration = store.Generation(options.CacheKey);
+        if (LocalStoreAdmin.CacheKeyProblem(options.CacheKey) is { } problem)
+        {
+            await output.WriteLineAsync($"--cache-key: {problem}");
+            return ExitCodes.BadInput;
+        }
 
-        await output.WriteLineAsync("BuildKit: SIMULATED in this process (this version drives no real buildkitd or docker buildx).");
-        await output.WriteLineAsync($"Store:    simulated sticky-disk store at {store.DataDirectory}");
+        Directory.CreateDirectory(options.JobDirectory);
+        var environment = ProcessEnvironment.Instance;
+        using var logger = (Serilog.Core.Logger)BlacksmithLogging.Create(options.JobDirectory, options.Verbose);
+        var real = !options.Simulate && await RealBuildkit.AvailableAsync(cancellationToken);
+        var simulated = real ? null : new SimulatedBuildkit();
+        var secrets = new SecretMasker();
+        var ci = new GenericCiRuntime(
+            new GenericCiOptions { StateDirectory = options.JobDirectory, Style = GenericCiOptions.DetectStyle(environment) },
+            environment, TextWriter.Null, TextWriter.Null, Random.Shared, TimeProvider.System, secrets);
+        var settings = HostSettings.FromEnvironment(options.JobDirectory, environment.Read) with
+        {
+            // A local run never takes over the machine's /var/lib/buildkit.
+            MountPoint = environment.Read("BLACKSMITH_BUILDKIT_ROOT") ?? Path.Combine(options.JobDirectory, "buildkit-root"),
+        };
+        var job = new JobOptions { Settings = settings, Store = StoreMode.Local, DataDirectory = options.DataDirectory, Ci = ci, Environment = environment };
+        var services = new ServiceCollection().AddJobAdapters(job);
+        if (simulated is not null)
+        {
+            services.AddSingleton<IBuildkitDaemon>(simulated).AddSingleton<IBuilderRegistry>(simulated).AddSingleton<IImageBuilder>(simulated);
+        }
+
+        // Every step of this job runs in this process, so whether they succeeded is known, not probed.
+        services.AddSingleton<IEarlierStepsProbe>(new KnownEarlierSteps(new EarlierStepsReport(EarlierStepsResult.Succeeded, "run", "every step ran in this process")));
+        await using var provider = services.AddLogging(logging => logging.AddSerilog(logger)).AddBlacksmithEngine().BuildServiceProvider();
+        var store = provider.GetRequiredService<LocalStickyDiskStore>();
+        var session = SessionIds.New("run");
+        var startGeneration = await GenerationAsync(options, options.CacheKey, cancellationToken);
+
+        await output.WriteLineAsync(real
+            ? "BuildKit: real buildkitd, buildctl and docker buildx from PATH"
+            : $"BuildKit: SIMULATED in this process ({(options.Simulate ? "--simulate" : "buildkitd, buildctl or docker buildx is not installed")}); the engine, journal and store are real");
+        await output.WriteLineAsync($"Store:    local sticky-disk store at {store.DataDirectory} ({(store.Mode == LocalStoreMode.Directory ? "directories: no root or no loop devices here" : "ext4 images on loop devices")})");
         await output.WriteLineAsync($"Cache:    key '{options.CacheKey}', starting from generation {startGeneration}");
         await output.WriteLineAsync($"Job:      {options.JobDirectory}");
 
-        var root = Path.Combine(options.JobDirectory, "buildkit-root");
-        var plan = new SetupPlan(session, new SetupFacts(options.CacheKey, store.Kind), root,
-            new DaemonLaunch("tcp://127.0.0.1:1234", root, options.JobDirectory), TimeSpan.FromSeconds(120), AllowFallback: true);
+        var plan = new SetupPlan(session, new SetupFacts(options.CacheKey, store.Kind), settings.MountPoint,
+            new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, options.JobDirectory), settings.ReadyBudget, AllowFallback: true);
         var setup = await provider.GetRequiredService<SetupSequence>().RunAsync(plan, cancellationToken);
         if (setup.Refusal is { } refusal)
         {
             await output.WriteLineAsync($"Setup refused: {refusal.Message}");
-            return ExitCodes.BadInput;
+            return ExitCodes.Failed;
         }
 
-        await output.WriteLineAsync($"Setup:    {setup.Snapshot.State} ({(setup.Snapshot.Disk.Formatted ? "empty cache" : "warm cache")}, builder {setup.Snapshot.BuilderName})");
+        await output.WriteLineAsync(setup.Snapshot.Mode == BuilderMode.StickyDisk
+            ? $"Setup:    {setup.Snapshot.State} ({(setup.Snapshot.Disk.Formatted ? "empty cache" : "warm cache")}, builder {setup.Snapshot.BuilderName})"
+            : $"Setup:    {setup.Snapshot.State}, {setup.Snapshot.Mode} builder {setup.Snapshot.BuilderName ?? "-"} ({setup.Snapshot.SetupFailure})");
 
+        var context = DemoContext.Write(options.JobDirectory);
         var failed = false;
         for (var i = 1; i <= options.Builds; i++)
         {
             var name = string.Create(CultureInfo.InvariantCulture, $"app-{i}");
-            var id = $"{session}-b{i}";
-            await mediator.Send(new BeginBuild(session, id, name), cancellationToken);
-            var (cached, steps) = buildkit.Build(name, steps: 5);
-            var outcome = options.FailBuild == i ? BuildOutcome.Failed : BuildOutcome.Succeeded;
-            failed |= outcome == BuildOutcome.Failed;
-            await mediator.Send(new CompleteBuild(session, id, outcome, outcome == BuildOutcome.Failed ? "failed on purpose (--fail-build)" : null), cancellationToken);
-            await output.WriteLineAsync($"Build:    {name}: {steps} steps, {cached} cached, {outcome.ToString().ToLowerInvariant()}");
+            var fails = options.FailBuild == i;
+            simulated?.FailingBuilds.Add(fails ? name : string.Empty);
+            var request = new BuildRequest(SessionIds.New("b"), string.Empty, new BuildInputs
+            {
+                Context = context,
+                File = fails ? DemoContext.FailingDockerfile(context) : string.Empty,
+                Tags = [name],
+            });
+            var run = await provider.GetRequiredService<BuildSequence>().RunAsync(session, name, request, cancellationToken);
+            failed |= !run.Report.Succeeded;
+            var cached = simulated?.Results.GetValueOrDefault(request.BuildId) is { Steps: > 0 } r ? $"{r.Steps} steps, {r.Cached} cached, " : string.Empty;
+            await output.WriteLineAsync($"Build:    {name}: {cached}{run.Report.Result.ToString().ToLowerInvariant()}{(run.Report.Succeeded ? "" : $" ({run.Report.ErrorDetail})")}");
         }
 
         var post = await provider.GetRequiredService<PostSequence>().RunAsync(session, cancellationToken);
@@ -111,10 +144,10 @@ internal static class RunVerb
         await output.WriteLineAsync();
         await output.WriteAsync(StatusText.Render(status));
         await output.WriteLineAsync();
-        var endGeneration = store.Generation(options.CacheKey);
+        var endGeneration = await GenerationAsync(options, options.CacheKey, cancellationToken);
         await output.WriteLineAsync(post.Snapshot.Decision is CommitDecision.Commit && post.Snapshot.CommitAccepted == true
             ? $"Cache:    committed generation {endGeneration} (started from {startGeneration}). Run again to start from it."
-            : $"Cache:    not committed; key '{options.CacheKey}' stays at generation {endGeneration}.");
+            : $"Cache:    not committed ({(post.Snapshot.Decision as CommitDecision.Skip)?.Reason.ToString() ?? "commit failed"}); key '{options.CacheKey}' stays at generation {endGeneration}.");
         foreach (var error in post.Errors)
         {
             await output.WriteLineAsync($"Post error: {error}");
@@ -123,15 +156,15 @@ internal static class RunVerb
         return failed || !post.Succeeded ? ExitCodes.Failed : ExitCodes.Success;
     }
 
+    private static async Task<long> GenerationAsync(RunOptions options, string cacheKey, CancellationToken cancellationToken)
+    {
+        using var admin = new LocalStoreAdmin(new LocalStoreOptions(options.DataDirectory), new ProcessRunner(NullLogger<ProcessRunner>.Instance, TimeProvider.System), TimeProvider.System, NullLogger<LocalStoreAdmin>.Instance);
+        var listing = await admin.ListAsync(cancellationToken);
+        return listing.Keys.FirstOrDefault(k => k.Key == cacheKey)?.Generations.Select(g => g.Number).DefaultIfEmpty(0).Max() ?? 0;
+    }
+
     private static string FreshJobDirectory() =>
         Path.Combine(Path.GetTempPath(), "blacksmith", string.Create(CultureInfo.InvariantCulture, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}"));
 
-    private static string DefaultDataDirectory()
-    {
-        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".local", "share") : xdg, "blacksmith");
-    }
-
-    private sealed record RunOptions(string JobDirectory, string DataDirectory, string CacheKey, int Builds, int? FailBuild, bool Verbose);
+    private sealed record RunOptions(string JobDirectory, string DataDirectory, string CacheKey, int Builds, int? FailBuild, bool Simulate, bool Verbose);
 }
