@@ -9,7 +9,7 @@ public sealed class NetworkIsolationTests : IDisposable
     public async Task A_local_mode_job_completes_and_commits_in_a_namespace_without_routes()
     {
         var result = await CliProcess.RunAsync(
-            NetworkNamespace.Wrap([BlacksmithBinary.Path, "run", "--job-dir", Path.Combine(_dir.FullName, "job"), "--data-dir", Path.Combine(_dir.FullName, "data")]),
+            NetworkNamespace.Wrap([BlacksmithBinary.Path, "run", "--simulate", "--job-dir", Path.Combine(_dir.FullName, "job"), "--data-dir", Path.Combine(_dir.FullName, "data")]),
             LocalModeEnvironment(),
             TestContext.Current.CancellationToken);
 
