@@ -82,6 +82,12 @@ public sealed class SimulatedBuildkit : IBuildkitDaemon, IBuilderRegistry, IImag
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
         var name = request.Inputs.Tags.Count > 0 ? request.Inputs.Tags[0] : request.BuildId;
+        if (_root is null)
+        {
+            // What buildx says with no builder to talk to: a failed build, not a crash.
+            return Task.FromResult(new BuildReport(BuildResult.Failed, TimeSpan.Zero) { ExitCode = 1, ErrorDetail = "the simulated daemon is not running" });
+        }
+
         var result = Build(name.Replace(':', '-').Replace('/', '-'), steps: 5);
         _results[request.BuildId] = result;
         var duration = TimeSpan.FromMilliseconds(100 * (result.Steps - result.Cached));
