@@ -71,6 +71,9 @@ public sealed class PostHost(
                 ci.Annotate(AnnotationKind.Warning, $"The cache for key {key} was not committed: the commit request failed ({snapshot.CommitError ?? "no answer"}). The next job starts from the previous commit.");
                 await ReportFailureAsync(FailureKind.StickyDiskCommit, key, "commit", snapshot.CommitError ?? "commit failed", cancellationToken);
                 break;
+            case CommitDecision.Skip { Reason: SkipReason.NoSetup }:
+                ci.Info("No setup ran in this job: there is nothing to drain, release or commit.");
+                break;
             case CommitDecision.Skip skip:
                 var message = $"The cache for key {key} was not committed ({skip.Reason}): {skip.Detail}";
                 if (jobSucceeded)
