@@ -12,6 +12,7 @@ internal static class Program
             RunVerb.Create(),
             StatusVerb.Create(),
             DiagramVerb.Create(),
+            ReplayVerb.Create(),
         };
 
         using var cancellation = new CancellationTokenSource();

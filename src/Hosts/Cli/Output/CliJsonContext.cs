@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Blacksmith.Hosting.Replay;
 using Blacksmith.Orchestration.Status;
 
 namespace Blacksmith.Cli.Output;
@@ -9,4 +10,5 @@ namespace Blacksmith.Cli.Output;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = true)]
 [JsonSerializable(typeof(JobStatus))]
+[JsonSerializable(typeof(ReplayReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -205,7 +205,14 @@ public static partial class JournalScenario
 
                     if (failed.Step == "register")
                     {
-                        Builder(record, new ScriptedAnswer { Call = ScriptedCalls.BuildxRegister, Reply = ScriptedReply.Fails, Message = failed.Message });
+                        var cut = failed.Message.IndexOf(": ", StringComparison.Ordinal);
+                        Builder(record, new ScriptedAnswer
+                        {
+                            Call = ScriptedCalls.BuildxRegister,
+                            Reply = ScriptedReply.Fails,
+                            Operation = cut > 0 ? failed.Message[..cut] : null,
+                            Message = cut > 0 ? failed.Message[(cut + 2)..] : failed.Message,
+                        });
                     }
 
                     break;
@@ -262,15 +269,18 @@ public static partial class JournalScenario
                 Delay = TimeSpan.FromMilliseconds(Math.Max(0, effect.DurationMs)),
                 Origin = string.Create(CultureInfo.InvariantCulture, $"{source} line {record.Seq}"),
             };
-            var message = effect.Message is { } text && text.StartsWith(call + ": ", StringComparison.Ordinal) ? text[(call.Length + 2)..] : effect.Message;
+            // An external failure's message is "operation: message"; split, it makes the very same message again.
+            var (operation, message) = effect.Message?.IndexOf(": ", StringComparison.Ordinal) is int cut and > 0
+                ? (effect.Message[..cut], effect.Message[(cut + 2)..])
+                : (null, effect.Message);
             return effect.Outcome switch
             {
                 EffectOutcome.Succeeded when ScriptedCalls.ValueType(call) is null => answer,
                 EffectOutcome.Succeeded => answer with { Value = effect.Result ?? JsonDocument.Parse("null").RootElement.Clone() },
-                EffectOutcome.TimedOut => answer with { Reply = ScriptedReply.Fails, ErrorKind = ExternalErrorKind.Timeout, Message = message },
+                EffectOutcome.TimedOut => answer with { Reply = ScriptedReply.Fails, ErrorKind = ExternalErrorKind.Timeout, Operation = operation, Message = message },
                 EffectOutcome.Failed when Enum.TryParse<ExternalErrorKind>(effect.ErrorKind, ignoreCase: false, out var kind) =>
-                    answer with { Reply = ScriptedReply.Fails, ErrorKind = kind, Message = message },
-                EffectOutcome.Failed => answer with { Reply = ScriptedReply.Crashes, Message = $"{effect.ErrorKind}: {message}" },
+                    answer with { Reply = ScriptedReply.Fails, ErrorKind = kind, Operation = operation, Message = message },
+                EffectOutcome.Failed => answer with { Reply = ScriptedReply.Crashes, Message = effect.Message },
                 // Cut off by a deadline (or the host's cancellation): it hangs until the same deadline cuts it off again.
                 _ => answer with { Reply = ScriptedReply.Hangs, Delay = TimeSpan.Zero },
             };
@@ -342,7 +352,7 @@ public static partial class JournalScenario
 
         public HostRun ToRun() => Kind switch
         {
-            "setup" => new SetupRun(Session, new SetupInputs(
+            "setup" => new SetupRun(Session, new SetupPlanInputs(
                 Setup!.CacheKey,
                 Setup.Store,
                 Setup.CommitMode,
@@ -350,8 +360,8 @@ public static partial class JournalScenario
                 Setup.ReleaseOnSkip,
                 // A setup that failed and never fell back was told not to (or was killed right there, which ends it the same).
                 NoFallback: SetupFailed && !FallbackActivated,
-                MountPoint ?? SetupInputs.DefaultMountPoint,
-                DaemonAddress ?? SetupInputs.DefaultDaemonAddress,
+                MountPoint ?? SetupPlanInputs.DefaultMountPoint,
+                DaemonAddress ?? SetupPlanInputs.DefaultDaemonAddress,
                 ReadyBudget ?? UnknownReadyBudget))
             {
                 KilledAfter = Complete || LastEffectIndex is not null ? null : LastTrigger?.ToString(),

@@ -114,15 +114,15 @@ public static class ScenarioFile
     private static SetupRun ReadSetup(ScenarioNode item, int n)
     {
         item.Object("host", "session", "cacheKey", "store", "commit", "forkPullRequest", "releaseOnSkip", "nofallback", "mountPoint", "daemonAddress", "readyBudgetSeconds", "killedAfter");
-        var inputs = new SetupInputs(
+        var inputs = new SetupPlanInputs(
             item.Optional("cacheKey")?.NonEmptyString() ?? "acme/web",
             item.Optional("store")?.NonEmptyString() ?? "agent",
             item.Optional("commit")?.OneOf(CommitModes) ?? CommitMode.Auto,
             item.Optional("forkPullRequest")?.Bool() ?? false,
             item.Optional("releaseOnSkip")?.Bool() ?? true,
             item.Optional("nofallback")?.Bool() ?? false,
-            item.Optional("mountPoint")?.NonEmptyString() ?? SetupInputs.DefaultMountPoint,
-            item.Optional("daemonAddress")?.NonEmptyString() ?? SetupInputs.DefaultDaemonAddress,
+            item.Optional("mountPoint")?.NonEmptyString() ?? SetupPlanInputs.DefaultMountPoint,
+            item.Optional("daemonAddress")?.NonEmptyString() ?? SetupPlanInputs.DefaultDaemonAddress,
             item.Optional("readyBudgetSeconds") is { } budget ? TimeSpan.FromSeconds(budget.Number(0)) : null);
         return new SetupRun(Session(item, $"setup-{n}"), inputs) { KilledAfter = KilledAfter(item) };
     }
@@ -187,7 +187,13 @@ public static class ScenarioFile
                 throw list.Fail($"unknown call '{call}' (known: {string.Join(", ", ScriptedCalls.All)})");
             }
 
+            var before = answers.Count;
             answers.AddRange(list.Items().Select(item => ReadAnswer(item, call, inSequence: false)));
+            if (answers.Count == before)
+            {
+                // An empty list scripts the call all the same: making it at all is a divergence.
+                answers.Add(new ScriptedAnswer { Call = call, Times = 0, Origin = $"{System.IO.Path.GetFileName(list.Source)} {list.Path}" });
+            }
         }
 
         return answers;

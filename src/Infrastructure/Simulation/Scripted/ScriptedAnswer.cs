@@ -24,10 +24,13 @@ public sealed record ScriptedAnswer
     /// <summary>The error message, for <see cref="ScriptedReply.Fails"/> and <see cref="ScriptedReply.Crashes"/>.</summary>
     public string? Message { get; init; }
 
+    /// <summary>The operation a failure names (the message's prefix); null for the call itself. A recording keeps the adapter's own.</summary>
+    public string? Operation { get; init; }
+
     /// <summary>Virtual time the call takes before it answers; a deadline that passes meanwhile cancels it.</summary>
     public TimeSpan Delay { get; init; }
 
-    /// <summary>How many calls it answers; null for every call that comes (it is never used up).</summary>
+    /// <summary>How many calls it answers; null for every call that comes (it is never used up); 0 to say the call must not be made.</summary>
     public int? Times { get; init; } = 1;
 
     /// <summary>The daemon dies right after this call: later probes see it exited, signals find it gone.</summary>

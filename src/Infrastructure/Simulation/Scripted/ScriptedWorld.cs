@@ -63,7 +63,7 @@ public sealed class ScriptedWorld
         {
             lock (_gate)
             {
-                return [.. _slots.Where(s => s.Remaining > 0).Select(s => s.Answer with { Times = s.Remaining })];
+                return [.. _slots.Where(s => s.Remaining > 0 && s.Answer.Times is not null).Select(s => s.Answer with { Times = s.Remaining })];
             }
         }
     }
@@ -214,7 +214,7 @@ public sealed class ScriptedWorld
         switch (answer.Reply)
         {
             case ScriptedReply.Fails:
-                throw new ExternalCallException(call, answer.ErrorKind, answer.Message ?? $"scripted {answer.ErrorKind}");
+                throw new ExternalCallException(answer.Operation ?? call, answer.ErrorKind, answer.Message ?? $"scripted {answer.ErrorKind}");
             case ScriptedReply.Crashes:
                 throw new InvalidOperationException(answer.Message ?? $"scripted crash of {call}");
             case ScriptedReply.Hangs:
@@ -283,8 +283,9 @@ public sealed class ScriptedWorld
         var next = _slots.FirstOrDefault(s => s.Remaining > 0 && s.Answer.Call == call);
         if (next is null)
         {
-            var used = _slots.Count(s => s.Answer.Call == call);
-            throw Diverge(call, arguments, session, $"all {used} scripted answer(s) for {call} were used", Pending(5));
+            var scripted = _slots.Where(s => s.Answer.Call == call).Sum(s => s.Answer.Times ?? 0);
+            throw Diverge(call, arguments, session,
+                scripted == 0 ? $"the script says {call} is never made" : $"all {scripted} scripted answer(s) for {call} were used", Pending(5));
         }
 
         if (next.Answer.Session is { } owner && owner != session)

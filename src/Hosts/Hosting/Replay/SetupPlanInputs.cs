@@ -1,11 +1,12 @@
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Steps.Setup;
 
-namespace Blacksmith.Hosting;
+namespace Blacksmith.Hosting.Replay;
 
 /// <summary>
-/// What the setup host is given (the action's inputs), and the one mapping from them to the plan
-/// <see cref="SetupSequence"/> runs. Replay uses it for every scripted setup; the setup host reuses it.
+/// The inputs of a replayed setup that shape what it does, and the one mapping from them to the plan
+/// <see cref="SetupSequence"/> runs. Kept in one small place so that the setup host's own input reading can feed
+/// it, or replace it.
 /// </summary>
 /// <param name="CacheKey">The sticky-disk key.</param>
 /// <param name="Store">Which sticky-disk store serves the key (<c>agent</c>, <c>local</c>...).</param>
@@ -16,15 +17,15 @@ namespace Blacksmith.Hosting;
 /// <param name="MountPoint">The BuildKit root the sticky disk is mounted at.</param>
 /// <param name="DaemonAddress">The address buildkitd listens on.</param>
 /// <param name="ReadyBudget">How long buildkitd may take to become ready; null for <see cref="DefaultReadyBudget"/>.</param>
-public sealed record SetupInputs(
+public sealed record SetupPlanInputs(
     string CacheKey,
     string Store = "agent",
     CommitMode Commit = CommitMode.Auto,
     bool ForkPullRequest = false,
     bool ReleaseOnSkip = true,
     bool NoFallback = false,
-    string MountPoint = SetupInputs.DefaultMountPoint,
-    string DaemonAddress = SetupInputs.DefaultDaemonAddress,
+    string MountPoint = SetupPlanInputs.DefaultMountPoint,
+    string DaemonAddress = SetupPlanInputs.DefaultDaemonAddress,
     TimeSpan? ReadyBudget = null)
 {
     public const string DefaultMountPoint = "/var/lib/buildkit";
