@@ -16,7 +16,7 @@ internal static class ReplayText
         text.AppendLine("Hosts:");
         foreach (var host in report.Hosts)
         {
-            text.AppendLine(inv, $"  {host.Index,2}. {host.Kind,-7} {host.Session,-16} {host.End.ToString().ToLowerInvariant()}{(host.Detail is null ? string.Empty : $": {host.Detail}")}");
+            text.AppendLine(inv, $"  {host.Index,2}. {host.Kind,-7} {host.Session,-16} {Name(host.End)}{(host.Detail is null ? string.Empty : $": {host.Detail}")}");
         }
 
         text.AppendLine("Timeline:");
@@ -76,6 +76,8 @@ internal static class ReplayText
         CommitDecision.Skip skip => $"skip, {skip.Reason}: {skip.Detail}" + (skip.Also.Count == 0 ? string.Empty : $" (also: {string.Join(", ", skip.Also)})"),
         _ => report.Decision.ToString() ?? string.Empty,
     };
+
+    private static string Name(HostEnd end) => end == HostEnd.NotRun ? "not-run" : end.ToString().ToLowerInvariant();
 
     private static string Format(long ms) =>
         ms < 1000 ? string.Create(CultureInfo.InvariantCulture, $"{ms} ms") : string.Create(CultureInfo.InvariantCulture, $"{ms / 1000.0:0.00} s");
