@@ -61,6 +61,23 @@ public sealed class RecordedJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_torn_last_line_is_left_out_with_a_warning()
+    {
+        var journal = new JournalFile(_dir.FullName);
+        using (var engine = new FileEngine(journal))
+        {
+            await engine.Post.RunAsync("post-1", Ct);
+        }
+
+        await File.AppendAllTextAsync(journal.Location, "{\"v\":1,\"seq\":3,\"ts\":\"2026-", Ct);
+
+        var report = ReplayRunner.Run(ReplayInput.Load(journal.Location));
+
+        Assert.True(report.Passed, ScenarioLibraryTests.Explain(report));
+        Assert.Contains(report.Warnings, w => w.Contains("line 3 has no newline", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_setup_killed_mid_job_is_killed_at_the_same_point_in_the_replay()
     {
         using var engine = new TestEngine();
