@@ -90,7 +90,10 @@ public static class ScenarioFile
         {
             var kind = item.Required("host").OneOf(new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["setup"] = "setup", ["build"] = "build", ["post"] = "post", ["foreign"] = "foreign",
+                ["setup"] = "setup",
+                ["build"] = "build",
+                ["post"] = "post",
+                ["foreign"] = "foreign",
             });
             var n = counts[kind] = counts.GetValueOrDefault(kind) + 1;
             HostRun host = kind switch
