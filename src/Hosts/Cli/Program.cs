@@ -18,6 +18,7 @@ internal static class Program
             StatusVerb.Create(),
             DiagramVerb.Create(),
             StoreVerb.Create(),
+            ReplayVerb.Create(),
         };
 
         using var cancellation = new CancellationTokenSource();

@@ -25,6 +25,7 @@ internal static class EffectRecordingRegistration
         Decorate<IEarlierStepsProbe>(services, (inner, calls) => new RecordingEarlierStepsProbe(inner, calls));
         Decorate<IControlPlane>(services, (inner, calls) => new RecordingControlPlane(inner, calls));
         Decorate<IImageBuilder>(services, (inner, calls) => new RecordingImageBuilder(inner, calls));
+        Decorate<IBuilderRegistry>(services, (inner, calls) => new RecordingBuilderRegistry(inner, calls));
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Blacksmith.Infrastructure.LocalStore;
+using Blacksmith.Hosting.Replay;
 using Blacksmith.Orchestration.Status;
 
 namespace Blacksmith.Cli.Output;
@@ -11,4 +12,5 @@ namespace Blacksmith.Cli.Output;
     WriteIndented = true)]
 [JsonSerializable(typeof(JobStatus))]
 [JsonSerializable(typeof(LocalStoreListing))]
+[JsonSerializable(typeof(ReplayReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,381 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Blacksmith.Infrastructure.Simulation.Scripted;
+using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Lifecycle.Events;
+using Blacksmith.Orchestration.Policy;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Status;
+
+namespace Blacksmith.Hosting.Replay;
+
+/// <summary>
+/// Turns a recorded journal into a scenario: its effect records become the world (in journal order, each for its
+/// session, strictly ordered), its sessions and transitions become the host runs, and what it recorded (every
+/// transition, the final state, the decision) becomes the expectations. Replaying it asks today's code to take the
+/// same decisions on the same answers.
+/// </summary>
+public static partial class JournalScenario
+{
+    /// <summary>A budget long enough for any recorded wait: the recording shows when the daemon got ready, not what budget it had.</summary>
+    private static readonly TimeSpan UnknownReadyBudget = TimeSpan.FromMinutes(10);
+
+    /// <summary>Reads <c>journal.jsonl</c> at <paramref name="path"/> (a torn last line is left out with a note).</summary>
+    public static Scenario Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var bytes = File.ReadAllBytes(path);
+        var records = new List<JournalRecord>();
+        var notes = new List<string>();
+        var start = 0;
+        for (var line = 1; start < bytes.Length; line++)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line} has no newline (a writer was killed mid-write); it is left out"));
+                break;
+            }
+
+            records.Add(ReadRecord(bytes.AsSpan(start, end - start), path, line));
+            start = end + 1;
+        }
+
+        try
+        {
+            return From(records, path, notes);
+        }
+        catch (JournalFormatException ex)
+        {
+            throw new ScenarioFormatException(path, "$", (int)Math.Min(ex.Sequence, int.MaxValue), 1, ex.Message, ex);
+        }
+    }
+
+    /// <summary>The scenario a journal's records describe; <paramref name="source"/> names it.</summary>
+    public static Scenario From(IReadOnlyList<JournalRecord> records, string source, IReadOnlyList<string>? notes = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var reader = new Reader(records.Any(r => r.Kind == JournalRecordKind.Effect && r.Type is ScriptedCalls.BuildxRegister or ScriptedCalls.BuildxActivateFallback), source);
+        foreach (var record in records)
+        {
+            reader.Add(record);
+        }
+
+        // A host whose recording ends with an effect was killed right after it: the replay kills it there too.
+        foreach (var host in reader.Hosts.Where(h => h is { Complete: false, Kind: not "build", LastEffectIndex: not null }))
+        {
+            reader.Answers[host.LastEffectIndex!.Value] = reader.Answers[host.LastEffectIndex.Value] with { KillsHost = true };
+        }
+
+        var status = JobStatus.From(records);
+        var skip = status.Decision as CommitDecision.Skip;
+        var expect = new ScenarioExpectations
+        {
+            State = status.State,
+            Decision = status.Decision switch
+            {
+                CommitDecision.Commit => ExpectedDecision.Commit,
+                CommitDecision.Skip => ExpectedDecision.Skip,
+                _ => ExpectedDecision.None,
+            },
+            Reason = skip?.Reason,
+            Also = skip?.Also,
+            Transitions = reader.Transitions,
+            Hosts = [.. reader.Hosts.Select(h => h.Ends)],
+        };
+        return new Scenario(Path.GetFileName(Path.GetDirectoryName(source) is { Length: > 0 } dir ? dir : source), source, [.. reader.Hosts.Select(h => h.ToRun())], reader.Answers, expect)
+        {
+            Description = $"replay of the recorded journal {source}",
+            Ordering = WorldOrdering.Strict,
+            Start = records.Count > 0 ? records[0].Ts : Scenario.DefaultStart,
+            Notes = [.. notes ?? [], .. reader.Notes],
+        };
+    }
+
+    private static JournalRecord ReadRecord(ReadOnlySpan<byte> line, string path, int number)
+    {
+        try
+        {
+            var record = JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalRecord)
+                ?? throw new JsonException("the line is null");
+            return record.Seq == number
+                ? record
+                : throw new ScenarioFormatException(path, "$.seq", number, 1, string.Create(CultureInfo.InvariantCulture, $"line {number} holds sequence {record.Seq}"));
+        }
+        catch (JsonException ex)
+        {
+            throw new ScenarioFormatException(path, ex.Path ?? "$", number, (int)(ex.BytePositionInLine ?? 0) + 1,
+                $"not a journal record: {Encoding.UTF8.GetString(line)[..Math.Min(line.Length, 60)]}... ({ex.Message})", ex);
+        }
+    }
+
+    [GeneratedRegex(@"not ready within (?<seconds>[0-9]+(\.[0-9]+)?) s")]
+    private static partial Regex ReadyBudget();
+
+    /// <summary>Walks the records in order, building the hosts and the world.</summary>
+    private sealed class Reader(bool buildxRecorded, string source)
+    {
+        private const string BuildCall = "buildx.build";
+
+        private readonly Dictionary<string, HostDraft> _current = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HostDraft> _builds = new(StringComparer.Ordinal);
+
+        public List<HostDraft> Hosts { get; } = [];
+
+        public List<ScriptedAnswer> Answers { get; } = [];
+
+        public List<ExpectedTransition> Transitions { get; } = [];
+
+        public List<string> Notes { get; } = [];
+
+        public void Add(JournalRecord record)
+        {
+            switch (record.Kind)
+            {
+                case JournalRecordKind.Transition:
+                    AddTransition(record);
+                    break;
+                case JournalRecordKind.Effect:
+                    AddEffect(record);
+                    break;
+            }
+        }
+
+        private void AddTransition(JournalRecord record)
+        {
+            var (from, to, @event) = LifecycleEventCodec.Decode(record);
+            Transitions.Add(new ExpectedTransition(@event.Trigger, from, to, record.Session));
+            HostDraft? host;
+            switch (@event)
+            {
+                case SetupStarted started:
+                    host = Begin("setup", record.Session);
+                    host.Setup = started.Setup;
+                    break;
+                case SessionAttached attached:
+                    host = Begin("setup", record.Session);
+                    host.Setup = new SetupFacts(attached.CacheKey, "agent");
+                    break;
+                case BuilderAttached foreign:
+                    host = Begin("setup", record.Session);
+                    host.Setup = foreign.Setup;
+                    Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"line {record.Seq}: a foreign builder was attached, which the setup sequence never does on its own; the replay cannot reproduce it"));
+                    break;
+                case BuildStarted build:
+                    host = _builds[build.BuildId] = Begin("build", record.Session);
+                    host.BuildId = build.BuildId;
+                    host.Name = build.Name;
+                    break;
+                case PostRequested:
+                    host = Begin("post", record.Session);
+                    break;
+                case BuildFinished finished:
+                    host = _builds.GetValueOrDefault(finished.BuildId);
+                    if (host is not null)
+                    {
+                        host.Finish = finished;
+                    }
+
+                    break;
+                default:
+                    host = _current.GetValueOrDefault(record.Session);
+                    break;
+            }
+
+            if (host is null)
+            {
+                Notes.Add(string.Create(CultureInfo.InvariantCulture, $"line {record.Seq}: {@event.Trigger} of session {record.Session} belongs to no host the journal shows"));
+                return;
+            }
+
+            host.Last(@event.Trigger, to);
+            switch (@event)
+            {
+                case DiskMounted mounted:
+                    host.MountPoint = mounted.MountPoint;
+                    break;
+                case SetupFailed failed:
+                    host.SetupFailed = true;
+                    if (ReadyBudget().Match(failed.Message) is { Success: true } budget)
+                    {
+                        host.ReadyBudget = TimeSpan.FromSeconds(double.Parse(budget.Groups["seconds"].Value, CultureInfo.InvariantCulture));
+                    }
+
+                    if (failed.Step == "register")
+                    {
+                        var cut = failed.Message.IndexOf(": ", StringComparison.Ordinal);
+                        Builder(record, new ScriptedAnswer
+                        {
+                            Call = ScriptedCalls.BuildxRegister,
+                            Reply = ScriptedReply.Fails,
+                            Operation = cut > 0 ? failed.Message[..cut] : null,
+                            Message = cut > 0 ? failed.Message[(cut + 2)..] : failed.Message,
+                        });
+                    }
+
+                    break;
+                case BuilderRegistered registered:
+                    Builder(record, Returning(ScriptedCalls.BuildxRegister, registered.BuilderName));
+                    break;
+                case FallbackActivated fallback:
+                    host.FallbackActivated = true;
+                    Builder(record, Returning(ScriptedCalls.BuildxActivateFallback, fallback.BuilderName));
+                    break;
+            }
+        }
+
+        private void AddEffect(JournalRecord record)
+        {
+            var effect = record.Payload.Deserialize(JournalJsonContext.Default.EffectRecord)
+                ?? throw new JournalFormatException(record.Seq, "empty effect payload");
+            var call = $"{effect.Port}.{effect.Method}";
+            if (call == BuildCall)
+            {
+                // A build is replayed from its recorded outcome (BuildFinished); buildx itself is not run again.
+                return;
+            }
+
+            if (!ScriptedCalls.IsKnown(call))
+            {
+                throw new JournalFormatException(record.Seq, $"an effect of an unknown call '{call}' (known: {string.Join(", ", ScriptedCalls.All)})");
+            }
+
+            var host = _current.GetValueOrDefault(record.Session);
+            if (host is not null && call == ScriptedCalls.DaemonSpawn && effect.Arguments.TryGetValue("address", out var address))
+            {
+                host.DaemonAddress = address;
+            }
+
+            if (host is not null && call == ScriptedCalls.BlockDeviceMount && effect.Arguments.TryGetValue("mountPoint", out var mountPoint))
+            {
+                host.MountPoint = mountPoint;
+            }
+
+            Answers.Add(Answer(effect, call, record));
+            host?.LastEffect(Answers.Count - 1);
+        }
+
+        /// <summary>The builder registry is not journaled yet: its answer is what the transition after it recorded.</summary>
+        private void Builder(JournalRecord record, ScriptedAnswer answer)
+        {
+            if (!buildxRecorded)
+            {
+                Answers.Add(answer with { Session = record.Session, Origin = string.Create(CultureInfo.InvariantCulture, $"{source} line {record.Seq} ({record.Type})") });
+            }
+        }
+
+        private ScriptedAnswer Answer(EffectRecord effect, string call, JournalRecord record)
+        {
+            var answer = new ScriptedAnswer
+            {
+                Call = call,
+                Session = record.Session,
+                Delay = TimeSpan.FromMilliseconds(Math.Max(0, effect.DurationMs)),
+                Origin = string.Create(CultureInfo.InvariantCulture, $"{source} line {record.Seq}"),
+            };
+            // An external failure's message is "operation: message"; split, it makes the very same message again.
+            var (operation, message) = effect.Message?.IndexOf(": ", StringComparison.Ordinal) is int cut and > 0
+                ? (effect.Message[..cut], effect.Message[(cut + 2)..])
+                : (null, effect.Message);
+            return effect.Outcome switch
+            {
+                EffectOutcome.Succeeded when ScriptedCalls.ValueType(call) is null => answer,
+                EffectOutcome.Succeeded => answer with { Value = effect.Result ?? JsonDocument.Parse("null").RootElement.Clone() },
+                EffectOutcome.TimedOut => answer with { Reply = ScriptedReply.Fails, ErrorKind = ExternalErrorKind.Timeout, Operation = operation, Message = message },
+                EffectOutcome.Failed when Enum.TryParse<ExternalErrorKind>(effect.ErrorKind, ignoreCase: false, out var kind) =>
+                    answer with { Reply = ScriptedReply.Fails, ErrorKind = kind, Operation = operation, Message = message },
+                EffectOutcome.Failed => answer with { Reply = ScriptedReply.Crashes, Message = effect.Message },
+                // Cut off by a deadline (or the host's cancellation): it hangs until the same deadline cuts it off again.
+                _ => answer with { Reply = ScriptedReply.Hangs, Delay = TimeSpan.Zero },
+            };
+        }
+
+        private HostDraft Begin(string kind, string session)
+        {
+            var host = new HostDraft(kind, session);
+            Hosts.Add(host);
+            _current[session] = host;
+            return host;
+        }
+
+        private static ScriptedAnswer Returning(string call, string value) =>
+            new() { Call = call, Value = JsonSerializer.SerializeToElement(value, Orchestration.Recording.EffectJsonContext.Default.String) };
+    }
+
+    /// <summary>One host as the journal shows it, gathered record by record.</summary>
+    private sealed class HostDraft(string kind, string session)
+    {
+        public string Kind { get; } = kind;
+
+        public string Session { get; } = session;
+
+        public SetupFacts? Setup { get; set; }
+
+        public string? BuildId { get; set; }
+
+        public string? Name { get; set; }
+
+        public BuildFinished? Finish { get; set; }
+
+        public string? MountPoint { get; set; }
+
+        public string? DaemonAddress { get; set; }
+
+        public TimeSpan? ReadyBudget { get; set; }
+
+        public bool SetupFailed { get; set; }
+
+        public bool FallbackActivated { get; set; }
+
+        public LifecycleTrigger? LastTrigger { get; private set; }
+
+        public LifecycleState LastTo { get; private set; }
+
+        public int? LastEffectIndex { get; private set; }
+
+        public void Last(LifecycleTrigger trigger, LifecycleState to)
+        {
+            LastTrigger = trigger;
+            LastTo = to;
+            LastEffectIndex = null;
+        }
+
+        public void LastEffect(int index) => LastEffectIndex = index;
+
+        /// <summary>Whether the recording shows the host's whole run (else it was killed where its records end).</summary>
+        public bool Complete => Kind switch
+        {
+            "setup" => LastTrigger is LifecycleTrigger.BuilderRegistered or LifecycleTrigger.FallbackActivated or LifecycleTrigger.SessionAttached
+                or LifecycleTrigger.BuilderAttached or LifecycleTrigger.SetupFailed,
+            "build" => Finish is not null,
+            _ => LastTrigger is LifecycleTrigger.CommitRequested or LifecycleTrigger.CommitFailed
+                || (LastTrigger is LifecycleTrigger.Drained or LifecycleTrigger.PostRequested && LastTo is not (LifecycleState.Draining or LifecycleState.Committing)),
+        };
+
+        public HostEnd Ends => Complete ? HostEnd.Completed : HostEnd.Killed;
+
+        public HostRun ToRun() => Kind switch
+        {
+            "setup" => new SetupRun(Session, new SetupPlanInputs(
+                Setup!.CacheKey,
+                Setup.Store,
+                Setup.CommitMode,
+                Setup.ForkPullRequest,
+                Setup.ReleaseOnSkip,
+                // A setup that failed and never fell back was told not to (or was killed right there, which ends it the same).
+                NoFallback: SetupFailed && !FallbackActivated,
+                MountPoint ?? SetupPlanInputs.DefaultMountPoint,
+                DaemonAddress ?? SetupPlanInputs.DefaultDaemonAddress,
+                ReadyBudget ?? UnknownReadyBudget))
+            {
+                KilledAfter = Complete || LastEffectIndex is not null ? null : LastTrigger?.ToString(),
+            },
+            "build" => new BuildRun(Session, BuildId!, Name!, Finish?.Outcome ?? BuildOutcome.Running, Finish?.Detail),
+            _ => new PostRun(Session) { KilledAfter = Complete || LastEffectIndex is not null ? null : LastTrigger?.ToString() },
+        };
+    }
+}

@@ -1,0 +1,317 @@
+using System.Text.Json;
+using Blacksmith.Infrastructure.Simulation.Scripted;
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Policy;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
+using Blacksmith.Orchestration.Status;
+using Blacksmith.Steps.Post;
+using Blacksmith.Steps.Setup;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Blacksmith.Hosting.Replay;
+
+/// <summary>
+/// Replays a job: builds the engine through the composition root with a scripted world behind every port, an
+/// in-memory journal and a virtual clock, runs the job's hosts one after another through the real setup sequence,
+/// build commands and post sequence, and reports what happened against what the scenario expects. Deterministic:
+/// the same scenario always gives the same report, and no replay waits in real time.
+/// </summary>
+public static class ReplayRunner
+{
+    /// <summary>The job directory the hosts are told about; nothing is written there (the daemon is scripted).</summary>
+    public const string JobDirectory = "/tmp/blacksmith-replay";
+
+    public static ReplayReport Run(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var clock = new VirtualTime(scenario.Start);
+        var world = new ScriptedWorld(scenario.World, scenario.Ordering, clock, scenario.HealthyBase ? HealthyWorld.Answers : null);
+        var journal = new ScriptedJournal(world);
+        var log = new ReplayLog();
+        foreach (var note in scenario.Notes)
+        {
+            log.Warn(note);
+        }
+
+        var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(clock)
+            .AddSingleton<IJournalStore>(journal)
+            .AddSingleton<IStickyDiskStore>(new ScriptedStickyDiskStore(world))
+            .AddSingleton<IBlockDevice>(new ScriptedBlockDevice(world))
+            .AddSingleton<IBuildkitDaemon>(new ScriptedBuildkitDaemon(world))
+            .AddSingleton<IBuilderRegistry>(new ScriptedBuilderRegistry(world))
+            .AddSingleton<IEarlierStepsProbe>(new ScriptedEarlierStepsProbe(world))
+            .AddSingleton<IControlPlane>(new ScriptedControlPlane(world))
+            .AddLogging(logging => logging.AddProvider(log))
+            .AddBlacksmithEngine();
+        using var provider = services.BuildServiceProvider();
+
+        var job = new JobReplay(provider, world, log);
+        var hosts = new List<ReplayHost>(scenario.Job.Count);
+        for (var i = 0; i < scenario.Job.Count; i++)
+        {
+            hosts.Add(job.Run(i + 1, scenario.Job[i], clock));
+        }
+
+        return Report(scenario, journal.Records, hosts, world, log);
+    }
+
+    private static ReplayReport Report(Scenario scenario, IReadOnlyList<JournalRecord> records, List<ReplayHost> hosts, ScriptedWorld world, ReplayLog log)
+    {
+        var timeline = new List<ReplayTransition>();
+        var effects = new List<ReplayEffect>();
+        foreach (var record in records)
+        {
+            var at = (long)(record.Ts - scenario.Start).TotalMilliseconds;
+            switch (record.Kind)
+            {
+                case JournalRecordKind.Transition:
+                    var (from, to, @event) = LifecycleEventCodec.Decode(record);
+                    timeline.Add(new ReplayTransition(record.Seq, at, record.Session, @event.Trigger, from, to));
+                    break;
+                case JournalRecordKind.Effect:
+                    var effect = record.Payload.Deserialize(JournalJsonContext.Default.EffectRecord)!;
+                    effects.Add(new ReplayEffect(record.Seq, at, record.Session, record.Type, effect.Outcome, effect.DurationMs, Detail(effect)));
+                    break;
+            }
+        }
+
+        var status = JobStatus.From(records);
+        var settlements = effects
+            .Where(e => e.Call == ScriptedCalls.StickyDiskSettle)
+            .Select(e => records[(int)e.Sequence - 1].Payload.Deserialize(JournalJsonContext.Default.EffectRecord)!)
+            .Select(e => e.Arguments.TryGetValue("commit", out var commit) && bool.TryParse(commit, out var yes) && yes ? "commit" : "release")
+            .ToList();
+        var report = new ReplayReport(
+            scenario.Name,
+            scenario.Source,
+            hosts,
+            timeline,
+            effects,
+            status.State,
+            status.Decision,
+            status.CommitAccepted,
+            Outputs(status),
+            log.Warnings,
+            log.Errors,
+            world.Divergence,
+            []);
+        return report with { Unmet = ExpectationCheck.Unmet(scenario.Expect, report, settlements, world.Divergence is null ? world.Unused : []) };
+    }
+
+    private static Dictionary<string, string> Outputs(JobStatus status)
+    {
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal) { ["mode"] = status.Mode.ToString() };
+        if (status.BuilderName is { } builder)
+        {
+            outputs["builder"] = builder;
+        }
+
+        if (status.CacheKey is { } key)
+        {
+            outputs["cacheKey"] = key;
+        }
+
+        outputs["commit"] = status.Decision switch
+        {
+            CommitDecision.Commit when status.CommitAccepted == true => "requested",
+            CommitDecision.Commit when status.CommitAccepted == false => "failed",
+            CommitDecision.Commit => "pending",
+            CommitDecision.Skip => "skipped",
+            _ => "none",
+        };
+        if (status.Decision is CommitDecision.Skip skip)
+        {
+            outputs["reason"] = skip.Reason.ToString();
+        }
+
+        return outputs;
+    }
+
+    private static string? Detail(EffectRecord effect) => effect.Outcome == EffectOutcome.Succeeded
+        ? effect.Result?.GetRawText()
+        : effect.ErrorKind is null ? effect.Message : $"{effect.ErrorKind}: {effect.Message}";
+
+    /// <summary>One replayed job in progress: the hosts run so far and what they left for the next ones.</summary>
+    private sealed class JobReplay(IServiceProvider services, ScriptedWorld world, ReplayLog log)
+    {
+        private readonly IMediator _mediator = services.GetRequiredService<IMediator>();
+        private readonly ScriptedJournal _journal = (ScriptedJournal)services.GetRequiredService<IJournalStore>();
+        private bool _jobFailed;
+
+        public ReplayHost Run(int index, HostRun host, VirtualTime clock)
+        {
+            if (world.Divergence is not null)
+            {
+                return new ReplayHost(index, host.Kind, host.Session, HostEnd.NotRun, "the replay had diverged before");
+            }
+
+            world.BeginHost(Inputs(host), host.KilledAfter);
+            var end = HostEnd.Completed;
+            string? detail = null;
+            var flow = VirtualTimeLoop.Run(async () => (end, detail) = await RunAsync(host), clock);
+            var stopped = world.EndHost();
+            if (world.Divergence is { } divergence)
+            {
+                (end, detail) = (HostEnd.Diverged, $"at {divergence.Call}: {divergence.Reason}");
+            }
+            else if (stopped is not null)
+            {
+                (end, detail) = (HostEnd.Killed, stopped);
+            }
+            else if (!flow.IsCompleted)
+            {
+                (end, detail) = (HostEnd.Hung, $"waited forever on {world.LastCall ?? "nothing"}: nothing cuts the wait short");
+            }
+            else if (flow.Exception?.GetBaseException() is { } crash)
+            {
+                (end, detail) = (HostEnd.Crashed, crash.Message);
+                log.Error($"{host.Kind} host {host.Session} crashed: {crash.Message}");
+            }
+            else if (flow.IsCanceled)
+            {
+                (end, detail) = (HostEnd.Crashed, "cancelled");
+            }
+
+            _jobFailed |= end is HostEnd.Killed or HostEnd.Hung or HostEnd.Crashed or HostEnd.Refused;
+            return new ReplayHost(index, host.Kind, host.Session, end, detail);
+        }
+
+        private Task<(HostEnd, string?)> RunAsync(HostRun host) => host switch
+        {
+            SetupRun setup => SetupAsync(setup),
+            BuildRun build => BuildAsync(build),
+            PostRun post => PostAsync(post),
+            ForeignStep step => Task.FromResult(Foreign(step)),
+            _ => throw new ArgumentException($"Unknown host kind {host.Kind}", nameof(host)),
+        };
+
+        private async Task<(HostEnd, string?)> SetupAsync(SetupRun run)
+        {
+            var before = _journal.Records.Count;
+            var outcome = await services.GetRequiredService<SetupSequence>().RunAsync(run.Inputs.ToPlan(run.Session, JobDirectory), CancellationToken.None);
+            var snapshot = outcome.Snapshot;
+            if (outcome.Refusal is { } refused)
+            {
+                log.Error($"setup {run.Session}: {refused.Message}");
+                return (Journaled(before) ? HostEnd.Completed : HostEnd.Refused, refused.Message);
+            }
+
+            if (snapshot.State == LifecycleState.Failed)
+            {
+                _jobFailed = true;
+                log.Error($"setup failed: {snapshot.SetupFailure}");
+            }
+            else if (snapshot is { Mode: BuilderMode.Fallback, IsOwner: true })
+            {
+                log.Warn($"setup failed ({snapshot.SetupFailure}); builds use the fallback builder {snapshot.BuilderName}, without the sticky disk");
+            }
+
+            return (HostEnd.Completed, null);
+        }
+
+        private async Task<(HostEnd, string?)> BuildAsync(BuildRun run)
+        {
+            // A build's own effects (none yet) belong to its session, as they would in the build host.
+            using var scope = EffectScope.Enter(run.Session);
+            if (await _mediator.Send(new BeginBuild(run.Session, run.BuildId, run.Name)) is LifecycleResult.Refused refused)
+            {
+                log.Error($"build {run.Name}: {refused.Message}");
+                return (HostEnd.Refused, refused.Message);
+            }
+
+            if (run.DaemonDies)
+            {
+                world.KillDaemon();
+            }
+
+            if (run.Outcome == BuildOutcome.Running)
+            {
+                return (HostEnd.Killed, "killed before it reported how the build ended");
+            }
+
+            _jobFailed |= run.Outcome != BuildOutcome.Succeeded;
+            if (await _mediator.Send(new CompleteBuild(run.Session, run.BuildId, run.Outcome, run.Detail)) is LifecycleResult.Refused late)
+            {
+                log.Error($"build {run.Name}: {late.Message}");
+            }
+
+            return (HostEnd.Completed, null);
+        }
+
+        private async Task<(HostEnd, string?)> PostAsync(PostRun run)
+        {
+            var before = _journal.Records.Count;
+            var outcome = await services.GetRequiredService<PostSequence>().RunAsync(run.Session, CancellationToken.None);
+            foreach (var error in outcome.Errors)
+            {
+                log.Error($"post {run.Session}: {error}");
+            }
+
+            if (outcome.Refusal is { } refused)
+            {
+                log.Error($"post {run.Session}: {refused.Message}");
+                return (Journaled(before) ? HostEnd.Completed : HostEnd.Refused, refused.Message);
+            }
+
+            var snapshot = outcome.Snapshot;
+            if (snapshot.IsOwner && snapshot.CommitAccepted == false)
+            {
+                log.Error($"commit request failed: {snapshot.CommitError}; the cache stays at its previous generation");
+            }
+
+            if (snapshot.IsOwner && snapshot.Disk.Released == false)
+            {
+                log.Warn($"the store refused the release of {snapshot.Disk.ExposeId}; the exposure ends with the job");
+            }
+
+            return (HostEnd.Completed, null);
+        }
+
+        private (HostEnd, string?) Foreign(ForeignStep step)
+        {
+            _jobFailed |= !step.Succeeded;
+            if (step.DaemonDies)
+            {
+                world.KillDaemon();
+            }
+
+            return (HostEnd.Completed, step.Succeeded ? null : "failed");
+        }
+
+        private bool Journaled(int before) => _journal.Records.Skip(before).Any(r => r.Kind == JournalRecordKind.Transition);
+
+        /// <summary>What the host's inputs answer: a post's job-status input answers the earlier-steps check.</summary>
+        private Dictionary<string, ScriptedAnswer>? Inputs(HostRun host)
+        {
+            if (host is not PostRun post)
+            {
+                return null;
+            }
+
+            var status = post.JobStatus ?? (_jobFailed ? JobStatusInput.Failure : JobStatusInput.Success);
+            var report = status switch
+            {
+                JobStatusInput.Success => new EarlierStepsReport(EarlierStepsResult.Succeeded, "job-status input", "success"),
+                JobStatusInput.Failure => new EarlierStepsReport(EarlierStepsResult.Failed, "job-status input", "failure"),
+                JobStatusInput.Cancelled => new EarlierStepsReport(EarlierStepsResult.Cancelled, "job-status input", "cancelled"),
+                _ => new EarlierStepsReport(EarlierStepsResult.Inconclusive, "job-status input", "no job status was given"),
+            };
+            return new Dictionary<string, ScriptedAnswer>(StringComparer.Ordinal)
+            {
+                [ScriptedCalls.EarlierStepsCheck] = new()
+                {
+                    Call = ScriptedCalls.EarlierStepsCheck,
+                    Value = JsonSerializer.SerializeToElement(report, EffectJsonContext.Default.EarlierStepsReport),
+                    Times = null,
+                    Origin = $"post {post.Session}'s job status ({status.ToString().ToLowerInvariant()})",
+                },
+            };
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Steps.Setup;
+
+namespace Blacksmith.Hosting.Replay;
+
+/// <summary>
+/// The inputs of a replayed setup that shape what it does, and the one mapping from them to the plan
+/// <see cref="SetupSequence"/> runs. Kept in one small place so that the setup host's own input reading can feed
+/// it, or replace it.
+/// </summary>
+/// <param name="CacheKey">The sticky-disk key.</param>
+/// <param name="Store">Which sticky-disk store serves the key (<c>agent</c>, <c>local</c>...).</param>
+/// <param name="Commit">When a successful job may commit.</param>
+/// <param name="ForkPullRequest">Whether the job runs for a pull request from a fork.</param>
+/// <param name="ReleaseOnSkip">Whether a skipped commit sends an explicit release.</param>
+/// <param name="NoFallback">Whether a failed setup fails the step instead of falling back to a local builder.</param>
+/// <param name="MountPoint">The BuildKit root the sticky disk is mounted at.</param>
+/// <param name="DaemonAddress">The address buildkitd listens on.</param>
+/// <param name="ReadyBudget">How long buildkitd may take to become ready; null for <see cref="DefaultReadyBudget"/>.</param>
+public sealed record SetupPlanInputs(
+    string CacheKey,
+    string Store = "agent",
+    CommitMode Commit = CommitMode.Auto,
+    bool ForkPullRequest = false,
+    bool ReleaseOnSkip = true,
+    bool NoFallback = false,
+    string MountPoint = SetupPlanInputs.DefaultMountPoint,
+    string DaemonAddress = SetupPlanInputs.DefaultDaemonAddress,
+    TimeSpan? ReadyBudget = null)
+{
+    public const string DefaultMountPoint = "/var/lib/buildkit";
+    public const string DefaultDaemonAddress = "tcp://127.0.0.1:1234";
+
+    /// <summary>A cold buildkitd on a large cache lists its workers within seconds; half a minute leaves room for a slow disk.</summary>
+    public static readonly TimeSpan DefaultReadyBudget = TimeSpan.FromSeconds(30);
+
+    public SetupPlan ToPlan(string session, string jobDirectory) => new(
+        session,
+        new SetupFacts(CacheKey, Store, Commit, ForkPullRequest, ReleaseOnSkip),
+        MountPoint,
+        new DaemonLaunch(DaemonAddress, MountPoint, jobDirectory),
+        ReadyBudget ?? DefaultReadyBudget,
+        AllowFallback: !NoFallback);
+}

@@ -1,0 +1,15 @@
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
+using static Blacksmith.Infrastructure.Simulation.Scripted.ScriptedWorld;
+
+namespace Blacksmith.Infrastructure.Simulation.Scripted;
+
+/// <summary>The buildx builders of a scripted world.</summary>
+public sealed class ScriptedBuilderRegistry(ScriptedWorld world) : IBuilderRegistry
+{
+    public Task<string> RegisterAsync(string address, CancellationToken cancellationToken) =>
+        world.AnswerAsync(ScriptedCalls.BuildxRegister, Arguments(("address", address)), EffectJsonContext.Default.String, cancellationToken);
+
+    public Task<string> ActivateFallbackAsync(CancellationToken cancellationToken) =>
+        world.AnswerAsync(ScriptedCalls.BuildxActivateFallback, Arguments(), EffectJsonContext.Default.String, cancellationToken);
+}

@@ -1,0 +1,43 @@
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
+using static Blacksmith.Infrastructure.Simulation.Scripted.ScriptedWorld;
+
+namespace Blacksmith.Infrastructure.Simulation.Scripted;
+
+/// <summary>The buildkitd of a scripted world. Once the world's daemon died, it answers its own probes, signals and waits.</summary>
+public sealed class ScriptedBuildkitDaemon(ScriptedWorld world) : IBuildkitDaemon
+{
+    public Task<DaemonIdentity> SpawnAsync(DaemonLaunch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        return world.AnswerAsync(ScriptedCalls.DaemonSpawn, Arguments(("address", launch.Address), ("root", launch.Root)), EffectJsonContext.Default.DaemonIdentity, cancellationToken);
+    }
+
+    public Task<DaemonProbe> ProbeAsync(DaemonIdentity daemon, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        return world.AnswerAsync(ScriptedCalls.DaemonProbe, Arguments(("pid", daemon.Pid), ("address", daemon.Address)), EffectJsonContext.Default.DaemonProbe, cancellationToken);
+    }
+
+    public Task<SignalDelivery> SignalAsync(DaemonIdentity daemon, DaemonSignal signal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        return world.AnswerAsync(ScriptedCalls.DaemonSignal, Arguments(("pid", daemon.Pid), ("signal", signal)), EffectJsonContext.Default.SignalDelivery, cancellationToken);
+    }
+
+    public Task<bool> WaitForExitAsync(DaemonIdentity daemon, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        return world.AnswerAsync(ScriptedCalls.DaemonWaitForExit, Arguments(("pid", daemon.Pid), ("timeoutMs", (long)timeout.TotalMilliseconds)), EffectJsonContext.Default.Boolean, cancellationToken);
+    }
+
+    public Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        return world.AnswerAsync(ScriptedCalls.DaemonPrune, Arguments(("address", daemon.Address), ("keepBytes", keepBytes)), EffectJsonContext.Default.Int64, cancellationToken);
+    }
+
+    public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken) =>
+        world.AnswerAsync(ScriptedCalls.DaemonQuarantineDatabase, Arguments(("database", databasePath)), EffectJsonContext.Default.String, cancellationToken);
+}

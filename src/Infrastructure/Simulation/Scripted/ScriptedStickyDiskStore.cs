@@ -1,0 +1,31 @@
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
+using static Blacksmith.Infrastructure.Simulation.Scripted.ScriptedWorld;
+
+namespace Blacksmith.Infrastructure.Simulation.Scripted;
+
+/// <summary>The sticky-disk store of a scripted world.</summary>
+public sealed class ScriptedStickyDiskStore(ScriptedWorld world) : IStickyDiskStore
+{
+    public string Kind => "scripted";
+
+    public Task UpAsync(CancellationToken cancellationToken) =>
+        world.AnswerAsync(ScriptedCalls.StickyDiskUp, Arguments(("store", Kind)), cancellationToken);
+
+    public Task<ExposedDisk> ExposeAsync(string cacheKey, CancellationToken cancellationToken) =>
+        world.AnswerAsync(ScriptedCalls.StickyDiskExpose, Arguments(("cacheKey", cacheKey)), EffectJsonContext.Default.ExposedDisk, cancellationToken);
+
+    public Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settlement);
+        return world.AnswerAsync(ScriptedCalls.StickyDiskSettle,
+            Arguments(("exposeId", settlement.ExposeId), ("cacheKey", settlement.CacheKey), ("commit", settlement.Commit), ("fsUsageBytes", settlement.FsUsageBytes)),
+            cancellationToken);
+    }
+
+    public Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return world.AnswerAsync(ScriptedCalls.StickyDiskReportMetric, Arguments(("kind", metric.Kind), ("value", metric.Value)), cancellationToken);
+    }
+}

@@ -1,0 +1,17 @@
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
+using static Blacksmith.Steps.Recording.EffectCalls;
+
+namespace Blacksmith.Steps.Recording;
+
+/// <summary>Records builder registration and the fallback, under the same port name as the builds.</summary>
+public sealed class RecordingBuilderRegistry(IBuilderRegistry inner, EffectCalls calls) : IBuilderRegistry
+{
+    public Task<string> RegisterAsync(string address, CancellationToken cancellationToken) =>
+        calls.RunAsync(RecordingImageBuilder.Port, "register", Arguments(("address", address)),
+            () => inner.RegisterAsync(address, cancellationToken), EffectJsonContext.Default.String);
+
+    public Task<string> ActivateFallbackAsync(CancellationToken cancellationToken) =>
+        calls.RunAsync(RecordingImageBuilder.Port, "activateFallback", Arguments(),
+            () => inner.ActivateFallbackAsync(cancellationToken), EffectJsonContext.Default.String);
+}

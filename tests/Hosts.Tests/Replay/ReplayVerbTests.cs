@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Blacksmith.Hosts.Tests.EndToEnd;
+
+namespace Blacksmith.Hosts.Tests.Replay;
+
+/// <summary><c>blacksmith replay</c> as users run it: exit 0 when expectations hold, 1 when not (saying which), 2 on a malformed file (saying where).</summary>
+public sealed class ReplayVerbTests : IDisposable
+{
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("blacksmith-replay-verb-");
+
+    [Fact]
+    public async Task A_scenario_whose_expectations_hold_exits_0_and_prints_the_timeline_decision_and_outputs()
+    {
+        var result = await ReplayAsync(ScenarioLibrary.PathOf("failed-build-skips-the-commit-and-releases-the-disk.json"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("BuildFinished", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Decision: skip, BuildFailed", result.Output, StringComparison.Ordinal);
+        Assert.Contains("commit = skipped", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Expectations: all met", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_output_carries_the_same_report_for_machines()
+    {
+        var result = await ReplayAsync(ScenarioLibrary.PathOf("happy-path-commits-the-disk.json"), "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var report = JsonDocument.Parse(result.Output);
+        Assert.True(report.RootElement.GetProperty("passed").GetBoolean());
+        Assert.Equal("commit", report.RootElement.GetProperty("decision").GetProperty("decision").GetString());
+        Assert.Equal(14, report.RootElement.GetProperty("timeline").GetArrayLength());
+        Assert.Equal("requested", report.RootElement.GetProperty("outputs").GetProperty("commit").GetString());
+    }
+
+    [Fact]
+    public async Task Unmet_expectations_exit_1_and_say_which()
+    {
+        var file = Write("wrong.json", """
+            { "base": "healthy", "job": [{ "host": "setup" }, { "host": "post" }], "expect": { "decision": "skip" } }
+            """);
+
+        var result = await ReplayAsync(file);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("decision: expected skip, got commit", result.Errors + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_scenario_exits_2_and_says_where()
+    {
+        var file = Write("typo.json", "{\n  \"job\": [{ \"host\": \"setup\", \"cachekey\": \"x\" }],\n  \"expect\": {}\n}\n");
+
+        var result = await ReplayAsync(file);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"{file}:2:", result.Errors, StringComparison.Ordinal);
+        Assert.Contains("$.job[0].cachekey", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_journal_of_a_run_replays_to_the_same_decision()
+    {
+        var job = Path.Combine(_dir.FullName, "job");
+        var run = await CliProcess.RunAsync([BlacksmithBinary.Path, "run", "--job-dir", job, "--data-dir", Path.Combine(_dir.FullName, "data"), "--fail-build", "2"],
+            new Dictionary<string, string?> { ["BLACKSMITH_JOB_DIR"] = null, ["BLACKSMITH_DATA_DIR"] = null }, Ct);
+        Assert.True(run.ExitCode == 1, run.ToString());
+
+        var result = await ReplayAsync(job);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Decision: skip, BuildFailed", result.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static Task<CliResult> ReplayAsync(params string[] arguments) =>
+        CliProcess.RunAsync([BlacksmithBinary.Path, "replay", .. arguments], cancellationToken: Ct);
+}

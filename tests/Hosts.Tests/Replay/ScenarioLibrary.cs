@@ -1,0 +1,14 @@
+namespace Blacksmith.Hosts.Tests.Replay;
+
+/// <summary>The scenario files of tests/scenarios, copied next to the tests, and the schema they follow.</summary>
+internal static class ScenarioLibrary
+{
+    public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "scenarios");
+
+    public static string SchemaPath { get; } = Path.Combine(AppContext.BaseDirectory, "replay.schema.json");
+
+    public static IReadOnlyList<string> Files { get; } =
+        [.. System.IO.Directory.EnumerateFiles(Directory, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+
+    public static string PathOf(string file) => Path.Combine(Directory, file);
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Blacksmith.Hosting.Replay;
+using Blacksmith.Infrastructure.Simulation.Scripted;
+using Json.Schema;
+
+namespace Blacksmith.Hosts.Tests.Replay;
+
+/// <summary>Every scenario of tests/scenarios is a test case: it follows the schema, and its replay meets its expectations.</summary>
+public sealed class ScenarioLibraryTests
+{
+    private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(File.ReadAllText(ScenarioLibrary.SchemaPath)));
+
+    public static TheoryData<string> Scenarios => [.. ScenarioLibrary.Files];
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void Scenario_meets_its_expectations(string file)
+    {
+        var report = ReplayRunner.Run(ScenarioFile.Load(ScenarioLibrary.PathOf(file)));
+
+        Assert.True(report.Passed, Explain(report));
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void Scenario_follows_the_schema(string file)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(ScenarioLibrary.PathOf(file)));
+
+        var result = Schema.Value.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+        Assert.True(result.IsValid, string.Join("\n", (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key}: {e.Value}"))));
+    }
+
+    [Fact]
+    public void Library_pins_at_least_fifteen_behaviours()
+    {
+        Assert.True(ScenarioLibrary.Files.Count >= 15, $"only {ScenarioLibrary.Files.Count} scenarios in {ScenarioLibrary.Directory}");
+    }
+
+    [Fact]
+    public void Schema_names_exactly_the_calls_a_scripted_world_answers()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(ScenarioLibrary.SchemaPath));
+        var keyed = document.RootElement.GetProperty("properties").GetProperty("world").GetProperty("oneOf")[0].GetProperty("properties")
+            .EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(ScriptedCalls.All, keyed);
+    }
+
+    [Fact]
+    public void Replaying_a_scenario_twice_gives_the_same_report()
+    {
+        var scenario = ScenarioFile.Load(ScenarioLibrary.PathOf("daemon-crash-at-start-heals-the-corrupt-cache-database.json"));
+
+        var first = ReplayRunner.Run(scenario);
+        var second = ReplayRunner.Run(scenario);
+
+        Assert.Equal(first.Timeline, second.Timeline);
+        Assert.Equal(first.Effects, second.Effects);
+        Assert.Equal(first.Decision, second.Decision);
+        Assert.Equal(first.Warnings, second.Warnings);
+    }
+
+    [Fact]
+    public void Waits_of_the_steps_pass_in_virtual_time_only()
+    {
+        var report = ReplayRunner.Run(ScenarioFile.Load(ScenarioLibrary.PathOf("mount-device-that-stays-zero-size-is-never-formatted.json")));
+
+        // The size poll gave up after its 10 s budget, counted on the replay's clock.
+        var failed = Assert.Single(report.Timeline, t => t.Trigger == Orchestration.Lifecycle.LifecycleTrigger.SetupFailed);
+        Assert.InRange(failed.AtMs, 10_000, 11_000);
+        Assert.True(report.Effects.Count(e => e.Call == ScriptedCalls.BlockDeviceGetSize) >= 100);
+    }
+
+    internal static string Explain(ReplayReport report) =>
+        string.Join("\n", [
+            .. report.Unmet.Select(u => $"unmet: {u}"),
+            .. report.Divergence is { } d ? [$"diverged at {d.Call} ({d.Session}): {d.Reason}; expected {string.Join(" / ", d.Expected)}"] : Array.Empty<string>(),
+            .. report.Hosts.Select(h => $"host {h.Index} {h.Kind} {h.Session}: {h.End} {h.Detail}"),
+            .. report.Timeline.Select(t => $"  {t.AtMs} {t.Session} {t.Trigger} {t.From} -> {t.To}"),
+            $"decision: {report.Decision}",
+            .. report.Warnings.Select(w => $"warning: {w}"),
+            .. report.Errors.Select(e => $"error: {e}"),
+        ]);
+}
