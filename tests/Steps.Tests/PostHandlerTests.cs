@@ -45,6 +45,20 @@ public sealed class PostHandlerTests
     }
 
     [Fact]
+    public async Task A_daemon_already_gone_before_post_is_reported_with_the_tail_of_its_log()
+    {
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var daemon = new FakeBuildkitDaemon { LogOfTheDead = "level=fatal msg=\"no space left on device\"" };
+
+        var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot)).Handle(new StopDaemon(Lifecycles.Owner), Ct);
+
+        var stopped = Assert.IsType<DaemonStopped>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
+        Assert.Equal(DaemonStopOutcome.AlreadyGone, stopped.Outcome);
+        Assert.Contains("already exited before post", stopped.Detail, StringComparison.Ordinal);
+        Assert.Contains("no space left on device", stopped.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Busy_unmount_is_retried_until_it_succeeds_then_the_device_is_flushed()
     {
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);

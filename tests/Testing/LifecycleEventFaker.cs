@@ -17,7 +17,12 @@ public static class LifecycleEventFaker
             LifecycleTrigger.SessionAttached => new SessionAttached(CacheKey(f)),
             LifecycleTrigger.DiskExposed => new DiskExposed(f.Random.Guid().ToString(), $"/dev/{f.Random.String2(3, "abcdefghijklmnopqrstuvwxyz")}"),
             LifecycleTrigger.DiskMounted => new DiskMounted(f.System.DirectoryPath(), f.Random.Bool()),
-            LifecycleTrigger.DaemonSpawned => new DaemonSpawned(new DaemonIdentity(f.Random.Int(2, 4_194_304), f.Random.Long(1, long.MaxValue / 2), $"tcp://127.0.0.1:{f.Internet.Port()}")),
+            LifecycleTrigger.DaemonSpawned => new DaemonSpawned(new DaemonIdentity(
+                f.Random.Int(2, 4_194_304),
+                f.Random.Long(1, long.MaxValue / 2),
+                $"tcp://127.0.0.1:{f.Internet.Port()}",
+                f.Random.Bool() ? f.System.FilePath() : null,
+                f.Random.Bool() ? f.System.DirectoryPath() : null)),
             LifecycleTrigger.DaemonReady => new DaemonReady(f.Random.Long(0, 120_000)),
             LifecycleTrigger.DaemonExited => new DaemonExited(f.Lorem.Sentence(), f.Random.Bool() ? f.System.FilePath() : null),
             LifecycleTrigger.BuilderRegistered => new BuilderRegistered(f.Internet.DomainWord()),

@@ -25,7 +25,7 @@ public static class TestEvents
         bool releaseOnSkip = true) =>
         new(CacheKey, "agent", commitMode, forkPullRequest, releaseOnSkip);
 
-    public static DaemonIdentity Daemon { get; } = new(4242, 123_456, "tcp://127.0.0.1:1234");
+    public static DaemonIdentity Daemon { get; } = new(4242, 123_456, "tcp://127.0.0.1:1234", "/tmp/job/buildkitd.log", "/var/lib/buildkit");
 
     /// <summary>The canonical event of <paramref name="trigger"/>; a new trigger without a case here throws.</summary>
     public static LifecycleEvent For(LifecycleTrigger trigger) => trigger switch

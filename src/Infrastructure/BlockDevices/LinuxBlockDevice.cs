@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Unix;
 using Blacksmith.Orchestration.Ports;
+using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Infrastructure.BlockDevices;
 
@@ -33,28 +35,35 @@ public sealed class LinuxBlockDevice : IBlockDevice
     private const int BlkidAmbivalent = 8;
     private const int TailChars = 500;
 
-    private readonly ICommandRunner _runner;
-    private readonly bool _isRoot;
+    private static readonly Dictionary<string, string> CLocale = new(StringComparer.Ordinal) { ["LC_ALL"] = "C" };
+
+    private readonly ProcessRunner _runner;
+    private readonly Privilege _privilege;
     private readonly BlockDeviceTimeouts _timeouts;
+    private readonly string _searchPath;
     private readonly string _mountInfoPath;
 
-    public LinuxBlockDevice()
-        : this(new BlockDeviceTimeouts())
+    /// <param name="runner">Runs each command (argument vector, timeout, recorded outcome).</param>
+    /// <param name="privilege">Whether this host is root; when not, every command goes through <c>sudo -n</c>.</param>
+    /// <param name="timeouts">How long each command may run.</param>
+    /// <param name="searchPath">
+    /// Where to find the tools; when null, this process's PATH followed by the sbin directories, where e2fsprogs and
+    /// util-linux install them and which a non-root user's PATH often lacks.
+    /// </param>
+    public LinuxBlockDevice(ProcessRunner runner, Privilege privilege, BlockDeviceTimeouts timeouts, string? searchPath = null)
+        : this(runner, privilege, timeouts, searchPath, MountInfo.SelfPath)
     {
     }
 
-    public LinuxBlockDevice(BlockDeviceTimeouts timeouts)
-        : this(new ProcessCommandRunner(), Libc.GetEffectiveUserId() == 0, timeouts, MountInfo.SelfPath)
-    {
-    }
-
-    internal LinuxBlockDevice(ICommandRunner runner, bool isRoot, BlockDeviceTimeouts timeouts, string mountInfoPath)
+    internal LinuxBlockDevice(ProcessRunner runner, Privilege privilege, BlockDeviceTimeouts timeouts, string? searchPath, string mountInfoPath)
     {
         ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(privilege);
         ArgumentNullException.ThrowIfNull(timeouts);
         _runner = runner;
-        _isRoot = isRoot;
+        _privilege = privilege;
         _timeouts = timeouts;
+        _searchPath = searchPath ?? WithSbin(ExecutableResolver.CurrentSearchPath);
         _mountInfoPath = mountInfoPath;
     }
 
@@ -111,7 +120,7 @@ public sealed class LinuxBlockDevice : IBlockDevice
     public async Task<string?> DetectFilesystemAsync(string device, CancellationToken cancellationToken)
     {
         const string operation = "device.detect";
-        var command = Privileged("blkid", "-p", "-o", "export", device);
+        var command = Privileged("blkid", "-p", "-o", "export", device) with { OutputLevel = LogLevel.Debug };
         var result = await RunAsync(operation, command, _timeouts.Probe, cancellationToken);
         switch (result.ExitCode)
         {
@@ -174,7 +183,7 @@ public sealed class LinuxBlockDevice : IBlockDevice
         const string operation = "device.mount";
         if (!Directory.Exists(mountPoint))
         {
-            var mkdir = Privileged("mkdir", "-p", mountPoint);
+            var mkdir = Privileged("mkdir", "-p", mountPoint) with { OutputLevel = LogLevel.Debug };
             await RunOrThrowAsync(operation, mkdir, _timeouts.Probe, $"could not create the mount point {mountPoint}", cancellationToken);
         }
 
@@ -241,7 +250,7 @@ public sealed class LinuxBlockDevice : IBlockDevice
 
         // util-linux says "target is busy" (older releases "device is busy"), "not mounted", or, for a path that
         // does not exist, "no mount point specified"; the runner sets the C locale so these are the words to expect.
-        var error = result.StandardError;
+        var error = result.StandardErrorTail;
         if (error.Contains("busy", StringComparison.OrdinalIgnoreCase))
         {
             throw Failure(operation, ExternalErrorKind.Unavailable, $"{mountPoint} is busy: a process still has a file or its working directory there", command, result);
@@ -299,8 +308,8 @@ public sealed class LinuxBlockDevice : IBlockDevice
         return keys;
     }
 
-    private static ExternalCallException Failure(string operation, ExternalErrorKind kind, string what, Command command, CommandResult result) =>
-        new(operation, kind, $"{what}: {Display(command)} exited with {result.ExitCode}: {Tail(result.StandardError)}");
+    private static ExternalCallException Failure(string operation, ExternalErrorKind kind, string what, Command command, ProcessOutcome result) =>
+        new(operation, kind, $"{what}: {Display(command)} exited with {result.ExitCode}: {Tail(result.StandardErrorTail)}");
 
     /// <summary>
     /// The end of a tool's output, lines joined: where tools put the reason, short enough for a journal entry. Cut by
@@ -318,11 +327,25 @@ public sealed class LinuxBlockDevice : IBlockDevice
         return tail.Length <= TailChars ? tail : "…" + tail[^TailChars..];
     }
 
+    /// <summary>The command as a reader would type it: the tool by name, with the <c>sudo -n</c> it runs under.</summary>
     private static string Display(Command command) =>
-        "`" + string.Join(' ', [command.File, .. command.Arguments.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a)]) + "`";
+        "`" + string.Join(' ', [.. command.Elevated ? ["sudo", "-n"] : Array.Empty<string>(), command.Tool, .. command.Arguments.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a)]) + "`";
 
-    private Command Privileged(string tool, params string[] arguments) =>
-        _isRoot ? new Command(tool, tool, arguments) : new Command(tool, "sudo", ["-n", tool, .. arguments]);
+    private static string WithSbin(string searchPath)
+    {
+        var directories = searchPath.Split(':', StringSplitOptions.RemoveEmptyEntries).ToList();
+        foreach (var sbin in (string[])["/usr/local/sbin", "/usr/sbin", "/sbin"])
+        {
+            if (!directories.Contains(sbin, StringComparer.Ordinal))
+            {
+                directories.Add(sbin);
+            }
+        }
+
+        return string.Join(':', directories);
+    }
+
+    private Command Privileged(string tool, params string[] arguments) => new(tool, arguments, Elevated: !_privilege.IsRoot);
 
     /// <summary>Runs <paramref name="command"/> and turns a non-zero exit into a failure saying <paramref name="what"/> could not be done.</summary>
     private async Task RunOrThrowAsync(string operation, Command command, TimeSpan timeout, string what, CancellationToken cancellationToken)
@@ -334,29 +357,52 @@ public sealed class LinuxBlockDevice : IBlockDevice
         }
     }
 
-    private async Task<CommandResult> RunAsync(string operation, Command command, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// One run through the shared <see cref="ProcessRunner"/>, in the C locale so that the messages read here are the
+    /// English ones. A non-zero exit comes back as an outcome for the caller to read; a missing tool, a timeout and
+    /// sudo's own refusals are failures of <paramref name="operation"/>. Cancellation stays cancellation.
+    /// </summary>
+    private async Task<ProcessOutcome> RunAsync(string operation, Command command, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        CommandResult result;
-        try
+        // Resolved here, rather than left to the runner, so that a missing tool or sudo is named as this adapter names it.
+        if (ExecutableResolver.Resolve(command.Tool, _searchPath) is null)
         {
-            result = await _runner.RunAsync(command.File, command.Arguments, timeout, cancellationToken);
-        }
-        catch (FileNotFoundException ex)
-        {
-            var message = command.File == command.Tool
-                ? $"{command.Tool} is not installed (not found on PATH)"
-                : $"sudo is not installed, and {command.Tool} needs root, which this process ({Environment.UserName}) is not";
-            throw new ExternalCallException(operation, ExternalErrorKind.Missing, message, ex);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new ExternalCallException(operation, ExternalErrorKind.Timeout, $"{Display(command)} did not finish within {timeout.TotalSeconds:0.#} s and was killed", ex);
+            throw new ExternalCallException(operation, ExternalErrorKind.Missing, $"{command.Tool} is not installed (not found on {_searchPath})");
         }
 
-        if (result.ExitCode != 0 && command.File != command.Tool)
+        if (command.Elevated && ExecutableResolver.Resolve("sudo", _searchPath) is null)
+        {
+            throw new ExternalCallException(
+                operation, ExternalErrorKind.Missing, $"sudo is not installed, and {command.Tool} needs root, which this process ({Environment.UserName}) is not");
+        }
+
+        ProcessOutcome result;
+        try
+        {
+            var run = _privilege.Elevate(new ProcessCommand(command.Tool, command.Arguments)
+            {
+                SearchPath = _searchPath,
+                Timeout = timeout,
+                Environment = CLocale,
+                OutputLevel = command.OutputLevel,
+            });
+            result = await _runner.RunAsync(run, cancellationToken);
+        }
+        catch (ExternalCallException ex) when (ex.Operation != operation)
+        {
+            // The runner names the tool; the step needs the operation.
+            throw new ExternalCallException(operation, ex.Kind, ex.Message, ex);
+        }
+
+        if (result.TimedOut)
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.Timeout, $"{Display(command)} did not finish within {timeout.TotalSeconds:0.#} s and was killed");
+        }
+
+        if (result.ExitCode != 0 && command.Elevated)
         {
             // sudo's own failures, told apart from the tool's by sudo's "sudo: " prefix.
-            var error = result.StandardError;
+            var error = result.StandardErrorTail;
             if (error.Contains("sudo: a password is required", StringComparison.Ordinal)
                 || error.Contains("sudo: a terminal is required", StringComparison.Ordinal))
             {
@@ -365,7 +411,7 @@ public sealed class LinuxBlockDevice : IBlockDevice
 
             if (error.Contains("sudo: ", StringComparison.Ordinal) && error.Contains("command not found", StringComparison.Ordinal))
             {
-                throw Failure(operation, ExternalErrorKind.Missing, $"{command.Tool} is not installed (sudo did not find it on its secure_path)", command, result);
+                throw Failure(operation, ExternalErrorKind.Missing, $"{command.Tool} is not installed (sudo could not run it)", command, result);
             }
         }
 
@@ -388,6 +434,10 @@ public sealed class LinuxBlockDevice : IBlockDevice
         }
     }
 
-    /// <summary>What runs: <paramref name="File"/> is <paramref name="Tool"/> itself, or sudo in front of it.</summary>
-    private sealed record Command(string Tool, string File, IReadOnlyList<string> Arguments);
+    /// <summary>What runs: <paramref name="Tool"/> by name, through <c>sudo -n</c> when <paramref name="Elevated"/>.</summary>
+    private sealed record Command(string Tool, IReadOnlyList<string> Arguments, bool Elevated)
+    {
+        /// <summary>Probes print what the adapter parses; the log needs that only when debugging.</summary>
+        public LogLevel OutputLevel { get; init; } = LogLevel.Information;
+    }
 }

@@ -28,10 +28,9 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
     // How long sudo may take to follow its daemon out, so that this process can reap it.
     private static readonly TimeSpan SudoExitWait = TimeSpan.FromSeconds(2);
 
-    // What this process knows about the daemons it spawned: where each one logs, its root, and the sudo it runs under
-    // (our child, to be reaped). The identity (the port's DaemonIdentity) carries none of it, so a probe from another
-    // process gets no log tail.
-    private readonly ConcurrentDictionary<SpawnedProcess, (string Log, string Root, SpawnedProcess? Sudo)> _spawned = new();
+    // The sudo each daemon this process spawned runs under (our child, to be reaped). Everything another process needs
+    // (log, root) travels in the journaled DaemonIdentity instead.
+    private readonly ConcurrentDictionary<SpawnedProcess, SpawnedProcess> _sudoOf = new();
 
     public BuildkitDaemon(
         BuildkitOptions options,
@@ -104,9 +103,13 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
             daemon = await FindDaemonUnderSudoAsync(sudoProcess.Value, buildkitd, config, log);
         }
 
-        _spawned[daemon] = (log, root, sudoProcess);
+        if (sudoProcess is { } sudoParent)
+        {
+            _sudoOf[daemon] = sudoParent;
+        }
+
         BuildkitLog.Spawned(_logger, daemon.Pid, address, config, log);
-        return new DaemonIdentity(daemon.Pid, daemon.StartTimeTicks, address);
+        return new DaemonIdentity(daemon.Pid, daemon.StartTimeTicks, address, log, root);
     }
 
     public async Task<DaemonProbe> ProbeAsync(DaemonIdentity daemon, CancellationToken cancellationToken)
@@ -115,7 +118,7 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         var process = Process(daemon);
         if (!ProcessLifetime.IsRunning(process))
         {
-            return Exited(process);
+            return Exited(daemon);
         }
 
         var outcome = await _runner.RunAsync(Buildctl(daemon, ["debug", "workers"], _options.ProbeTimeout), cancellationToken);
@@ -127,7 +130,7 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         // It may have died while we asked: then waiting longer cannot help.
         if (!ProcessLifetime.IsRunning(process))
         {
-            return Exited(process);
+            return Exited(daemon);
         }
 
         var detail = outcome switch
@@ -195,7 +198,7 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         ArgumentNullException.ThrowIfNull(daemon);
         var process = Process(daemon);
         var exited = await ProcessLifetime.WaitForExitAsync(process, timeout, _time, cancellationToken);
-        if (exited && _spawned.TryGetValue(process, out var known) && known.Sudo is { } sudo)
+        if (exited && _sudoOf.TryRemove(process, out var sudo))
         {
             // sudo ends right after its command; waiting reaps it, so a long-lived host keeps no zombie.
             _ = await ProcessLifetime.WaitForExitAsync(sudo, SudoExitWait, _time, cancellationToken);
@@ -292,16 +295,17 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         await writer.WriteAsync(content.AsMemory(), cancellationToken);
     }
 
-    private DaemonProbe Exited(SpawnedProcess process)
+    private DaemonProbe Exited(DaemonIdentity daemon)
     {
-        if (!_spawned.TryGetValue(process, out var known))
+        if (daemon.LogPath is not { } log)
         {
+            // An identity from a journal written before the log was recorded.
             return new DaemonProbe(DaemonProbeStatus.Exited, "buildkitd has exited (its log is in the job directory)");
         }
 
-        var tail = DaemonLogFile.ReadTail(known.Log, _options.LogTailLines);
-        var detail = tail.Count > 0 ? string.Join('\n', tail) : $"buildkitd has exited and wrote nothing to {known.Log}";
-        return new DaemonProbe(DaemonProbeStatus.Exited, detail, DaemonLogFile.FindCorruptDatabase(tail, known.Root));
+        var tail = DaemonLogFile.ReadTail(log, _options.LogTailLines);
+        var detail = tail.Count > 0 ? string.Join('\n', tail) : $"buildkitd has exited and wrote nothing to {log}";
+        return new DaemonProbe(DaemonProbeStatus.Exited, detail, DaemonLogFile.FindCorruptDatabase(tail, daemon.Root));
     }
 
     private ProcessCommand Buildctl(DaemonIdentity daemon, IReadOnlyList<string> command, TimeSpan timeout, LogLevel outputLevel = LogLevel.Debug) =>

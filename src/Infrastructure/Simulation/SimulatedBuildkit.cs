@@ -19,7 +19,7 @@ public sealed class SimulatedBuildkit : IBuildkitDaemon, IBuilderRegistry, IImag
         ArgumentNullException.ThrowIfNull(launch);
         cancellationToken.ThrowIfCancellationRequested();
         _root = launch.Root;
-        return Task.FromResult(new DaemonIdentity(0, 0, launch.Address));
+        return Task.FromResult(new DaemonIdentity(0, 0, launch.Address, Root: launch.Root));
     }
 
     public Task<DaemonProbe> ProbeAsync(DaemonIdentity daemon, CancellationToken cancellationToken) =>

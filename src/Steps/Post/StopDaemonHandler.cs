@@ -38,7 +38,7 @@ public sealed class StopDaemonHandler(IBuildkitDaemon daemon, ILifecycleContext 
     {
         if (await daemon.SignalAsync(identity, DaemonSignal.Terminate, cancellationToken) == SignalDelivery.AlreadyGone)
         {
-            return new DaemonStopped(DaemonStopOutcome.AlreadyGone, "buildkitd had already exited before post");
+            return new DaemonStopped(DaemonStopOutcome.AlreadyGone, await WhyGoneAsync(identity, cancellationToken));
         }
 
         if (await daemon.WaitForExitAsync(identity, GracePeriod, cancellationToken))
@@ -50,5 +50,23 @@ public sealed class StopDaemonHandler(IBuildkitDaemon daemon, ILifecycleContext 
         return await daemon.WaitForExitAsync(identity, KillWait, cancellationToken)
             ? new DaemonStopped(DaemonStopOutcome.Forced, $"buildkitd ignored SIGTERM for {GracePeriod.TotalSeconds:0} s and was killed")
             : new DaemonStopped(DaemonStopOutcome.Failed, $"buildkitd was still running {KillWait.TotalSeconds:0} s after SIGKILL");
+    }
+
+    /// <summary>
+    /// A daemon that died before post is a warning worth its log tail: a probe of a gone daemon starts no process, it
+    /// reads the log the journaled identity names. Only diagnosis: it never changes the outcome.
+    /// </summary>
+    private async Task<string> WhyGoneAsync(DaemonIdentity identity, CancellationToken cancellationToken)
+    {
+        const string gone = "buildkitd had already exited before post";
+        try
+        {
+            var probe = await daemon.ProbeAsync(identity, cancellationToken);
+            return probe is { Status: DaemonProbeStatus.Exited, Detail: { Length: > 0 } tail } ? $"{gone}; its log ends with:\n{tail}" : gone;
+        }
+        catch (ExternalCallException)
+        {
+            return gone;
+        }
     }
 }

@@ -1,23 +1,29 @@
+using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.BlockDevices;
+using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Ports;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.BlockDevices;
 
 /// <summary>
-/// The commands <see cref="LinuxBlockDevice"/> runs and how it reads their results, against a scripted runner: these
-/// run anywhere, without root. The loop-device tests check the same against the real tools.
+/// The commands <see cref="LinuxBlockDevice"/> runs and how it reads their results, against stand-in tools run by the
+/// shared process runner: these run without root. The loop-device tests check the same against the real tools.
 /// </summary>
+[SupportedOSPlatform("linux")]
 public sealed class LinuxBlockDeviceCommandTests : IDisposable
 {
     private const string Device = "/dev/vdb";
     private const string MountPoint = "/var/lib/buildkit";
 
     private readonly TempDirectory _temp = new();
-    private readonly ScriptedCommandRunner _runner = new();
+    private readonly FakeBlockTools _tools;
     private readonly string _mountInfo;
 
     public LinuxBlockDeviceCommandTests()
     {
+        _tools = new FakeBlockTools(_temp.Sub("tools"));
         _mountInfo = _temp.Sub("mountinfo");
         File.WriteAllText(_mountInfo, "28 1 259:2 / / rw,relatime shared:1 - ext4 /dev/nvme0n1p2 rw\n");
     }
@@ -31,7 +37,17 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     {
         await Root().FormatAsync(Device, Ct);
 
-        Assert.Equal("mkfs.ext4 -m0 -Enodiscard,lazy_itable_init=1,lazy_journal_init=1 -F /dev/vdb", Assert.Single(_runner.Commands).Line);
+        Assert.Equal("mkfs.ext4 -m0 -Enodiscard,lazy_itable_init=1,lazy_journal_init=1 -F /dev/vdb", Assert.Single(_tools.Ran));
+    }
+
+    [Fact]
+    public async Task Tools_run_in_the_C_locale_so_their_messages_can_be_recognised()
+    {
+        await Root().UnmountAsync(MountPoint, Ct);
+        await NotRoot().FlushAsync(Device, Ct);
+
+        Assert.Equal("C", _tools.LocaleOf("umount"));
+        Assert.Equal("C", _tools.LocaleOf("blockdev"));
     }
 
     [Fact]
@@ -45,15 +61,17 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
         await device.UnmountAsync(MountPoint, Ct);
         await device.FlushAsync(Device, Ct);
 
+        // The tool by absolute path (sudo's secure_path cannot pick another), the locale by name only.
         Assert.Equal(
             [
-                "sudo -n mkfs.ext4 -m0 -Enodiscard,lazy_itable_init=1,lazy_journal_init=1 -F /dev/vdb",
-                "sudo -n resize2fs -f /dev/vdb",
-                "sudo -n sync -f /var/lib/buildkit",
-                "sudo -n umount /var/lib/buildkit",
-                "sudo -n blockdev --flushbufs /dev/vdb",
+                "sudo -n --preserve-env=LC_ALL -- mkfs.ext4 -m0 -Enodiscard,lazy_itable_init=1,lazy_journal_init=1 -F /dev/vdb",
+                "sudo -n --preserve-env=LC_ALL -- resize2fs -f /dev/vdb",
+                "sudo -n --preserve-env=LC_ALL -- sync -f /var/lib/buildkit",
+                "sudo -n --preserve-env=LC_ALL -- umount /var/lib/buildkit",
+                "sudo -n --preserve-env=LC_ALL -- blockdev --flushbufs /dev/vdb",
             ],
-            _runner.Commands.Select(c => c.Line));
+            _tools.Sudo);
+        Assert.Equal(5, _tools.Ran.Count);
     }
 
     [Fact]
@@ -68,7 +86,8 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
 
         Assert.Equal(
             ["resize2fs -f /dev/vdb", "sync -f /var/lib/buildkit", "umount /var/lib/buildkit", "blockdev --flushbufs /dev/vdb"],
-            _runner.Commands.Select(c => c.Line));
+            _tools.Ran);
+        Assert.Empty(_tools.Sudo);
     }
 
     [Fact]
@@ -79,8 +98,8 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
         await NotRoot().MountAsync(Device, mountPoint, Ct);
 
         Assert.Equal(
-            [$"sudo -n mkdir -p {mountPoint}", $"sudo -n mount -t ext4 -o noinit_itable /dev/vdb {mountPoint}"],
-            _runner.Commands.Select(c => c.Line));
+            [$"sudo -n --preserve-env=LC_ALL -- mkdir -p {mountPoint}", $"sudo -n --preserve-env=LC_ALL -- mount -t ext4 -o noinit_itable /dev/vdb {mountPoint}"],
+            _tools.Sudo);
     }
 
     [Fact]
@@ -88,18 +107,18 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     {
         await Root().MountAsync(Device, _temp.Path, Ct);
 
-        Assert.Equal($"mount -t ext4 -o noinit_itable /dev/vdb {_temp.Path}", Assert.Single(_runner.Commands).Line);
+        Assert.Equal($"mount -t ext4 -o noinit_itable /dev/vdb {_temp.Path}", Assert.Single(_tools.Ran));
     }
 
     [Fact]
     public async Task Detect_probes_the_device_itself_and_returns_its_filesystem_type()
     {
-        _runner.Reply("blkid", 0, "DEVNAME=/dev/vdb\nUUID=dcc432cc-a9ac-4d19-9bce-8637751620ab\nBLOCK_SIZE=4096\nTYPE=ext4\nUSAGE=filesystem\n");
+        _tools.Reply("blkid", 0, "DEVNAME=/dev/vdb\nUUID=dcc432cc-a9ac-4d19-9bce-8637751620ab\nBLOCK_SIZE=4096\nTYPE=ext4\nUSAGE=filesystem\n");
 
         var type = await Root().DetectFilesystemAsync(Device, Ct);
 
         Assert.Equal("ext4", type);
-        Assert.Equal("blkid -p -o export /dev/vdb", Assert.Single(_runner.Commands).Line);
+        Assert.Equal("blkid -p -o export /dev/vdb", Assert.Single(_tools.Ran));
     }
 
     [Fact]
@@ -107,7 +126,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     {
         var existing = _temp.Sub("blank");
         await File.WriteAllBytesAsync(existing, [], Ct);
-        _runner.Reply("blkid", 2);
+        _tools.Reply("blkid", 2);
 
         Assert.Null(await Root().DetectFilesystemAsync(existing, Ct));
     }
@@ -116,7 +135,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     public async Task Detect_does_not_take_a_missing_device_for_a_blank_one()
     {
         // blkid answers "nothing found" for a path that does not exist, which must not lead to a format.
-        _runner.Reply("blkid", 2);
+        _tools.Reply("blkid", 2);
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => Root().DetectFilesystemAsync(_temp.Sub("gone"), Ct));
 
@@ -127,7 +146,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     [Fact]
     public async Task Detect_names_a_partition_table_so_that_it_is_never_formatted_over()
     {
-        _runner.Reply("blkid", 0, "DEVNAME=/dev/vdb\nPTUUID=9d3c1a4e\nPTTYPE=gpt\n");
+        _tools.Reply("blkid", 0, "DEVNAME=/dev/vdb\nPTUUID=9d3c1a4e\nPTTYPE=gpt\n");
 
         Assert.Equal("gpt partition table", await Root().DetectFilesystemAsync(Device, Ct));
     }
@@ -135,7 +154,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     [Fact]
     public async Task Detect_refuses_a_device_with_conflicting_signatures()
     {
-        _runner.Reply("blkid", 8, standardError: "/dev/vdb: ambivalent result (probably more filesystems on the device, use wipefs(8) to see more details)");
+        _tools.Reply("blkid", 8, standardError: "/dev/vdb: ambivalent result (probably more filesystems on the device, use wipefs(8) to see more details)");
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => Root().DetectFilesystemAsync(Device, Ct));
 
@@ -147,7 +166,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     [Fact]
     public async Task Detect_output_without_a_type_is_a_bad_reply()
     {
-        _runner.Reply("blkid", 0, "DEVNAME=/dev/vdb\nUSAGE=other\n");
+        _tools.Reply("blkid", 0, "DEVNAME=/dev/vdb\nUSAGE=other\n");
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => Root().DetectFilesystemAsync(Device, Ct));
 
@@ -157,7 +176,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     [Fact]
     public async Task A_failed_command_names_the_command_its_exit_code_and_its_stderr()
     {
-        _runner.Reply("resize2fs", 1, standardError: "resize2fs 1.47.0 (5-Feb-2023)\nresize2fs: Bad magic number in super-block while trying to open /dev/vdb\n");
+        _tools.Reply("resize2fs", 1, standardError: "resize2fs 1.47.0 (5-Feb-2023)\nresize2fs: Bad magic number in super-block while trying to open /dev/vdb\n");
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => Root().GrowFilesystemAsync(Device, Ct));
 
@@ -171,7 +190,8 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     [Fact]
     public async Task Only_the_end_of_a_long_stderr_is_kept()
     {
-        _runner.Reply("blockdev", 1, standardError: new string('x', 5000) + "\nblockdev: cannot open /dev/vdb: Permission denied\n");
+        var noise = string.Concat(Enumerable.Repeat(new string('x', 80) + "\n", 60));
+        _tools.Reply("blockdev", 1, standardError: noise + "blockdev: cannot open /dev/vdb: Permission denied\n");
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => Root().FlushAsync(Device, Ct));
 
@@ -184,7 +204,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     [InlineData("umount: /var/lib/buildkit: device is busy.")]
     public async Task A_busy_mount_is_unavailable_so_that_the_step_retries(string stderr)
     {
-        _runner.Reply("umount", 32, standardError: stderr);
+        _tools.Reply("umount", 32, standardError: stderr);
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => NotRoot().UnmountAsync(MountPoint, Ct));
 
@@ -197,7 +217,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     [InlineData("umount: /var/lib/buildkit: no mount point specified.")]
     public async Task Unmounting_what_is_not_mounted_fails_and_says_so(string stderr)
     {
-        _runner.Reply("umount", 32, standardError: stderr);
+        _tools.Reply("umount", 32, standardError: stderr);
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => Root().UnmountAsync(MountPoint, Ct));
 
@@ -208,7 +228,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     [Fact]
     public async Task A_tool_that_is_not_installed_is_missing()
     {
-        _runner.Throw("mkfs.ext4", new FileNotFoundException("not found", "mkfs.ext4"));
+        _tools.Uninstall("mkfs.ext4");
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => Root().FormatAsync(Device, Ct));
 
@@ -219,18 +239,19 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     [Fact]
     public async Task No_sudo_when_not_root_is_missing_and_says_why_sudo_was_needed()
     {
-        _runner.Throw("blockdev", new FileNotFoundException("not found", "sudo"));
+        _tools.Uninstall("sudo");
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => NotRoot().FlushAsync(Device, Ct));
 
         Assert.Equal(ExternalErrorKind.Missing, error.Kind);
         Assert.Contains("sudo is not installed, and blockdev needs root", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_tools.Ran);
     }
 
     [Fact]
     public async Task A_tool_sudo_cannot_find_is_missing()
     {
-        _runner.Reply("resize2fs", 1, standardError: "sudo: resize2fs: command not found\n");
+        _tools.Reply("resize2fs", 1, standardError: "sudo: resize2fs: command not found\n");
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => NotRoot().GrowFilesystemAsync(Device, Ct));
 
@@ -240,7 +261,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     [Fact]
     public async Task Sudo_asking_for_a_password_fails_at_once_and_names_the_missing_rule()
     {
-        _runner.Reply("mount", 1, standardError: "sudo: a password is required\n");
+        _tools.Reply("mount", 1, standardError: "sudo: a password is required\n");
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => NotRoot().MountAsync(Device, _temp.Path, Ct));
 
@@ -249,29 +270,56 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_command_that_runs_out_of_time_is_a_timeout_naming_the_command()
+    public async Task A_command_that_runs_out_of_time_is_killed_and_is_a_timeout_naming_the_command()
     {
-        _runner.Throw("sync", new TimeoutException("killed"));
-        var device = new LinuxBlockDevice(_runner, isRoot: true, new BlockDeviceTimeouts { Sync = TimeSpan.FromSeconds(42) }, _mountInfo);
+        _tools.Hang("sync");
+        var time = new FakeTimeProvider();
+        var device = new LinuxBlockDevice(new ProcessRunner(new ListLogger<ProcessRunner>(), time), new Privilege(isRoot: true), new BlockDeviceTimeouts { Sync = TimeSpan.FromSeconds(42) }, _tools.SearchPath, _mountInfo);
 
-        var error = await Assert.ThrowsAsync<ExternalCallException>(() => device.SyncAsync(MountPoint, Ct));
+        var sync = device.SyncAsync(MountPoint, Ct);
+        await OsProcesses.WaitUntilAsync(() => _tools.Started("sync"), "sync to start", Ct);
+        time.Advance(TimeSpan.FromSeconds(42));
+        var error = await Assert.ThrowsAsync<ExternalCallException>(() => sync);
 
         Assert.Equal(("device.sync", ExternalErrorKind.Timeout), (error.Operation, error.Kind));
         Assert.Contains("`sync -f /var/lib/buildkit` did not finish within 42 s", error.Message, StringComparison.Ordinal);
-        Assert.Equal(TimeSpan.FromSeconds(42), Assert.Single(_runner.Commands).Timeout);
     }
 
-    [Fact]
-    public async Task Each_command_gets_its_own_timeout()
+    public static TheoryData<string> CommandsWithTheirOwnTimeout() => ["format", "grow", "mount", "sync", "unmount", "flush"];
+
+    [Theory]
+    [MemberData(nameof(CommandsWithTheirOwnTimeout))]
+    public async Task Each_command_runs_out_of_time_after_its_own_timeout(string which)
     {
-        var timeouts = new BlockDeviceTimeouts();
-        var device = Root();
+        var timeouts = new BlockDeviceTimeouts
+        {
+            Format = TimeSpan.FromSeconds(11),
+            Grow = TimeSpan.FromSeconds(12),
+            Mount = TimeSpan.FromSeconds(13),
+            Sync = TimeSpan.FromSeconds(14),
+            Unmount = TimeSpan.FromSeconds(15),
+            Flush = TimeSpan.FromSeconds(16),
+        };
+        (string Tool, TimeSpan Timeout, Func<LinuxBlockDevice, Task> Run) command = which switch
+        {
+            "format" => ("mkfs.ext4", timeouts.Format, d => d.FormatAsync(Device, Ct)),
+            "grow" => ("resize2fs", timeouts.Grow, d => d.GrowFilesystemAsync(Device, Ct)),
+            "mount" => ("mount", timeouts.Mount, d => d.MountAsync(Device, _temp.Path, Ct)),
+            "sync" => ("sync", timeouts.Sync, d => d.SyncAsync(MountPoint, Ct)),
+            "unmount" => ("umount", timeouts.Unmount, d => d.UnmountAsync(MountPoint, Ct)),
+            _ => ("blockdev", timeouts.Flush, d => d.FlushAsync(Device, Ct)),
+        };
+        _tools.Hang(command.Tool);
+        var time = new FakeTimeProvider();
+        var device = new LinuxBlockDevice(new ProcessRunner(new ListLogger<ProcessRunner>(), time), new Privilege(isRoot: true), timeouts, _tools.SearchPath, _mountInfo);
 
-        await device.FormatAsync(Device, Ct);
-        await device.GrowFilesystemAsync(Device, Ct);
-        await device.UnmountAsync(MountPoint, Ct);
+        var run = command.Run(device);
+        await OsProcesses.WaitUntilAsync(() => _tools.Started(command.Tool), $"{command.Tool} to start", Ct);
+        time.Advance(command.Timeout);
+        var error = await Assert.ThrowsAsync<ExternalCallException>(() => run);
 
-        Assert.Equal([timeouts.Format, timeouts.Grow, timeouts.Unmount], _runner.Commands.Select(c => c.Timeout));
+        Assert.Equal(ExternalErrorKind.Timeout, error.Kind);
+        Assert.Contains($"within {command.Timeout.TotalSeconds:0} s", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -288,7 +336,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
         Assert.True(await device.IsMountedAsync(link, Ct));
         Assert.False(await device.IsMountedAsync(_temp.Path, Ct));
         Assert.False(await device.IsMountedAsync(_temp.Sub("missing"), Ct));
-        Assert.Empty(_runner.Commands);
+        Assert.Empty(_tools.Ran);
     }
 
     [Fact]
@@ -327,7 +375,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the size comes from Linux's sysfs");
 
         Assert.Equal(0, await NotRoot().GetSizeAsync(_temp.Sub("vdz"), Ct));
-        Assert.Empty(_runner.Commands);
+        Assert.Empty(_tools.Ran);
     }
 
     [Fact]
@@ -343,7 +391,10 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
         Assert.Contains("is not a block device", error.Message, StringComparison.Ordinal);
     }
 
-    private LinuxBlockDevice Root() => new(_runner, isRoot: true, new BlockDeviceTimeouts(), _mountInfo);
+    private LinuxBlockDevice Root() => Adapter(isRoot: true);
 
-    private LinuxBlockDevice NotRoot() => new(_runner, isRoot: false, new BlockDeviceTimeouts(), _mountInfo);
+    private LinuxBlockDevice NotRoot() => Adapter(isRoot: false);
+
+    private LinuxBlockDevice Adapter(bool isRoot) =>
+        new(new ProcessRunner(new ListLogger<ProcessRunner>(), TimeProvider.System), new Privilege(isRoot), new BlockDeviceTimeouts(), _tools.SearchPath, _mountInfo);
 }

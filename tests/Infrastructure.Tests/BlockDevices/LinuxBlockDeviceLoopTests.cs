@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Blacksmith.Infrastructure.BlockDevices;
+using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Ports;
 
 namespace Blacksmith.Infrastructure.Tests.BlockDevices;
@@ -12,7 +14,7 @@ public sealed class LinuxBlockDeviceLoopTests
 {
     private const long MiB = 1024 * 1024;
 
-    private readonly LinuxBlockDevice _device = new();
+    private readonly LinuxBlockDevice _device = new(new ProcessRunner(new ListLogger<ProcessRunner>(), TimeProvider.System), Privilege.Current, new BlockDeviceTimeouts());
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

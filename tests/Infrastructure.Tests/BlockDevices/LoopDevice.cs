@@ -1,4 +1,6 @@
 using Blacksmith.Infrastructure.BlockDevices;
+using Blacksmith.Infrastructure.Processes;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Infrastructure.Tests.BlockDevices;
 
@@ -11,7 +13,8 @@ internal sealed class LoopDevice : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(1);
 
-    private readonly ProcessCommandRunner _runner = new();
+    private static readonly ProcessRunner Runner = new(NullLogger<ProcessRunner>.Instance, TimeProvider.System);
+
     private readonly TempDirectory _temp;
     private readonly List<string> _mountPoints = [];
 
@@ -44,7 +47,7 @@ internal sealed class LoopDevice : IAsyncDisposable
             }
 
             prepareImage?.Invoke(image);
-            var path = (await RunAsync(new ProcessCommandRunner(), "losetup", ["--find", "--show", image], cancellationToken)).Trim();
+            var path = (await RunAsync("losetup", ["--find", "--show", image], cancellationToken)).Trim();
             return new LoopDevice(temp, image, path);
         }
         catch
@@ -70,7 +73,7 @@ internal sealed class LoopDevice : IAsyncDisposable
             file.SetLength(sizeBytes);
         }
 
-        await RunAsync(_runner, "losetup", ["--set-capacity", Path], cancellationToken);
+        await RunAsync("losetup", ["--set-capacity", Path], cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -80,24 +83,24 @@ internal sealed class LoopDevice : IAsyncDisposable
         {
             while (MountInfo.IsMountPoint(await MountInfo.ReadAsync(MountInfo.SelfPath, CancellationToken.None), LinuxBlockDevice.Canonical(mountPoint)))
             {
-                var result = await _runner.RunAsync("umount", [mountPoint], CommandTimeout, CancellationToken.None);
+                var result = await Runner.RunAsync(Command("umount", [mountPoint]), CancellationToken.None);
                 if (result.ExitCode != 0)
                 {
                     // Detach it anyway; the kernel finishes the unmount when the last user lets go.
-                    result = await _runner.RunAsync("umount", ["--lazy", mountPoint], CommandTimeout, CancellationToken.None);
+                    result = await Runner.RunAsync(Command("umount", ["--lazy", mountPoint]), CancellationToken.None);
                     if (result.ExitCode != 0)
                     {
-                        errors.Add($"umount --lazy {mountPoint}: {result.StandardError.Trim()}");
+                        errors.Add($"umount --lazy {mountPoint}: {result.Describe()}");
                         break;
                     }
                 }
             }
         }
 
-        var detach = await _runner.RunAsync("losetup", ["--detach", Path], CommandTimeout, CancellationToken.None);
+        var detach = await Runner.RunAsync(Command("losetup", ["--detach", Path]), CancellationToken.None);
         if (detach.ExitCode != 0)
         {
-            errors.Add($"losetup --detach {Path}: {detach.StandardError.Trim()}");
+            errors.Add($"losetup --detach {Path}: {detach.Describe()}");
         }
 
         _temp.Dispose();
@@ -108,11 +111,15 @@ internal sealed class LoopDevice : IAsyncDisposable
     }
 
     /// <summary>Runs a test-setup command as root and returns its output; a failure fails the test.</summary>
-    private static async Task<string> RunAsync(ProcessCommandRunner runner, string file, string[] arguments, CancellationToken cancellationToken)
+    private static async Task<string> RunAsync(string file, string[] arguments, CancellationToken cancellationToken)
     {
-        var result = await runner.RunAsync(file, arguments, CommandTimeout, cancellationToken);
-        return result.ExitCode == 0
+        var result = await Runner.RunAsync(Command(file, arguments), cancellationToken);
+        return result.Succeeded
             ? result.StandardOutput
-            : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {result.ExitCode}: {result.StandardError.Trim()}");
+            : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)}: {result.Describe()}");
     }
+
+    // Test setup runs as root (the tests skip otherwise); losetup and umount live in sbin.
+    private static ProcessCommand Command(string tool, string[] arguments) =>
+        new(tool, arguments) { Timeout = CommandTimeout, SearchPath = $"{ExecutableResolver.CurrentSearchPath}:/usr/sbin:/sbin" };
 }

@@ -221,14 +221,37 @@ public sealed class BuildkitDaemonTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Another_process_probing_an_exited_daemon_gets_no_database_to_heal()
+    public async Task The_identity_names_the_daemons_log_and_root()
+    {
+        var identity = await _harness.SpawnAsync(_harness.Daemon(_harness.Options()));
+
+        Assert.Equal(_harness.LogFile, identity.LogPath);
+        Assert.Equal(_harness.Root, identity.Root);
+    }
+
+    [Fact]
+    public async Task Another_process_probing_an_exited_daemon_reads_its_log_through_the_journaled_identity()
     {
         var spawner = _harness.Daemon(_harness.Options("crash-bbolt"));
         var identity = await _harness.SpawnAsync(spawner);
         Assert.True(await spawner.WaitForExitAsync(identity, OsProcesses.Patience, Token));
 
-        // A fresh adapter (as in another step) knows neither the log nor the root of this daemon.
+        // A fresh adapter, as in post, knows the daemon only from the identity the journal kept.
         var probe = await _harness.Daemon(_harness.Options()).ProbeAsync(identity, Token);
+
+        Assert.Equal(DaemonProbeStatus.Exited, probe.Status);
+        Assert.Contains("go.etcd.io/bbolt", probe.Detail, StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(_harness.Root, "history.db"), probe.CorruptDatabase);
+    }
+
+    [Fact]
+    public async Task An_identity_from_an_older_journal_without_a_log_still_probes_as_exited()
+    {
+        var spawner = _harness.Daemon(_harness.Options("crash-bbolt"));
+        var identity = await _harness.SpawnAsync(spawner);
+        Assert.True(await spawner.WaitForExitAsync(identity, OsProcesses.Patience, Token));
+
+        var probe = await _harness.Daemon(_harness.Options()).ProbeAsync(identity with { LogPath = null, Root = null }, Token);
 
         Assert.Equal(DaemonProbeStatus.Exited, probe.Status);
         Assert.Null(probe.CorruptDatabase);

@@ -71,6 +71,27 @@ public sealed class LifecycleEventCodecTests
     }
 
     [Fact]
+    public void A_DaemonSpawned_payload_from_before_the_log_and_root_were_recorded_still_loads()
+    {
+        var payload = Parse("""{"from":"Starting","to":"Starting","daemon":{"pid":4312,"startTimeTicks":883104,"address":"tcp://127.0.0.1:1234"}}""");
+
+        var (_, _, decoded) = LifecycleEventCodec.Decode(Record("DaemonSpawned", payload));
+
+        Assert.Equal(new DaemonSpawned(new DaemonIdentity(4312, 883104, "tcp://127.0.0.1:1234")), decoded);
+    }
+
+    [Fact]
+    public void A_DaemonSpawned_payload_names_the_log_and_root()
+    {
+        var @event = new DaemonSpawned(new DaemonIdentity(4312, 883104, "tcp://127.0.0.1:1234", "/home/runner/work/_temp/blacksmith/buildkitd.log", "/var/lib/buildkit"));
+
+        var daemon = LifecycleEventCodec.Encode(LifecycleState.Starting, LifecycleState.Starting, @event).GetProperty("daemon");
+
+        Assert.Equal("/home/runner/work/_temp/blacksmith/buildkitd.log", daemon.GetProperty("logPath").GetString());
+        Assert.Equal("/var/lib/buildkit", daemon.GetProperty("root").GetString());
+    }
+
+    [Fact]
     public void Decode_rejects_an_unknown_transition_type_naming_the_record()
     {
         var payload = LifecycleEventCodec.Encode(LifecycleState.Idle, LifecycleState.Done, new PostRequested());

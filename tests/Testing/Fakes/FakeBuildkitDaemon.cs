@@ -17,6 +17,9 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
 
     public Exception? SpawnFailure { get; set; }
 
+    /// <summary>When set, a probe of a daemon that is not running answers Exited with this as its log tail.</summary>
+    public string? LogOfTheDead { get; set; }
+
     public bool IgnoresTerminate { get; set; }
 
     public bool IgnoresKill { get; set; }
@@ -39,7 +42,7 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
         }
 
         Spawns++;
-        var identity = new DaemonIdentity(4242 + Spawns, 1000, launch.Address);
+        var identity = new DaemonIdentity(4242 + Spawns, 1000, launch.Address, $"{launch.JobDirectory}/buildkitd.log", launch.Root);
         Running.Add(identity);
         return Task.FromResult(identity);
     }
@@ -48,6 +51,11 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
     {
         cancellationToken.ThrowIfCancellationRequested();
         Probes++;
+        if (LogOfTheDead is not null && !Running.Contains(daemon))
+        {
+            return Task.FromResult(new DaemonProbe(DaemonProbeStatus.Exited, LogOfTheDead));
+        }
+
         if (CorruptDatabase is not null && Spawns == 1)
         {
             Running.Remove(daemon);
