@@ -27,7 +27,7 @@ internal sealed class LocalStoreHarness : IAsyncDisposable
     private readonly TempDirectory _temp = new();
     private readonly List<IDisposable> _owned = [];
     private readonly List<string> _mounts = [];
-    private readonly ProcessCommandRunner _commands = new();
+    private readonly ProcessRunner _commands = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<ProcessRunner>.Instance, TimeProvider.System);
     private int _ids;
 
     public LocalStoreHarness(LocalStoreMode mode, int seed = 1)
@@ -96,7 +96,7 @@ internal sealed class LocalStoreHarness : IAsyncDisposable
         if (Mode == LocalStoreMode.LoopDevice)
         {
             // FileStream reports a block device's length as 0; sysfs knows it.
-            var blocks = await new LinuxBlockDevice().GetSizeAsync(disk.Device, Ct) / 4096;
+            var blocks = await new LinuxBlockDevice(_commands, Privilege.Current, new BlockDeviceTimeouts()).GetSizeAsync(disk.Device, Ct) / 4096;
             await using (var device = new FileStream(disk.Device, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, 4096))
             {
                 // One contiguous run at a random place: the image then holds exactly this many bytes of data.
@@ -231,13 +231,13 @@ internal sealed class LocalStoreHarness : IAsyncDisposable
             await DetachUnderAsync(mountPoint, errors);
             while (MountInfo.IsMountPoint(await MountInfo.ReadAsync(MountInfo.SelfPath, CancellationToken.None), mountPoint))
             {
-                var result = await _commands.RunAsync("umount", [mountPoint], CommandTimeout, CancellationToken.None);
+                var result = await _commands.RunAsync(new ProcessCommand("umount", [mountPoint]) { Timeout = CommandTimeout }, CancellationToken.None);
                 if (result.ExitCode != 0)
                 {
-                    result = await _commands.RunAsync("umount", ["--lazy", mountPoint], CommandTimeout, CancellationToken.None);
+                    result = await _commands.RunAsync(new ProcessCommand("umount", ["--lazy", mountPoint]) { Timeout = CommandTimeout }, CancellationToken.None);
                     if (result.ExitCode != 0)
                     {
-                        errors.Add($"umount --lazy {mountPoint}: {result.StandardError.Trim()}");
+                        errors.Add($"umount --lazy {mountPoint}: {result.StandardErrorTail.Trim()}");
                         break;
                     }
                 }
@@ -294,20 +294,20 @@ internal sealed class LocalStoreHarness : IAsyncDisposable
         var prefix = LinuxBlockDevice.Canonical(directory) + "/";
         foreach (var device in LoopDevices.List().Where(d => d.BackingFile.StartsWith(prefix, StringComparison.Ordinal)))
         {
-            var result = await _commands.RunAsync("losetup", ["--detach", device.Path], CommandTimeout, CancellationToken.None);
+            var result = await _commands.RunAsync(new ProcessCommand("losetup", ["--detach", device.Path]) { Timeout = CommandTimeout }, CancellationToken.None);
             if (result.ExitCode != 0)
             {
-                errors.Add($"losetup --detach {device.Path}: {result.StandardError.Trim()}");
+                errors.Add($"losetup --detach {device.Path}: {result.StandardErrorTail.Trim()}");
             }
         }
     }
 
     private async Task RunAsync(string tool, string[] arguments)
     {
-        var result = await _commands.RunAsync(tool, arguments, CommandTimeout, Ct);
+        var result = await _commands.RunAsync(new ProcessCommand(tool, arguments) { Timeout = CommandTimeout }, Ct);
         if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} exited with {result.ExitCode}: {result.StandardError.Trim()}");
+            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} exited with {result.ExitCode}: {result.StandardErrorTail.Trim()}");
         }
     }
 }

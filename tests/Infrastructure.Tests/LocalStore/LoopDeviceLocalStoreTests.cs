@@ -16,7 +16,7 @@ public sealed class LoopDeviceLocalStoreTests : LocalStoreSemanticsTests
 {
     private const string Key = "acme/widgets";
 
-    private readonly LinuxBlockDevice _device = new();
+    private readonly LinuxBlockDevice _device = new(new ProcessRunner(Microsoft.Extensions.Logging.Abstractions.NullLogger<ProcessRunner>.Instance, TimeProvider.System), Privilege.Current, new BlockDeviceTimeouts());
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

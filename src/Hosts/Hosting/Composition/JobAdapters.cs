@@ -64,7 +64,7 @@ public static class JobAdapters
         // Without loop devices the local store hands out directories, which are linked rather than mounted.
         services.AddSingleton<IBlockDevice>(sp => options.Store == StoreMode.Local && sp.GetRequiredService<LocalStickyDiskStore>().Mode == LocalStoreMode.Directory
             ? new DirectoryVolume()
-            : new LinuxBlockDevice());
+            : new LinuxBlockDevice(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(), new BlockDeviceTimeouts()));
         services.AddSingleton(new BuildkitOptions
         {
             RegistryMirror = mirror,
