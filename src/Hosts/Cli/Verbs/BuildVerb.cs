@@ -1,8 +1,5 @@
 using System.CommandLine;
-using Blacksmith.Hosting;
 using Blacksmith.Hosting.Hosts;
-using Blacksmith.Infrastructure.Ci;
-using Blacksmith.Orchestration.Ports;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Blacksmith.Cli.Verbs;
@@ -15,25 +12,11 @@ internal static class BuildVerb
         var host = new HostInvocation(BuildInputsReader.Names);
         var command = new Command("build", "Run one docker buildx build on the job's builder and report it (build-push-action's main step).");
         host.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            using var context = host.Open(parse);
-            BuildInputs inputs;
-            (Hosting.Composition.StoreMode Mode, string Why) store;
-            try
-            {
-                inputs = BuildInputsReader.Read(context.Ci);
-                store = context.ChooseStore();
-            }
-            catch (CiInputException ex)
-            {
-                context.Ci.Annotate(AnnotationKind.Error, ex.Message);
-                return ExitCodes.BadInput;
-            }
-
-            await using var provider = HostInvocation.Compose(context.Job(store.Mode), context.Logger);
-            return await provider.GetRequiredService<BuildHost>().RunAsync(inputs, SessionIds.New("build"), SessionIds.New("b"), cancellationToken);
-        });
+        command.SetAction((parse, cancellationToken) => host.RunAsync(
+            parse,
+            BuildInputsReader.Read,
+            (context, store, _) => context.Job(store),
+            (provider, inputs) => provider.GetRequiredService<BuildHost>().RunAsync(inputs, SessionIds.New("build"), SessionIds.New("b"), cancellationToken)));
         return command;
     }
 }

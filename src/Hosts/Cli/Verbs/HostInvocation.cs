@@ -77,6 +77,35 @@ internal sealed class HostInvocation
         return new HostContext(ci, environment, jobDirectory, parse.GetValue(_store), parse.GetValue(_dataDir) ?? LocalStoreOptions.DefaultDataDirectory(environment.Read, Privilege.Current.IsRoot), logger);
     }
 
+    /// <summary>
+    /// Runs one host: opens the job, reads and checks the inputs and the store choice before anything is built
+    /// (a bad value is exit 2, naming it), composes the engine, and hands it to <paramref name="run"/>.
+    /// </summary>
+    public async Task<int> RunAsync<TInputs>(
+        ParseResult parse,
+        Func<ICiRuntime, TInputs> readInputs,
+        Func<HostContext, StoreMode, TInputs, JobOptions> job,
+        Func<IServiceProvider, TInputs, Task<int>> run)
+    {
+        using var context = Open(parse);
+        TInputs inputs;
+        StoreMode store;
+        try
+        {
+            inputs = readInputs(context.Ci);
+            (store, var why) = context.ChooseStore();
+            context.Ci.Info($"Store: {store.ToString().ToLowerInvariant()} ({why})");
+        }
+        catch (CiInputException ex)
+        {
+            context.Ci.Annotate(AnnotationKind.Error, ex.Message);
+            return ExitCodes.BadInput;
+        }
+
+        await using var provider = Compose(job(context, store, inputs), context.Logger);
+        return await run(provider, inputs);
+    }
+
     /// <summary>The engine with the real adapters behind every port, recording each call in the job's journal.</summary>
     public static ServiceProvider Compose(JobOptions job, ILogger logger) =>
         new ServiceCollection()

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Blacksmith.Hosting;
 using Blacksmith.Hosting.Hosts;
-using Blacksmith.Infrastructure.Ci;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Blacksmith.Cli.Verbs;
@@ -14,23 +12,12 @@ internal static class PostVerb
         var host = new HostInvocation(["job-status"]);
         var command = new Command("post", "Drain and stop buildkitd, unmount the sticky disk, and commit it only if the job's builds and steps succeeded (setup-docker-builder's post step).");
         host.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            using var context = host.Open(parse);
-            (Hosting.Composition.StoreMode Mode, string Why) store;
-            try
-            {
-                store = context.ChooseStore();
-            }
-            catch (CiInputException ex)
-            {
-                context.Ci.Annotate(AnnotationKind.Error, ex.Message);
-                return ExitCodes.BadInput;
-            }
-
-            await using var provider = HostInvocation.Compose(context.Job(store.Mode), context.Logger);
-            return await provider.GetRequiredService<PostHost>().RunAsync(SessionIds.New("post"), cancellationToken);
-        });
+        command.SetAction((parse, cancellationToken) => host.RunAsync(
+            parse,
+            // The job-status input is read by the earlier-steps probe, when post asks for it.
+            _ => true,
+            (context, store, _) => context.Job(store),
+            (provider, _) => provider.GetRequiredService<PostHost>().RunAsync(SessionIds.New("post"), cancellationToken)));
         return command;
     }
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Blacksmith.Hosting;
 using Blacksmith.Hosting.Hosts;
-using Blacksmith.Infrastructure.Ci;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Blacksmith.Cli.Verbs;
@@ -14,26 +12,11 @@ internal static class SetupVerb
         var host = new HostInvocation(SetupInputs.Names);
         var command = new Command("setup", "Mount the sticky disk at the BuildKit root, start buildkitd and make it the default buildx builder (setup-docker-builder's main step).");
         host.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            using var context = host.Open(parse);
-            SetupInputs inputs;
-            (Hosting.Composition.StoreMode Mode, string Why) store;
-            try
-            {
-                inputs = SetupInputs.Read(context.Ci);
-                store = context.ChooseStore();
-            }
-            catch (CiInputException ex)
-            {
-                context.Ci.Annotate(AnnotationKind.Error, ex.Message);
-                return ExitCodes.BadInput;
-            }
-
-            context.Ci.Info($"Store: {store.Mode.ToString().ToLowerInvariant()} ({store.Why})");
-            await using var provider = HostInvocation.Compose(context.Job(store.Mode, inputs), context.Logger);
-            return await provider.GetRequiredService<SetupHost>().RunAsync(inputs, SessionIds.New("setup"), cancellationToken);
-        });
+        command.SetAction((parse, cancellationToken) => host.RunAsync(
+            parse,
+            SetupInputs.Read,
+            (context, store, inputs) => context.Job(store, inputs),
+            (provider, inputs) => provider.GetRequiredService<SetupHost>().RunAsync(inputs, SessionIds.New("setup"), cancellationToken)));
         return command;
     }
 }
