@@ -39,6 +39,39 @@ public sealed class EngineJobTests
     }
 
     [Fact]
+    public async Task Post_prunes_to_the_max_cache_size_before_it_stops_the_daemon()
+    {
+        using var engine = new TestEngine();
+        var plan = TestEngine.Plan("setup-1");
+        await engine.Setup.RunAsync(plan with { Setup = plan.Setup with { MaxCacheSizeMegabytes = 20_000 } }, Ct);
+        await BuildAsync(engine, "ok", BuildOutcome.Succeeded);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.True(post.Succeeded, string.Join("; ", post.Errors));
+        Assert.Equal([20_000_000_000L], engine.Daemon.Prunes);
+        Assert.Equal(["prune", "Terminate"], engine.Daemon.Effects);
+        Assert.IsType<CommitDecision.Commit>(post.Snapshot.Decision);
+    }
+
+    [Fact]
+    public async Task A_failing_prune_neither_fails_post_nor_keeps_the_daemon_running()
+    {
+        using var engine = new TestEngine();
+        var plan = TestEngine.Plan("setup-1");
+        await engine.Setup.RunAsync(plan with { Setup = plan.Setup with { MaxCacheSizeMegabytes = 20_000 } }, Ct);
+        await BuildAsync(engine, "ok", BuildOutcome.Succeeded);
+        engine.Daemon.PruneFailure = new ExternalCallException("buildkitd.prune", ExternalErrorKind.Failed, "buildctl exited with code 1");
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.True(post.Succeeded, string.Join("; ", post.Errors));
+        Assert.Equal(DaemonStopOutcome.Graceful, post.Snapshot.DaemonStop);
+        Assert.Empty(engine.Daemon.Running);
+        Assert.IsType<CommitDecision.Commit>(post.Snapshot.Decision);
+    }
+
+    [Fact]
     public async Task Post_skips_commit_and_releases_the_disk_when_a_build_failed()
     {
         using var engine = new TestEngine();
