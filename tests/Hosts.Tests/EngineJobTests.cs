@@ -72,6 +72,26 @@ public sealed class EngineJobTests
     }
 
     [Fact]
+    public async Task A_foreign_daemon_fails_setup_untouched_and_post_releases_the_exposed_disk()
+    {
+        using var engine = new TestEngine();
+        engine.Daemon.Foreign = new ForeignDaemon("the address tcp://127.0.0.1:1234 (something accepts connections there)");
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1", allowFallback: false), Ct);
+
+        Assert.Equal(LifecycleState.Failed, setup.Snapshot.State);
+        Assert.Contains("tcp://127.0.0.1:1234", setup.Snapshot.SetupFailure, StringComparison.Ordinal);
+        Assert.Equal(0, engine.Daemon.Spawns);
+        Assert.Empty(engine.Device.Mounted);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        Assert.Empty(engine.Daemon.Signals);
+        Assert.False(Assert.Single(engine.Store.Settlements).Commit);
+    }
+
+    [Fact]
     public async Task Post_skips_commit_and_releases_the_disk_when_a_build_failed()
     {
         using var engine = new TestEngine();

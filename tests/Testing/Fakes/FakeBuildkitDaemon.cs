@@ -38,6 +38,12 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
 
     public Exception? PruneFailure { get; set; }
 
+    /// <summary>What the check for a foreign daemon finds, for every root and address.</summary>
+    public ForeignDaemon? Foreign { get; set; }
+
+    /// <summary>The root and address of every check for a foreign daemon.</summary>
+    public List<(string Root, string? Address)> ForeignChecks { get; } = [];
+
     /// <summary>When set, a prune runs until it is cancelled; this completes when it has begun.</summary>
     public TaskCompletionSource? PruneHangs { get; set; }
 
@@ -114,6 +120,12 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
         }
 
         return 1_000_000;
+    }
+
+    public Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken)
+    {
+        ForeignChecks.Add((root, address));
+        return Task.FromResult(Foreign);
     }
 
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken)
