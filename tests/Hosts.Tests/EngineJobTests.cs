@@ -92,6 +92,38 @@ public sealed class EngineJobTests
     }
 
     [Fact]
+    public async Task An_exposure_without_a_device_is_still_released_by_post()
+    {
+        using var engine = new TestEngine();
+        engine.Store.Respond = _ => new ExposedDisk("expose-7", "");
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+
+        Assert.Equal(BuilderMode.Fallback, setup.Snapshot.Mode);
+        Assert.Equal("expose-7", setup.Snapshot.Disk.ExposeId);
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        var release = Assert.Single(engine.Store.Settlements);
+        Assert.Equal(("expose-7", false), (release.ExposeId, release.Commit));
+    }
+
+    [Fact]
+    public async Task An_expose_that_timed_out_fails_setup_saying_the_host_may_hold_a_half_exposed_disk()
+    {
+        using var engine = new TestEngine();
+        engine.Store.ExposeFailure = new ExternalCallException("stickydisk.expose", ExternalErrorKind.Timeout, "the agent did not answer within 45 s");
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1", allowFallback: false), Ct);
+
+        Assert.Equal(LifecycleState.Failed, setup.Snapshot.State);
+        Assert.Contains("half-exposed disk", setup.Snapshot.SetupFailure, StringComparison.Ordinal);
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        Assert.Empty(engine.Store.Settlements);
+    }
+
+    [Fact]
     public async Task Post_skips_commit_and_releases_the_disk_when_a_build_failed()
     {
         using var engine = new TestEngine();

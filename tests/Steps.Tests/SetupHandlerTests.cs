@@ -43,6 +43,19 @@ public sealed class SetupHandlerTests
         Assert.Equal(1, store.ExposeCalls);
         Assert.Equal("expose", failed.Step);
         Assert.Contains(message, failed.Message, StringComparison.Ordinal);
+        Assert.Contains("half-exposed disk", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_agent_that_never_came_up_was_asked_to_expose_nothing()
+    {
+        var store = new FakeStickyDiskStore();
+        store.UpFailures.Enqueue(new ExternalCallException("stickydisk.up", ExternalErrorKind.Failed, "the agent failed the call with Internal"));
+
+        var failed = Assert.IsType<SetupFailed>(await ExposeAsync(store));
+
+        Assert.Equal(0, store.ExposeCalls);
+        Assert.DoesNotContain("half-exposed", failed.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,16 +74,28 @@ public sealed class SetupHandlerTests
         Assert.Contains("unavailable", failed.Message, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Theory]
-    [InlineData("", "/dev/vdb")]
-    [InlineData("expose-1", "")]
-    public async Task Agent_reply_without_a_device_or_expose_id_is_a_clear_setup_failure(string exposeId, string device)
+    [Fact]
+    public async Task Agent_reply_without_an_expose_id_fails_saying_the_host_may_hold_a_half_exposed_disk()
     {
-        var store = new FakeStickyDiskStore { Respond = _ => new ExposedDisk(exposeId, device) };
+        var store = new FakeStickyDiskStore { Respond = _ => new ExposedDisk("", "/dev/vdb") };
 
         var failed = Assert.IsType<SetupFailed>(await ExposeAsync(store));
 
-        Assert.Contains("without an expose id or device", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("without an expose id", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("half-exposed disk", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Agent_reply_without_a_device_records_the_expose_id_before_failing_so_post_can_release_it()
+    {
+        var store = new FakeStickyDiskStore { Respond = _ => new ExposedDisk("expose-1", "") };
+
+        var events = await ExposeEventsAsync(store);
+
+        Assert.Collection(
+            events,
+            e => Assert.Equal("expose-1", Assert.IsType<DiskExposed>(e).ExposeId),
+            e => Assert.Contains("without a device", Assert.IsType<SetupFailed>(e).Message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -205,11 +230,13 @@ public sealed class SetupHandlerTests
 
     private static ExternalCallException Unavailable(string operation) => new(operation, ExternalErrorKind.Unavailable, "connection refused (unavailable)");
 
-    private static async Task<LifecycleEvent> ExposeAsync(FakeStickyDiskStore store)
+    private static async Task<LifecycleEvent> ExposeAsync(FakeStickyDiskStore store) => Assert.Single(await ExposeEventsAsync(store));
+
+    private static async Task<IReadOnlyList<LifecycleEvent>> ExposeEventsAsync(FakeStickyDiskStore store)
     {
         var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")));
         var result = await new ExposeStickyDiskHandler(store, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new ExposeStickyDisk(Lifecycles.Owner), Ct);
-        return Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+        return Assert.IsType<LifecycleResult.Proposed>(result).Events;
     }
 
     private static async Task<LifecycleEvent> MountAsync(FakeBlockDevice device, FakeBuildkitDaemon? daemons = null)
