@@ -39,6 +39,91 @@ public sealed class EngineJobTests
     }
 
     [Fact]
+    public async Task Post_prunes_to_the_max_cache_size_before_it_stops_the_daemon()
+    {
+        using var engine = new TestEngine();
+        var plan = TestEngine.Plan("setup-1");
+        await engine.Setup.RunAsync(plan with { Setup = plan.Setup with { MaxCacheSizeMegabytes = 20_000 } }, Ct);
+        await BuildAsync(engine, "ok", BuildOutcome.Succeeded);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.True(post.Succeeded, string.Join("; ", post.Errors));
+        Assert.Equal([20_000_000_000L], engine.Daemon.Prunes);
+        Assert.Equal(["prune", "Terminate"], engine.Daemon.Effects);
+        Assert.IsType<CommitDecision.Commit>(post.Snapshot.Decision);
+    }
+
+    [Fact]
+    public async Task A_failing_prune_neither_fails_post_nor_keeps_the_daemon_running()
+    {
+        using var engine = new TestEngine();
+        var plan = TestEngine.Plan("setup-1");
+        await engine.Setup.RunAsync(plan with { Setup = plan.Setup with { MaxCacheSizeMegabytes = 20_000 } }, Ct);
+        await BuildAsync(engine, "ok", BuildOutcome.Succeeded);
+        engine.Daemon.PruneFailure = new ExternalCallException("buildkitd.prune", ExternalErrorKind.Failed, "buildctl exited with code 1");
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.True(post.Succeeded, string.Join("; ", post.Errors));
+        Assert.Equal(DaemonStopOutcome.Graceful, post.Snapshot.DaemonStop);
+        Assert.Empty(engine.Daemon.Running);
+        Assert.IsType<CommitDecision.Commit>(post.Snapshot.Decision);
+    }
+
+    [Fact]
+    public async Task A_foreign_daemon_fails_setup_untouched_and_post_releases_the_exposed_disk()
+    {
+        using var engine = new TestEngine();
+        engine.Daemon.Foreign = new ForeignDaemon("the address tcp://127.0.0.1:1234 (something accepts connections there)");
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1", allowFallback: false), Ct);
+
+        Assert.Equal(LifecycleState.Failed, setup.Snapshot.State);
+        Assert.Contains("tcp://127.0.0.1:1234", setup.Snapshot.SetupFailure, StringComparison.Ordinal);
+        Assert.Equal(0, engine.Daemon.Spawns);
+        Assert.Empty(engine.Device.Mounted);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        Assert.Empty(engine.Daemon.Signals);
+        Assert.False(Assert.Single(engine.Store.Settlements).Commit);
+    }
+
+    [Fact]
+    public async Task An_exposure_without_a_device_is_still_released_by_post()
+    {
+        using var engine = new TestEngine();
+        engine.Store.Respond = _ => new ExposedDisk("expose-7", "");
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+
+        Assert.Equal(BuilderMode.Fallback, setup.Snapshot.Mode);
+        Assert.Equal("expose-7", setup.Snapshot.Disk.ExposeId);
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        var release = Assert.Single(engine.Store.Settlements);
+        Assert.Equal(("expose-7", false), (release.ExposeId, release.Commit));
+    }
+
+    [Fact]
+    public async Task An_expose_that_timed_out_fails_setup_saying_the_host_may_hold_a_half_exposed_disk()
+    {
+        using var engine = new TestEngine();
+        engine.Store.ExposeFailure = new ExternalCallException("stickydisk.expose", ExternalErrorKind.Timeout, "the agent did not answer within 45 s");
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1", allowFallback: false), Ct);
+
+        Assert.Equal(LifecycleState.Failed, setup.Snapshot.State);
+        Assert.Contains("half-exposed disk", setup.Snapshot.SetupFailure, StringComparison.Ordinal);
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        Assert.Empty(engine.Store.Settlements);
+    }
+
+    [Fact]
     public async Task Post_skips_commit_and_releases_the_disk_when_a_build_failed()
     {
         using var engine = new TestEngine();

@@ -5,6 +5,7 @@ using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Post;
 using Blacksmith.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Steps.Tests;
 
@@ -56,6 +57,79 @@ public sealed class PostHandlerTests
         Assert.Equal(DaemonStopOutcome.AlreadyGone, stopped.Outcome);
         Assert.Contains("already exited before post", stopped.Detail, StringComparison.Ordinal);
         Assert.Contains("no space left on device", stopped.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prune_keeps_the_setups_max_cache_size_counted_in_millions_of_bytes()
+    {
+        var snapshot = await DrainingWithCacheLimitAsync(5_000);
+        var daemon = RunningDaemon(snapshot);
+
+        var result = await PruneAsync(daemon, snapshot, new ImmediateTime());
+
+        Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+        Assert.Equal([5_000_000_000L], daemon.Prunes);
+        Assert.Empty(daemon.Signals);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0L)]
+    public async Task Prune_does_nothing_without_a_cache_limit(long? megabytes)
+    {
+        var snapshot = await DrainingWithCacheLimitAsync(megabytes);
+        var daemon = RunningDaemon(snapshot);
+
+        var result = await PruneAsync(daemon, snapshot, new ImmediateTime());
+
+        Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+        Assert.Empty(daemon.Prunes);
+    }
+
+    [Fact]
+    public async Task Prune_leaves_a_daemon_that_never_became_ready_alone()
+    {
+        var snapshot = await Lifecycles.AfterAsync(
+            new SetupStarted(new SetupFacts("key", "fake", MaxCacheSizeMegabytes: 100)),
+            new DiskExposed("expose-1", "/dev/fake1"),
+            new DiskMounted("/var/lib/buildkit", Formatted: false),
+            new DaemonSpawned(new DaemonIdentity(99, 1, "tcp://127.0.0.1:1234")),
+            new SetupFailed("ready", "buildkitd was not ready within 120 s"),
+            new PostRequested());
+        var daemon = new FakeBuildkitDaemon();
+
+        await PruneAsync(daemon, snapshot, new ImmediateTime());
+
+        Assert.Empty(daemon.Prunes);
+    }
+
+    [Fact]
+    public async Task A_failed_prune_is_only_a_warning()
+    {
+        var snapshot = await DrainingWithCacheLimitAsync(100);
+        var daemon = RunningDaemon(snapshot);
+        daemon.PruneFailure = new ExternalCallException("buildkitd.prune", ExternalErrorKind.Unavailable, "connection refused");
+
+        var result = await PruneAsync(daemon, snapshot, new ImmediateTime());
+
+        Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+        Assert.Single(daemon.Prunes);
+    }
+
+    [Fact]
+    public async Task A_prune_that_outlasts_its_budget_is_cancelled_and_the_drain_goes_on()
+    {
+        var snapshot = await DrainingWithCacheLimitAsync(100);
+        var daemon = RunningDaemon(snapshot);
+        daemon.PruneHangs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var time = new FakeTimeProvider();
+
+        var prune = PruneAsync(daemon, snapshot, time);
+        await daemon.PruneHangs.Task;
+        time.Advance(PruneCacheHandler.Budget);
+        var result = await prune;
+
+        Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
     }
 
     [Fact]
@@ -168,6 +242,25 @@ public sealed class PostHandlerTests
         new DaemonSpawned(new DaemonIdentity(99, 1, "tcp://127.0.0.1:1234")),
         new DaemonReady(10),
     ];
+
+    private static Task<LifecycleSnapshot> DrainingWithCacheLimitAsync(long? megabytes) => Lifecycles.AfterAsync(
+        new SetupStarted(new SetupFacts("key", "fake", MaxCacheSizeMegabytes: megabytes)),
+        new DiskExposed("expose-1", "/dev/fake1"),
+        new DiskMounted("/var/lib/buildkit", Formatted: false),
+        new DaemonSpawned(new DaemonIdentity(99, 1, "tcp://127.0.0.1:1234")),
+        new DaemonReady(10),
+        new BuilderRegistered("b"),
+        new PostRequested());
+
+    private static FakeBuildkitDaemon RunningDaemon(LifecycleSnapshot draining)
+    {
+        var daemon = new FakeBuildkitDaemon();
+        daemon.Running.Add(draining.Daemon!);
+        return daemon;
+    }
+
+    private static async Task<LifecycleResult> PruneAsync(FakeBuildkitDaemon daemon, LifecycleSnapshot snapshot, TimeProvider time) =>
+        await new PruneCacheHandler(daemon, Lifecycles.Context(snapshot), time, NullLogger<PruneCacheHandler>.Instance).Handle(new PruneCache(Lifecycles.Owner), Ct);
 
     private static ExternalCallException Busy() => new("device.unmount", ExternalErrorKind.Unavailable, "target is busy");
 

@@ -43,6 +43,19 @@ public sealed class SetupHandlerTests
         Assert.Equal(1, store.ExposeCalls);
         Assert.Equal("expose", failed.Step);
         Assert.Contains(message, failed.Message, StringComparison.Ordinal);
+        Assert.Contains("half-exposed disk", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_agent_that_never_came_up_was_asked_to_expose_nothing()
+    {
+        var store = new FakeStickyDiskStore();
+        store.UpFailures.Enqueue(new ExternalCallException("stickydisk.up", ExternalErrorKind.Failed, "the agent failed the call with Internal"));
+
+        var failed = Assert.IsType<SetupFailed>(await ExposeAsync(store));
+
+        Assert.Equal(0, store.ExposeCalls);
+        Assert.DoesNotContain("half-exposed", failed.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,16 +74,28 @@ public sealed class SetupHandlerTests
         Assert.Contains("unavailable", failed.Message, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Theory]
-    [InlineData("", "/dev/vdb")]
-    [InlineData("expose-1", "")]
-    public async Task Agent_reply_without_a_device_or_expose_id_is_a_clear_setup_failure(string exposeId, string device)
+    [Fact]
+    public async Task Agent_reply_without_an_expose_id_fails_saying_the_host_may_hold_a_half_exposed_disk()
     {
-        var store = new FakeStickyDiskStore { Respond = _ => new ExposedDisk(exposeId, device) };
+        var store = new FakeStickyDiskStore { Respond = _ => new ExposedDisk("", "/dev/vdb") };
 
         var failed = Assert.IsType<SetupFailed>(await ExposeAsync(store));
 
-        Assert.Contains("without an expose id or device", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("without an expose id", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("half-exposed disk", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Agent_reply_without_a_device_records_the_expose_id_before_failing_so_post_can_release_it()
+    {
+        var store = new FakeStickyDiskStore { Respond = _ => new ExposedDisk("expose-1", "") };
+
+        var events = await ExposeEventsAsync(store);
+
+        Assert.Collection(
+            events,
+            e => Assert.Equal("expose-1", Assert.IsType<DiskExposed>(e).ExposeId),
+            e => Assert.Contains("without a device", Assert.IsType<SetupFailed>(e).Message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -155,19 +180,69 @@ public sealed class SetupHandlerTests
         Assert.Single(daemon.Quarantined);
     }
 
+    [Fact]
+    public async Task Mount_never_covers_a_root_a_foreign_daemon_holds()
+    {
+        var device = new FakeBlockDevice { Filesystem = null };
+        var daemons = new FakeBuildkitDaemon
+        {
+            Foreign = new ForeignDaemon("the BuildKit root /var/lib/buildkit (its lock /var/lib/buildkit/buildkitd.lock)", 4711, "buildkitd"),
+        };
+
+        var failed = Assert.IsType<SetupFailed>(await MountAsync(device, daemons));
+
+        Assert.Equal("mount", failed.Step);
+        Assert.Contains("/var/lib/buildkit/buildkitd.lock", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("pid 4711 (buildkitd)", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("left alone", failed.Message, StringComparison.Ordinal);
+        Assert.Equal([("/var/lib/buildkit", (string?)null)], daemons.ForeignChecks);
+        Assert.Empty(device.Calls);
+    }
+
+    [Fact]
+    public async Task Spawn_starts_no_daemon_beside_a_foreign_one_on_the_address()
+    {
+        var daemon = new FakeBuildkitDaemon { Foreign = new ForeignDaemon("the address tcp://127.0.0.1:1234 (something accepts connections there)") };
+        var launch = new DaemonLaunch("tcp://127.0.0.1:1234", "/var/lib/buildkit", "/tmp/job");
+
+        var result = await new SpawnDaemonHandler(daemon).Handle(new SpawnDaemon(Lifecycles.Owner, launch), Ct);
+
+        var failed = Assert.IsType<SetupFailed>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
+        Assert.Equal("start", failed.Step);
+        Assert.Contains("tcp://127.0.0.1:1234", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("which this job did not start", failed.Message, StringComparison.Ordinal);
+        Assert.Equal([("/var/lib/buildkit", (string?)"tcp://127.0.0.1:1234")], daemon.ForeignChecks);
+        Assert.Equal(0, daemon.Spawns);
+        Assert.Empty(daemon.Signals);
+    }
+
+    [Fact]
+    public async Task Spawn_starts_the_daemon_when_root_and_address_are_free()
+    {
+        var daemon = new FakeBuildkitDaemon();
+        var launch = new DaemonLaunch("tcp://127.0.0.1:1234", "/var/lib/buildkit", "/tmp/job");
+
+        var result = await new SpawnDaemonHandler(daemon).Handle(new SpawnDaemon(Lifecycles.Owner, launch), Ct);
+
+        Assert.IsType<DaemonSpawned>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
+        Assert.Equal(1, daemon.Spawns);
+    }
+
     private static ExternalCallException Unavailable(string operation) => new(operation, ExternalErrorKind.Unavailable, "connection refused (unavailable)");
 
-    private static async Task<LifecycleEvent> ExposeAsync(FakeStickyDiskStore store)
+    private static async Task<LifecycleEvent> ExposeAsync(FakeStickyDiskStore store) => Assert.Single(await ExposeEventsAsync(store));
+
+    private static async Task<IReadOnlyList<LifecycleEvent>> ExposeEventsAsync(FakeStickyDiskStore store)
     {
         var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")));
         var result = await new ExposeStickyDiskHandler(store, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new ExposeStickyDisk(Lifecycles.Owner), Ct);
-        return Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+        return Assert.IsType<LifecycleResult.Proposed>(result).Events;
     }
 
-    private static async Task<LifecycleEvent> MountAsync(FakeBlockDevice device)
+    private static async Task<LifecycleEvent> MountAsync(FakeBlockDevice device, FakeBuildkitDaemon? daemons = null)
     {
         var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")), new DiskExposed("e", "/dev/vdb"));
-        var handler = new MountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<MountStickyDiskHandler>.Instance);
+        var handler = new MountStickyDiskHandler(device, daemons ?? new FakeBuildkitDaemon(), Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<MountStickyDiskHandler>.Instance);
         var result = await handler.Handle(new MountStickyDisk(Lifecycles.Owner, "/var/lib/buildkit"), Ct);
         return Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events);
     }

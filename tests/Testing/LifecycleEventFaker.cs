@@ -45,7 +45,7 @@ public static class LifecycleEventFaker
     public static SetupFacts SetupFacts(Faker f)
     {
         ArgumentNullException.ThrowIfNull(f);
-        return new(CacheKey(f), f.PickRandom("agent", "local"), f.PickRandom<CommitMode>(), f.Random.Bool(), f.Random.Bool());
+        return new(CacheKey(f), f.PickRandom("agent", "local"), f.PickRandom<CommitMode>(), f.Random.Bool(), f.Random.Bool(), f.Random.Bool() ? f.Random.Long(1, 1_000_000) : null);
     }
 
     private static string CacheKey(Faker f) => $"{f.Internet.DomainWord()}-{f.Random.Hexadecimal(8, prefix: string.Empty)}";

@@ -231,6 +231,34 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         throw new ExternalCallException(operation, unreachable ? ExternalErrorKind.Unavailable : ExternalErrorKind.Failed, outcome.Describe());
     }
 
+    /// <summary>
+    /// The root's lock first (it names the holder's pid), then the address. Both are read-only checks: the lock table
+    /// in <c>/proc/locks</c>, and one connection that is closed at once.
+    /// </summary>
+    public async Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        cancellationToken.ThrowIfCancellationRequested();
+        var fullRoot = Path.GetFullPath(root);
+        var lockPath = Path.Combine(fullRoot, RootLocks.LockFileName);
+        ForeignDaemon? foreign = null;
+        if (RootLocks.FindHolder(lockPath) is { } pid)
+        {
+            foreign = new ForeignDaemon($"the BuildKit root {fullRoot} (its lock {lockPath})", pid > 0 ? pid : null, pid > 0 ? ProcStat.TryRead(pid)?.Command : null);
+        }
+        else if (!string.IsNullOrWhiteSpace(address) && await DaemonAddress.AcceptsConnectionsAsync(address, _options.AddressProbeTimeout, cancellationToken))
+        {
+            foreign = new ForeignDaemon($"the address {address} (something accepts connections there)");
+        }
+
+        if (foreign is not null)
+        {
+            BuildkitLog.ForeignFound(_logger, foreign.Describe());
+        }
+
+        return foreign;
+    }
+
     public async Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);

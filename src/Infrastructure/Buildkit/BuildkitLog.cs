@@ -20,4 +20,7 @@ internal static partial class BuildkitLog
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Job directory: {Warning}")]
     public static partial void JobDirectoryWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "A BuildKit daemon this job did not start is in the way, and is left alone: {Evidence}")]
+    public static partial void ForeignFound(ILogger logger, string evidence);
 }

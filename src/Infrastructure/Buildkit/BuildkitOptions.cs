@@ -44,6 +44,9 @@ public sealed class BuildkitOptions
     /// <summary>One readiness probe (<c>buildctl debug workers</c>) may take this long.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the check for a foreign daemon waits for a connection to the address.</summary>
+    public TimeSpan AddressProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>One prune may take this long.</summary>
     public TimeSpan PruneTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

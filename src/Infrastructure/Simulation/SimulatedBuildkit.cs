@@ -37,6 +37,10 @@ public sealed class SimulatedBuildkit : IBuildkitDaemon, IBuilderRegistry, IImag
 
     public Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken) => Task.FromResult(0L);
 
+    /// <summary>The simulated world has no other daemons.</summary>
+    public Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken) =>
+        Task.FromResult<ForeignDaemon?>(null);
+
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken) =>
         Task.FromResult(databasePath + ".corrupt");
 

@@ -26,6 +26,7 @@ internal static partial class Libc
     public const int AtCurrentDirectory = -100;
     public const uint StatxUid = 0x8;
     public const uint StatxGid = 0x10;
+    public const uint StatxInode = 0x100;
 
     private const string Library = "libc";
 

@@ -6,9 +6,15 @@ namespace Blacksmith.Orchestration.Lifecycle;
 /// <param name="CommitMode">When a successful job may commit.</param>
 /// <param name="ForkPullRequest">Whether the job runs for a pull request whose head is a fork.</param>
 /// <param name="ReleaseOnSkip">Whether to send an explicit release (should_commit = false) when the commit is skipped.</param>
+/// <param name="MaxCacheSizeMegabytes">
+/// The <c>max-cache-size-mb</c> input: post prunes the cache down to this many megabytes (10^6 bytes, as buildctl
+/// counts them) before stopping the daemon; no limit when null or not positive. Optional, so journals written before
+/// it load.
+/// </param>
 public sealed record SetupFacts(
     string CacheKey,
     string Store,
     CommitMode CommitMode = CommitMode.Auto,
     bool ForkPullRequest = false,
-    bool ReleaseOnSkip = true);
+    bool ReleaseOnSkip = true,
+    long? MaxCacheSizeMegabytes = null);

@@ -23,6 +23,13 @@ public interface IBuildkitDaemon
     /// <summary>Prunes the cache down to <paramref name="keepBytes"/>; returns the bytes freed.</summary>
     Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Looks, without touching anything, for a daemon this job did not start that holds <paramref name="root"/>'s lock
+    /// or listens on <paramref name="address"/> (not checked when null). Null when neither is held, or when the host
+    /// cannot tell.
+    /// </summary>
+    Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken);
+
     /// <summary>Moves a corrupt cache database aside (kept for diagnosis) and returns where it went.</summary>
     Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken);
 }

@@ -5,9 +5,9 @@ using Mediator;
 namespace Blacksmith.Steps.Post;
 
 /// <summary>
-/// The post host's order of commands: begin post; then, for the owner, stop the daemon, unmount, check earlier
-/// steps, release if the machine says a release is due, finish draining, and commit if the policy led to
-/// Committing. A step that throws does not stop the ones after it: whatever was acquired is still released.
+/// The post host's order of commands: begin post; then, for the owner, prune the cache (best effort), stop the
+/// daemon, unmount, check earlier steps, release if the machine says a release is due, finish draining, and commit
+/// if the policy led to Committing. A step that throws does not stop the ones after it: whatever was acquired is still released.
 /// </summary>
 public sealed class PostSequence(ISender sender)
 {
@@ -28,6 +28,7 @@ public sealed class PostSequence(ISender sender)
         var errors = new List<string>();
         ILifecycleCommand[] drain =
         [
+            new PruneCache(session),
             new StopDaemon(session),
             new UnmountStickyDisk(session),
             new CheckEarlierSteps(session),

@@ -7,11 +7,20 @@ using Mediator;
 
 namespace Blacksmith.Steps.Setup;
 
-/// <summary>Asks the store to come up and expose the key's disk, retrying only transient failures, all within one deadline.</summary>
+/// <summary>
+/// Asks the store to come up and expose the key's disk, retrying only transient failures, all within one deadline.
+/// An expose call that failed after it was sent may still have taken effect on the host: when the reply named an
+/// expose id, the exposure is recorded so that post releases it; otherwise the failure says that the host may hold a
+/// half-exposed disk, which nothing of this job can release.
+/// </summary>
 public sealed class ExposeStickyDiskHandler(IStickyDiskStore store, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<ExposeStickyDisk, LifecycleResult>
 {
     private const string Step = "expose";
+
+    /// <summary>Said of every failed expose call that may have reached the store.</summary>
+    public const string MayBeHalfExposed =
+        "the store may have exposed the disk anyway, and with no expose id to release it the host may hold a half-exposed disk until the machine is torn down";
 
     /// <summary>Up and GetStickyDisk together, as on Blacksmith runners.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
@@ -23,19 +32,39 @@ public sealed class ExposeStickyDiskHandler(IStickyDiskStore store, ILifecycleCo
         {
             if (string.IsNullOrWhiteSpace(key))
             {
-                return new SetupFailed(Step, "setup has no cache key");
+                return [new SetupFailed(Step, "setup has no cache key")];
             }
 
             var started = time.GetTimestamp();
             await TransientRetry.RunAsync("stickydisk.up", store.UpAsync, Deadline, time, cancellationToken);
             var remaining = Deadline - time.GetElapsedTime(started);
-            var disk = await TransientRetry.RunAsync("stickydisk.expose", ct => store.ExposeAsync(key, ct), remaining, time, cancellationToken);
-            if (string.IsNullOrWhiteSpace(disk.ExposeId) || string.IsNullOrWhiteSpace(disk.Device))
+            ExposedDisk disk;
+            try
             {
-                return new SetupFailed(Step, $"the {store.Kind} sticky-disk store answered without an expose id or device (expected both)");
+                disk = await TransientRetry.RunAsync("stickydisk.expose", ct => store.ExposeAsync(key, ct), remaining, time, cancellationToken);
+            }
+            catch (ExternalCallException ex)
+            {
+                // A timeout, a dropped connection or an internal error says nothing about what the store did.
+                return [new SetupFailed(Step, $"{ex.Message}; {MayBeHalfExposed}")];
             }
 
-            return new DiskExposed(disk.ExposeId, disk.Device);
+            if (string.IsNullOrWhiteSpace(disk.ExposeId))
+            {
+                return [new SetupFailed(Step, $"the {store.Kind} sticky-disk store answered without an expose id (expected one, and a device); {MayBeHalfExposed}")];
+            }
+
+            if (string.IsNullOrWhiteSpace(disk.Device))
+            {
+                // The exposure exists without a disk to mount: record it, so that post sends it its release.
+                return
+                [
+                    new DiskExposed(disk.ExposeId, string.Empty),
+                    new SetupFailed(Step, $"the {store.Kind} sticky-disk store answered with expose id {disk.ExposeId} but without a device (expected both); post will release it"),
+                ];
+            }
+
+            return [new DiskExposed(disk.ExposeId, disk.Device)];
         });
     }
 }

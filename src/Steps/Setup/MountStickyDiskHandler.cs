@@ -9,9 +9,16 @@ namespace Blacksmith.Steps.Setup;
 
 /// <summary>
 /// Waits for the exposed device to report a size, prepares its filesystem (grow an ext4, format a blank device,
-/// never touch another filesystem) and mounts it at the BuildKit root.
+/// never touch another filesystem) and mounts it at the BuildKit root. First it makes sure no buildkitd this job
+/// did not start is using that root: mounting over it would swap the files under a running daemon (and hide its
+/// lock from the spawn step's own check).
 /// </summary>
-public sealed partial class MountStickyDiskHandler(IBlockDevice device, ILifecycleContext lifecycle, TimeProvider time, ILogger<MountStickyDiskHandler> logger)
+public sealed partial class MountStickyDiskHandler(
+    IBlockDevice device,
+    IBuildkitDaemon daemons,
+    ILifecycleContext lifecycle,
+    TimeProvider time,
+    ILogger<MountStickyDiskHandler> logger)
     : ICommandHandler<MountStickyDisk, LifecycleResult>
 {
     private const string Step = "mount";
@@ -29,6 +36,12 @@ public sealed partial class MountStickyDiskHandler(IBlockDevice device, ILifecyc
             if (exposed is null)
             {
                 return new SetupFailed(Step, "no device was exposed");
+            }
+
+            // Only the root: the address is the spawn step's to check, and nothing of this job runs yet.
+            if (await daemons.FindForeignAsync(command.MountPoint, null, cancellationToken) is { } foreign)
+            {
+                return new SetupFailed(Step, $"{foreign.Describe()}; the sticky disk was not mounted over a root in use, and that daemon was left alone");
             }
 
             if (!await HasSizeAsync(exposed, cancellationToken))

@@ -5,12 +5,26 @@ using Mediator;
 
 namespace Blacksmith.Steps.Setup;
 
+/// <summary>
+/// Spawns this job's buildkitd, unless a daemon this job did not start already holds the root or the address: that
+/// one is never touched (no signal, no second daemon beside it), and setup fails naming what holds what. The machine
+/// only lets this run while no daemon of this job is recorded, so whatever holds them is foreign.
+/// </summary>
 public sealed class SpawnDaemonHandler(IBuildkitDaemon daemon) : ICommandHandler<SpawnDaemon, LifecycleResult>
 {
+    private const string Step = "start";
+
     public ValueTask<LifecycleResult> Handle(SpawnDaemon command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return SetupAttempt.RunAsync("start", async () =>
-            new DaemonSpawned(await daemon.SpawnAsync(command.Launch, cancellationToken)));
+        return SetupAttempt.RunAsync(Step, async () =>
+        {
+            if (await daemon.FindForeignAsync(command.Launch.Root, command.Launch.Address, cancellationToken) is { } foreign)
+            {
+                return new SetupFailed(Step, $"{foreign.Describe()}; it was left alone and no buildkitd was started beside it");
+            }
+
+            return new DaemonSpawned(await daemon.SpawnAsync(command.Launch, cancellationToken));
+        });
     }
 }

@@ -30,6 +30,23 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
 
     public List<string> Quarantined { get; } = [];
 
+    /// <summary>The keep-bytes of every prune asked for.</summary>
+    public List<long> Prunes { get; } = [];
+
+    /// <summary>Prunes and signals in the order they came (<c>prune</c>, <c>Terminate</c>, <c>Kill</c>).</summary>
+    public List<string> Effects { get; } = [];
+
+    public Exception? PruneFailure { get; set; }
+
+    /// <summary>What the check for a foreign daemon finds, for every root and address.</summary>
+    public ForeignDaemon? Foreign { get; set; }
+
+    /// <summary>The root and address of every check for a foreign daemon.</summary>
+    public List<(string Root, string? Address)> ForeignChecks { get; } = [];
+
+    /// <summary>When set, a prune runs until it is cancelled; this completes when it has begun.</summary>
+    public TaskCompletionSource? PruneHangs { get; set; }
+
     public int Spawns { get; private set; }
 
     public Task<DaemonIdentity> SpawnAsync(DaemonLaunch launch, CancellationToken cancellationToken)
@@ -70,6 +87,7 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
     {
         cancellationToken.ThrowIfCancellationRequested();
         Signals.Add(signal);
+        Effects.Add(signal.ToString());
         if (!Running.Contains(daemon))
         {
             return Task.FromResult(SignalDelivery.AlreadyGone);
@@ -86,7 +104,29 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
     public Task<bool> WaitForExitAsync(DaemonIdentity daemon, TimeSpan timeout, CancellationToken cancellationToken) =>
         Task.FromResult(!Running.Contains(daemon));
 
-    public Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken) => Task.FromResult(0L);
+    public async Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken)
+    {
+        Prunes.Add(keepBytes);
+        Effects.Add("prune");
+        if (PruneFailure is not null)
+        {
+            throw PruneFailure;
+        }
+
+        if (PruneHangs is { } begun)
+        {
+            begun.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        return 1_000_000;
+    }
+
+    public Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken)
+    {
+        ForeignChecks.Add((root, address));
+        return Task.FromResult(Foreign);
+    }
 
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken)
     {
