@@ -28,7 +28,6 @@ internal static partial class Libc
     public const int AtSymlinkNoFollow = 0x100;
 
     public const uint StatxMode = 0x2;
-    public const uint StatxInode = 0x100;
     public const uint StatxSize = 0x200;
     public const uint StatxBlocks = 0x400;
 

@@ -21,6 +21,7 @@ namespace Blacksmith.Orchestration.Recording;
 [JsonSerializable(typeof(DaemonIdentity))]
 [JsonSerializable(typeof(DaemonProbe))]
 [JsonSerializable(typeof(SignalDelivery))]
+[JsonSerializable(typeof(ForeignDaemon))]
 [JsonSerializable(typeof(FilesystemUsage))]
 [JsonSerializable(typeof(EarlierStepsReport))]
 [JsonSerializable(typeof(BuildReport))]

@@ -5,7 +5,7 @@ using static Blacksmith.Steps.Recording.EffectCalls;
 
 namespace Blacksmith.Steps.Recording;
 
-/// <summary>Records every call to the job's buildkitd: spawn, each readiness probe, signals, waits, prune, quarantine.</summary>
+/// <summary>Records every call to the job's buildkitd: spawn, each readiness probe, signals, waits, prune, the foreign-daemon check, quarantine.</summary>
 public sealed class RecordingBuildkitDaemon(IBuildkitDaemon inner, EffectCalls calls) : IBuildkitDaemon
 {
     public const string Port = "buildkitd";
@@ -40,6 +40,10 @@ public sealed class RecordingBuildkitDaemon(IBuildkitDaemon inner, EffectCalls c
         return calls.RunAsync(Port, "prune", Arguments(("address", daemon.Address), ("keepBytes", keepBytes)),
             () => inner.PruneAsync(daemon, keepBytes, cancellationToken), EffectJsonContext.Default.Int64);
     }
+
+    public Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken) =>
+        calls.RunAsync(Port, "findForeign", Arguments(("root", root), ("address", address)),
+            () => inner.FindForeignAsync(root, address, cancellationToken), EffectJsonContext.Default.ForeignDaemon);
 
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken) =>
         calls.RunAsync(Port, "quarantineDatabase", Arguments(("database", databasePath)),

@@ -51,7 +51,7 @@ public sealed class SetupHost(
         ci.SaveState(SessionState, session);
         var plan = new SetupPlan(
             session,
-            new SetupFacts(cacheKey, store.Kind, inputs.Commit, fork.isFork),
+            new SetupFacts(cacheKey, store.Kind, inputs.Commit, fork.isFork, MaxCacheSizeMegabytes: inputs.MaxCacheSizeMb),
             settings.MountPoint,
             new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, settings.JobDirectory),
             settings.ReadyBudget,

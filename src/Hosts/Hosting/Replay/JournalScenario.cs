@@ -370,7 +370,8 @@ public static partial class JournalScenario
                 NoFallback: SetupFailed && !FallbackActivated,
                 MountPoint ?? SetupPlanInputs.DefaultMountPoint,
                 DaemonAddress ?? SetupPlanInputs.DefaultDaemonAddress,
-                ReadyBudget ?? UnknownReadyBudget))
+                ReadyBudget ?? UnknownReadyBudget,
+                Setup.MaxCacheSizeMegabytes))
             {
                 KilledAfter = Complete || LastEffectIndex is not null ? null : LastTrigger?.ToString(),
             },

@@ -116,7 +116,7 @@ public static class ScenarioFile
 
     private static SetupRun ReadSetup(ScenarioNode item, int n)
     {
-        item.Object("host", "session", "cacheKey", "store", "commit", "forkPullRequest", "releaseOnSkip", "nofallback", "mountPoint", "daemonAddress", "readyBudgetSeconds", "killedAfter");
+        item.Object("host", "session", "cacheKey", "store", "commit", "forkPullRequest", "releaseOnSkip", "nofallback", "mountPoint", "daemonAddress", "readyBudgetSeconds", "maxCacheSizeMb", "killedAfter");
         var inputs = new SetupPlanInputs(
             item.Optional("cacheKey")?.NonEmptyString() ?? "acme/web",
             item.Optional("store")?.NonEmptyString() ?? "agent",
@@ -126,7 +126,8 @@ public static class ScenarioFile
             item.Optional("nofallback")?.Bool() ?? false,
             item.Optional("mountPoint")?.NonEmptyString() ?? SetupPlanInputs.DefaultMountPoint,
             item.Optional("daemonAddress")?.NonEmptyString() ?? SetupPlanInputs.DefaultDaemonAddress,
-            item.Optional("readyBudgetSeconds") is { } budget ? TimeSpan.FromSeconds(budget.Number(0)) : null);
+            item.Optional("readyBudgetSeconds") is { } budget ? TimeSpan.FromSeconds(budget.Number(0)) : null,
+            item.Optional("maxCacheSizeMb")?.Integer(1));
         return new SetupRun(Session(item, $"setup-{n}"), inputs) { KilledAfter = KilledAfter(item) };
     }
 
@@ -285,7 +286,7 @@ public static class ScenarioFile
             throw value.Fail($"not a valid {call} value ({type.Type.Name}): {ex.Message}", ex);
         }
 
-        if (parsed is null && call is not (ScriptedCalls.BlockDeviceDetectFilesystem or ScriptedCalls.ControlPlaneBuildStarted))
+        if (parsed is null && !ScriptedCalls.MayReturnNull(call))
         {
             throw value.Fail($"{call} cannot return null");
         }

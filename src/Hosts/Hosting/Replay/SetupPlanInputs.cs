@@ -17,6 +17,7 @@ namespace Blacksmith.Hosting.Replay;
 /// <param name="MountPoint">The BuildKit root the sticky disk is mounted at.</param>
 /// <param name="DaemonAddress">The address buildkitd listens on.</param>
 /// <param name="ReadyBudget">How long buildkitd may take to become ready; null for <see cref="DefaultReadyBudget"/>.</param>
+/// <param name="MaxCacheSizeMegabytes">The <c>max-cache-size-mb</c> input post prunes to; null for no limit.</param>
 public sealed record SetupPlanInputs(
     string CacheKey,
     string Store = "agent",
@@ -26,7 +27,8 @@ public sealed record SetupPlanInputs(
     bool NoFallback = false,
     string MountPoint = SetupPlanInputs.DefaultMountPoint,
     string DaemonAddress = SetupPlanInputs.DefaultDaemonAddress,
-    TimeSpan? ReadyBudget = null)
+    TimeSpan? ReadyBudget = null,
+    long? MaxCacheSizeMegabytes = null)
 {
     public const string DefaultMountPoint = "/var/lib/buildkit";
     public const string DefaultDaemonAddress = "tcp://127.0.0.1:1234";
@@ -36,7 +38,7 @@ public sealed record SetupPlanInputs(
 
     public SetupPlan ToPlan(string session, string jobDirectory) => new(
         session,
-        new SetupFacts(CacheKey, Store, Commit, ForkPullRequest, ReleaseOnSkip),
+        new SetupFacts(CacheKey, Store, Commit, ForkPullRequest, ReleaseOnSkip, MaxCacheSizeMegabytes),
         MountPoint,
         new DaemonLaunch(DaemonAddress, MountPoint, jobDirectory),
         ReadyBudget ?? DefaultReadyBudget,

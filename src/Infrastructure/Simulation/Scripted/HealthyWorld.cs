@@ -35,6 +35,7 @@ public static class HealthyWorld
         [DaemonSignal] = Returning(DaemonSignal, "\"Delivered\""),
         [DaemonWaitForExit] = Returning(DaemonWaitForExit, "true"),
         [DaemonPrune] = Returning(DaemonPrune, "0"),
+        [DaemonFindForeign] = Returning(DaemonFindForeign, "null"),
         [DaemonQuarantineDatabase] = Returning(DaemonQuarantineDatabase, "\"/var/lib/buildkit/quarantine/corrupt.db\""),
         [BuildxRegister] = Returning(BuildxRegister, $"\"{DefaultBuilder}\""),
         [BuildxActivateFallback] = Returning(BuildxActivateFallback, $"\"{DefaultFallbackBuilder}\""),

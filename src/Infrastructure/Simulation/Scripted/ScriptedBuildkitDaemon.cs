@@ -38,6 +38,9 @@ public sealed class ScriptedBuildkitDaemon(ScriptedWorld world) : IBuildkitDaemo
         return world.AnswerAsync(ScriptedCalls.DaemonPrune, Arguments(("address", daemon.Address), ("keepBytes", keepBytes)), EffectJsonContext.Default.Int64, cancellationToken);
     }
 
+    public Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken) =>
+        world.AnswerOrNothingAsync(ScriptedCalls.DaemonFindForeign, Arguments(("root", root), ("address", address)), EffectJsonContext.Default.ForeignDaemon, cancellationToken);
+
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken) =>
         world.AnswerAsync(ScriptedCalls.DaemonQuarantineDatabase, Arguments(("database", databasePath)), EffectJsonContext.Default.String, cancellationToken);
 }

@@ -33,6 +33,7 @@ public static class ScriptedCalls
     public const string DaemonWaitForExit = "buildkitd.waitForExit";
     public const string DaemonPrune = "buildkitd.prune";
     public const string DaemonQuarantineDatabase = "buildkitd.quarantineDatabase";
+    public const string DaemonFindForeign = "buildkitd.findForeign";
 
     // As RecordingBuilderRegistry records them.
     public const string BuildxRegister = "buildx.register";
@@ -67,6 +68,7 @@ public static class ScriptedCalls
         [DaemonWaitForExit] = EffectJsonContext.Default.Boolean,
         [DaemonPrune] = EffectJsonContext.Default.Int64,
         [DaemonQuarantineDatabase] = EffectJsonContext.Default.String,
+        [DaemonFindForeign] = EffectJsonContext.Default.ForeignDaemon,
         [BuildxRegister] = EffectJsonContext.Default.String,
         [BuildxActivateFallback] = EffectJsonContext.Default.String,
         [EarlierStepsCheck] = EffectJsonContext.Default.EarlierStepsReport,
@@ -79,6 +81,10 @@ public static class ScriptedCalls
     public static IReadOnlyList<string> All { get; } = [.. Values.Keys.Order(StringComparer.Ordinal)];
 
     public static bool IsKnown(string call) => Values.ContainsKey(call);
+
+    /// <summary>Whether <paramref name="call"/> may answer <c>null</c>: no filesystem, no control-plane build id, no foreign daemon.</summary>
+    public static bool MayReturnNull(string call) =>
+        call is BlockDeviceDetectFilesystem or ControlPlaneBuildStarted or DaemonFindForeign;
 
     /// <summary>The type of the value <paramref name="call"/> returns, or null when it returns none.</summary>
     public static JsonTypeInfo? ValueType(string call) =>

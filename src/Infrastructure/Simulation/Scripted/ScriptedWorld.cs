@@ -138,6 +138,15 @@ public sealed class ScriptedWorld
         return result;
     }
 
+    /// <summary>Answers a call whose value may be absent: a scripted <c>null</c>, or no value at all, is nothing found.</summary>
+    public async Task<T?> AnswerOrNothingAsync<T>(string call, IReadOnlyDictionary<string, string> arguments, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var answer = await ReplyAsync(call, arguments, cancellationToken);
+        return answer.Value is { ValueKind: not JsonValueKind.Null } value ? value.Deserialize(type) : null;
+    }
+
     /// <summary>Answers a call that returns nothing.</summary>
     public Task AnswerAsync(string call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken) =>
         ReplyAsync(call, arguments, cancellationToken);
