@@ -12,6 +12,10 @@ public sealed class SimulatedJobTests : IAsyncDisposable
 {
     private const string CacheKey = "shop-image";
 
+    // The daemon runs with the driver options' env.* variables only (not the job's environment), so its fault goes there:
+    // the buildkitd double panics at start as bbolt does on a corrupt history.db.
+    private static readonly (string, string) CrashingDaemon = ("driver-opts", "env.BLACKSMITH_DOUBLE_FAULT=crash-bbolt");
+
     private readonly RunnerSimulator _runner = RunnerSimulator.Create();
 
     [RequiresRunnerFact]
@@ -126,12 +130,15 @@ public sealed class SimulatedJobTests : IAsyncDisposable
         Assert.Contains("already has a builder", job.Main("second").Run!.Output, StringComparison.Ordinal);
         Assert.Equal(job.Main("first").Outputs["name"], job.Main("second").Outputs["name"]);
         Assert.Contains("drains and commits it", job.Post("second").Run!.Output, StringComparison.Ordinal);
+        Assert.All(job.Steps, s => Assert.Empty(s.Warnings));
 
         var status = await RunnerSimulator.StatusAsync(job);
-        var triggers = status.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("trigger").GetString()).ToList();
-        Assert.Single(triggers, t => t == "PostRequested");
-        Assert.Single(triggers, t => t == "Drained");
-        Assert.Single(triggers, t => t == "DiskMounted");
+        var timeline = status.GetProperty("timeline").EnumerateArray()
+            .Select(t => (Trigger: t.GetProperty("trigger").GetString(), To: t.GetProperty("to").GetString())).ToList();
+        Assert.Single(timeline, t => t.To == "Draining" && t.Trigger == "PostRequested");
+        Assert.Single(timeline, t => t.Trigger == "DaemonStopped");
+        Assert.Single(timeline, t => t.Trigger == "Drained");
+        Assert.Single(timeline, t => t.Trigger == "DiskMounted");
         Assert.Equal("commit", Decision(status));
         Assert.Equal([1L], await _runner.GenerationsAsync(CacheKey));
     }
@@ -140,8 +147,7 @@ public sealed class SimulatedJobTests : IAsyncDisposable
     public async Task With_nofallback_a_failed_setup_fails_its_step_and_post_still_releases_the_disk()
     {
         var job = await _runner.RunJobAsync(
-            [Setup("builder", ("nofallback", "true")), Build("api")],
-            new Dictionary<string, string> { ["BLACKSMITH_DOUBLE_FAULT"] = "crash-bbolt" });
+            [Setup("builder", ("nofallback", "true"), CrashingDaemon), Build("api")]);
 
         Assert.Equal(JobConclusion.Failure, job.Conclusion);
         var setup = job.Main("builder");
@@ -160,8 +166,7 @@ public sealed class SimulatedJobTests : IAsyncDisposable
     public async Task Without_nofallback_a_failed_setup_falls_back_loudly_the_builds_run_and_nothing_is_committed()
     {
         var job = await _runner.RunJobAsync(
-            [Setup("builder"), Build("api"), Build("web")],
-            new Dictionary<string, string> { ["BLACKSMITH_DOUBLE_FAULT"] = "crash-bbolt" });
+            [Setup("builder", CrashingDaemon), Build("api"), Build("web")]);
 
         Assert.Equal(JobConclusion.Success, job.Conclusion);
         Assert.Contains(job.Main("builder").Warnings, w => w.Contains("fell back", StringComparison.Ordinal));
@@ -181,7 +186,7 @@ public sealed class SimulatedJobTests : IAsyncDisposable
     {
         var job = await _runner.RunJobAsync([Build("api"), Build("web")]);
 
-        AssertGreen(job);
+        AssertGreen(job, quiet: false);
         Assert.Empty(job.Posts);
         Assert.Contains(job.Main("api").Warnings, w => w.Contains("No setup-docker-builder step ran in this job", StringComparison.Ordinal));
         Assert.Contains("building with \"default\" instance", job.Main("api").Log, StringComparison.Ordinal);
@@ -226,9 +231,14 @@ public sealed class SimulatedJobTests : IAsyncDisposable
             Env = fault is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["BLACKSMITH_DOCKER_DOUBLE_FAULT"] = fault },
         };
 
-    internal static void AssertGreen(JobResult job)
+    internal static void AssertGreen(JobResult job, bool quiet = true)
     {
         Assert.True(job.Conclusion == JobConclusion.Success && job.Steps.All(s => s.Conclusion == StepConclusion.Success && !s.Errors.Any()), job.ToString());
+        if (quiet)
+        {
+            // A green job with nothing to say must not raise annotations: users learn to ignore noisy ones.
+            Assert.All(job.Steps, s => Assert.Empty(s.Warnings));
+        }
         Assert.Empty(job.Leftovers);
     }
 

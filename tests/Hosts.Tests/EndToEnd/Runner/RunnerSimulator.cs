@@ -149,7 +149,11 @@ internal sealed class RunnerSimulator : IAsyncDisposable
         var leftovers = await Leftovers.CleanAsync(_root.FullName);
         _leftovers.AddRange(leftovers);
         var jobDirectory = Infrastructure.Journal.JobDirectory.Resolve(null, name => context.Runner.GetValueOrDefault(name), Path.GetTempPath()).Path;
-        return new JobResult(context.Conclusion, results, jobDirectory, environment.Concat(context.Runner).ToDictionary(), leftovers);
+        var finished = new JobResult(context.Conclusion, results, jobDirectory, environment.Concat(context.Runner).ToDictionary(), leftovers);
+
+        // The whole log of every job goes with the test's output, shown when it fails.
+        TestContext.Current.TestOutputHelper?.WriteLine(finished.ToString());
+        return finished;
     }
 
     /// <summary>Runs the blacksmith executable (e.g. <c>status --json</c>) in a finished job's environment.</summary>
