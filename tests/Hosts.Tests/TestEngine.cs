@@ -25,6 +25,7 @@ internal sealed class TestEngine : IDisposable
             .AddSingleton<IBuildkitDaemon>(Daemon)
             .AddSingleton<IBuilderRegistry>(Builders)
             .AddSingleton<IEarlierStepsProbe>(EarlierSteps)
+            .AddSingleton<IImageBuilder>(Images)
             .AddBlacksmithEngine();
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
@@ -40,6 +41,8 @@ internal sealed class TestEngine : IDisposable
     public FakeBuilderRegistry Builders { get; } = new();
 
     public FakeEarlierStepsProbe EarlierSteps { get; } = new();
+
+    public FakeImageBuilder Images { get; } = new();
 
     public IMediator Mediator => _provider.GetRequiredService<IMediator>();
 
