@@ -12,7 +12,9 @@ internal static partial class LifecycleLog
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Journal {Location}: {Warning}")]
     public static partial void JournalWarning(this ILogger logger, string location, string warning);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "{Command} refused: {Reason}")]
+    // Debug, not Warning: a refusal is an expected value (a second setup is refused, then attaches), and on
+    // GitHub Actions a warning becomes an annotation. The hosts annotate the refusals a user must see.
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "{Command} refused: {Reason}")]
     public static partial void CommandRefused(this ILogger logger, string command, string reason);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "{Command} finished in {ElapsedMilliseconds} ms: {Result}")]

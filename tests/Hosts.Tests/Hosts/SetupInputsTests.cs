@@ -87,6 +87,21 @@ public sealed class SetupInputsTests
     }
 
     [Fact]
+    public void The_action_defaults_the_runner_always_passes_bring_no_warning()
+    {
+        var inputs = SetupInputs.Read(Runtime(new()
+        {
+            ["INPUT_BUILDX-VERSION"] = "v0.23.0",
+            ["INPUT_NOFALLBACK"] = "false",
+            ["INPUT_SKIP-INTEGRITY-CHECK"] = "false",
+            ["INPUT_COMMIT"] = "auto",
+            ["INPUT_JOB-STATUS"] = "success",
+        }));
+
+        Assert.Empty(inputs.Warnings);
+    }
+
+    [Fact]
     public void The_github_token_is_masked_as_soon_as_it_is_read()
     {
         var token = $"ghs_{_faker.Random.AlphaNumeric(36)}";

@@ -67,12 +67,14 @@ public sealed class SetupHost(
 
         switch (snapshot)
         {
+            // First: an attached session sees the job's builder, whose mode is the first setup's (sticky disk), not its own.
+            case { State: LifecycleState.Ready or LifecycleState.Building, IsAttachedSession: true }:
+            case { State: LifecycleState.Ready or LifecycleState.Building, Mode: BuilderMode.Attached }:
+                ci.Info($"This job already has a builder ({snapshot.BuilderName}); using it. Its first setup's post step drains and commits it.");
+                break;
             case { State: LifecycleState.Ready, Mode: BuilderMode.StickyDisk }:
                 ci.Info($"Builder {snapshot.BuilderName} is ready: BuildKit at {settings.DaemonAddress}, cache on the sticky disk ({(snapshot.Disk.Formatted ? "a new, empty disk" : "warm from the last commit")}).");
                 await ReportSetupMetricsAsync(session, cancellationToken);
-                break;
-            case { State: LifecycleState.Ready or LifecycleState.Building, Mode: BuilderMode.Attached }:
-                ci.Info($"This job already has a builder ({snapshot.BuilderName}); using it. Its first setup's post step drains and commits it.");
                 break;
             case { Mode: BuilderMode.Fallback }:
                 ci.Annotate(AnnotationKind.Warning,

@@ -73,7 +73,8 @@ public sealed partial record SetupInputs
             }
         }
 
-        if (ci.GetInput("skip-integrity-check").Length > 0)
+        // The action's default is "false", so the runner always passes it: only an explicit true is worth a warning.
+        if (ci.GetInput("skip-integrity-check") is { Length: > 0 } skipIntegrityCheck && skipIntegrityCheck is not ("false" or "False" or "FALSE"))
         {
             warnings.Add("skip-integrity-check is deprecated and has no effect: nothing is downloaded.");
         }
