@@ -1,0 +1,188 @@
+using System.CommandLine;
+using System.Globalization;
+using Blacksmith.Infrastructure.LocalStore;
+
+namespace Blacksmith.Agent.Configuration;
+
+/// <summary>
+/// The agent's flags, each with an environment variable it falls back to. The token itself is never a flag: argv is
+/// readable by every user of the machine (<c>/proc/PID/cmdline</c>), so it comes from a file or the environment.
+/// </summary>
+public sealed class AgentCommandLine
+{
+    public const string ListenVariable = "BLACKSMITH_AGENT_LISTEN";
+    public const string TokenVariable = "BLACKSMITH_AGENT_TOKEN";
+    public const string TokenFileVariable = "BLACKSMITH_AGENT_TOKEN_FILE";
+    public const string TlsCertificateVariable = "BLACKSMITH_AGENT_TLS_CERT";
+    public const string TlsKeyVariable = "BLACKSMITH_AGENT_TLS_KEY";
+
+    private const long GiB = 1024L * 1024 * 1024;
+
+    private readonly Option<string[]> _listen = new("--listen")
+    {
+        Description = $"An address to listen on, ADDRESS:PORT (repeatable). Default: {ListenVariable} (comma-separated), else {ListenEndpoint.Default}. "
+            + "Anything but loopback requires a token.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private readonly Option<string?> _dataDirectory = new("--data-dir")
+    {
+        Description = $"The store's data directory. Default: {LocalStoreOptions.DataDirectoryVariable}, else {LocalStoreOptions.SystemDataDirectory} for root, "
+            + "else $XDG_DATA_HOME/blacksmith (~/.local/share/blacksmith).",
+    };
+
+    private readonly Option<string?> _tokenFile = new("--token-file")
+    {
+        Description = $"A file holding the bearer token clients must send (mode 0600). Default: {TokenFileVariable}; else the token itself in {TokenVariable}.",
+    };
+
+    private readonly Option<string?> _tlsCertificate = new("--tls-cert")
+    {
+        Description = $"A PEM certificate to serve TLS with (default: {TlsCertificateVariable}); without one the agent speaks cleartext HTTP/2.",
+    };
+
+    private readonly Option<string?> _tlsKey = new("--tls-key")
+    {
+        Description = $"The PEM private key of --tls-cert (default: {TlsKeyVariable}); not needed when the certificate file holds it.",
+    };
+
+    private readonly Option<LocalStoreMode> _mode = new("--store-mode")
+    {
+        Description = "Auto (loop devices when root and /dev/loop-control exists, else directories), LoopDevice, or Directory.",
+        DefaultValueFactory = _ => LocalStoreMode.Auto,
+    };
+
+    private readonly Option<int?> _diskSize = new("--disk-size-gib")
+    {
+        Description = "The size of a new sticky disk, in GiB (images are sparse). Default: the store's (20).",
+    };
+
+    private readonly Option<int?> _generations = new("--generations")
+    {
+        Description = "Committed generations kept per key. Default: the store's (2).",
+    };
+
+    private readonly Option<int?> _sizeCap = new("--size-cap-gib")
+    {
+        Description = "The most all committed generations may occupy, in GiB; past it the least recently used keys are evicted. Default: no cap.",
+    };
+
+    private readonly Option<int> _shutdownSeconds = new("--shutdown-timeout")
+    {
+        Description = "Seconds a stop (SIGTERM, SIGINT) waits for calls in flight, commits above all, before giving up on them.",
+        DefaultValueFactory = _ => 300,
+    };
+
+    private readonly Option<bool> _verbose = new("--verbose", "-v")
+    {
+        Description = "Log debug events too.",
+    };
+
+    /// <summary>The flags, on a root command without an action (the program sets it).</summary>
+    public RootCommand Command { get; }
+
+    public AgentCommandLine()
+    {
+        Command = new RootCommand(
+            "blacksmith-agent: serves stickydisk.v1.StickyDiskService over gRPC from a local sticky-disk store, for CI runners on this host "
+            + "(point them at it with BLACKSMITH_AGENT_ADDRESS).")
+        {
+            _listen, _dataDirectory, _tokenFile, _tlsCertificate, _tlsKey, _mode, _diskSize, _generations, _sizeCap, _shutdownSeconds, _verbose,
+        };
+    }
+
+    /// <summary>
+    /// The settings the parsed flags and the environment give. Files named (the token file) are read here, so that
+    /// a missing one is a configuration error rather than a failed call later.
+    /// </summary>
+    /// <param name="parse">The parsed command line.</param>
+    /// <param name="environment">Reads one environment variable (null: unset; empty counts as unset).</param>
+    /// <param name="isRoot">Whether the agent runs as root, which picks the default data directory.</param>
+    /// <param name="warnings">Told about configurations that work but deserve a look (a token file others can read).</param>
+    /// <exception cref="AgentConfigurationException">A value is unusable.</exception>
+    public AgentSettings Read(ParseResult parse, Func<string, string?> environment, bool isRoot, Action<string> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(warnings);
+        string? Read(string name) => environment(name) is { Length: > 0 } value ? value.Trim() : null;
+
+        var listen = parse.GetValue(_listen) is { Length: > 0 } flags
+            ? flags
+            : Read(ListenVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        IReadOnlyList<ListenEndpoint> endpoints;
+        try
+        {
+            endpoints = listen.Length == 0 ? [ListenEndpoint.Default] : listen.Select(ListenEndpoint.Parse).ToList();
+        }
+        catch (FormatException ex)
+        {
+            throw new AgentConfigurationException(ex.Message, ex);
+        }
+
+        var store = new LocalStoreOptions(parse.GetValue(_dataDirectory) ?? LocalStoreOptions.DefaultDataDirectory(environment, isRoot))
+        {
+            Mode = parse.GetValue(_mode),
+        };
+        if (parse.GetValue(_diskSize) is { } diskSize)
+        {
+            store = store with { DiskSizeBytes = Positive(diskSize, "--disk-size-gib") * GiB };
+        }
+
+        if (parse.GetValue(_generations) is { } generations)
+        {
+            store = store with { GenerationsKept = Positive(generations, "--generations") };
+        }
+
+        if (parse.GetValue(_sizeCap) is { } sizeCap)
+        {
+            store = store with { TotalSizeCapBytes = Positive(sizeCap, "--size-cap-gib") * GiB };
+        }
+
+        return new AgentSettings
+        {
+            Store = store,
+            Listen = endpoints,
+            Token = ReadToken(parse.GetValue(_tokenFile) ?? Read(TokenFileVariable), Read(TokenVariable), warnings),
+            TlsCertificatePath = parse.GetValue(_tlsCertificate) ?? Read(TlsCertificateVariable),
+            TlsKeyPath = parse.GetValue(_tlsKey) ?? Read(TlsKeyVariable),
+            ShutdownTimeout = TimeSpan.FromSeconds(Positive(parse.GetValue(_shutdownSeconds), "--shutdown-timeout")),
+            Verbose = parse.GetValue(_verbose),
+        };
+    }
+
+    private static string? ReadToken(string? file, string? variable, Action<string> warnings)
+    {
+        if (file is null)
+        {
+            return variable;
+        }
+
+        if (variable is not null)
+        {
+            throw new AgentConfigurationException($"both a token file and {TokenVariable} are set; keep one, so that it is clear which token is in force");
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AgentConfigurationException($"cannot read the token file {file}: {ex.Message}", ex);
+        }
+
+        if (OperatingSystem.IsLinux() && (File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+        {
+            warnings($"the token file {file} can be read by other users; make it 0600 (or 0400)");
+        }
+
+        // A trailing newline is how editors and `echo` leave a one-line file; it is not part of the token.
+        var token = text.TrimEnd('\r', '\n');
+        return token.Length > 0 ? token : throw new AgentConfigurationException($"the token file {file} is empty");
+    }
+
+    private static int Positive(int value, string flag) =>
+        value > 0 ? value : throw new AgentConfigurationException(string.Create(CultureInfo.InvariantCulture, $"{flag} must be a positive number, not {value}"));
+}

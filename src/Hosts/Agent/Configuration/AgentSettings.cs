@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using Blacksmith.Infrastructure.LocalStore;
+
+namespace Blacksmith.Agent.Configuration;
+
+/// <summary>
+/// Everything the agent is started with (docs/agent.md). Built from flags and the environment by
+/// <see cref="AgentCommandLine"/>, or by hand in tests. <see cref="Validate"/> is the one place that refuses a
+/// configuration before anything is bound.
+/// </summary>
+public sealed record AgentSettings
+{
+    /// <summary>Where the local store keeps its generations, and how.</summary>
+    public required LocalStoreOptions Store { get; init; }
+
+    /// <summary>The addresses to listen on; loopback 127.0.0.1:5557 by default.</summary>
+    public IReadOnlyList<ListenEndpoint> Listen { get; init; } = [ListenEndpoint.Default];
+
+    /// <summary>
+    /// The bearer token every disk call must carry (in <c>authorization: Bearer</c> metadata or the request's
+    /// <c>sticky_disk_token</c>); null: no token, which only loopback addresses allow. Secret: never printed.
+    /// </summary>
+    public string? Token { get; init; }
+
+    /// <summary>A PEM certificate (chain) to serve TLS with; null: cleartext HTTP/2 (h2c), as Blacksmith's agent speaks.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertificatePath"/>; null when the certificate file holds it too.</summary>
+    public string? TlsKeyPath { get; init; }
+
+    /// <summary>
+    /// How long a stop waits for calls in flight (commits above all) before it gives up on them. Long, because a
+    /// commit cut short is only finished at the next start.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether debug events are logged.</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>Whether TLS is configured.</summary>
+    public bool UsesTls => TlsCertificatePath is not null;
+
+    /// <summary>Refuses a configuration that would be unsafe or cannot work, naming what to change.</summary>
+    /// <exception cref="AgentConfigurationException">The configuration is refused.</exception>
+    public void Validate()
+    {
+        if (Listen.Count == 0)
+        {
+            throw new AgentConfigurationException("no listen address is configured (expected at least one --listen)");
+        }
+
+        var exposed = Listen.Where(endpoint => !endpoint.IsLoopback).ToList();
+        if (exposed.Count > 0 && string.IsNullOrEmpty(Token))
+        {
+            throw new AgentConfigurationException(
+                $"refusing to listen on {string.Join(", ", exposed)} without a token: any machine that reaches that address could expose, commit and "
+                + $"overwrite sticky disks. Configure one with --token-file or {AgentCommandLine.TokenVariable}, or listen on loopback only");
+        }
+
+        if (Token is { } token && (token.Length < 16 || token.Any(char.IsWhiteSpace)))
+        {
+            throw new AgentConfigurationException("the token is too weak: expected at least 16 characters without whitespace (e.g. `openssl rand -hex 32`)");
+        }
+
+        if (TlsKeyPath is not null && TlsCertificatePath is null)
+        {
+            throw new AgentConfigurationException("a TLS key was given without a certificate (expected --tls-cert with --tls-key)");
+        }
+
+        if (ShutdownTimeout <= TimeSpan.Zero)
+        {
+            throw new AgentConfigurationException(string.Create(CultureInfo.InvariantCulture, $"the shutdown timeout must be positive, not {ShutdownTimeout}"));
+        }
+    }
+
+    // The generated ToString would print the token into any log line that mentions the settings.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Store = {Store}, Listen = [{string.Join(", ", Listen)}], Token = {(Token is null ? "(none)" : "(set)")}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"TlsCertificatePath = {TlsCertificatePath}, TlsKeyPath = {TlsKeyPath}, ShutdownTimeout = {ShutdownTimeout}, Verbose = {Verbose}");
+        return true;
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Blacksmith.Agent.Server;
+
+/// <summary>The agent's log events. Tokens never appear in any of them.</summary>
+internal static partial class AgentLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {Addresses} ({Security}); store: {Kind} at {DataDirectory}")]
+    public static partial void Listening(ILogger logger, string addresses, string security, string kind, string dataDirectory);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Exposed {Key} as {Device} (expose id {ExposeId}) for repo '{Repo}', vm '{VmId}'")]
+    public static partial void Exposed(ILogger logger, string key, string device, string exposeId, string repo, string vmId);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Decision} exposure {ExposeId} of {Key} (filesystem usage {FsUsageBytes} bytes)")]
+    public static partial void Settled(ILogger logger, string decision, string exposeId, string key, long fsUsageBytes);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Metric {Type} = {Value} from repo '{Repo}' ({Region})")]
+    public static partial void Metric(ILogger logger, string type, string value, string repo, string region);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Method} from {Peer} failed: {Code}: {Detail}")]
+    public static partial void CallFailed(ILogger logger, string method, string peer, string code, string detail);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "The caller of GetStickyDisk went away after {Key} was exposed as {ExposeId}; releasing it")]
+    public static partial void CallerGone(ILogger logger, string key, string exposeId);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "{Method} failed with an unexpected error")]
+    public static partial void Bug(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Stopping: new calls are refused; waiting up to {Timeout} for the calls in flight (commits finish)")]
+    public static partial void Stopping(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{Warning}")]
+    public static partial void ConfigurationWarning(ILogger logger, string warning);
+}

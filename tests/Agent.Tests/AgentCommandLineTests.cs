@@ -1,0 +1,125 @@
+using System.Net;
+using System.Runtime.Versioning;
+using Blacksmith.Agent.Configuration;
+using Blacksmith.Infrastructure.LocalStore;
+
+namespace Blacksmith.Agent.Tests;
+
+/// <summary>Flags, their environment fallbacks, and the addresses and tokens they accept.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class AgentCommandLineTests
+{
+    private static readonly Dictionary<string, string?> NoEnvironment = [];
+
+    [Theory]
+    [InlineData("127.0.0.1:5557", "127.0.0.1", 5557, true)]
+    [InlineData("[::1]:6000", "::1", 6000, true)]
+    [InlineData("::1", "::1", 5557, true)]
+    [InlineData("127.0.0.1", "127.0.0.1", 5557, true)]
+    [InlineData("0.0.0.0:5557", "0.0.0.0", 5557, false)]
+    [InlineData("172.17.0.1:5557", "172.17.0.1", 5557, false)]
+    [InlineData("[::]:0", "::", 0, false)]
+    public void Listen_addresses_parse_with_the_agents_default_port(string text, string address, int port, bool loopback)
+    {
+        var endpoint = ListenEndpoint.Parse(text);
+
+        Assert.Equal(IPAddress.Parse(address), endpoint.Address);
+        Assert.Equal(port, endpoint.Port);
+        Assert.Equal(loopback, endpoint.IsLoopback);
+    }
+
+    [Fact]
+    public void Localhost_is_loopback_on_both_families()
+    {
+        var endpoint = ListenEndpoint.Parse("localhost:7000");
+
+        Assert.Null(endpoint.Address);
+        Assert.True(endpoint.IsLoopback);
+        Assert.Equal("localhost:7000", endpoint.ToString());
+    }
+
+    [Theory]
+    [InlineData("agent.example.com:5557")]
+    [InlineData("127.0.0.1:99999")]
+    [InlineData("127.0.0.1:port")]
+    [InlineData("[::1")]
+    public void Host_names_and_bad_ports_are_refused(string text) =>
+        Assert.Throws<FormatException>(() => ListenEndpoint.Parse(text));
+
+    [Fact]
+    public void Without_flags_the_agent_listens_on_loopback_5557_with_no_token_over_the_default_data_directory()
+    {
+        var settings = Read([], new Dictionary<string, string?> { ["HOME"] = "/home/ci" });
+
+        Assert.Equal([ListenEndpoint.Default], settings.Listen);
+        Assert.Equal("127.0.0.1:5557", settings.Listen[0].ToString());
+        Assert.Null(settings.Token);
+        Assert.Equal("/home/ci/.local/share/blacksmith", settings.Store.DataDirectory);
+        Assert.Equal(LocalStoreMode.Auto, settings.Store.Mode);
+        settings.Validate();
+    }
+
+    [Fact]
+    public void The_environment_gives_addresses_data_directory_and_token_when_no_flag_does()
+    {
+        var settings = Read([], new Dictionary<string, string?>
+        {
+            [AgentCommandLine.ListenVariable] = "127.0.0.1:6001, 172.17.0.1:6001",
+            [LocalStoreOptions.DataDirectoryVariable] = "/srv/blacksmith",
+            [AgentCommandLine.TokenVariable] = "0123456789abcdef0123",
+        });
+
+        Assert.Equal(["127.0.0.1:6001", "172.17.0.1:6001"], settings.Listen.Select(l => l.ToString()));
+        Assert.Equal("/srv/blacksmith", settings.Store.DataDirectory);
+        Assert.Equal("0123456789abcdef0123", settings.Token);
+        Assert.DoesNotContain("0123456789abcdef0123", settings.ToString(), StringComparison.Ordinal);
+        settings.Validate();
+    }
+
+    [Fact]
+    public void A_token_file_is_read_without_its_trailing_newline_and_a_file_others_can_read_is_warned_about()
+    {
+        var directory = Directory.CreateTempSubdirectory("blacksmith-agent-token-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "token");
+            File.WriteAllText(file, "s3cr3t-t0ken-of-24-chars\n");
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+            var warnings = new List<string>();
+
+            var settings = Read(["--token-file", file, "--listen", "0.0.0.0:5557", "--generations", "3", "--disk-size-gib", "4"], NoEnvironment, warnings);
+
+            Assert.Equal("s3cr3t-t0ken-of-24-chars", settings.Token);
+            Assert.Contains(warnings, w => w.Contains("can be read by other users", StringComparison.Ordinal));
+            Assert.Equal(3, settings.Store.GenerationsKept);
+            Assert.Equal(4L * 1024 * 1024 * 1024, settings.Store.DiskSizeBytes);
+            settings.Validate();
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_missing_token_file_a_token_given_twice_and_a_short_token_are_refused()
+    {
+        var missing = Assert.Throws<AgentConfigurationException>(() => Read(["--token-file", "/nonexistent/token"], NoEnvironment));
+        var twice = Assert.Throws<AgentConfigurationException>(() =>
+            Read(["--token-file", "/nonexistent/token"], new Dictionary<string, string?> { [AgentCommandLine.TokenVariable] = "0123456789abcdef" }));
+        var weak = Assert.Throws<AgentConfigurationException>(() =>
+            Read([], new Dictionary<string, string?> { [AgentCommandLine.TokenVariable] = "short" }).Validate());
+
+        Assert.Contains("cannot read the token file /nonexistent/token", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("keep one", twice.Message, StringComparison.Ordinal);
+        Assert.Contains("too weak", weak.Message, StringComparison.Ordinal);
+    }
+
+    private static AgentSettings Read(string[] args, IReadOnlyDictionary<string, string?> environment, List<string>? warnings = null)
+    {
+        var commandLine = new AgentCommandLine();
+        var parse = commandLine.Command.Parse(args);
+        Assert.Empty(parse.Errors);
+        return commandLine.Read(parse, name => environment.GetValueOrDefault(name), isRoot: false, (warnings ?? []).Add);
+    }
+}
