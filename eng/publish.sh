@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Native AOT `blacksmith` executable that the GitHub Actions launchers run:
-#   dist/linux-x64/blacksmith and dist/linux-arm64/blacksmith (see actions/README.md).
+# Builds the Native AOT executables: `blacksmith`, which the GitHub Actions launchers run, and
+# `blacksmith-agent`, the local sticky-disk agent server (docs/agent.md):
+#   dist/<rid>/blacksmith and dist/<rid>/blacksmith-agent for linux-x64 and linux-arm64 (see actions/README.md).
 #
 # Usage: eng/publish.sh [linux-x64] [linux-arm64]      (no argument: both)
 #
@@ -103,24 +104,28 @@ ensure_toolchain() {
 for rid in "${rids[@]}"; do
   ensure_toolchain "$rid"
 
-  staging="publish/$rid"
-  echo "publish.sh: dotnet publish src/Hosts/Cli -c Release -r $rid"
-  dotnet publish src/Hosts/Cli -c Release -r "$rid" -o "$staging" --nologo
+  for project in Cli:blacksmith Agent:blacksmith-agent; do
+    dir="${project%%:*}"
+    exe="${project##*:}"
+    staging="publish/$exe/$rid"
+    echo "publish.sh: dotnet publish src/Hosts/$dir -c Release -r $rid"
+    dotnet publish "src/Hosts/$dir" -c Release -r "$rid" -o "$staging" --nologo
 
-  # Only the executable ships: the symbols (.dbg), PDBs and XML docs stay in publish/.
-  install -D -m 0755 "$staging/blacksmith" "dist/$rid/blacksmith"
+    # Only the executable ships: the symbols (.dbg), PDBs and XML docs stay in publish/.
+    install -D -m 0755 "$staging/$exe" "dist/$rid/$exe"
 
-  if [[ "$rid" == "$host_rid" ]]; then
-    echo "publish.sh: dist/$rid/blacksmith $("dist/$rid/blacksmith" --version)"
-  else
-    # A cross build runs here only under user-mode emulation (Debian's qemu-user-static), with the
-    # target's C library from the cross packages installed above.
-    triple="$([[ "$rid" == linux-arm64 ]] && echo aarch64 || echo x86_64)-linux-gnu"
-    qemu="qemu-${triple%%-*}-static"
-    if command -v "$qemu" >/dev/null 2>&1 && [[ -d "/usr/$triple" ]]; then
-      echo "publish.sh: dist/$rid/blacksmith $("$qemu" -L "/usr/$triple" "dist/$rid/blacksmith" --version) (under $qemu)"
+    if [[ "$rid" == "$host_rid" ]]; then
+      echo "publish.sh: dist/$rid/$exe $("dist/$rid/$exe" --version)"
     else
-      echo "publish.sh: dist/$rid/blacksmith built (a cross build: install qemu-user-static to run it here)"
+      # A cross build runs here only under user-mode emulation (Debian's qemu-user-static), with the
+      # target's C library from the cross packages installed above.
+      triple="$([[ "$rid" == linux-arm64 ]] && echo aarch64 || echo x86_64)-linux-gnu"
+      qemu="qemu-${triple%%-*}-static"
+      if command -v "$qemu" >/dev/null 2>&1 && [[ -d "/usr/$triple" ]]; then
+        echo "publish.sh: dist/$rid/$exe $("$qemu" -L "/usr/$triple" "dist/$rid/$exe" --version) (under $qemu)"
+      else
+        echo "publish.sh: dist/$rid/$exe built (a cross build: install qemu-user-static to run it here)"
+      fi
     fi
-  fi
+  done
 done

@@ -24,6 +24,24 @@ public sealed class AgentProcessTests
     }
 
     [Fact]
+    public async Task An_address_already_in_use_is_one_line_naming_it_and_exit_1()
+    {
+        await using var h = new AgentHarness();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        using var agent = AgentProcess.Start(["--listen", $"127.0.0.1:{port}", "--data-dir", h.StoreOptions.DataDirectory, "--store-mode", "Directory"]);
+
+        var exitCode = await agent.WaitForExitAsync(Ct);
+
+        Assert.Equal(1, exitCode);
+        var error = Assert.Single(agent.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("blacksmith-agent:", StringComparison.Ordinal));
+        Assert.Contains($"127.0.0.1:{port}", error, StringComparison.Ordinal);
+        Assert.Contains("--listen", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", agent.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SIGTERM_stops_the_agent_after_serving_and_it_exits_0()
     {
         await using var h = new AgentHarness();

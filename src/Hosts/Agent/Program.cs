@@ -4,6 +4,7 @@ using Blacksmith.Agent.Server;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Orchestration.Ports;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -52,6 +53,12 @@ internal static class Program
                 catch (ExternalCallException ex)
                 {
                     await Console.Error.WriteLineAsync($"blacksmith-agent: cannot open the store: {ex.Message}");
+                    return Failed;
+                }
+                catch (IOException ex) when (ex.InnerException is AddressInUseException)
+                {
+                    // Kestrel's own message names the address; the stack trace would only bury it.
+                    await Console.Error.WriteLineAsync($"blacksmith-agent: {ex.Message} Another agent (or another program) listens there; stop it or choose another --listen.");
                     return Failed;
                 }
 

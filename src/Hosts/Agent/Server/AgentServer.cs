@@ -170,6 +170,8 @@ public sealed class AgentServer : IAsyncDisposable
         logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("Grpc", LogLevel.Warning);
+        // A host that fails to start logs the exception with its stack; Program reports it in one line instead.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     };
 
     private static X509Certificate2 LoadCertificate(string certificatePath, string? keyPath)
