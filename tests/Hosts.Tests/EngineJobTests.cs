@@ -92,6 +92,27 @@ public sealed class EngineJobTests
     }
 
     [Fact]
+    public async Task A_buildkitd_answering_at_the_address_is_attached_and_post_only_reports()
+    {
+        using var engine = new TestEngine();
+        engine.Daemon.Foreign = new ForeignDaemon("the address tcp://127.0.0.1:1234 (something accepts connections there)", Address: "tcp://127.0.0.1:1234");
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+
+        Assert.Equal((LifecycleState.Ready, BuilderMode.Attached), (setup.Snapshot.State, setup.Snapshot.Mode));
+        Assert.Equal(0, engine.Store.ExposeCalls);
+        Assert.Equal(0, engine.Daemon.Spawns);
+        await BuildAsync(engine, "web", BuildOutcome.Succeeded);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        Assert.Empty(engine.Daemon.Signals);
+        Assert.Empty(engine.Store.Settlements);
+        Assert.IsType<CommitDecision.Skip>(post.Snapshot.Decision);
+    }
+
+    [Fact]
     public async Task An_exposure_without_a_device_is_still_released_by_post()
     {
         using var engine = new TestEngine();

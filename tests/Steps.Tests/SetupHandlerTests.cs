@@ -217,6 +217,70 @@ public sealed class SetupHandlerTests
     }
 
     [Fact]
+    public async Task A_buildkitd_answering_at_the_job_address_is_attached_as_it_is()
+    {
+        var daemons = new FakeBuildkitDaemon
+        {
+            Foreign = new ForeignDaemon("the address tcp://127.0.0.1:1234 (something accepts connections there)", Address: "tcp://127.0.0.1:1234"),
+        };
+        var builders = new FakeBuilderRegistry();
+
+        var result = await new AttachForeignBuilderHandler(daemons, builders).Handle(ForeignAttach(), Ct);
+
+        var attached = Assert.IsType<BuilderAttached>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
+        Assert.Equal(("blacksmith-builder", "tcp://127.0.0.1:1234"), (attached.BuilderName, attached.Address));
+        Assert.Contains("which this job did not start", attached.Reason, StringComparison.Ordinal);
+        Assert.Equal(["tcp://127.0.0.1:1234"], builders.Registered);
+        Assert.Equal(0, daemons.Spawns);
+        Assert.Empty(daemons.Signals);
+    }
+
+    [Fact]
+    public async Task A_daemon_that_holds_the_root_but_not_the_address_is_not_attached()
+    {
+        var daemons = new FakeBuildkitDaemon
+        {
+            Foreign = new ForeignDaemon("the BuildKit root /var/lib/buildkit (its lock /var/lib/buildkit/buildkitd.lock)", 4711, "buildkitd"),
+        };
+        var builders = new FakeBuilderRegistry();
+
+        var result = await new AttachForeignBuilderHandler(daemons, builders).Handle(ForeignAttach(), Ct);
+
+        Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+        Assert.Empty(builders.Registered);
+    }
+
+    [Fact]
+    public async Task A_listener_buildx_cannot_use_as_a_builder_is_not_attached()
+    {
+        var daemons = new FakeBuildkitDaemon { Foreign = new ForeignDaemon("the address tcp://127.0.0.1:1234", Address: "tcp://127.0.0.1:1234") };
+        var builders = new FakeBuilderRegistry
+        {
+            RegisterFailure = new ExternalCallException("buildx.create", ExternalErrorKind.Failed, "not a BuildKit daemon"),
+        };
+
+        var result = await new AttachForeignBuilderHandler(daemons, builders).Handle(ForeignAttach(), Ct);
+
+        Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+    }
+
+    [Fact]
+    public async Task Nothing_is_attached_when_no_foreign_daemon_runs()
+    {
+        var daemons = new FakeBuildkitDaemon();
+        var builders = new FakeBuilderRegistry();
+
+        var result = await new AttachForeignBuilderHandler(daemons, builders).Handle(ForeignAttach(), Ct);
+
+        Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+        Assert.Equal([("/var/lib/buildkit", (string?)"tcp://127.0.0.1:1234")], daemons.ForeignChecks);
+        Assert.Empty(builders.Registered);
+    }
+
+    private static AttachForeignBuilder ForeignAttach() =>
+        new(Lifecycles.Owner, new SetupFacts("acme/web", "agent"), "/var/lib/buildkit", "tcp://127.0.0.1:1234");
+
+    [Fact]
     public async Task Spawn_starts_the_daemon_when_root_and_address_are_free()
     {
         var daemon = new FakeBuildkitDaemon();

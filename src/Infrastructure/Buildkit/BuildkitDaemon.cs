@@ -232,8 +232,9 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
     }
 
     /// <summary>
-    /// The root's lock first (it names the holder's pid), then the address. Both are read-only checks: the lock table
-    /// in <c>/proc/locks</c>, and one connection that is closed at once.
+    /// The root's lock (it names the holder's pid) and the address. Both are read-only checks: the lock table in
+    /// <c>/proc/locks</c>, and one connection that is closed at once. Both are asked, so that a caller can tell a
+    /// daemon it could reach (the address answers) from one it cannot.
     /// </summary>
     public async Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken)
     {
@@ -241,14 +242,17 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         cancellationToken.ThrowIfCancellationRequested();
         var fullRoot = Path.GetFullPath(root);
         var lockPath = Path.Combine(fullRoot, RootLocks.LockFileName);
+        var listening = !string.IsNullOrWhiteSpace(address)
+            && await DaemonAddress.AcceptsConnectionsAsync(address, _options.AddressProbeTimeout, cancellationToken);
         ForeignDaemon? foreign = null;
         if (RootLocks.FindHolder(lockPath) is { } pid)
         {
-            foreign = new ForeignDaemon($"the BuildKit root {fullRoot} (its lock {lockPath})", pid > 0 ? pid : null, pid > 0 ? ProcStat.TryRead(pid)?.Command : null);
+            var resource = $"the BuildKit root {fullRoot} (its lock {lockPath})" + (listening ? $" and the address {address}" : string.Empty);
+            foreign = new ForeignDaemon(resource, pid > 0 ? pid : null, pid > 0 ? ProcStat.TryRead(pid)?.Command : null, listening ? address : null);
         }
-        else if (!string.IsNullOrWhiteSpace(address) && await DaemonAddress.AcceptsConnectionsAsync(address, _options.AddressProbeTimeout, cancellationToken))
+        else if (listening)
         {
-            foreign = new ForeignDaemon($"the address {address} (something accepts connections there)");
+            foreign = new ForeignDaemon($"the address {address} (something accepts connections there)", Address: address);
         }
 
         if (foreign is not null)

@@ -8,7 +8,11 @@ namespace Blacksmith.Orchestration.Ports;
 /// <param name="Resource">What is held, e.g. <c>the BuildKit root /var/lib/buildkit (its lock /var/lib/buildkit/buildkitd.lock)</c>.</param>
 /// <param name="HolderPid">The process holding it, when the host can tell.</param>
 /// <param name="HolderName">That process's name (the kernel's <c>comm</c>), when known.</param>
-public sealed record ForeignDaemon(string Resource, int? HolderPid = null, string? HolderName = null)
+/// <param name="Address">
+/// The address asked about, when something accepts connections there: a daemon setup may attach to. Null when only
+/// the root is held, or when the address was not asked about. Optional, so journals written before it load.
+/// </param>
+public sealed record ForeignDaemon(string Resource, int? HolderPid = null, string? HolderName = null, string? Address = null)
 {
     /// <summary>e.g. <c>the address tcp://127.0.0.1:1234 is held by pid 4711 (buildkitd), which this job did not start</c>.</summary>
     public string Describe()

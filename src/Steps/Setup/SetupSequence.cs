@@ -5,7 +5,8 @@ using Mediator;
 namespace Blacksmith.Steps.Setup;
 
 /// <summary>
-/// The setup host's order of commands: start (or attach to this job's builder), expose, mount, spawn, wait for
+/// The setup host's order of commands: attach to a running buildkitd this job did not start, or start (or attach to
+/// this job's builder), expose, mount, spawn, wait for
 /// readiness, register; on a failed step, fall back when allowed. The rules live in the machine and the
 /// handlers; this only sequences.
 /// </summary>
@@ -14,6 +15,14 @@ public sealed class SetupSequence(ISender sender)
     public async Task<SequenceOutcome> RunAsync(SetupPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        // A buildkitd that this job did not start but can reach is used as it is: no second disk or daemon beside it.
+        // Only asked while the job has no builder (the machine admits it from Idle alone).
+        var attached = await sender.Send(new AttachForeignBuilder(plan.Session, plan.Setup, plan.Daemon.Root, plan.Daemon.Address), cancellationToken);
+        if (attached is LifecycleResult.Applied { Transitions.Count: > 0, Snapshot: var foreign })
+        {
+            return new SequenceOutcome(foreign, null, []);
+        }
+
         var begun = await sender.Send(new BeginSetup(plan.Session, plan.Setup), cancellationToken);
         if (begun is LifecycleResult.Refused { State: LifecycleState.Ready or LifecycleState.Building })
         {

@@ -37,6 +37,7 @@ public sealed class DivergenceTests
               "ordering": "strict",
               "job": [{ "host": "setup" }],
               "world": [
+                { "call": "buildkitd.findForeign", "value": null },
                 { "call": "stickydisk.up" },
                 { "call": "blockdevice.getSize", "value": 1024 },
                 { "call": "stickydisk.expose", "value": { "exposeId": "e", "device": "/dev/vdb" } }
@@ -49,7 +50,7 @@ public sealed class DivergenceTests
         Assert.Equal(ScriptedCalls.StickyDiskExpose, divergence.Call);
         Assert.Equal("the script expects blockdevice.getSize next", divergence.Reason);
         Assert.StartsWith("blockdevice.getSize returns 1024", divergence.Expected[0], StringComparison.Ordinal);
-        Assert.Contains("inline.json $.world[1]", divergence.Expected[0], StringComparison.Ordinal);
+        Assert.Contains("inline.json $.world[2]", divergence.Expected[0], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,8 +59,9 @@ public sealed class DivergenceTests
         var report = Replay("""{ "job": [{ "host": "setup" }], "expect": {} }""");
 
         var divergence = Assert.IsType<Divergence>(report.Divergence);
-        Assert.Equal(ScriptedCalls.StickyDiskUp, divergence.Call);
-        Assert.Contains("no answer for stickydisk.up at all", divergence.Reason, StringComparison.Ordinal);
+        // The first thing setup asks: whether a buildkitd it did not start already answers.
+        Assert.Equal(ScriptedCalls.DaemonFindForeign, divergence.Call);
+        Assert.Contains("no answer for buildkitd.findForeign at all", divergence.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class RecordedJournalTests : IDisposable
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("blacksmith-replay-");
 
-    public static TheoryData<string> Jobs => ["clean", "failed build", "mount fails and falls back", "corrupt database heals", "second setup attaches", "daemon exits without fallback"];
+    public static TheoryData<string> Jobs => ["clean", "failed build", "mount fails and falls back", "corrupt database heals", "second setup attaches", "daemon exits without fallback", "foreign buildkitd attached"];
 
     [Theory]
     [MemberData(nameof(Jobs))]
@@ -142,6 +142,9 @@ public sealed class RecordedJournalTests : IDisposable
                 break;
             case "daemon exits without fallback":
                 engine.Daemon.ProbeOverride = DaemonProbeStatus.Exited;
+                break;
+            case "foreign buildkitd attached":
+                engine.Daemon.Foreign = new ForeignDaemon("the address tcp://127.0.0.1:1234", Address: "tcp://127.0.0.1:1234");
                 break;
         }
 

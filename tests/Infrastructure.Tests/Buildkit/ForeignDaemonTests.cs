@@ -30,6 +30,19 @@ public sealed class ForeignDaemonTests : IAsyncDisposable
         Assert.Equal("buildkitd", found.HolderName);
         Assert.Contains(Path.Combine(_harness.Root, "buildkitd.lock"), found.Describe(), StringComparison.Ordinal);
         Assert.Contains($"pid {foreign.Pid} (buildkitd)", found.Describe(), StringComparison.Ordinal);
+        Assert.Null(found.Address);
+    }
+
+    [Fact]
+    public async Task A_daemon_holding_the_root_and_answering_at_the_address_can_be_reached_there()
+    {
+        var foreign = await StartForeignDaemonAsync();
+
+        var found = await _harness.Daemon(_harness.Options()).FindForeignAsync(_harness.Root, foreign.Address, Token);
+
+        Assert.NotNull(found);
+        Assert.Equal(foreign.Pid, found.HolderPid);
+        Assert.Equal(foreign.Address, found.Address);
     }
 
     [Fact]
@@ -57,6 +70,7 @@ public sealed class ForeignDaemonTests : IAsyncDisposable
 
         Assert.NotNull(found);
         Assert.Null(found.HolderPid);
+        Assert.Equal(address, found.Address);
         Assert.Contains(address, found.Describe(), StringComparison.Ordinal);
     }
 

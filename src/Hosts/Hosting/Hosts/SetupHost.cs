@@ -69,8 +69,11 @@ public sealed class SetupHost(
         {
             // First: an attached session sees the job's builder, whose mode is the first setup's (sticky disk), not its own.
             case { State: LifecycleState.Ready or LifecycleState.Building, IsAttachedSession: true }:
-            case { State: LifecycleState.Ready or LifecycleState.Building, Mode: BuilderMode.Attached }:
                 ci.Info($"This job already has a builder ({snapshot.BuilderName}); using it. Its first setup's post step drains and commits it.");
+                break;
+            case { State: LifecycleState.Ready or LifecycleState.Building, Mode: BuilderMode.Attached }:
+                ci.Annotate(AnnotationKind.Warning,
+                    $"setup-docker-builder found a buildkitd this job did not start at {settings.DaemonAddress} and uses it as builder {snapshot.BuilderName}, WITHOUT the sticky-disk cache: no disk was mounted, no daemon started, and nothing will be committed. Stop that daemon (or set BLACKSMITH_BUILDKIT_ADDRESS) to get the cache.");
                 break;
             case { State: LifecycleState.Ready, Mode: BuilderMode.StickyDisk }:
                 ci.Info($"Builder {snapshot.BuilderName} is ready: BuildKit at {settings.DaemonAddress}, cache on the sticky disk ({(snapshot.Disk.Formatted ? "a new, empty disk" : "warm from the last commit")}).");
