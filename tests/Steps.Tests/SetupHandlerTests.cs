@@ -33,6 +33,7 @@ public sealed class SetupHandlerTests
     [InlineData(ExternalErrorKind.Timeout)]
     [InlineData(ExternalErrorKind.Failed)]
     [InlineData(ExternalErrorKind.BadReply)]
+    [InlineData(ExternalErrorKind.Interrupted)]
     public async Task Expose_never_retries_a_failure_that_is_not_transient(ExternalErrorKind kind)
     {
         var message = _faker.Lorem.Sentence();
@@ -44,6 +45,18 @@ public sealed class SetupHandlerTests
         Assert.Equal("expose", failed.Step);
         Assert.Contains(message, failed.Message, StringComparison.Ordinal);
         Assert.Contains("half-exposed disk", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Up_is_sent_again_after_an_interrupted_call_because_it_is_idempotent()
+    {
+        var store = new FakeStickyDiskStore();
+        store.UpFailures.Enqueue(new ExternalCallException("stickydisk.up", ExternalErrorKind.Interrupted, "the connection broke after the call was sent"));
+
+        Assert.IsType<DiskExposed>(await ExposeAsync(store));
+
+        Assert.Equal(2, store.UpCalls);
+        Assert.Equal(1, store.ExposeCalls);
     }
 
     [Fact]

@@ -81,12 +81,9 @@ public sealed class AgentStickyDiskStore : IStickyDiskStore, IDisposable
             throw new ExternalCallException(ExposeOperation, ExternalErrorKind.BadReply, "the agent's reply has an empty expose_id (expected the id of the exposure)");
         }
 
-        if (string.IsNullOrWhiteSpace(reply.DiskIdentifier))
-        {
-            throw new ExternalCallException(ExposeOperation, ExternalErrorKind.BadReply, "the agent's reply has an empty disk_identifier (expected the block device to mount)");
-        }
-
-        return new ExposedDisk(reply.ExposeId, reply.DiskIdentifier);
+        // An exposure without a device is still an exposure: returned as it is, so that the step records its id and
+        // post releases it (throwing here would lose the id).
+        return new ExposedDisk(reply.ExposeId, reply.DiskIdentifier?.Trim() ?? string.Empty);
     }
 
     public async Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ public sealed class ExternalCallException : Exception
 
     public ExternalErrorKind Kind { get; }
 
-    /// <summary>Whether trying again may help (the step decides whether and when).</summary>
+    /// <summary>
+    /// Whether trying again may help (the step decides whether and when): the other side was unavailable and did
+    /// nothing. An <see cref="ExternalErrorKind.Interrupted"/> call may have done its work, so it is not transient.
+    /// </summary>
     public bool IsTransient => Kind is ExternalErrorKind.Unavailable;
 }

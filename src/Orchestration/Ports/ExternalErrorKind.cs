@@ -17,4 +17,10 @@ public enum ExternalErrorKind
 
     /// <summary>A tool the step needs is not installed.</summary>
     Missing,
+
+    /// <summary>
+    /// The call was sent and the connection broke before the answer came: the other side may have done the work.
+    /// Worth a retry only for a call that can be repeated safely (see <see cref="ExternalCallException.IsTransient"/>).
+    /// </summary>
+    Interrupted,
 }

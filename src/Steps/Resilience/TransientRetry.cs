@@ -5,7 +5,9 @@ namespace Blacksmith.Steps.Resilience;
 /// <summary>
 /// Retries one external action while it fails in a clearly transient way (unavailable), with a doubling backoff,
 /// inside one overall deadline. Timeouts and other failures are not retried: a timed-out call may have half-done
-/// its work (an agent that half-exposed a disk), and a refusal will not change its mind.
+/// its work (an agent that half-exposed a disk), and a refusal will not change its mind. A call whose connection
+/// broke after it was sent (<see cref="ExternalErrorKind.Interrupted"/>) is retried only when it is
+/// <see cref="Repeat.Idempotent"/>.
 /// </summary>
 public static class TransientRetry
 {
@@ -17,7 +19,8 @@ public static class TransientRetry
         Func<CancellationToken, Task<T>> attempt,
         TimeSpan deadline,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Repeat repeat = Repeat.OnlyWhenNotSent)
     {
         ArgumentNullException.ThrowIfNull(attempt);
         using var overall = new CancellationTokenSource(deadline, time);
@@ -34,7 +37,7 @@ public static class TransientRetry
             {
                 throw new ExternalCallException(operation, ExternalErrorKind.Timeout, $"no answer within {deadline.TotalSeconds:0.#} s");
             }
-            catch (ExternalCallException ex) when (ex.IsTransient && time.GetElapsedTime(started) + delay < deadline)
+            catch (ExternalCallException ex) when (Retryable(ex, repeat) && time.GetElapsedTime(started) + delay < deadline)
             {
                 await Task.Delay(delay, time, cancellationToken);
                 delay = delay * 2 > MaxDelay ? MaxDelay : delay * 2;
@@ -47,10 +50,14 @@ public static class TransientRetry
         Func<CancellationToken, Task> attempt,
         TimeSpan deadline,
         TimeProvider time,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken,
+        Repeat repeat = Repeat.OnlyWhenNotSent) =>
         RunAsync<bool>(operation, async ct =>
         {
             await attempt(ct);
             return true;
-        }, deadline, time, cancellationToken);
+        }, deadline, time, cancellationToken, repeat);
+
+    private static bool Retryable(ExternalCallException ex, Repeat repeat) =>
+        ex.IsTransient || (repeat == Repeat.Idempotent && ex.Kind == ExternalErrorKind.Interrupted);
 }

@@ -36,7 +36,7 @@ public sealed class ExposeStickyDiskHandler(IStickyDiskStore store, ILifecycleCo
             }
 
             var started = time.GetTimestamp();
-            await TransientRetry.RunAsync("stickydisk.up", store.UpAsync, Deadline, time, cancellationToken);
+            await TransientRetry.RunAsync("stickydisk.up", store.UpAsync, Deadline, time, cancellationToken, Repeat.Idempotent);
             var remaining = Deadline - time.GetElapsedTime(started);
             ExposedDisk disk;
             try
@@ -45,7 +45,8 @@ public sealed class ExposeStickyDiskHandler(IStickyDiskStore store, ILifecycleCo
             }
             catch (ExternalCallException ex)
             {
-                // A timeout, a dropped connection or an internal error says nothing about what the store did.
+                // A timeout, a connection broken after the call was sent (Interrupted, never retried: a second expose
+                // could expose a second disk) or an internal error says nothing about what the store did.
                 return [new SetupFailed(Step, $"{ex.Message}; {MayBeHalfExposed}")];
             }
 

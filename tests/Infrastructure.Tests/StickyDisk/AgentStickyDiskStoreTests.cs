@@ -55,9 +55,7 @@ public sealed class AgentStickyDiskStoreTests
 
     [Theory]
     [InlineData("", "/dev/vdb", "expose_id")]
-    [InlineData("expose-1", "", "disk_identifier")]
-    [InlineData("expose-1", "  ", "disk_identifier")]
-    public async Task Expose_without_an_expose_id_or_device_is_a_bad_reply_naming_what_was_missing(string exposeId, string device, string missing)
+    public async Task Expose_without_an_expose_id_is_a_bad_reply_naming_what_was_missing(string exposeId, string device, string missing)
     {
         var job = AgentJob.Generate(4);
         await using var agent = await FakeStickyDiskAgent.StartAsync(Token);
@@ -70,6 +68,21 @@ public sealed class AgentStickyDiskStoreTests
         Assert.Equal("stickydisk.expose", error.Operation);
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Contains("expected", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task Expose_without_a_device_keeps_the_expose_id_so_that_it_can_be_released(string device)
+    {
+        var job = AgentJob.Generate(4);
+        await using var agent = await FakeStickyDiskAgent.StartAsync(Token);
+        agent.Disks = _ => new AgentDisk("expose-1", device);
+        using var store = new AgentStickyDiskStore(job.Options(agent.Address));
+
+        var exposed = await store.ExposeAsync(job.CacheKey, Token);
+
+        Assert.Equal(new ExposedDisk("expose-1", string.Empty), exposed);
     }
 
     [Theory]
@@ -269,7 +282,7 @@ public sealed class AgentStickyDiskStoreTests
 
     [Theory]
     [MemberData(nameof(Operations))]
-    public async Task A_connection_dropped_mid_call_is_unavailable(AgentRpc rpc, string operation)
+    public async Task A_connection_dropped_mid_call_is_interrupted_not_transient(AgentRpc rpc, string operation)
     {
         var job = AgentJob.Generate(17);
         await using var agent = await FakeStickyDiskAgent.StartAsync(Token);
@@ -278,7 +291,10 @@ public sealed class AgentStickyDiskStoreTests
 
         var error = await FailsAsync(job, () => CallAsync(store, rpc, job));
 
-        Assert.Equal(ExternalErrorKind.Unavailable, error.Kind);
+        // The agent got the call: it may have exposed or committed before the connection broke.
+        Assert.Equal(ExternalErrorKind.Interrupted, error.Kind);
+        Assert.False(error.IsTransient);
+        Assert.Contains("may have carried it out", error.Message, StringComparison.Ordinal);
         Assert.Equal(operation, error.Operation);
         Assert.Equal([rpc], agent.Calls);
     }
