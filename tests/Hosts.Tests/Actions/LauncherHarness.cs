@@ -1,3 +1,4 @@
+using Blacksmith.Testing;
 using System.Diagnostics;
 using System.Text;
 
@@ -217,16 +218,5 @@ internal sealed class LauncherHarness : IDisposable
         }
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Blacksmith.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no directory above {AppContext.BaseDirectory} contains Blacksmith.sln");
-    }
+    internal static string RepositoryRoot() => Checkout.Root;
 }

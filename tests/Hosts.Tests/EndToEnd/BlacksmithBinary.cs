@@ -1,3 +1,4 @@
+using Blacksmith.Testing;
 using System.Reflection;
 
 namespace Blacksmith.Hosts.Tests.EndToEnd;
@@ -21,17 +22,9 @@ internal static class BlacksmithBinary
         }
 
         var configuration = typeof(BlacksmithBinary).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(System.IO.Path.Combine(root.FullName, "Blacksmith.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var path = root is null
-            ? null
-            : System.IO.Path.Combine(root.FullName, "src", "Hosts", "Cli", "bin", configuration, "net10.0", "blacksmith");
-        return path is not null && File.Exists(path)
+        var path = System.IO.Path.Combine(Checkout.Root, "src", "Hosts", "Cli", "bin", configuration, "net10.0", "blacksmith");
+        return File.Exists(path)
             ? path
-            : throw new InvalidOperationException($"No blacksmith build found at {path ?? "(no Blacksmith.sln above the tests)"}; build the solution first or set {Variable}.");
+            : throw new InvalidOperationException($"No blacksmith build found at {path}; build the solution first or set {Variable}.");
     }
 }

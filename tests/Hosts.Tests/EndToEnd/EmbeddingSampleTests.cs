@@ -1,3 +1,4 @@
+using Blacksmith.Testing;
 using System.Reflection;
 
 namespace Blacksmith.Hosts.Tests.EndToEnd;
@@ -27,12 +28,6 @@ public sealed class EmbeddingSampleTests : IDisposable
     private static string Sample()
     {
         var configuration = typeof(EmbeddingSampleTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root!.FullName, "Blacksmith.sln")))
-        {
-            root = root.Parent;
-        }
-
-        return Path.Combine(root.FullName, "samples", "Embedding", "bin", configuration, "net10.0", "blacksmith-embedding-sample");
+        return Path.Combine(Checkout.Root, "samples", "Embedding", "bin", configuration, "net10.0", "blacksmith-embedding-sample");
     }
 }

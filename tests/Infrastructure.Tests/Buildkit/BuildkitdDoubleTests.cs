@@ -1,3 +1,4 @@
+using Blacksmith.Testing;
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Tests.Processes;
@@ -74,17 +75,5 @@ public sealed class BuildkitdDoubleTests : IAsyncDisposable
         Assert.Contains("invalid entitlement", entitlement.LastErrorLine, StringComparison.Ordinal);
     }
 
-    private static string SharedFixtures()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Blacksmith.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var fixtures = directory is null ? null : Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "fixtures"));
-        return fixtures is not null && Directory.Exists(fixtures)
-            ? fixtures
-            : throw new DirectoryNotFoundException("The tool fixtures are expected in ../shared/fixtures beside the checkout (as on every developer machine and in CI).");
-    }
+    private static string SharedFixtures() => Checkout.Fixtures();
 }

@@ -1,3 +1,4 @@
+using Blacksmith.Testing;
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Orchestration.Ports;
 
@@ -95,17 +96,5 @@ public sealed class BuildxInspectParserTests
 
     private static BuilderInspection Read(string fixture) => BuildxInspectParser.Parse(File.ReadAllText(Path.Combine(FixtureDirectory(), fixture)));
 
-    private static string FixtureDirectory()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Blacksmith.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var fixtures = directory is null ? null : Path.Combine(directory.FullName, "..", "shared", "fixtures", "docker-actions-toolkit", "buildx-inspect");
-        return fixtures is not null && Directory.Exists(fixtures)
-            ? fixtures
-            : throw new DirectoryNotFoundException("The tool fixtures are expected in ../shared/fixtures beside the checkout (as on every developer machine and in CI).");
-    }
+    private static string FixtureDirectory() => Checkout.Fixtures("docker-actions-toolkit", "buildx-inspect");
 }

@@ -1,3 +1,4 @@
+using Blacksmith.Testing;
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Text.Json;
@@ -300,17 +301,5 @@ public sealed class DockerDoubleTests : IAsyncDisposable
 
     private static HashSet<string> Keys(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name)];
 
-    private static string Fixtures()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Blacksmith.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var fixtures = directory is null ? null : Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "fixtures", "docker-actions-toolkit"));
-        return fixtures is not null && Directory.Exists(fixtures)
-            ? fixtures
-            : throw new DirectoryNotFoundException("The tool fixtures are expected in ../shared/fixtures beside the checkout (as on every developer machine and in CI).");
-    }
+    private static string Fixtures() => Checkout.Fixtures("docker-actions-toolkit");
 }

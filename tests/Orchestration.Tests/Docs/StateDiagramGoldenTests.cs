@@ -1,3 +1,4 @@
+using Blacksmith.Testing;
 using Blacksmith.Orchestration.Lifecycle;
 
 namespace Blacksmith.Orchestration.Tests.Docs;
@@ -57,16 +58,5 @@ public sealed class StateDiagramGoldenTests
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Blacksmith.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no directory above {AppContext.BaseDirectory} contains Blacksmith.sln");
-    }
+    private static string RepositoryRoot() => Checkout.Root;
 }

@@ -56,7 +56,7 @@ public sealed class BuildHost(ICiRuntime ci, BuildSequence sequence, LifecycleJo
         }
 
         SetOutputs(report);
-        TryAppendSummary(Summary(name, report, inputs));
+        ci.TryAppendSummary(Summary(name, report, inputs));
         switch (report.Result)
         {
             case BuildResult.Succeeded:
@@ -106,18 +106,6 @@ public sealed class BuildHost(ICiRuntime ci, BuildSequence sequence, LifecycleJo
         catch (ExternalCallException)
         {
             // As above.
-        }
-    }
-
-    private void TryAppendSummary(string markdown)
-    {
-        try
-        {
-            ci.AppendSummary(markdown);
-        }
-        catch (CiRuntimeException ex)
-        {
-            ci.Annotate(AnnotationKind.Warning, $"The step summary could not be written: {ex.Message}");
         }
     }
 

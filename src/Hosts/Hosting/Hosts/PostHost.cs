@@ -101,7 +101,7 @@ public sealed class PostHost(
             await HostMetrics.ReportAsync(store, new StickyDiskMetric(StickyDiskMetricKind.BuildkitdShutdownDurationMs, (long)(stopped.At - begun.At).TotalMilliseconds), cancellationToken);
         }
 
-        TryAppendSummary(Summary(snapshot, status));
+        ci.TryAppendSummary(Summary(snapshot, status));
     }
 
     private async Task ReportFailureAsync(FailureKind kind, string key, string step, string message, CancellationToken cancellationToken)
@@ -113,18 +113,6 @@ public sealed class PostHost(
         catch (ExternalCallException)
         {
             // Reporting is best effort; the recording decorator has journaled the attempt.
-        }
-    }
-
-    private void TryAppendSummary(string markdown)
-    {
-        try
-        {
-            ci.AppendSummary(markdown);
-        }
-        catch (CiRuntimeException ex)
-        {
-            ci.Annotate(AnnotationKind.Warning, $"The step summary could not be written: {ex.Message}");
         }
     }
 
