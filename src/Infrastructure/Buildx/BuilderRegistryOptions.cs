@@ -36,6 +36,18 @@ public sealed class BuilderRegistryOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment { get; set; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The buildx release the job asked for (<c>vX.Y.Z</c>; null or <c>latest</c>: any). buildx is not downloaded:
+    /// when the installed one differs, a warning says which one is used.
+    /// </summary>
+    public string? RequestedBuildxVersion { get; set; }
+
+    /// <summary>
+    /// The BuildKit release the job asked for (<c>vX.Y.Z</c>; null or <c>latest</c>: any). Checked against the version
+    /// the registered builder's node reports; a difference is a warning, as nothing is installed.
+    /// </summary>
+    public string? RequestedBuildkitVersion { get; set; }
+
     /// <summary><c>version</c>, <c>create</c>, <c>use</c>, <c>inspect</c> and <c>rm</c> may each take this long.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -54,8 +54,14 @@ public sealed class BuildxBuilderRegistry : IBuilderRegistry
 
         outcome.EnsureSucceeded(operation);
         // Throws BadReply, quoting the output, when it holds no version.
-        var version = BuildxVersion.Parse(outcome.StandardOutput).ToString();
+        var parsed = BuildxVersion.Parse(outcome.StandardOutput);
+        var version = parsed.ToString();
         BuildxLog.Available(_logger, version);
+        if (Requested(_options.RequestedBuildxVersion) is { } wanted && parsed.Release is { } release && release != wanted)
+        {
+            BuildxLog.BuildxVersionDiffers(_logger, _options.RequestedBuildxVersion!, version);
+        }
+
         return _version = version;
     }
 
@@ -89,6 +95,13 @@ public sealed class BuildxBuilderRegistry : IBuilderRegistry
             EnsureRegistered(inspection, name, address);
             var node = inspection.Nodes.First(IsRunning);
             BuildxLog.Registered(_logger, name, address, inspection.Platforms, node.BuildkitVersion ?? "unknown");
+            if (Requested(_options.RequestedBuildkitVersion) is { } wanted
+                && BuildxVersion.TryParseNumber(node.BuildkitVersion ?? string.Empty) is { } running
+                && running != wanted)
+            {
+                BuildxLog.BuildkitVersionDiffers(_logger, _options.RequestedBuildkitVersion!, node.BuildkitVersion!);
+            }
+
             return name;
         }
         catch (Exception ex) when (ex is ExternalCallException or OperationCanceledException)
@@ -332,4 +345,8 @@ public sealed class BuildxBuilderRegistry : IBuilderRegistry
 
     private static string LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
+
+    // A vX.Y.Z request as a comparable version; null for none, "latest", or anything unreadable.
+    private static Version? Requested(string? requested) =>
+        string.IsNullOrWhiteSpace(requested) || requested == "latest" ? null : BuildxVersion.TryParseNumber(requested.TrimStart('v'));
 }

@@ -20,6 +20,12 @@ internal static partial class BuildxLog
     [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "Fallback builder {Name} (driver docker-container) is current and running{MirrorNote}")]
     public static partial void FallbackReady(ILogger logger, string name, string mirrorNote);
 
+    [LoggerMessage(EventId = 3208, Level = LogLevel.Warning, Message = "buildx-version {Requested} was asked for, but this runner has docker buildx {Installed}, which is used: setup-docker-builder downloads no buildx. Install {Requested} in an earlier step to use it")]
+    public static partial void BuildxVersionDiffers(ILogger logger, string requested, string installed);
+
+    [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "buildkit-version {Requested} was asked for, but the builder runs BuildKit {Running}, which is used: setup-docker-builder installs no BuildKit release. Put buildkitd {Requested} on the runner's PATH to use it")]
+    public static partial void BuildkitVersionDiffers(ILogger logger, string requested, string running);
+
     [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Could not remove builder {Name} after its registration failed: {Reason}")]
     public static partial void RollbackFailed(ILogger logger, string name, string reason);
 

@@ -80,7 +80,7 @@ public sealed class ActionMetadataTests
         Assert.Equal(
             new Dictionary<string, string>
             {
-                ["buildx-version"] = "v0.23.0",
+                ["buildx-version"] = "latest",
                 ["nofallback"] = "false",
                 ["github-token"] = "${{ github.token }}",
                 ["skip-integrity-check"] = "false",

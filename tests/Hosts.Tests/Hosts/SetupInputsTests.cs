@@ -75,13 +75,16 @@ public sealed class SetupInputsTests
         var inputs = SetupInputs.Read(Runtime(new()
         {
             ["INPUT_BUILDX-VERSION"] = "0.17",
+            ["INPUT_BUILDKIT-VERSION"] = "master",
             ["INPUT_DRIVER-OPTS"] = "image=moby/buildkit:master",
             ["INPUT_SKIP-INTEGRITY-CHECK"] = "true",
         }));
 
         Assert.Equal("latest", inputs.BuildxVersion);
+        Assert.Null(inputs.BuildkitVersion);
         Assert.Collection(inputs.Warnings,
             w => Assert.Contains("buildx-version '0.17'", w, StringComparison.Ordinal),
+            w => Assert.Contains("buildkit-version 'master'", w, StringComparison.Ordinal),
             w => Assert.Contains("driver-opts 'image'", w, StringComparison.Ordinal),
             w => Assert.Contains("skip-integrity-check is deprecated", w, StringComparison.Ordinal));
     }

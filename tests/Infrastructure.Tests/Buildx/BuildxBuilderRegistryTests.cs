@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Tests.Processes;
@@ -50,6 +51,39 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
         var name = await registry.RegisterAsync(_harness.Address, Token);
 
         Assert.Equal(["linux/amd64", "linux/arm64"], (await registry.InspectAsync(name, Token)).Platforms);
+    }
+
+    [Fact]
+    public async Task A_buildx_or_buildkit_version_other_than_the_one_asked_for_is_used_with_a_warning_naming_both()
+    {
+        await _harness.StartDaemonAsync();
+        var options = _harness.Options();
+        options.RequestedBuildxVersion = "v0.19.3";
+        options.RequestedBuildkitVersion = "v0.17.0";
+
+        var name = await _harness.Registry(options).RegisterAsync(_harness.Address, Token);
+
+        Assert.Equal(Name, name);
+        var warnings = _harness.Log.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, w => w.Contains("v0.19.3", StringComparison.Ordinal) && w.Contains("0.23.0", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("v0.17.0", StringComparison.Ordinal) && w.Contains("v0.23.2", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("latest", null)]
+    [InlineData("v0.23.0", "v0.23.2")]
+    [InlineData(null, "latest")]
+    public async Task Versions_that_match_or_were_not_pinned_raise_no_warning(string? buildx, string? buildkit)
+    {
+        await _harness.StartDaemonAsync();
+        var options = _harness.Options();
+        options.RequestedBuildxVersion = buildx;
+        options.RequestedBuildkitVersion = buildkit;
+
+        await _harness.Registry(options).RegisterAsync(_harness.Address, Token);
+
+        Assert.DoesNotContain(_harness.Log.Entries, e => e.Level == LogLevel.Warning);
     }
 
     [Theory]

@@ -19,6 +19,8 @@ internal sealed record HostContext(ICiRuntime Ci, IEnvironmentReader Environment
         Environment = Environment,
         Platforms = setup?.Platforms ?? [],
         MaxParallelism = setup?.MaxParallelism,
+        BuildxVersion = setup?.BuildxVersion,
+        BuildkitVersion = setup?.BuildkitVersion,
         DaemonEnvironment = setup?.DaemonEnvironment ?? new Dictionary<string, string>(),
     };
 

@@ -75,6 +75,8 @@ public static class JobAdapters
         services.AddSingleton(new BuilderRegistryOptions
         {
             Platforms = options.Platforms,
+            RequestedBuildxVersion = options.BuildxVersion,
+            RequestedBuildkitVersion = options.BuildkitVersion,
             RegistryMirror = mirror,
             ScratchDirectory = settings.JobDirectory,
         });

@@ -22,6 +22,12 @@ public sealed record JobOptions
 
     public int? MaxParallelism { get; init; }
 
+    /// <summary>The <c>buildx-version</c> input (<c>latest</c> or <c>vX.Y.Z</c>), checked against the installed buildx.</summary>
+    public string? BuildxVersion { get; init; }
+
+    /// <summary>The <c>buildkit-version</c> input, checked against the BuildKit the builder runs.</summary>
+    public string? BuildkitVersion { get; init; }
+
     /// <summary>Variables the daemon runs with (the <c>env.*</c> driver options).</summary>
     public IReadOnlyDictionary<string, string> DaemonEnvironment { get; init; } = new Dictionary<string, string>();
 }

@@ -60,6 +60,13 @@ public sealed partial record SetupInputs
             buildx = "latest";
         }
 
+        var buildkit = ci.GetInput("buildkit-version");
+        if (buildkit.Length > 0 && buildkit != "latest" && !VersionPattern().IsMatch(buildkit))
+        {
+            warnings.Add($"buildkit-version '{buildkit}' is neither 'latest' nor vX.Y.Z; ignoring it.");
+            buildkit = string.Empty;
+        }
+
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var option in ci.GetListInput("driver-opts", ListInputOptions.IgnoreComma))
         {
@@ -83,7 +90,7 @@ public sealed partial record SetupInputs
         {
             CacheKey = NullIfEmpty(ci.GetInput("cache-key")),
             BuildxVersion = buildx.Length == 0 ? "latest" : buildx,
-            BuildkitVersion = NullIfEmpty(ci.GetInput("buildkit-version")),
+            BuildkitVersion = NullIfEmpty(buildkit),
             Platforms = ci.GetListInput("platforms"),
             NoFallback = ci.GetBooleanInput("nofallback", defaultValue: false),
             DaemonEnvironment = environment,
