@@ -31,7 +31,9 @@ public static class BlacksmithLogging
             .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information);
         if (ci == CiKind.GitHubActions)
         {
-            configuration = configuration.WriteTo.Console(new GitHubActionsTextFormatter(secrets), standardErrorFromLevel: LogEventLevel.Verbose);
+            // One stream: the runner reads stdout and stderr through separate pipes, so log lines on stderr could land
+            // outside the ::group:: that the runtime writes on stdout around them.
+            configuration = configuration.WriteTo.Console(new GitHubActionsTextFormatter(secrets));
         }
         else if (secrets is not null)
         {
