@@ -242,6 +242,26 @@ public sealed class EngineJobTests
     }
 
     [Fact]
+    public async Task Fallback_that_fails_too_leaves_setup_Failed_and_reports_both_failures()
+    {
+        using var engine = new TestEngine();
+        engine.Daemon.ProbeOverride = DaemonProbeStatus.Exited;
+        engine.Builders.FallbackFailure = new ExternalCallException("buildx.activateFallback", ExternalErrorKind.Failed, "docker buildx create: exit status 1");
+
+        var setup = await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+
+        Assert.Equal(LifecycleState.Failed, setup.Snapshot.State);
+        Assert.Contains("exited while starting", setup.Snapshot.SetupFailure, StringComparison.Ordinal);
+        Assert.Contains("docker buildx create: exit status 1", Assert.Single(setup.Errors), StringComparison.Ordinal);
+
+        var post = await engine.Post.RunAsync("setup-1", Ct);
+
+        Assert.Equal(LifecycleState.Done, post.Snapshot.State);
+        Assert.Empty(engine.Device.Mounted);
+        Assert.False(Assert.Single(engine.Store.Settlements).Commit);
+    }
+
+    [Fact]
     public async Task Second_setup_attaches_and_only_the_owner_post_drains()
     {
         using var engine = new TestEngine();

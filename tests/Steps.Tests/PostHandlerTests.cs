@@ -151,6 +151,22 @@ public sealed class PostHandlerTests
     }
 
     [Fact]
+    public async Task Measure_that_fails_still_unmounts_cleanly_without_a_usage()
+    {
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var device = new FakeBlockDevice { MeasureFailure = new ExternalCallException("blockdevice.measure", ExternalErrorKind.Failed, "df: Input/output error") };
+        device.Mounted.Add("/var/lib/buildkit");
+        var handler = new UnmountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<UnmountStickyDiskHandler>.Instance);
+
+        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+
+        var unmounted = Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
+        Assert.True(unmounted.Clean);
+        Assert.Null(unmounted.FsUsageBytes);
+        Assert.Equal(["sync", "measure", "unmount", "flush"], device.Calls);
+    }
+
+    [Fact]
     public async Task Unmount_that_stays_busy_is_not_clean_after_bounded_attempts()
     {
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);

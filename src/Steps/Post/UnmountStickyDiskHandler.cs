@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Blacksmith.Steps.Post;
 
 /// <summary>
-/// Syncs and measures the sticky disk, unmounts it (retrying while it is busy), then flushes the device. Nothing
+/// Syncs and measures the sticky disk, unmounts it (retrying while it is busy), then flushes the device. The
+/// measurement is best effort. Nothing
 /// to do when no disk is mounted; a mount that is already gone counts as unmounted.
 /// </summary>
 public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifecycleContext lifecycle, TimeProvider time, ILogger<UnmountStickyDiskHandler> logger)
@@ -44,7 +45,7 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
         }
 
         await device.SyncAsync(mountPoint, cancellationToken);
-        var usage = await device.MeasureAsync(mountPoint, cancellationToken);
+        var usage = await MeasureAsync(mountPoint, cancellationToken);
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
@@ -60,7 +61,7 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
             }
             catch (ExternalCallException ex)
             {
-                return new DiskUnmounted(false, usage.UsedBytes, $"{ex.Message} (after {attempt} attempt(s))");
+                return new DiskUnmounted(false, usage, $"{ex.Message} (after {attempt} attempt(s))");
             }
         }
 
@@ -77,8 +78,25 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
             }
         }
 
-        return new DiskUnmounted(true, usage.UsedBytes);
+        return new DiskUnmounted(true, usage);
     }
+
+    /// <summary>The usage is a metric sent with the commit: failing to read it must not keep the disk mounted.</summary>
+    private async Task<long?> MeasureAsync(string mountPoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await device.MeasureAsync(mountPoint, cancellationToken)).UsedBytes;
+        }
+        catch (ExternalCallException ex)
+        {
+            LogMeasureFailed(logger, mountPoint, ex.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Could not measure {MountPoint} before unmount (the commit goes without its usage): {Reason}")]
+    private static partial void LogMeasureFailed(ILogger logger, string mountPoint, string reason);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Could not flush {Device} after unmount: {Reason}")]
     private static partial void LogFlushFailed(ILogger logger, string device, string reason);

@@ -1,5 +1,6 @@
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Ports;
 using Mediator;
 
 namespace Blacksmith.Steps.Setup;
@@ -71,7 +72,17 @@ public sealed class SetupSequence(ISender sender)
 
         if (snapshot.State == LifecycleState.Failed && plan.AllowFallback)
         {
-            var fallback = await sender.Send(new ActivateFallback(plan.Session, snapshot.SetupFailure ?? "setup failed"), cancellationToken);
+            LifecycleResult fallback;
+            try
+            {
+                fallback = await sender.Send(new ActivateFallback(plan.Session, snapshot.SetupFailure ?? "setup failed"), cancellationToken);
+            }
+            catch (ExternalCallException ex)
+            {
+                // The setup stays Failed, as without a fallback; the host reports both failures rather than crash.
+                return new SequenceOutcome(snapshot, null, [$"the fallback builder failed too: {ex.Message}"]);
+            }
+
             return fallback is LifecycleResult.Applied { Snapshot: var after } ? new SequenceOutcome(after, null, []) : Stopped(fallback);
         }
 

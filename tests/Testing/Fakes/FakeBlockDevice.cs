@@ -23,6 +23,8 @@ public sealed class FakeBlockDevice : IBlockDevice
 
     public FilesystemUsage Usage { get; set; } = new(4096, 1L << 30);
 
+    public Exception? MeasureFailure { get; set; }
+
     public bool Formatted { get; private set; }
 
     public Task<long> GetSizeAsync(string device, CancellationToken cancellationToken)
@@ -75,7 +77,7 @@ public sealed class FakeBlockDevice : IBlockDevice
     public Task<FilesystemUsage> MeasureAsync(string mountPoint, CancellationToken cancellationToken)
     {
         Calls.Add("measure");
-        return Task.FromResult(Usage);
+        return MeasureFailure is null ? Task.FromResult(Usage) : throw MeasureFailure;
     }
 
     public Task UnmountAsync(string mountPoint, CancellationToken cancellationToken)

@@ -6,6 +6,8 @@ public sealed class FakeBuilderRegistry : IBuilderRegistry
 {
     public Exception? RegisterFailure { get; set; }
 
+    public Exception? FallbackFailure { get; set; }
+
     public List<string> Registered { get; } = [];
 
     public int Fallbacks { get; private set; }
@@ -26,6 +28,11 @@ public sealed class FakeBuilderRegistry : IBuilderRegistry
     {
         cancellationToken.ThrowIfCancellationRequested();
         Fallbacks++;
+        if (FallbackFailure is not null)
+        {
+            throw FallbackFailure;
+        }
+
         return Task.FromResult("fallback-builder");
     }
 }

@@ -86,7 +86,7 @@ public sealed class SetupHost(
             default:
                 ci.Annotate(AnnotationKind.Error, inputs.NoFallback
                     ? $"setup-docker-builder failed and nofallback is set: {snapshot.SetupFailure ?? snapshot.State.ToString()}"
-                    : $"setup-docker-builder failed, and so did the fallback builder: {snapshot.SetupFailure ?? snapshot.State.ToString()}");
+                    : $"setup-docker-builder failed, and so did the fallback builder: {snapshot.SetupFailure ?? snapshot.State.ToString()}{string.Concat(outcome.Errors.Select(e => $"; {e}"))}");
                 return ExitCodes.Failed;
         }
 

@@ -206,6 +206,10 @@ public static class ReplayRunner
             {
                 _jobFailed = true;
                 log.Error($"setup failed: {snapshot.SetupFailure}");
+                foreach (var error in outcome.Errors)
+                {
+                    log.Error($"setup {run.Session}: {error}");
+                }
             }
             else if (snapshot is { Mode: BuilderMode.Fallback, IsOwner: true })
             {
