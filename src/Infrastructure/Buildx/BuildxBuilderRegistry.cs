@@ -10,7 +10,7 @@ namespace Blacksmith.Infrastructure.Buildx;
 /// command has a timeout; DOCKER_CONFIG, BUILDX_CONFIG and DOCKER_HOST come from the environment. docs/processes.md
 /// has the details.
 /// </summary>
-public sealed class BuildxBuilderRegistry : IBuilderRegistry
+public sealed class BuildxBuilderRegistry : IBuilderRegistry, IBuilderInspector
 {
     public const string RemoteDriver = "remote";
     public const string DockerDriver = "docker";

@@ -28,6 +28,19 @@ public sealed class SimulatedJobTests : IAsyncDisposable
         Assert.Equal("success", first.Post("builder").Environment["INPUT_JOB-STATUS"]);
         Assert.Empty(first.Post("builder").Warnings);
         Assert.Contains("commit", first.Post("builder").Summary, StringComparison.Ordinal);
+        // setup-buildx-action's outputs, plus where the journal and the daemon's log are.
+        var setup = first.Main("builder").Outputs;
+        Assert.Equal("remote", setup["driver"]);
+        Assert.Matches("^linux/[a-z0-9]+", setup["platforms"]);
+        using (var nodes = JsonDocument.Parse(setup["nodes"]))
+        {
+            var node = Assert.Single(nodes.RootElement.EnumerateArray());
+            Assert.Equal(setup["platforms"], node.GetProperty("platforms").GetString());
+            Assert.StartsWith("tcp://127.0.0.1:", node.GetProperty("endpoint").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(first.JobDirectory, setup["job-dir"]);
+        Assert.True(File.Exists(Path.Combine(setup["job-dir"], "journal.jsonl")));
         foreach (var build in new[] { "api", "web", "worker" })
         {
             Assert.Contains("buildx.build.ref", first.Main(build).Outputs["metadata"], StringComparison.Ordinal);

@@ -81,7 +81,9 @@ public static class JobAdapters
             ScratchDirectory = settings.JobDirectory,
         });
         services.AddSingleton<BuilderNameSource>();
-        services.AddSingleton<IBuilderRegistry, BuildxBuilderRegistry>();
+        services.AddSingleton<BuildxBuilderRegistry>();
+        services.AddSingleton<IBuilderRegistry>(sp => sp.GetRequiredService<BuildxBuilderRegistry>());
+        services.AddSingleton<IBuilderInspector>(sp => sp.GetRequiredService<BuildxBuilderRegistry>());
         services.AddSingleton(new BuildxOptions { TemporaryRoot = settings.JobDirectory });
         services.AddSingleton(BuildEnvironment.Read(Read));
         services.AddSingleton<IImageBuilder, BuildxImageBuilder>();

@@ -1,3 +1,4 @@
+using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Orchestration.Lifecycle;
@@ -18,6 +19,7 @@ public sealed class SetupHost(
     SetupSequence sequence,
     IStickyDiskStore store,
     IJournalStore journal,
+    IBuilderInspector builders,
     HostSettings settings)
 {
     /// <summary>The state name under which main leaves its session for post.</summary>
@@ -90,12 +92,31 @@ public sealed class SetupHost(
                 return ExitCodes.Failed;
         }
 
+        ci.SetOutput("job-dir", settings.JobDirectory);
         if (snapshot.BuilderName is { } name)
         {
             ci.SetOutput("name", name);
+            await SetBuilderOutputsAsync(name, cancellationToken);
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>driver, platforms and nodes, as setup-buildx-action sets them from the builder's inspect.</summary>
+    private async Task SetBuilderOutputsAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var (output, value) in BuilderOutputs.From(await builders.InspectAsync(name, cancellationToken)))
+            {
+                ci.SetOutput(output, value);
+            }
+        }
+        catch (ExternalCallException ex)
+        {
+            // The builder works (setup checked it); only its description is missing, which no build needs.
+            ci.Info($"The driver, platforms and nodes outputs are not set: {ex.Message}");
+        }
     }
 
     /// <summary>Hotload (setup start to disk mounted) and daemon readiness (spawn to ready), from the journal's own timestamps.</summary>

@@ -91,7 +91,7 @@ public static partial class JournalScenario
             Description = $"replay of the recorded journal {source}",
             Ordering = WorldOrdering.Strict,
             Start = records.Count > 0 ? records[0].Ts : Scenario.DefaultStart,
-            Notes = [.. notes ?? [], .. reader.Notes],
+            Notes = [.. notes ?? [], .. reader.Notes, .. reader.HostOnlyNote() is { } hostOnly ? [hostOnly] : Array.Empty<string>()],
         };
     }
 
@@ -119,6 +119,8 @@ public static partial class JournalScenario
     private sealed class Reader(bool buildxRecorded, string source)
     {
         private const string BuildCall = "buildx.build";
+
+        private readonly SortedDictionary<string, int> _hostOnly = new(StringComparer.Ordinal);
 
         private readonly Dictionary<string, HostDraft> _current = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HostDraft> _builds = new(StringComparer.Ordinal);
@@ -237,6 +239,14 @@ public static partial class JournalScenario
                 return;
             }
 
+            if (IsHostOnly(call))
+            {
+                // The hosts' own reports (metrics, the control plane) are best effort and decide nothing; the replay
+                // runs the sequences, not the hosts, so nothing would ask for them. They are counted and said.
+                _hostOnly[call] = _hostOnly.GetValueOrDefault(call) + 1;
+                return;
+            }
+
             if (!ScriptedCalls.IsKnown(call))
             {
                 throw new JournalFormatException(record.Seq, $"an effect of an unknown call '{call}' (known: {string.Join(", ", ScriptedCalls.All)})");
@@ -291,6 +301,14 @@ public static partial class JournalScenario
                 _ => answer with { Reply = ScriptedReply.Hangs, Delay = TimeSpan.Zero },
             };
         }
+
+        /// <summary>The note saying which recorded host reports the replay leaves out, or null when there were none.</summary>
+        public string? HostOnlyNote() => _hostOnly.Count == 0
+            ? null
+            : "not replayed, as they come from the hosts and decide nothing: " + string.Join(", ", _hostOnly.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} x{c.Value}")));
+
+        private static bool IsHostOnly(string call) =>
+            call is ScriptedCalls.StickyDiskReportMetric or ScriptedCalls.ControlPlaneBuildStarted or ScriptedCalls.ControlPlaneBuildFinished or ScriptedCalls.ControlPlaneFailure;
 
         private HostDraft Begin(string kind, string session)
         {

@@ -6,12 +6,14 @@ namespace Blacksmith.Hosts.Tests.EndToEnd.Runner;
 /// <param name="JobDirectory">The job directory the hosts derive from RUNNER_TEMP and the job's ids.</param>
 /// <param name="Environment">The job's environment (without a step's own variables), for running blacksmith status.</param>
 /// <param name="Leftovers">Processes, mounts and loop devices the job left behind (removed by the simulator).</param>
+/// <param name="Replay">The in-process replay of the job's journal (null: the job wrote no journal).</param>
 internal sealed record JobResult(
     JobConclusion Conclusion,
     IReadOnlyList<StepResult> Steps,
     string JobDirectory,
     IReadOnlyDictionary<string, string> Environment,
-    IReadOnlyList<string> Leftovers)
+    IReadOnlyList<string> Leftovers,
+    Hosting.Replay.ReplayReport? Replay)
 {
     public StepResult Main(string id) => Steps.Single(s => s.Id == id && s.Stage == StepStage.Main);
 

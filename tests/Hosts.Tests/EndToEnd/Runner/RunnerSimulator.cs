@@ -48,6 +48,12 @@ internal sealed class RunnerSimulator : IAsyncDisposable
     /// <summary>Between SIGINT and SIGTERM when a step is cancelled; the runner's 7.5 s by default.</summary>
     public TimeSpan CancelGrace { get; init; } = TimeSpan.FromSeconds(7.5);
 
+    /// <summary>
+    /// Whether every job's journal must replay to the same transitions and decision (issue 5). On by default; a test
+    /// of a job that writes no journal turns it off and asserts that itself, so the exception is visible in the test.
+    /// </summary>
+    public bool RequireRoundTrip { get; init; } = true;
+
     /// <summary>Variables set where the runner runs (its own environment), e.g. a Blacksmith runner's.</summary>
     public Dictionary<string, string> MachineEnvironment { get; } = new(StringComparer.Ordinal);
 
@@ -149,10 +155,15 @@ internal sealed class RunnerSimulator : IAsyncDisposable
         var leftovers = await Leftovers.CleanAsync(_root.FullName);
         _leftovers.AddRange(leftovers);
         var jobDirectory = Infrastructure.Journal.JobDirectory.Resolve(null, name => context.Runner.GetValueOrDefault(name), Path.GetTempPath()).Path;
-        var finished = new JobResult(context.Conclusion, results, jobDirectory, environment.Concat(context.Runner).ToDictionary(), leftovers);
+        var finished = new JobResult(context.Conclusion, results, jobDirectory, environment.Concat(context.Runner).ToDictionary(), leftovers, JournalRoundTrip.Replay(jobDirectory));
 
         // The whole log of every job goes with the test's output, shown when it fails.
         TestContext.Current.TestOutputHelper?.WriteLine(finished.ToString());
+        if (RequireRoundTrip)
+        {
+            JournalRoundTrip.AssertReproduces(finished);
+        }
+
         return finished;
     }
 

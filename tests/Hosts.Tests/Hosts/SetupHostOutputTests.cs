@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Blacksmith.Hosting;
+using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosts.Tests.EndToEnd.Runner;
+using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Infrastructure.Ci.GitHub;
+using Blacksmith.Orchestration.Ports;
+
+namespace Blacksmith.Hosts.Tests.Hosts;
+
+/// <summary>Setup's outputs are setup-buildx-action's (name, driver, platforms, nodes) plus job-dir.</summary>
+public sealed class SetupHostOutputTests : IDisposable
+{
+    // Real buildx inspect output of a docker-container builder (docker/actions-toolkit fixture inspect8.txt).
+    private const string ContainerInspect = """
+        Name:          builder-52aa0611
+        Driver:        docker-container
+        Last Activity: 2023-06-13 13:52:31 +0000 UTC
+
+        Nodes:
+        Name:           builder-52aa06110
+        Endpoint:       unix:///var/run/docker.sock
+        Driver Options: image="moby/buildkit:buildx-stable-1" network="host"
+        Status:         running
+        Flags:          --debug --allow-insecure-entitlement security.insecure
+        Buildkit:       v0.11.6
+        Platforms:      linux/amd64, linux/amd64/v2, linux/arm64
+        Labels:
+         org.mobyproject.buildkit.worker.executor:         oci
+        GC Policy rule#0:
+         All:           false
+         Filters:       type==source.local,type==exec.cachemount
+         Keep Duration: 48h0m0s
+         Keep Bytes:    488.3MiB
+        """;
+
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("blacksmith-setup-host-");
+    private readonly TestEngine _engine = new();
+    private readonly FakeBuilderInspector _inspector = new() { Output = ContainerInspect };
+
+    [Fact]
+    public async Task Setup_outputs_the_builders_name_driver_platforms_nodes_and_the_job_directory()
+    {
+        var outputs = await RunSetupAsync();
+
+        Assert.Equal("blacksmith-builder", outputs["name"]);
+        Assert.Equal("docker-container", outputs["driver"]);
+        Assert.Equal("linux/amd64,linux/amd64/v2,linux/arm64", outputs["platforms"]);
+        Assert.Equal(Path.Combine(_dir.FullName, "job"), outputs["job-dir"]);
+        Assert.Equal(["blacksmith-builder"], _inspector.Inspected);
+
+        using var nodes = JsonDocument.Parse(outputs["nodes"]);
+        var node = Assert.Single(nodes.RootElement.EnumerateArray());
+        Assert.Equal("builder-52aa06110", node.GetProperty("name").GetString());
+        Assert.Equal("unix:///var/run/docker.sock", node.GetProperty("endpoint").GetString());
+        Assert.Equal(["image=moby/buildkit:buildx-stable-1", "network=host"], node.GetProperty("driver-opts").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal("running", node.GetProperty("status").GetString());
+        Assert.Equal("v0.11.6", node.GetProperty("buildkit").GetString());
+        Assert.Equal("linux/amd64,linux/amd64/v2,linux/arm64", node.GetProperty("platforms").GetString());
+        Assert.Equal("oci", node.GetProperty("labels").GetProperty("org.mobyproject.buildkit.worker.executor").GetString());
+        var rule = Assert.Single(node.GetProperty("gcPolicy").EnumerateArray());
+        Assert.Equal(["type==source.local", "type==exec.cachemount"], rule.GetProperty("filter").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal("48h0m0s", rule.GetProperty("keepDuration").GetString());
+    }
+
+    [Fact]
+    public async Task A_fallback_builder_is_described_by_its_own_inspect()
+    {
+        _engine.Device.MountFailure = new ExternalCallException("mount", ExternalErrorKind.Failed, "wrong fs type");
+
+        var outputs = await RunSetupAsync();
+
+        Assert.Equal("fallback-builder", outputs["name"]);
+        Assert.Equal(["fallback-builder"], _inspector.Inspected);
+        Assert.Equal("docker-container", outputs["driver"]);
+    }
+
+    [Fact]
+    public async Task An_inspect_failure_leaves_the_description_out_and_setup_still_succeeds()
+    {
+        _inspector.Failure = new ExternalCallException("buildx.inspect", ExternalErrorKind.Timeout, "no answer within 30 s");
+
+        var outputs = await RunSetupAsync(expectedExit: ExitCodes.Success);
+
+        Assert.Equal("blacksmith-builder", outputs["name"]);
+        Assert.Contains("job-dir", outputs.Keys);
+        Assert.DoesNotContain("driver", outputs.Keys);
+        Assert.DoesNotContain("nodes", outputs.Keys);
+    }
+
+    public void Dispose()
+    {
+        _engine.Dispose();
+        _dir.Delete(recursive: true);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> RunSetupAsync(int expectedExit = 0)
+    {
+        var output = Path.Combine(_dir.FullName, "output");
+        var state = Path.Combine(_dir.FullName, "state");
+        await File.WriteAllTextAsync(output, "", Ct);
+        await File.WriteAllTextAsync(state, "", Ct);
+        var environment = new MapEnvironment(new()
+        {
+            ["GITHUB_ACTIONS"] = "true",
+            ["GITHUB_OUTPUT"] = output,
+            ["GITHUB_STATE"] = state,
+            ["INPUT_CACHE-KEY"] = "shop-image",
+        });
+        var ci = new GitHubActionsRuntime(environment, TextWriter.Null, new Random(7), new SecretMasker());
+        var host = new SetupHost(ci, environment, _engine.Setup, _engine.Store, _engine.Journal, _inspector, new HostSettings { JobDirectory = Path.Combine(_dir.FullName, "job") });
+
+        var exit = await host.RunAsync(SetupInputs.Read(ci), "setup-1", Ct);
+
+        Assert.Equal(expectedExit, exit);
+        return EnvFile.Read(output, StringComparer.Ordinal);
+    }
+}
