@@ -31,7 +31,7 @@ public sealed class ScenarioLibraryTests
         var report = ReplayRunner.Run(ReplayInput.Load(ScenarioLibrary.PathOf("torn-journal-tail-is-left-out-and-the-post-replays-as-killed-after-settle.jsonl")));
 
         Assert.True(report.Passed, Explain(report));
-        Assert.Contains(report.Warnings, w => w.Contains("line 39 has no newline", StringComparison.Ordinal));
+        Assert.Contains(report.Warnings, w => w.Contains("line 40 has no newline", StringComparison.Ordinal));
         Assert.Equal(HostEnd.Killed, report.Hosts[^1].End);
         Assert.Equal(Orchestration.Lifecycle.LifecycleState.Committing, report.State);
         Assert.IsType<Orchestration.Policy.CommitDecision.Commit>(report.Decision);
