@@ -1,7 +1,9 @@
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
+using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Blacksmith.Orchestration.Status;
 using Blacksmith.Steps.Setup;
 
@@ -18,7 +20,10 @@ public sealed class SetupHost(
     SetupSequence sequence,
     IStickyDiskStore store,
     IJournalStore journal,
-    HostSettings settings)
+    HostSettings settings,
+    LeftoverSweeper leftovers,
+    JobClaims claims,
+    TimeProvider time)
 {
     /// <summary>The state name under which main leaves its session for post.</summary>
     public const string SessionState = "session";
@@ -49,6 +54,14 @@ public sealed class SetupHost(
 
         // Saved before anything is acquired: a post after a setup killed half-way must still find what to release.
         ci.SaveState(SessionState, session);
+
+        // Before the sequence: it would attach to a daemon an earlier, killed job left at this address.
+        using (EffectScope.Enter(session))
+        {
+            await leftovers.SweepAsync(settings.JobDirectory, cancellationToken);
+        }
+
+        var claim = Claim(cacheKey);
         var plan = new SetupPlan(
             session,
             new SetupFacts(cacheKey, store.Kind, inputs.Commit, fork.isFork, MaxCacheSizeMegabytes: inputs.MaxCacheSizeMb),
@@ -58,6 +71,17 @@ public sealed class SetupHost(
             AllowFallback: !inputs.NoFallback);
         var outcome = await sequence.RunAsync(plan, cancellationToken);
         var snapshot = outcome.Snapshot;
+        if (claim is not null)
+        {
+            WriteClaim(claim with
+            {
+                Daemon = snapshot.Daemon is { } daemon ? new ClaimedProcess(daemon.Pid, daemon.StartTimeTicks, "buildkitd") : claim.Daemon,
+                Device = snapshot.Disk.Mounted ? snapshot.Disk.Device : claim.Device,
+                StoreKind = snapshot.Disk.HoldsExposeId ? store.Kind : claim.StoreKind,
+                ExposeId = snapshot.Disk.HoldsExposeId ? snapshot.Disk.ExposeId : claim.ExposeId,
+                CacheKey = snapshot.Disk.HoldsExposeId ? snapshot.Setup?.CacheKey ?? cacheKey : claim.CacheKey,
+            });
+        }
 
         if (outcome.Refusal is { } refusal)
         {
@@ -96,6 +120,43 @@ public sealed class SetupHost(
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Claims what this job is about to hold, so that a later job on this machine can clean up after it if it is killed
+    /// before its post step. A second setup of the job keeps what the first one recorded. Null when no owner process
+    /// can be told (then there is nothing a later job could check).
+    /// </summary>
+    private JobClaim? Claim(string cacheKey)
+    {
+        if (JobOwner.Find(Environment.ProcessId) is not { } owner)
+        {
+            return null;
+        }
+
+        var earlier = claims.Read(settings.JobDirectory);
+        var claim = (earlier ?? new JobClaim(settings.JobDirectory, settings.MountPoint, settings.DaemonAddress, owner, JobClaims.CurrentBootId(), time.GetUtcNow())
+        {
+            CacheKey = cacheKey,
+        }) with
+        {
+            Owner = owner,
+        };
+        return WriteClaim(claim) ? claim : null;
+    }
+
+    private bool WriteClaim(JobClaim claim)
+    {
+        try
+        {
+            claims.Write(claim);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ci.Annotate(AnnotationKind.Warning, $"setup-docker-builder could not record this job's builder in {claims.Directory} ({ex.Message}); if this job is killed before its post step, a later job on this machine cannot clean up after it.");
+            return false;
+        }
     }
 
     /// <summary>Hotload (setup start to disk mounted) and daemon readiness (spawn to ready), from the journal's own timestamps.</summary>

@@ -83,6 +83,9 @@ internal sealed class RunnerSimulator : IAsyncDisposable
         environment["BLACKSMITH_DATA_DIR"] = DataDirectory;
         environment["BLACKSMITH_BUILDKIT_ROOT"] = Path.Combine(directory, "buildkit");
         environment["BLACKSMITH_BUILDKIT_ADDRESS"] = $"tcp://127.0.0.1:{FreeLoopbackPort()}";
+        // Each job its own claims: the simulator has no Runner.Worker, so a claim's owner would be the node launcher,
+        // gone right after setup, and a job running beside this one would clean up after it.
+        environment["BLACKSMITH_CLAIMS_DIR"] = Path.Combine(directory, "claims");
         environment["DOCKER_CONFIG"] = Path.Combine(directory, "docker");
         environment["BUILDX_CONFIG"] = Path.Combine(directory, "buildx");
         foreach (var (name, value) in jobEnvironment ?? new Dictionary<string, string>())
