@@ -211,7 +211,9 @@ public sealed class LeftoverSweeper(
 
             if (protectedRoots.Contains(root))
             {
-                // Mounted by the job that uses the root now, as far as anyone can tell: not ours to touch.
+                // Whose mount it is cannot be told while a running job uses the same root; once that job is gone, a
+                // later sweep can.
+                problems.Add($"{root} is mounted and a job that still runs uses the same BuildKit root; left mounted for a later job to clean up");
                 return false;
             }
 
