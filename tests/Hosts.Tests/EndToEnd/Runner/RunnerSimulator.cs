@@ -137,6 +137,12 @@ internal sealed class RunnerSimulator : IAsyncDisposable
                 // The runner registers a post once its main has started, whatever main's outcome.
                 posts.Push((step, action, result.State));
             }
+
+            if (step.KillsRunner)
+            {
+                posts.Clear();
+                break;
+            }
         }
 
         while (posts.TryPop(out var post))
@@ -149,7 +155,8 @@ internal sealed class RunnerSimulator : IAsyncDisposable
             results.Add(await RunStageAsync(context, post.Step, post.Action, StepStage.Post, post.State, cancellation: null));
         }
 
-        var leftovers = await Leftovers.CleanAsync(_root.FullName);
+        // A killed runner's leftovers are the next job's to find; the simulator's dispose removes them in the end.
+        IReadOnlyList<string> leftovers = steps.Any(s => s.KillsRunner) ? [] : await Leftovers.CleanAsync(_root.FullName);
         _leftovers.AddRange(leftovers);
         var jobDirectory = Infrastructure.Journal.JobDirectory.Resolve(null, name => context.Runner.GetValueOrDefault(name), Path.GetTempPath()).Path;
         var finished = new JobResult(context.Conclusion, results, jobDirectory, environment.Concat(context.Runner).ToDictionary(), leftovers);
