@@ -32,6 +32,9 @@ public sealed class LeftoverSweeper(
     public const string Port = "leftovers";
 
     private const string DaemonName = "buildkitd";
+
+    // A mount no job can attribute to the dead one: reported once, since a later sweep would know no more.
+    private const string Unattributable = "nothing shows the earlier job mounted it";
     private readonly LeftoverSweepOptions _options = options ?? new LeftoverSweepOptions();
 
     /// <summary>Cleans up after every earlier job of this machine that did not finish, except <paramref name="jobDirectory"/>'s own.</summary>
@@ -132,7 +135,8 @@ public sealed class LeftoverSweeper(
             problems.Add($"the cleanup did not finish within {_options.ClaimBudget.TotalSeconds:0.#} s");
         }
 
-        if (problems.Count == 0)
+        // Kept only while a later job could do better: a mount nobody can attribute stays unattributable.
+        if (problems.TrueForAll(p => p.Contains(Unattributable, StringComparison.Ordinal)))
         {
             TryDelete(path);
         }
@@ -219,7 +223,7 @@ public sealed class LeftoverSweeper(
 
             if (claim.Device is null && !daemonFound)
             {
-                problems.Add($"{root} is mounted, but nothing shows the earlier job mounted it (it was killed before setup ended); left mounted");
+                problems.Add($"{root} is mounted, but {Unattributable} (it was killed before setup ended, or used a daemon it did not start); left mounted");
                 return false;
             }
 

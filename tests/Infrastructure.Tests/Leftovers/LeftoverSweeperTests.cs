@@ -122,7 +122,7 @@ public sealed class LeftoverSweeperTests
     }
 
     [Fact]
-    public async Task A_mounted_root_with_no_sign_the_dead_job_mounted_it_is_left_mounted_and_the_claim_kept()
+    public async Task A_mounted_root_with_no_sign_the_dead_job_mounted_it_is_left_mounted_said_once_and_the_claim_removed()
     {
         using var world = new ClaimWorld();
         var claim = world.Job(ClaimWorld.Dead());
@@ -133,7 +133,7 @@ public sealed class LeftoverSweeperTests
 
         Assert.Contains(claim.Root, world.Devices.Mounted);
         Assert.Contains("left mounted", Assert.Single(cleanup.Problems), StringComparison.Ordinal);
-        Assert.NotNull(world.Claims.Read(claim.JobDirectory));
+        Assert.Null(world.Claims.Read(claim.JobDirectory));
     }
 
     [Fact]

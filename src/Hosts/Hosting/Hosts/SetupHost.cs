@@ -71,7 +71,12 @@ public sealed class SetupHost(
             AllowFallback: !inputs.NoFallback);
         var outcome = await sequence.RunAsync(plan, cancellationToken);
         var snapshot = outcome.Snapshot;
-        if (claim is not null)
+        if (claim is not null && snapshot is { Daemon: null, Disk: { Mounted: false, HoldsExposeId: false } } && claim.Daemon is null && claim.ExposeId is null)
+        {
+            // Nothing acquired (attached to a daemon it did not start, or failed before the disk): nothing to clean up.
+            ForgetClaim();
+        }
+        else if (claim is not null)
         {
             WriteClaim(claim with
             {
@@ -143,6 +148,18 @@ public sealed class SetupHost(
             Owner = owner,
         };
         return WriteClaim(claim) ? claim : null;
+    }
+
+    private void ForgetClaim()
+    {
+        try
+        {
+            _ = claims.Delete(settings.JobDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ci.Info($"This job's claim in {claims.Directory} could not be deleted ({ex.Message}); a later job on this machine will remove it.");
+        }
     }
 
     private bool WriteClaim(JobClaim claim)
