@@ -53,6 +53,9 @@ internal sealed class TestEngine : IDisposable
 
     public PostSequence Post => _provider.GetRequiredService<PostSequence>();
 
+    /// <summary>Records effects in the journal, as the hosts' own effects outside a lifecycle command are.</summary>
+    public Orchestration.Recording.IEffectRecorder Effects => _provider.GetRequiredService<Orchestration.Recording.IEffectRecorder>();
+
     public static SetupPlan Plan(string session, string cacheKey = "repo/job/amd64", bool allowFallback = true, CommitMode commit = CommitMode.Auto) =>
         new(session,
             new SetupFacts(cacheKey, "fake", commit),

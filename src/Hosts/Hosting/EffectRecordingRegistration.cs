@@ -13,7 +13,7 @@ namespace Blacksmith.Hosting;
 /// </summary>
 internal static class EffectRecordingRegistration
 {
-    private const string InnerKey = "blacksmith.recorded";
+    internal const string InnerKey = "blacksmith.recorded";
 
     public static IServiceCollection AddEffectRecording(this IServiceCollection services)
     {

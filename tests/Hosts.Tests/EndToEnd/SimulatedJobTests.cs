@@ -157,6 +157,36 @@ public sealed class SimulatedJobTests : IAsyncDisposable
     }
 
     [RequiresRunnerFact]
+    public async Task After_a_runner_killed_between_setup_and_post_the_next_jobs_setup_cleans_up_its_daemon_mount_and_disk()
+    {
+        // One claims directory for both jobs, as on a real machine.
+        var machine = new Dictionary<string, string> { ["BLACKSMITH_CLAIMS_DIR"] = Path.Combine(Path.GetTempPath(), $"blacksmith-claims-{Guid.NewGuid():N}") };
+        try
+        {
+            var killed = await _runner.RunJobAsync([Setup("builder") with { KillsRunner = true }], machine);
+            Assert.Equal(["builder"], killed.Steps.Select(s => s.Id));
+
+            var next = await _runner.RunJobAsync([Setup("builder"), Build("api")], machine);
+
+            AssertGreen(next);
+            var setupLog = next.Main("builder").Log;
+            Assert.Contains($"Cleaned up after an earlier job that did not finish ({killed.JobDirectory}): stopped buildkitd pid", setupLog, StringComparison.Ordinal);
+            Assert.Contains("released its disk unchanged", setupLog, StringComparison.Ordinal);
+            // Nothing of either job is left on the machine: the killed job's daemon, mount and loop device went in the sweep.
+            Assert.Empty(next.Leftovers);
+            Assert.Equal([1L], await _runner.GenerationsAsync(CacheKey));
+            Assert.Empty(Directory.GetFiles(machine["BLACKSMITH_CLAIMS_DIR"]));
+        }
+        finally
+        {
+            if (Directory.Exists(machine["BLACKSMITH_CLAIMS_DIR"]))
+            {
+                Directory.Delete(machine["BLACKSMITH_CLAIMS_DIR"], recursive: true);
+            }
+        }
+    }
+
+    [RequiresRunnerFact]
     public async Task With_nofallback_a_failed_setup_fails_its_step_and_post_still_releases_the_disk()
     {
         var job = await _runner.RunJobAsync(

@@ -4,7 +4,9 @@ using Blacksmith.Hosting.Hosts;
 using Blacksmith.Hosts.Tests.EndToEnd.Runner;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
+using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Orchestration.Ports;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Hosts.Tests.Hosts;
 
@@ -109,7 +111,12 @@ public sealed class SetupHostOutputTests : IDisposable
             ["INPUT_CACHE-KEY"] = "shop-image",
         });
         var ci = new GitHubActionsRuntime(environment, TextWriter.Null, new Random(7), new SecretMasker());
-        var host = new SetupHost(ci, environment, _engine.Setup, _engine.Store, _engine.Journal, _inspector, new HostSettings { JobDirectory = Path.Combine(_dir.FullName, "job") });
+        var claims = new JobClaims(Path.Combine(_dir.FullName, "claims"));
+        var leftovers = new LeftoverSweeper(
+            claims, _engine.Daemon, _engine.Device, _engine.Store, _engine.Effects, NullLogger<LeftoverSweeper>.Instance, TimeProvider.System);
+        var host = new SetupHost(
+            ci, environment, _engine.Setup, _engine.Store, _engine.Journal, _inspector, new HostSettings { JobDirectory = Path.Combine(_dir.FullName, "job") },
+            leftovers, claims, TimeProvider.System);
 
         var exit = await host.RunAsync(SetupInputs.Read(ci), "setup-1", Ct);
 

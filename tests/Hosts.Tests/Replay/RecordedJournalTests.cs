@@ -61,6 +61,25 @@ public sealed class RecordedJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cleanup_after_an_earlier_job_journaled_before_setup_is_no_part_of_the_replay()
+    {
+        using var engine = new TestEngine();
+        using (Orchestration.Recording.EffectScope.Enter("setup-1"))
+        {
+            var arguments = new Dictionary<string, string> { ["jobDirectory"] = "/tmp/earlier-job", ["actions"] = "stopped buildkitd pid 4242" };
+            await engine.Effects.RecordAsync(new EffectRecord(Infrastructure.Leftovers.LeftoverSweeper.Port, "clean", arguments, EffectOutcome.Succeeded, 12), Ct);
+        }
+
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+        await engine.Post.RunAsync("setup-1", Ct);
+
+        var report = ReplayRunner.Run(JournalScenario.From(engine.Journal.Records, "recorded"));
+
+        Assert.True(report.Passed, ScenarioLibraryTests.Explain(report));
+        Assert.Equal(Transitions(engine.Journal.Records), report.Timeline.Select(t => (t.Session, t.Trigger, t.From, t.To)));
+    }
+
+    [Fact]
     public async Task A_torn_last_line_is_left_out_with_a_warning()
     {
         var journal = new JournalFile(_dir.FullName);

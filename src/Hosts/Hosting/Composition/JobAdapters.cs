@@ -6,10 +6,12 @@ using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Infrastructure.ControlPlane;
 using Blacksmith.Infrastructure.Journal;
+using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.StickyDisk;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -90,6 +92,24 @@ public static class JobAdapters
         services.AddSingleton<IEarlierStepsProbe>(_ => options.Ci.Kind == CiKind.GitHubActions
             ? new JobStatusProbe(options.Ci, RunnerDiagnosticsProbe.ForThisProcess(environment))
             : new JobStatusProbe(options.Ci));
+
+        // Earlier jobs of this machine that were killed before their post step: found through their claims and cleaned
+        // up with adapters of their own, undecorated, since this is not the job's lifecycle (docs/leftovers.md).
+        services.AddSingleton(new JobClaims(JobClaims.DefaultDirectory(Read, Privilege.Current.IsRoot)));
+        services.AddSingleton(sp =>
+        {
+            var runner = sp.GetRequiredService<ProcessRunner>();
+            var privilege = sp.GetRequiredService<Privilege>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            return new LeftoverSweeper(
+                sp.GetRequiredService<JobClaims>(),
+                new BuildkitDaemon(sp.GetRequiredService<BuildkitOptions>(), runner, privilege, sp.GetRequiredService<ILogger<BuildkitDaemon>>(), time),
+                new LinuxBlockDevice(runner, privilege, new BlockDeviceTimeouts()),
+                sp.GetKeyedService<IStickyDiskStore>(EffectRecordingRegistration.InnerKey) ?? sp.GetRequiredService<IStickyDiskStore>(),
+                sp.GetRequiredService<IEffectRecorder>(),
+                sp.GetRequiredService<ILogger<LeftoverSweeper>>(),
+                time);
+        });
 
         // The hosts that drive a job through these adapters.
         services.AddSingleton(options);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Blacksmith.Hosting.Output;
 using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
@@ -22,7 +23,9 @@ public sealed class PostHost(
     PostSequence sequence,
     IStickyDiskStore store,
     IControlPlane controlPlane,
-    IJournalStore journal)
+    IJournalStore journal,
+    HostSettings settings,
+    JobClaims claims)
 {
     public async Task<int> RunAsync(string freshSession, CancellationToken cancellationToken)
     {
@@ -35,6 +38,7 @@ public sealed class PostHost(
         var session = saved ?? freshSession;
         var outcome = await sequence.RunAsync(session, cancellationToken);
         var snapshot = outcome.Snapshot;
+        ReleaseClaim(outcome, snapshot);
         var status = JobStatus.From((await journal.ReadAsync(0, cancellationToken)).Records);
 
         if (outcome.Refusal is { } refusal)
@@ -56,6 +60,27 @@ public sealed class PostHost(
         }
 
         return outcome.Errors.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// The job's claim goes once the builder's owner has drained it cleanly. After a failed drain it stays: when this
+    /// job's runner ends, the next job on the machine finds the claim's owner gone and cleans up what is left.
+    /// </summary>
+    private void ReleaseClaim(SequenceOutcome outcome, LifecycleSnapshot snapshot)
+    {
+        if (outcome.Refusal is not null || outcome.Errors.Count > 0 || (!snapshot.IsOwner && snapshot.OwnerSession is not null))
+        {
+            return;
+        }
+
+        try
+        {
+            _ = claims.Delete(settings.JobDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ci.Info($"This job's claim in {claims.Directory} could not be deleted ({ex.Message}); the next job on this machine will remove it.");
+        }
     }
 
     private async Task ReportOutcomeAsync(LifecycleSnapshot snapshot, SequenceOutcome outcome, JobStatus status, CancellationToken cancellationToken)

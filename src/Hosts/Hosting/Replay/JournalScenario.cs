@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
@@ -236,6 +237,12 @@ public static partial class JournalScenario
             if (call == BuildCall)
             {
                 // A build is replayed from its recorded outcome (BuildFinished); buildx itself is not run again.
+                return;
+            }
+
+            if (effect.Port == LeftoverSweeper.Port)
+            {
+                // Cleaning up after an earlier job is no part of this job's lifecycle, and not replayed.
                 return;
             }
 

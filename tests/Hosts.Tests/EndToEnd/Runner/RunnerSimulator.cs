@@ -89,6 +89,9 @@ internal sealed class RunnerSimulator : IAsyncDisposable
         environment["BLACKSMITH_DATA_DIR"] = DataDirectory;
         environment["BLACKSMITH_BUILDKIT_ROOT"] = Path.Combine(directory, "buildkit");
         environment["BLACKSMITH_BUILDKIT_ADDRESS"] = $"tcp://127.0.0.1:{FreeLoopbackPort()}";
+        // Each job its own claims: the simulator has no Runner.Worker, so a claim's owner would be the node launcher,
+        // gone right after setup, and a job running beside this one would clean up after it.
+        environment["BLACKSMITH_CLAIMS_DIR"] = Path.Combine(directory, "claims");
         environment["DOCKER_CONFIG"] = Path.Combine(directory, "docker");
         environment["BUILDX_CONFIG"] = Path.Combine(directory, "buildx");
         foreach (var (name, value) in jobEnvironment ?? new Dictionary<string, string>())
@@ -140,6 +143,12 @@ internal sealed class RunnerSimulator : IAsyncDisposable
                 // The runner registers a post once its main has started, whatever main's outcome.
                 posts.Push((step, action, result.State));
             }
+
+            if (step.KillsRunner)
+            {
+                posts.Clear();
+                break;
+            }
         }
 
         while (posts.TryPop(out var post))
@@ -152,7 +161,8 @@ internal sealed class RunnerSimulator : IAsyncDisposable
             results.Add(await RunStageAsync(context, post.Step, post.Action, StepStage.Post, post.State, cancellation: null));
         }
 
-        var leftovers = await Leftovers.CleanAsync(_root.FullName);
+        // A killed runner's leftovers are the next job's to find; the simulator's dispose removes them in the end.
+        IReadOnlyList<string> leftovers = steps.Any(s => s.KillsRunner) ? [] : await Leftovers.CleanAsync(_root.FullName);
         _leftovers.AddRange(leftovers);
         var jobDirectory = Infrastructure.Journal.JobDirectory.Resolve(null, name => context.Runner.GetValueOrDefault(name), Path.GetTempPath()).Path;
         var finished = new JobResult(context.Conclusion, results, jobDirectory, environment.Concat(context.Runner).ToDictionary(), leftovers, JournalRoundTrip.Replay(jobDirectory));

@@ -24,6 +24,12 @@ internal sealed record WorkflowStep(string Id, string? Action, string? Script)
     /// </summary>
     public Func<string, bool>? CancelWhen { get; init; }
 
+    /// <summary>
+    /// The runner dies once this step's main has ended (the machine's agent restarted it, say): no later step and no
+    /// post step runs, and what the job started stays on the machine for the next job to find.
+    /// </summary>
+    public bool KillsRunner { get; init; }
+
     public static WorkflowStep Uses(string id, string action, IReadOnlyDictionary<string, string>? with = null) =>
         new(id, action, null) { With = with ?? new Dictionary<string, string>() };
 
