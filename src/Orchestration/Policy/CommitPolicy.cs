@@ -61,6 +61,12 @@ public static class CommitPolicy
         {
             yield return (SkipReason.NoStickyDisk, "no sticky disk was exposed and mounted");
         }
+        else if (s.Mode == BuilderMode.StickyDisk && s.BuilderName is null && !s.SetupFailed)
+        {
+            // A setup killed, hung or cancelled after mounting recorded no failure, yet the disk holds whatever it
+            // left half-done: the same as a failed setup, whatever the job status says afterwards.
+            yield return (SkipReason.SetupFailed, "setup never finished: the disk was mounted but no builder was registered (the setup step was killed, hung or cancelled)");
+        }
 
         switch (s.Setup?.CommitMode)
         {

@@ -56,6 +56,17 @@ public sealed class CommitPolicyTests
     }
 
     [Fact]
+    public void A_setup_that_never_finished_after_mounting_skips_the_commit_even_when_the_job_reports_success()
+    {
+        var snapshot = new SnapshotBuilder().StartSetup().ExposeDisk().MountDisk().SpawnDaemon().DrainCleanly().Snapshot;
+
+        var skip = Assert.IsType<CommitDecision.Skip>(CommitPolicy.Decide(snapshot));
+
+        Assert.Equal(SkipReason.SetupFailed, skip.Reason);
+        Assert.Contains("never finished", skip.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_daemon_that_was_already_gone_at_post_does_not_block_the_commit()
     {
         var snapshot = SkipReasonCases.Committable(daemonStop: DaemonStopOutcome.AlreadyGone).Snapshot;

@@ -27,6 +27,9 @@ internal sealed class JobFacts
 
     public bool SpawnedDaemon { get; private set; }
 
+    /// <summary>Setup got as far as a registered builder (it finished).</summary>
+    public bool Registered { get; private set; }
+
     public DaemonStopOutcome? DaemonStop { get; private set; }
 
     public bool? UnmountedCleanly { get; private set; }
@@ -50,7 +53,7 @@ internal sealed class JobFacts
     public bool CommitAllowed =>
         Owner == TestSessions.Owner
         && StickyDiskSetup && !ForeignBuilder && !Fallback && !SetupFailure
-        && Exposed && Mounted
+        && Exposed && Mounted && Registered
         && Builds.Values.All(outcome => outcome == BuildOutcome.Succeeded)
         && EarlierSteps == EarlierStepsResult.Succeeded
         && (!SpawnedDaemon || DaemonStop is DaemonStopOutcome.Graceful or DaemonStopOutcome.AlreadyGone)
@@ -84,7 +87,7 @@ internal sealed class JobFacts
 
     public override string ToString() =>
         $"owner={Owner ?? "none"} sticky={StickyDiskSetup} foreign={ForeignBuilder} fallback={Fallback} setupFailed={SetupFailure} "
-        + $"exposed={Exposed} mounted={Mounted} daemon={SpawnedDaemon}/{DaemonStop} unmountClean={UnmountedCleanly} earlier={EarlierSteps} "
+        + $"exposed={Exposed} mounted={Mounted} daemon={SpawnedDaemon}/{DaemonStop} registered={Registered} unmountClean={UnmountedCleanly} earlier={EarlierSteps} "
         + $"mode={Setup?.CommitMode} fork={Setup?.ForkPullRequest} releaseOnSkip={Setup?.ReleaseOnSkip} "
         + $"builds=[{string.Join(", ", Builds.Select(b => $"{b.Key}:{b.Value}"))}] releases={Releases} committing={ReachedCommitting} "
         + $"decisions=[{string.Join(", ", Decisions)}]";
@@ -113,6 +116,9 @@ internal sealed class JobFacts
                 break;
             case DaemonSpawned:
                 SpawnedDaemon = true;
+                break;
+            case BuilderRegistered:
+                Registered = true;
                 break;
             case BuildStarted started:
                 Builds[started.BuildId] = BuildOutcome.Running;
