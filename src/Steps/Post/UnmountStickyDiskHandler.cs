@@ -3,6 +3,7 @@ using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Resilience;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,9 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
 {
     public const int UnmountAttempts = 5;
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Each call's own deadline: a sync of a large dirty cache takes seconds, never minutes.</summary>
+    public static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(120);
 
     public async ValueTask<LifecycleResult> Handle(UnmountStickyDisk command, CancellationToken cancellationToken)
     {
@@ -38,19 +42,26 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
 
     private async Task<DiskUnmounted> UnmountAsync(StickyDiskFacts disk, string mountPoint, CancellationToken cancellationToken)
     {
-        if (!await device.IsMountedAsync(mountPoint, cancellationToken))
+        // Only the unmount itself decides whether the filesystem was cleanly written back: the checks before it
+        // are helpers, and one of them failing must never leave the filesystem mounted under a released disk.
+        if (!await HelperAsync("blockdevice.isMounted", ct => device.IsMountedAsync(mountPoint, ct), true, cancellationToken))
         {
             return new DiskUnmounted(true, null, $"{mountPoint} was no longer mounted");
         }
 
-        await device.SyncAsync(mountPoint, cancellationToken);
-        var usage = await device.MeasureAsync(mountPoint, cancellationToken);
+        // umount writes everything back itself; the explicit sync only shortens the unmount.
+        await HelperAsync("blockdevice.sync", async ct =>
+        {
+            await device.SyncAsync(mountPoint, ct);
+            return true;
+        }, true, cancellationToken);
+        var usage = await HelperAsync<FilesystemUsage?>("blockdevice.measure", async ct => await device.MeasureAsync(mountPoint, ct), null, cancellationToken);
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await device.UnmountAsync(mountPoint, cancellationToken);
+                await Bounded.RunAsync("blockdevice.unmount", ct => device.UnmountAsync(mountPoint, ct), CallDeadline, time, cancellationToken);
                 break;
             }
             catch (ExternalCallException ex) when (ex.IsTransient && attempt < UnmountAttempts)
@@ -60,7 +71,7 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
             }
             catch (ExternalCallException ex)
             {
-                return new DiskUnmounted(false, usage.UsedBytes, $"{ex.Message} (after {attempt} attempt(s))");
+                return new DiskUnmounted(false, usage?.UsedBytes, $"{ex.Message} (after {attempt} attempt(s))");
             }
         }
 
@@ -68,7 +79,7 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
         {
             try
             {
-                await device.FlushAsync(exposed, cancellationToken);
+                await Bounded.RunAsync("blockdevice.flush", ct => device.FlushAsync(exposed, ct), CallDeadline, time, cancellationToken);
             }
             catch (ExternalCallException ex)
             {
@@ -77,8 +88,25 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
             }
         }
 
-        return new DiskUnmounted(true, usage.UsedBytes);
+        return new DiskUnmounted(true, usage?.UsedBytes);
     }
+
+    /// <summary>A call before the unmount: bounded, and on failure a warning and <paramref name="otherwise"/>.</summary>
+    private async Task<T> HelperAsync<T>(string operation, Func<CancellationToken, Task<T>> call, T otherwise, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Bounded.RunAsync(operation, call, CallDeadline, time, cancellationToken);
+        }
+        catch (ExternalCallException ex)
+        {
+            LogHelperFailed(logger, operation, ex.Message);
+            return otherwise;
+        }
+    }
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "{Operation} failed before unmount ({Reason}); unmounting anyway")]
+    private static partial void LogHelperFailed(ILogger logger, string operation, string reason);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Could not flush {Device} after unmount: {Reason}")]
     private static partial void LogFlushFailed(ILogger logger, string device, string reason);
