@@ -26,4 +26,8 @@ public sealed record FaultCell(
     IReadOnlyList<string> Hosts,
     IReadOnlyList<string> Left,
     bool Clean,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>Why the cell's problems are a known, reported gap rather than a new bug; null for a cell without problems, or with new ones.</summary>
+    public string? KnownGap { get; init; }
+}
