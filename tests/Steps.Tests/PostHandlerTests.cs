@@ -19,7 +19,7 @@ public sealed class PostHandlerTests
         var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")), new SetupFailed("expose", "agent down"), new PostRequested());
         var daemon = new FakeBuildkitDaemon();
 
-        var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot)).Handle(new StopDaemon(Lifecycles.Owner), Ct);
+        var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new StopDaemon(Lifecycles.Owner), Ct);
 
         Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
     }
@@ -38,7 +38,7 @@ public sealed class PostHandlerTests
             daemon.Running.Add(snapshot.Daemon!);
         }
 
-        var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot)).Handle(new StopDaemon(Lifecycles.Owner), Ct);
+        var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new StopDaemon(Lifecycles.Owner), Ct);
 
         var stopped = Assert.IsType<DaemonStopped>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.Equal(expected, stopped.Outcome);
@@ -51,7 +51,7 @@ public sealed class PostHandlerTests
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
         var daemon = new FakeBuildkitDaemon { LogOfTheDead = "level=fatal msg=\"no space left on device\"" };
 
-        var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot)).Handle(new StopDaemon(Lifecycles.Owner), Ct);
+        var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new StopDaemon(Lifecycles.Owner), Ct);
 
         var stopped = Assert.IsType<DaemonStopped>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.Equal(DaemonStopOutcome.AlreadyGone, stopped.Outcome);
@@ -188,6 +188,41 @@ public sealed class PostHandlerTests
     }
 
     [Fact]
+    public async Task A_failed_sync_still_unmounts_but_the_unmount_does_not_count_as_clean()
+    {
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var device = new FakeBlockDevice { SyncFailure = new ExternalCallException("blockdevice.sync", ExternalErrorKind.Unavailable, "sync: interrupted") };
+        device.Mounted.Add("/var/lib/buildkit");
+        var handler = new UnmountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<UnmountStickyDiskHandler>.Instance);
+
+        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+
+        var unmounted = Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
+        Assert.False(unmounted.Clean);
+        Assert.Contains("sync: interrupted", unmounted.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("/var/lib/buildkit", device.Mounted);
+        Assert.Equal(["sync", "measure", "unmount", "flush"], device.Calls);
+    }
+
+    [Fact]
+    public async Task A_stop_signal_that_never_returns_is_cut_off_and_the_daemon_counts_as_not_stopped()
+    {
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var daemon = new FakeBuildkitDaemon { SignalHangs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        daemon.Running.Add(snapshot.Daemon!);
+        var time = new FakeTimeProvider();
+
+        var stop = new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), time).Handle(new StopDaemon(Lifecycles.Owner), Ct).AsTask();
+        await daemon.SignalHangs.Task;
+        time.Advance(StopDaemonHandler.SignalDeadline);
+        var result = await stop;
+
+        var stopped = Assert.IsType<DaemonStopped>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
+        Assert.Equal(DaemonStopOutcome.Failed, stopped.Outcome);
+        Assert.Contains("no answer within", stopped.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Mount_already_gone_counts_as_unmounted()
     {
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
@@ -205,7 +240,7 @@ public sealed class PostHandlerTests
     {
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
 
-        var result = await new CheckEarlierStepsHandler(new FailingProbe(), Lifecycles.Context(snapshot)).Handle(new CheckEarlierSteps(Lifecycles.Owner), Ct);
+        var result = await new CheckEarlierStepsHandler(new FailingProbe(), Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new CheckEarlierSteps(Lifecycles.Owner), Ct);
 
         var checkedSteps = Assert.IsType<EarlierStepsChecked>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.Equal(EarlierStepsResult.Inconclusive, checkedSteps.Result);

@@ -3,14 +3,18 @@ using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Resilience;
 using Mediator;
 
 namespace Blacksmith.Steps.Post;
 
-/// <summary>A check that cannot be made is inconclusive, never a pass.</summary>
-public sealed class CheckEarlierStepsHandler(IEarlierStepsProbe probe, ILifecycleContext lifecycle)
+/// <summary>A check that cannot be made (or does not answer within its deadline) is inconclusive, never a pass.</summary>
+public sealed class CheckEarlierStepsHandler(IEarlierStepsProbe probe, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<CheckEarlierSteps, LifecycleResult>
 {
+    /// <summary>The check reads the job status input, or asks the CI's API once: a minute is plenty.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
     public async ValueTask<LifecycleResult> Handle(CheckEarlierSteps command, CancellationToken cancellationToken)
     {
         if (lifecycle.Snapshot.EarlierSteps != EarlierStepsResult.Unchecked)
@@ -20,7 +24,7 @@ public sealed class CheckEarlierStepsHandler(IEarlierStepsProbe probe, ILifecycl
 
         try
         {
-            var report = await probe.CheckAsync(cancellationToken);
+            var report = await Bounded.RunAsync("earliersteps.check", probe.CheckAsync, Deadline, time, cancellationToken);
             return LifecycleResult.Propose(new EarlierStepsChecked(report.Result, report.Source, report.Detail));
         }
         catch (ExternalCallException ex)

@@ -3,14 +3,14 @@ using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Resilience;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Steps.Post;
 
 /// <summary>
-/// Syncs and measures the sticky disk, unmounts it (retrying while it is busy), then flushes the device. The
-/// measurement is best effort. Nothing
+/// Syncs and measures the sticky disk, unmounts it (retrying while it is busy), then flushes the device. Nothing
 /// to do when no disk is mounted; a mount that is already gone counts as unmounted.
 /// </summary>
 public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifecycleContext lifecycle, TimeProvider time, ILogger<UnmountStickyDiskHandler> logger)
@@ -18,6 +18,9 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
 {
     public const int UnmountAttempts = 5;
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Each call's own deadline: a sync of a large dirty cache takes seconds, never minutes.</summary>
+    public static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(120);
 
     public async ValueTask<LifecycleResult> Handle(UnmountStickyDisk command, CancellationToken cancellationToken)
     {
@@ -39,19 +42,33 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
 
     private async Task<DiskUnmounted> UnmountAsync(StickyDiskFacts disk, string mountPoint, CancellationToken cancellationToken)
     {
-        if (!await device.IsMountedAsync(mountPoint, cancellationToken))
+        // Only the unmount itself decides whether the filesystem was cleanly written back: the checks before it
+        // are helpers, and one of them failing must never leave the filesystem mounted under a released disk.
+        if (!await HelperAsync("blockdevice.isMounted", ct => device.IsMountedAsync(mountPoint, ct), true, cancellationToken))
         {
             return new DiskUnmounted(true, null, $"{mountPoint} was no longer mounted");
         }
 
-        await device.SyncAsync(mountPoint, cancellationToken);
-        var usage = await MeasureAsync(mountPoint, cancellationToken);
+        // A failed sync still unmounts (the mount must not outlive the disk), but an I/O error while writing back says
+        // the filesystem may not hold what the builds wrote: the unmount is then not clean, and nothing is committed.
+        string? syncFailure = null;
+        try
+        {
+            await Bounded.RunAsync("blockdevice.sync", ct => device.SyncAsync(mountPoint, ct), CallDeadline, time, cancellationToken);
+        }
+        catch (ExternalCallException ex)
+        {
+            LogHelperFailed(logger, "blockdevice.sync", ex.Message);
+            syncFailure = ex.Message;
+        }
+
+        var usage = await HelperAsync<FilesystemUsage?>("blockdevice.measure", async ct => await device.MeasureAsync(mountPoint, ct), null, cancellationToken);
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await device.UnmountAsync(mountPoint, cancellationToken);
+                await Bounded.RunAsync("blockdevice.unmount", ct => device.UnmountAsync(mountPoint, ct), CallDeadline, time, cancellationToken);
                 break;
             }
             catch (ExternalCallException ex) when (ex.IsTransient && attempt < UnmountAttempts)
@@ -61,7 +78,7 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
             }
             catch (ExternalCallException ex)
             {
-                return new DiskUnmounted(false, usage, $"{ex.Message} (after {attempt} attempt(s))");
+                return new DiskUnmounted(false, usage?.UsedBytes, $"{ex.Message} (after {attempt} attempt(s))");
             }
         }
 
@@ -69,7 +86,7 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
         {
             try
             {
-                await device.FlushAsync(exposed, cancellationToken);
+                await Bounded.RunAsync("blockdevice.flush", ct => device.FlushAsync(exposed, ct), CallDeadline, time, cancellationToken);
             }
             catch (ExternalCallException ex)
             {
@@ -78,25 +95,27 @@ public sealed partial class UnmountStickyDiskHandler(IBlockDevice device, ILifec
             }
         }
 
-        return new DiskUnmounted(true, usage);
+        return syncFailure is null
+            ? new DiskUnmounted(true, usage?.UsedBytes)
+            : new DiskUnmounted(false, usage?.UsedBytes, $"unmounted, but the sync before it failed ({syncFailure}): the cache may be incomplete");
     }
 
-    /// <summary>The usage is a metric sent with the commit: failing to read it must not keep the disk mounted.</summary>
-    private async Task<long?> MeasureAsync(string mountPoint, CancellationToken cancellationToken)
+    /// <summary>A call before the unmount: bounded, and on failure a warning and <paramref name="otherwise"/>.</summary>
+    private async Task<T> HelperAsync<T>(string operation, Func<CancellationToken, Task<T>> call, T otherwise, CancellationToken cancellationToken)
     {
         try
         {
-            return (await device.MeasureAsync(mountPoint, cancellationToken)).UsedBytes;
+            return await Bounded.RunAsync(operation, call, CallDeadline, time, cancellationToken);
         }
         catch (ExternalCallException ex)
         {
-            LogMeasureFailed(logger, mountPoint, ex.Message);
-            return null;
+            LogHelperFailed(logger, operation, ex.Message);
+            return otherwise;
         }
     }
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Could not measure {MountPoint} before unmount (the commit goes without its usage): {Reason}")]
-    private static partial void LogMeasureFailed(ILogger logger, string mountPoint, string reason);
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "{Operation} failed before unmount ({Reason}); unmounting anyway")]
+    private static partial void LogHelperFailed(ILogger logger, string operation, string reason);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Could not flush {Device} after unmount: {Reason}")]
     private static partial void LogFlushFailed(ILogger logger, string device, string reason);

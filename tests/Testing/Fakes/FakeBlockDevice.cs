@@ -68,10 +68,13 @@ public sealed class FakeBlockDevice : IBlockDevice
 
     public Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken) => Task.FromResult(Mounted.Contains(mountPoint));
 
+    /// <summary>When set, sync fails with it.</summary>
+    public Exception? SyncFailure { get; set; }
+
     public Task SyncAsync(string mountPoint, CancellationToken cancellationToken)
     {
         Calls.Add("sync");
-        return Task.CompletedTask;
+        return SyncFailure is null ? Task.CompletedTask : Task.FromException(SyncFailure);
     }
 
     public Task<FilesystemUsage> MeasureAsync(string mountPoint, CancellationToken cancellationToken)

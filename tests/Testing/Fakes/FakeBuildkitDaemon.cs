@@ -83,14 +83,23 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
         return Task.FromResult(new DaemonProbe(status, status == DaemonProbeStatus.Exited ? "panic: invalid freelist page" : null));
     }
 
-    public Task<SignalDelivery> SignalAsync(DaemonIdentity daemon, DaemonSignal signal, CancellationToken cancellationToken)
+    /// <summary>When set, a signal never returns (it completes this source, then waits for cancellation): an adapter that ignores its own timeout.</summary>
+    public TaskCompletionSource? SignalHangs { get; set; }
+
+    public async Task<SignalDelivery> SignalAsync(DaemonIdentity daemon, DaemonSignal signal, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Signals.Add(signal);
         Effects.Add(signal.ToString());
+        if (SignalHangs is { } begun)
+        {
+            begun.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
         if (!Running.Contains(daemon))
         {
-            return Task.FromResult(SignalDelivery.AlreadyGone);
+            return SignalDelivery.AlreadyGone;
         }
 
         if ((signal == DaemonSignal.Terminate && !IgnoresTerminate) || (signal == DaemonSignal.Kill && !IgnoresKill))
@@ -98,7 +107,7 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
             Running.Remove(daemon);
         }
 
-        return Task.FromResult(SignalDelivery.Delivered);
+        return SignalDelivery.Delivered;
     }
 
     public Task<bool> WaitForExitAsync(DaemonIdentity daemon, TimeSpan timeout, CancellationToken cancellationToken) =>

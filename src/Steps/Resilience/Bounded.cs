@@ -1,0 +1,44 @@
+using Blacksmith.Orchestration.Ports;
+
+namespace Blacksmith.Steps.Resilience;
+
+/// <summary>
+/// One attempt of an external call under a deadline of the caller's own. Adapters bound their calls too, but post
+/// must end whatever an adapter does: a call that outlives the deadline is a <see cref="ExternalErrorKind.Timeout"/>,
+/// handled like any other failure, instead of a post step that hangs until the CI's step timeout kills it and
+/// leaves the disk exposed.
+/// </summary>
+public static class Bounded
+{
+    public static async Task<T> RunAsync<T>(
+        string operation,
+        Func<CancellationToken, Task<T>> attempt,
+        TimeSpan deadline,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        using var own = new CancellationTokenSource(deadline, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, own.Token);
+        try
+        {
+            return await attempt(linked.Token);
+        }
+        catch (OperationCanceledException) when (own.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.Timeout, $"no answer within {deadline.TotalSeconds:0.#} s");
+        }
+    }
+
+    public static Task RunAsync(
+        string operation,
+        Func<CancellationToken, Task> attempt,
+        TimeSpan deadline,
+        TimeProvider time,
+        CancellationToken cancellationToken) =>
+        RunAsync<bool>(operation, async ct =>
+        {
+            await attempt(ct);
+            return true;
+        }, deadline, time, cancellationToken);
+}
