@@ -46,6 +46,15 @@ public static class FaultMatrix
         [BuildxActivateFallback] = new("the store refuses to expose the disk (setup falls back)", World: [new ScriptedAnswer { Call = StickyDiskExpose, Reply = ScriptedReply.Fails, ErrorKind = ExternalErrorKind.Failed, Message = "no capacity", Times = null }]),
     };
 
+    /// <summary>Calls no replayed job makes, and why: a replay runs the sequences, not the host processes around them.</summary>
+    public static IReadOnlyDictionary<string, string> OutsideReplay { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [ControlPlaneBuildStarted] = "the build host (`BuildHost`) reports builds to the control plane itself; replay sends `BeginBuild`/`CompleteBuild` directly",
+        [ControlPlaneBuildFinished] = "the same: the build host's own call",
+        [ControlPlaneFailure] = "the post host (`PostHost`) reports a failure itself, after the post sequence",
+        [StickyDiskReportMetric] = "the hosts send their metrics themselves (`HostMetrics`), best effort under their own budget",
+    };
+
     /// <summary>The healthy baseline, then every call of <see cref="ScriptedCalls.All"/> under every fault kind.</summary>
     public static IReadOnlyList<FaultCell> Generate()
     {
@@ -106,6 +115,12 @@ public static class FaultMatrix
         foreach (var (call, variant) in Variants.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
             text.Append(CultureInfo.InvariantCulture, $"| `{call}` | {variant.Description} |\n");
+        }
+
+        text.Append("\nCalls no replayed job makes (their rows read `not reached`): a replay runs the setup and post sequences and the build commands, not the host processes around them.\n\n| Call | Who makes it |\n|---|---|\n");
+        foreach (var (call, why) in OutsideReplay.OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| `{call}` | {why} |\n");
         }
 
         var baseline = cells.Single(c => c.Call is null);
