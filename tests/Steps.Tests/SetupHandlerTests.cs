@@ -290,6 +290,18 @@ public sealed class SetupHandlerTests
         Assert.Empty(builders.Registered);
     }
 
+    [Fact]
+    public async Task A_foreign_check_that_fails_attaches_nothing_and_lets_setup_go_on()
+    {
+        var daemons = new FakeBuildkitDaemon { ForeignFailure = new ExternalCallException("buildkitd.findForeign", ExternalErrorKind.Failed, "/proc/locks: permission denied") };
+        var builders = new FakeBuilderRegistry();
+
+        var result = await new AttachForeignBuilderHandler(daemons, builders).Handle(ForeignAttach(), Ct);
+
+        Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+        Assert.Empty(builders.Registered);
+    }
+
     private static AttachForeignBuilder ForeignAttach() =>
         new(Lifecycles.Owner, new SetupFacts("acme/web", "agent"), "/var/lib/buildkit", "tcp://127.0.0.1:1234");
 

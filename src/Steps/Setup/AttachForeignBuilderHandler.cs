@@ -17,7 +17,19 @@ public sealed class AttachForeignBuilderHandler(IBuildkitDaemon daemons, IBuilde
     public async ValueTask<LifecycleResult> Handle(AttachForeignBuilder command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (await daemons.FindForeignAsync(command.Root, command.Address, cancellationToken) is not { Address: { } address } foreign)
+        ForeignDaemon? found;
+        try
+        {
+            found = await daemons.FindForeignAsync(command.Root, command.Address, cancellationToken);
+        }
+        catch (ExternalCallException)
+        {
+            // Nothing to attach to that we know of: setup goes on, and its mount and spawn steps ask again, where a
+            // failure fails setup (and falls back) instead of crashing the host.
+            return LifecycleResult.Nothing();
+        }
+
+        if (found is not { Address: { } address } foreign)
         {
             return LifecycleResult.Nothing();
         }

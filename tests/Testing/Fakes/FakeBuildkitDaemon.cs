@@ -41,6 +41,9 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
     /// <summary>What the check for a foreign daemon finds, for every root and address.</summary>
     public ForeignDaemon? Foreign { get; set; }
 
+    /// <summary>Thrown by the foreign-daemon check, when set.</summary>
+    public Exception? ForeignFailure { get; set; }
+
     /// <summary>The root and address of every check for a foreign daemon.</summary>
     public List<(string Root, string? Address)> ForeignChecks { get; } = [];
 
@@ -134,7 +137,7 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
     public Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken)
     {
         ForeignChecks.Add((root, address));
-        return Task.FromResult(Foreign);
+        return ForeignFailure is { } failure ? Task.FromException<ForeignDaemon?>(failure) : Task.FromResult(Foreign);
     }
 
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken)
