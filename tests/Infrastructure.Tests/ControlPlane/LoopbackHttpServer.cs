@@ -11,6 +11,7 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _arrived = new(0);
 
     public LoopbackHttpServer()
     {
@@ -36,12 +37,29 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     /// <summary>When set, every request waits for this before being answered (to provoke client timeouts).</summary>
     public TaskCompletionSource? Gate { get; set; }
 
+    /// <summary>Waits until <paramref name="count"/> requests have arrived, or <paramref name="limit"/> has passed.</summary>
+    public async Task<int> WaitForRequestsAsync(int count, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        for (var seen = 0; seen < count && await _arrived.WaitAsync(limit, cancellationToken); seen++)
+        {
+        }
+
+        return Requests.Count;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Gate?.TrySetResult();
         await _stop.CancelAsync();
-        _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // The managed listener re-resolves its endpoint while closing and can trip over the port, which another
+            // test may have taken meanwhile; the listener is closed either way.
+        }
         try
         {
             await _loop;
@@ -51,6 +69,7 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _arrived.Dispose();
     }
 
     private async Task ServeAsync()
@@ -73,14 +92,25 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
-        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync();
+        string body;
+        try
+        {
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            body = await reader.ReadToEndAsync();
+        }
+        catch (Exception ex) when (ex is IOException or HttpListenerException or ObjectDisposedException)
+        {
+            // A client that timed out may be gone before its body is read; the request still arrived.
+            body = string.Empty;
+        }
+
         Requests.Enqueue(new RecordedRequest(
             context.Request.HttpMethod,
             context.Request.Url!.AbsolutePath,
             context.Request.Headers["Authorization"],
             context.Request.Headers["X-Github-Repo-Name"],
             body));
+        _arrived.Release();
         if (Gate is { } gate)
         {
             await gate.Task;
