@@ -111,14 +111,9 @@ internal static class HostsBenchmark
 
     private static string Locate()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Blacksmith.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var aot = Path.Combine(root!.FullName, "dist", "linux-x64", "blacksmith");
-        return File.Exists(aot) ? aot : Path.Combine(root.FullName, "src", "Hosts", "Cli", "bin", "Release", "net10.0", "blacksmith");
+        var root = CheckoutRoot.Find();
+        var aot = Path.Combine(root, "dist", "linux-x64", "blacksmith");
+        return File.Exists(aot) ? aot : Path.Combine(root, "src", "Hosts", "Cli", "bin", "Release", "net10.0", "blacksmith");
     }
 
     private sealed record Sample(double WallMs, DateTimeOffset ExitedAt, long PeakRssKb);

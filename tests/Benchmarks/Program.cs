@@ -1,6 +1,7 @@
 // Benchmarks that print numbers; they are not timed tests and assert nothing about speed.
 //   dotnet run -c Release --project tests/Benchmarks -- journal
 //   dotnet run -c Release --project tests/Benchmarks -- hosts [path/to/blacksmith]   (eng/publish.sh first for the AOT binary)
+//   dotnet run -c Release --project tests/Benchmarks -- replay
 using Blacksmith.Benchmarks;
 
 var name = args.Length > 0 ? args[0] : "";
@@ -8,9 +9,11 @@ switch (name)
 {
     case "journal":
         return await JournalBenchmark.RunAsync(CancellationToken.None);
+    case "replay":
+        return ReplayBenchmark.Run();
     case "hosts":
         return await HostsBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
     default:
-        await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project tests/Benchmarks -- journal | hosts [binary]");
+        await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project tests/Benchmarks -- journal | hosts [binary] | replay");
         return 2;
 }
