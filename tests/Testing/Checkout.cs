@@ -1,8 +1,8 @@
 namespace Blacksmith.Testing;
 
 /// <summary>
-/// The source checkout the tests run from (the directory holding Blacksmith.sln), and the shared reference material
-/// beside it (<c>../shared</c>), found once from the test assembly's own location.
+/// The source checkout the tests run from (the directory holding Blacksmith.sln), found once from the test assembly's
+/// own location. Everything a test reads lives inside it: a clone of the repository alone passes the tests.
 /// </summary>
 public static class Checkout
 {
@@ -11,13 +11,13 @@ public static class Checkout
     /// <summary>The checkout's root directory.</summary>
     public static string Root => FoundRoot.Value;
 
-    /// <summary>A path under <c>../shared/fixtures</c> (real outputs of buildx, buildctl and buildkitd), which must exist.</summary>
+    /// <summary>A path under <c>tests/fixtures</c>: real outputs of buildx and buildkitd, with their provenance in its README.</summary>
     public static string Fixtures(params string[] parts)
     {
-        var fixtures = Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures"));
+        var fixtures = Path.Combine(Root, "tests", "fixtures");
         return Directory.Exists(fixtures)
             ? Path.Combine([fixtures, .. parts])
-            : throw new DirectoryNotFoundException($"The tool fixtures are expected in {fixtures}, beside the checkout (as on every developer machine and in CI).");
+            : throw new DirectoryNotFoundException($"The tool fixtures are expected in {fixtures}; they are part of the repository.");
     }
 
     private static string Find()

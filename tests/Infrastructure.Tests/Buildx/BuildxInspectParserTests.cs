@@ -4,7 +4,7 @@ using Blacksmith.Orchestration.Ports;
 
 namespace Blacksmith.Infrastructure.Tests.Buildx;
 
-/// <summary>The parser against real <c>docker buildx inspect</c> outputs (shared/fixtures, docker/actions-toolkit).</summary>
+/// <summary>The parser against real <c>docker buildx inspect</c> outputs (tests/fixtures, docker/actions-toolkit).</summary>
 public sealed class BuildxInspectParserTests
 {
     public static TheoryData<string> Fixtures() => [.. Directory.GetFiles(FixtureDirectory(), "inspect*.txt").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
