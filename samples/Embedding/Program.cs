@@ -65,6 +65,7 @@ var build = await provider.GetRequiredService<BuildSequence>().RunAsync(
     session, "web", new BuildRequest("build-1", string.Empty, new BuildInputs { Context = ".", Tags = ["web"] }), CancellationToken.None);
 Console.WriteLine($"build: {build.Report.Result}");
 
-var post = await provider.GetRequiredService<PostSequence>().RunAsync(session, CancellationToken.None);
+var post = await provider.GetRequiredService<PostSequence>().RunAsync(
+    session, new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, jobDirectory), CancellationToken.None);
 Console.WriteLine($"post: {post.Snapshot.State}, decision {post.Snapshot.Decision}");
 return post.Succeeded && build.Report.Succeeded ? ExitCodes.Success : ExitCodes.Failed;

@@ -29,5 +29,7 @@ internal sealed class GatedStore(IStickyDiskStore inner) : IStickyDiskStore
         await inner.SettleAsync(settlement, cancellationToken);
     }
 
+    public Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken) => inner.FindExposuresAsync(holder, cancellationToken);
+
     public Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken) => inner.ReportMetricAsync(metric, cancellationToken);
 }

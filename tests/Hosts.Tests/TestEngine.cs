@@ -16,10 +16,18 @@ internal sealed class TestEngine : IDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public TestEngine(InMemoryJournalStore? journal = null)
+    /// <param name="journal">The job's journal (a fresh one by default).</param>
+    /// <param name="claim">The job's machine-level claim, when the test looks at it (none by default, as for embedders).</param>
+    public TestEngine(InMemoryJournalStore? journal = null, IJobClaim? claim = null)
     {
         Journal = journal ?? new InMemoryJournalStore();
-        var services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (claim is not null)
+        {
+            services.AddSingleton(claim);
+        }
+
+        services
             .AddSingleton<IJournalStore>(Journal)
             .AddSingleton<IStickyDiskStore>(Store)
             .AddSingleton<IBlockDevice>(Device)
@@ -56,11 +64,14 @@ internal sealed class TestEngine : IDisposable
     /// <summary>Records effects in the journal, as the hosts' own effects outside a lifecycle command are.</summary>
     public Orchestration.Recording.IEffectRecorder Effects => _provider.GetRequiredService<Orchestration.Recording.IEffectRecorder>();
 
+    /// <summary>Where every test job's daemon, root and job directory are.</summary>
+    public static DaemonLaunch Launch { get; } = new("tcp://127.0.0.1:1234", "/var/lib/buildkit", "/tmp/job");
+
     public static SetupPlan Plan(string session, string cacheKey = "repo/job/amd64", bool allowFallback = true, CommitMode commit = CommitMode.Auto) =>
         new(session,
-            new SetupFacts(cacheKey, "fake", commit),
-            "/var/lib/buildkit",
-            new DaemonLaunch("tcp://127.0.0.1:1234", "/var/lib/buildkit", "/tmp/job"),
+            new SetupFacts(cacheKey, "fake", commit, Root: Launch.Root, Address: Launch.Address),
+            Launch.Root,
+            Launch,
             TimeSpan.FromSeconds(5),
             allowFallback);
 

@@ -3,6 +3,7 @@ using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Post;
+using Blacksmith.Steps.Release;
 using Blacksmith.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -135,12 +136,12 @@ public sealed class PostHandlerTests
     [Fact]
     public async Task Busy_unmount_is_retried_until_it_succeeds_then_the_device_is_flushed()
     {
-        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested(), new DaemonStopped(DaemonStopOutcome.Graceful)]);
         var device = new FakeBlockDevice();
         device.Mounted.Add("/var/lib/buildkit");
         device.UnmountFailures.Enqueue(Busy());
         device.UnmountFailures.Enqueue(Busy());
-        var handler = new UnmountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<UnmountStickyDiskHandler>.Instance);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
 
         var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
 
@@ -153,10 +154,10 @@ public sealed class PostHandlerTests
     [Fact]
     public async Task Measure_that_fails_still_unmounts_cleanly_without_a_usage()
     {
-        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested(), new DaemonStopped(DaemonStopOutcome.Graceful)]);
         var device = new FakeBlockDevice { MeasureFailure = new ExternalCallException("blockdevice.measure", ExternalErrorKind.Failed, "df: Input/output error") };
         device.Mounted.Add("/var/lib/buildkit");
-        var handler = new UnmountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<UnmountStickyDiskHandler>.Instance);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
 
         var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
 
@@ -169,7 +170,7 @@ public sealed class PostHandlerTests
     [Fact]
     public async Task Unmount_that_stays_busy_is_not_clean_after_bounded_attempts()
     {
-        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested(), new DaemonStopped(DaemonStopOutcome.Graceful)]);
         var device = new FakeBlockDevice();
         device.Mounted.Add("/var/lib/buildkit");
         for (var i = 0; i < 50; i++)
@@ -177,23 +178,23 @@ public sealed class PostHandlerTests
             device.UnmountFailures.Enqueue(Busy());
         }
 
-        var handler = new UnmountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<UnmountStickyDiskHandler>.Instance);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
 
         var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
 
         var unmounted = Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.False(unmounted.Clean);
-        Assert.Equal(UnmountStickyDiskHandler.UnmountAttempts, device.Calls.Count(c => c == "unmount"));
+        Assert.Equal(DiskUnmounter.UnmountAttempts, device.Calls.Count(c => c == "unmount"));
         Assert.DoesNotContain("flush", device.Calls);
     }
 
     [Fact]
     public async Task A_failed_sync_still_unmounts_but_the_unmount_does_not_count_as_clean()
     {
-        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested(), new DaemonStopped(DaemonStopOutcome.Graceful)]);
         var device = new FakeBlockDevice { SyncFailure = new ExternalCallException("blockdevice.sync", ExternalErrorKind.Unavailable, "sync: interrupted") };
         device.Mounted.Add("/var/lib/buildkit");
-        var handler = new UnmountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<UnmountStickyDiskHandler>.Instance);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
 
         var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
 
@@ -214,7 +215,7 @@ public sealed class PostHandlerTests
 
         var stop = new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), time).Handle(new StopDaemon(Lifecycles.Owner), Ct).AsTask();
         await daemon.SignalHangs.Task;
-        time.Advance(StopDaemonHandler.SignalDeadline);
+        time.Advance(DaemonStopper.SignalDeadline);
         var result = await stop;
 
         var stopped = Assert.IsType<DaemonStopped>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
@@ -223,11 +224,26 @@ public sealed class PostHandlerTests
     }
 
     [Fact]
+    public async Task The_disk_is_never_unmounted_from_under_a_daemon_that_may_still_run()
+    {
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested(), new DaemonStopped(DaemonStopOutcome.Failed, "still running after SIGKILL")]);
+        var device = new FakeBlockDevice();
+        device.Mounted.Add("/var/lib/buildkit");
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
+
+        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+
+        Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
+        Assert.Empty(device.Calls);
+        Assert.Contains("/var/lib/buildkit", device.Mounted);
+    }
+
+    [Fact]
     public async Task Mount_already_gone_counts_as_unmounted()
     {
-        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
+        var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested(), new DaemonStopped(DaemonStopOutcome.Graceful)]);
         var device = new FakeBlockDevice();
-        var handler = new UnmountStickyDiskHandler(device, Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<UnmountStickyDiskHandler>.Instance);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
 
         var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
 

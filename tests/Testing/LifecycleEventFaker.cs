@@ -32,12 +32,18 @@ public static class LifecycleEventFaker
             LifecycleTrigger.BuildFinished => new BuildFinished(f.Random.AlphaNumeric(12), f.PickRandom<BuildOutcome>(), f.Random.Bool() ? f.Lorem.Sentence() : null),
             LifecycleTrigger.PostRequested => new PostRequested(),
             LifecycleTrigger.DaemonStopped => new DaemonStopped(f.PickRandom<DaemonStopOutcome>(), f.Random.Bool() ? f.Lorem.Sentence() : null),
-            LifecycleTrigger.DiskUnmounted => new DiskUnmounted(f.Random.Bool(), f.Random.Bool() ? f.Random.Long(0, 1L << 40) : null, f.Random.Bool() ? f.Lorem.Sentence() : null),
+            LifecycleTrigger.DiskUnmounted => new DiskUnmounted(
+                f.Random.Bool(), f.Random.Bool() ? f.Random.Long(0, 1L << 40) : null, f.Random.Bool() ? f.Lorem.Sentence() : null, f.PickRandom<bool?>(true, false, null)),
             LifecycleTrigger.EarlierStepsChecked => new EarlierStepsChecked(f.PickRandom<EarlierStepsResult>(), f.PickRandom("job-status input", "runner log"), f.Random.Bool() ? f.Lorem.Sentence() : null),
             LifecycleTrigger.DiskReleased => new DiskReleased(f.Random.Bool(), f.Random.Bool() ? f.Lorem.Sentence() : null),
             LifecycleTrigger.Drained => new Drained(),
             LifecycleTrigger.CommitRequested => new CommitRequested(f.Random.Bool() ? f.Random.Long(0, 1L << 40) : null),
             LifecycleTrigger.CommitFailed => new CommitFailed(f.Lorem.Sentence()),
+            LifecycleTrigger.HoldingsFound => new HoldingsFound(
+                f.Random.Bool() ? f.Random.Guid().ToString() : null,
+                f.Random.Bool() ? $"/dev/loop{f.Random.Int(0, 255)}" : null,
+                f.Random.Bool() ? f.System.DirectoryPath() : null,
+                f.Random.Bool() ? new DaemonIdentity(f.Random.Int(2, 4_194_304), f.Random.Long(1, long.MaxValue / 2), $"unix:///{f.System.DirectoryPath()}/buildkitd.sock") : null),
             _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger, "no generator for this trigger: add one"),
         };
     }
@@ -45,7 +51,9 @@ public static class LifecycleEventFaker
     public static SetupFacts SetupFacts(Faker f)
     {
         ArgumentNullException.ThrowIfNull(f);
-        return new(CacheKey(f), f.PickRandom("agent", "local"), f.PickRandom<CommitMode>(), f.Random.Bool(), f.Random.Bool(), f.Random.Bool() ? f.Random.Long(1, 1_000_000) : null);
+        return new(
+            CacheKey(f), f.PickRandom("agent", "local"), f.PickRandom<CommitMode>(), f.Random.Bool(), f.Random.Bool(), f.Random.Bool() ? f.Random.Long(1, 1_000_000) : null,
+            f.Random.Bool() ? f.System.DirectoryPath() : null, f.Random.Bool() ? $"unix://{f.System.DirectoryPath()}/buildkitd.sock" : null);
     }
 
     private static string CacheKey(Faker f) => $"{f.Internet.DomainWord()}-{f.Random.Hexadecimal(8, prefix: string.Empty)}";

@@ -51,6 +51,7 @@ public static class TestEvents
         LifecycleTrigger.Drained => new Drained(),
         LifecycleTrigger.CommitRequested => new CommitRequested(FsUsageBytes),
         LifecycleTrigger.CommitFailed => new CommitFailed("the agent refused the commit"),
+        LifecycleTrigger.HoldingsFound => new HoldingsFound(MountPoint: MountPoint, Daemon: Daemon),
         _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger, "no canonical event for this trigger: add one"),
     };
 

@@ -1,7 +1,7 @@
-using Blacksmith.Hosting;
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Blacksmith.Cli.Verbs;
+using Blacksmith.Hosting;
 
 namespace Blacksmith.Cli;
 
@@ -18,6 +18,7 @@ internal static class Program
             StatusVerb.Create(),
             DiagramVerb.Create(),
             StoreVerb.Create(),
+            LeftoversVerb.Create(),
             ReplayVerb.Create(),
         };
 

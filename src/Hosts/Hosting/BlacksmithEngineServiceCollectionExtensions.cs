@@ -1,9 +1,11 @@
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Pipeline;
+using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps;
 using Blacksmith.Steps.Build;
 using Blacksmith.Steps.Post;
+using Blacksmith.Steps.Release;
 using Blacksmith.Steps.Setup;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +31,11 @@ public static class BlacksmithEngineServiceCollectionExtensions
         services.TryAddSingleton<SetupSequence>();
         services.TryAddSingleton<PostSequence>();
         services.TryAddSingleton<BuildSequence>();
+        services.TryAddSingleton<DiskUnmounter>();
+
+        // A host on a machine that later jobs share registers the real claim; without one, the journal alone names
+        // what the job holds.
+        services.TryAddSingleton<IJobClaim, NoJobClaim>();
         services.AddLogging();
 
         // The generator reads these options at compile time: they must stay literal. The behaviours run in this
@@ -39,7 +46,7 @@ public static class BlacksmithEngineServiceCollectionExtensions
             options.ServiceLifetime = ServiceLifetime.Singleton;
             options.GenerateTypesAsInternal = true;
             options.Assemblies = [typeof(ILifecycleCommand), typeof(StepsAssembly)];
-            options.PipelineBehaviors = [typeof(CommandLoggingBehavior<,>), typeof(LifecycleTransactionBehavior<,>)];
+            options.PipelineBehaviors = [typeof(CommandLoggingBehavior<,>), typeof(ClaimProjectionBehavior<,>), typeof(LifecycleTransactionBehavior<,>)];
         });
         return services.AddEffectRecording();
     }

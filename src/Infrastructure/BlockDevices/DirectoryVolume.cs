@@ -57,6 +57,10 @@ public sealed class DirectoryVolume : IBlockDevice
     public Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken) =>
         Task.FromResult(new DirectoryInfo(mountPoint).LinkTarget is not null);
 
+    /// <summary>The directory linked at <paramref name="mountPoint"/>, which is what "mounted" means here.</summary>
+    public Task<string?> MountSourceAsync(string mountPoint, CancellationToken cancellationToken) =>
+        Task.FromResult(new DirectoryInfo(mountPoint).LinkTarget);
+
     public Task SyncAsync(string mountPoint, CancellationToken cancellationToken)
     {
         // syncfs on the filesystem that holds the directory: what an unmount would have written back.

@@ -194,6 +194,10 @@ public sealed class LinuxBlockDevice : IBlockDevice
     public async Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken) =>
         MountInfo.IsMountPoint(await ReadMountsAsync("device.mounted", cancellationToken), Canonical(mountPoint));
 
+    /// <summary>The source of the topmost mount at <paramref name="mountPoint"/> (mounts can be stacked), from mountinfo.</summary>
+    public async Task<string?> MountSourceAsync(string mountPoint, CancellationToken cancellationToken) =>
+        MountInfo.SourceAt(await ReadMountsAsync("device.mountSource", cancellationToken), Canonical(mountPoint));
+
     /// <summary>
     /// <c>sync -f</c>, which is <c>syncfs(2)</c> on the filesystem holding the path: only the cache's dirty pages, not
     /// every filesystem's as setup-docker-builder's plain <c>sync</c> does. Run privileged because the BuildKit root

@@ -75,6 +75,13 @@ internal static class MountInfo
         entries.Any(entry => string.Equals(entry.MountPoint, canonicalPath, StringComparison.Ordinal));
 
     /// <summary>
+    /// The source of the topmost mount at <paramref name="canonicalPath"/>, or null when nothing is mounted there. The
+    /// table lists mounts in the order they were made, so a mount stacked on another comes after it.
+    /// </summary>
+    public static string? SourceAt(IEnumerable<MountInfoEntry> entries, string canonicalPath) =>
+        entries.LastOrDefault(entry => string.Equals(entry.MountPoint, canonicalPath, StringComparison.Ordinal))?.Source;
+
+    /// <summary>
     /// Undoes the kernel's escaping of paths: space, tab, newline and backslash become <c>\ooo</c> octal escapes
     /// (<c>\040</c> for a space). The escapes stand for bytes, so they are decoded as UTF-8 together with the rest.
     /// </summary>

@@ -263,6 +263,32 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         return foreign;
     }
 
+    /// <summary>
+    /// Scans /proc for a buildkitd whose command line names this launch's config file: setup writes that file in the job
+    /// directory and passes it to every daemon it starts, so the pair names the job's daemon and no other. Found by its
+    /// kernel name, so that the sudo process above a non-root spawn (same arguments) is not taken for it.
+    /// </summary>
+    public Task<DaemonIdentity?> FindLaunchedAsync(DaemonLaunch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        cancellationToken.ThrowIfCancellationRequested();
+        var jobDirectory = Path.GetFullPath(launch.JobDirectory);
+        var config = Path.Combine(jobDirectory, ConfigFileName);
+        var name = Path.GetFileName(_options.BuildkitdPath);
+        var kernelName = name.Length > 15 ? name[..15] : name;
+        foreach (var process in ProcessTree.Descendants(0))
+        {
+            if (process.Command == kernelName && !process.HasExited
+                && ProcessTree.CommandLine(process.Pid).Contains(config, StringComparer.Ordinal))
+            {
+                return Task.FromResult<DaemonIdentity?>(new DaemonIdentity(
+                    process.Pid, process.StartTimeTicks, launch.Address, Path.Combine(jobDirectory, LogFileName), Path.GetFullPath(launch.Root)));
+            }
+        }
+
+        return Task.FromResult<DaemonIdentity?>(null);
+    }
+
     public async Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);

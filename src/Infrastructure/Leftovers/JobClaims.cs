@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Blacksmith.Infrastructure.Unix;
+using Blacksmith.Orchestration.Claims;
+using Blacksmith.Orchestration.Ports;
 
 namespace Blacksmith.Infrastructure.Leftovers;
 
@@ -11,12 +13,13 @@ namespace Blacksmith.Infrastructure.Leftovers;
 /// (the runner wipes <c>RUNNER_TEMP</c> at the start of each job), and in a directory private to this user, because a
 /// claim tells a later job which daemon to stop and which mount to remove.
 /// </summary>
-public sealed class JobClaims
+public sealed class JobClaims : IClaimRegistry
 {
     /// <summary>Overrides where the claims live (tests; machines with an unusual layout).</summary>
     public const string DirectoryVariable = "BLACKSMITH_CLAIMS_DIR";
 
     private const string Extension = ".json";
+    private const string ReportedMarker = ".reported";
     private const string TemporaryMarker = ".tmp-";
 
     /// <param name="directory">The claims directory; created (0700) on the first write.</param>
@@ -28,6 +31,8 @@ public sealed class JobClaims
 
     /// <summary>The claims directory.</summary>
     public string Directory { get; }
+
+    public string Location => Directory;
 
     /// <summary>
     /// <c>BLACKSMITH_CLAIMS_DIR</c>; else <c>/run/blacksmith/claims</c> as root; else
@@ -55,19 +60,6 @@ public sealed class JobClaims
 
         var uid = OperatingSystem.IsLinux() ? Libc.GetEffectiveUserId().ToString(CultureInfo.InvariantCulture) : Environment.UserName;
         return Path.Combine(Path.GetTempPath(), $"blacksmith-{uid}", "claims");
-    }
-
-    /// <summary>The kernel's boot id (<c>unknown</c> where it cannot be read).</summary>
-    public static string CurrentBootId()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return "unknown";
-        }
     }
 
     /// <summary>The file that holds the claim of <paramref name="jobDirectory"/>.</summary>
@@ -106,6 +98,50 @@ public sealed class JobClaims
     /// <summary>The claim of <paramref name="jobDirectory"/>; null when there is none or it cannot be read.</summary>
     public JobClaim? Read(string jobDirectory) => ReadFile(PathOf(jobDirectory)).Claim;
 
+    public Task<ClaimListing> ListAsync(CancellationToken cancellationToken)
+    {
+        if (CheckPrivate() is { } untrusted)
+        {
+            return Task.FromResult(new ClaimListing([], untrusted));
+        }
+
+        try
+        {
+            return Task.FromResult(new ClaimListing(ReadAll()));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Task.FromResult(new ClaimListing([], $"{Directory} could not be listed: {ex.Message}"));
+        }
+    }
+
+    public Task<StoredClaim?> FindAsync(string jobDirectory, CancellationToken cancellationToken)
+    {
+        var path = PathOf(jobDirectory);
+        return Task.FromResult<StoredClaim?>(File.Exists(path) && CheckPrivate() is null ? ReadFile(path) : null);
+    }
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => Task.FromResult(DeleteFile(id));
+
+    public Task<bool> MarkReportedAsync(string id, CancellationToken cancellationToken)
+    {
+        InDirectory(id);
+        try
+        {
+            using var marker = UnixFiles.OpenPrivateFile(id + ReportedMarker, FileMode.CreateNew, FileAccess.Write);
+            return Task.FromResult(true);
+        }
+        catch (IOException) when (File.Exists(id + ReportedMarker))
+        {
+            return Task.FromResult(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Without a mark the job is reported again by the next one; that is all.
+            return Task.FromResult(true);
+        }
+    }
+
     /// <summary>Every claim file in the directory (none when it does not exist).</summary>
     /// <exception cref="IOException">The directory could not be listed.</exception>
     public IReadOnlyList<StoredClaim> ReadAll()
@@ -121,18 +157,11 @@ public sealed class JobClaims
             .ToList();
     }
 
-    /// <summary>Deletes the claim of <paramref name="jobDirectory"/>; false when there was none.</summary>
-    public bool Delete(string jobDirectory) => DeleteFile(PathOf(jobDirectory));
-
-    /// <summary>Deletes one claim file; false when it was gone already.</summary>
+    /// <summary>Deletes one claim file and its mark; false when it was gone already.</summary>
     public bool DeleteFile(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) != Directory)
-        {
-            throw new ArgumentException($"{path} is not in the claims directory {Directory}", nameof(path));
-        }
-
+        InDirectory(path);
+        TryDelete(path + ReportedMarker);
         if (!File.Exists(path))
         {
             return false;
@@ -165,6 +194,15 @@ public sealed class JobClaims
             : null;
     }
 
+    private void InDirectory(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) != Directory)
+        {
+            throw new ArgumentException($"{path} is not in the claims directory {Directory}", nameof(path));
+        }
+    }
+
     private static StoredClaim ReadFile(string path)
     {
         try
@@ -190,7 +228,7 @@ public sealed class JobClaims
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Only a temporary file; the next write uses another name.
+            // Only a temporary file or a mark; the next write uses another name, a stale mark only silences one report.
         }
     }
 }

@@ -1,11 +1,12 @@
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Orchestration.Claims;
 
 namespace Blacksmith.Infrastructure.Leftovers;
 
 /// <summary>
-/// The process whose life is the job's. On GitHub Actions that is the runner's <c>Runner.Worker</c>, one per job and
-/// an ancestor of every step (setup's own parent, the action's node launcher, exits with the step). Elsewhere it is
-/// setup's parent: the job's shell on GitLab and Buildkite.
+/// The process a claim names as its job's owner. On GitHub Actions that is the runner's <c>Runner.Worker</c>, one per job
+/// and an ancestor of every step, whose end proves the job is over. Elsewhere it is setup's parent (the job's shell),
+/// recorded for people reading the claim: it may exit long before the job does, so its end proves nothing.
 /// </summary>
 public static class JobOwner
 {
@@ -13,7 +14,7 @@ public static class JobOwner
     private const int MaxAncestors = 64;
 
     /// <summary>The owner of the job <paramref name="pid"/> runs in; null when /proc cannot tell.</summary>
-    public static ClaimedProcess? Find(int pid)
+    public static ClaimOwner? Find(int pid)
     {
         if (ProcStat.TryRead(pid) is not { } self)
         {
@@ -30,17 +31,17 @@ public static class JobOwner
 
             if (IsWorker(stat))
             {
-                return Claimed(stat);
+                return new ClaimOwner(stat.Pid, stat.StartTimeTicks, stat.Command, ClaimOwnerKind.RunnerWorker);
             }
 
             ancestor = stat.ParentPid;
         }
 
-        return ProcStat.TryRead(self.ParentPid) is { } parent ? Claimed(parent) : null;
+        return ProcStat.TryRead(self.ParentPid) is { } parent ? new ClaimOwner(parent.Pid, parent.StartTimeTicks, parent.Command, ClaimOwnerKind.Parent) : null;
     }
 
     /// <summary>Whether <paramref name="owner"/> still runs: its pid exists and started when it did.</summary>
-    public static bool IsAlive(ClaimedProcess owner)
+    public static bool IsAlive(ClaimOwner owner)
     {
         ArgumentNullException.ThrowIfNull(owner);
         return ProcessLifetime.IsRunning(new SpawnedProcess(owner.Pid, owner.StartTimeTicks));
@@ -50,6 +51,4 @@ public static class JobOwner
     private static bool IsWorker(ProcStat stat) =>
         stat.Command == WorkerName
         || ProcessTree.CommandLine(stat.Pid).Take(2).Any(arg => Path.GetFileName(arg) is WorkerName or WorkerName + ".dll");
-
-    private static ClaimedProcess Claimed(ProcStat stat) => new(stat.Pid, stat.StartTimeTicks, stat.Command);
 }

@@ -31,4 +31,7 @@ internal sealed record ExposureRecord(
     long? FsUsageBytes)
 {
     public int Version { get; init; } = 1;
+
+    /// <summary>Who asked for the exposure (<see cref="LocalStoreOptions.Holder"/>); null when nobody said.</summary>
+    public string? Holder { get; init; }
 }

@@ -81,6 +81,29 @@ public sealed class LocalStickyDiskStore : IStickyDiskStore, IDisposable
     /// </summary>
     public Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken) => _core.SettleAsync(settlement, cancellationToken);
 
+    /// <summary>
+    /// The exposures handed out to <paramref name="holder"/> (<see cref="LocalStoreOptions.Holder"/>) and not settled.
+    /// Recovery runs first, as on <see cref="UpAsync"/>: an expose interrupted before it handed anything out (its record
+    /// still says exposing, its owner is gone) is undone then, its loop device detached, so what remains is what was
+    /// handed out. Nothing is created where there is no store yet.
+    /// </summary>
+    public async Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken)
+    {
+        const string operation = "stickydisk.findExposures";
+        if (!await _core.StartAsync(create: false, operation, cancellationToken))
+        {
+            return [];
+        }
+
+        if (!_recovered)
+        {
+            await _core.RecoverAsync(abandonedAfter: null, operation, cancellationToken);
+            _recovered = true;
+        }
+
+        return await _core.FindExposuresAsync(holder, operation, cancellationToken);
+    }
+
     /// <summary>The local store has nobody to report to: metrics go to its log at debug level.</summary>
     public Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken)
     {

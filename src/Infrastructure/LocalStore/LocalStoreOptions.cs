@@ -15,6 +15,13 @@ public sealed record LocalStoreOptions(string DataDirectory)
     public LocalStoreMode Mode { get; init; } = LocalStoreMode.Auto;
 
     /// <summary>
+    /// Who asks for exposures (the engine gives the job directory): recorded with each exposure before it is made, so
+    /// that one whose expose returned to a job killed before it could journal the id is still found by that job's post
+    /// or by the cleanup after it (<see cref="LocalStickyDiskStore.FindExposuresAsync"/>). Null: not recorded.
+    /// </summary>
+    public string? Holder { get; init; }
+
+    /// <summary>
     /// The size of a new image, and the size an older, smaller generation's clone is grown to (the mount step then
     /// grows its ext4). Images are sparse, so this costs nothing until written; it is never used to shrink one.
     /// Unused in directory mode.

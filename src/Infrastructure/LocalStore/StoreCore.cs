@@ -167,6 +167,19 @@ internal sealed partial class StoreCore : IDisposable
         }
     }
 
+    /// <summary>The exposures handed out to <paramref name="holder"/> that are not settled yet.</summary>
+    public async Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, string operation, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(holder);
+        using (await LockAsync(operation, cancellationToken))
+        {
+            return [.. ReadRecords()
+                .Where(r => r.State == ExposureState.Exposed && string.Equals(r.Holder, holder, StringComparison.Ordinal))
+                .OrderBy(r => r.Created)
+                .Select(r => new ExposedDisk(r.ExposeId, r.Device ?? string.Empty))];
+        }
+    }
+
     public void Dispose()
     {
         // Only the owner lock: whatever an operation left half-done stays as a crash would leave it, for recovery.
@@ -192,7 +205,10 @@ internal sealed partial class StoreCore : IDisposable
                 var generations = Generations(encoded);
                 source = generations.Count > 0 ? generations[^1] : null;
                 record = new ExposureRecord(
-                    exposeId, key, ExposureState.Exposing, Path.GetFileName(clone), source?.Number, null, null, _time.GetUtcNow(), _bootId, Me.Id, Environment.ProcessId, null);
+                    exposeId, key, ExposureState.Exposing, Path.GetFileName(clone), source?.Number, null, null, _time.GetUtcNow(), _bootId, Me.Id, Environment.ProcessId, null)
+                {
+                    Holder = _options.Holder,
+                };
                 WriteRecord(record);
                 TouchKey(encoded);
             }

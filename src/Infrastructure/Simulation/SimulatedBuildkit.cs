@@ -41,6 +41,10 @@ public sealed class SimulatedBuildkit : IBuildkitDaemon, IBuilderRegistry, IImag
     public Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken) =>
         Task.FromResult<ForeignDaemon?>(null);
 
+    /// <summary>The simulated daemon lives and dies with this process: nothing outlives it to be found.</summary>
+    public Task<DaemonIdentity?> FindLaunchedAsync(DaemonLaunch launch, CancellationToken cancellationToken) =>
+        Task.FromResult<DaemonIdentity?>(null);
+
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken) =>
         Task.FromResult(databasePath + ".corrupt");
 

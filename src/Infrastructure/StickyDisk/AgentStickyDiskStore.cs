@@ -106,6 +106,14 @@ public sealed class AgentStickyDiskStore : IStickyDiskStore, IDisposable
         await CallAsync(CommitOperation, _options.CommitTimeout, options => _client.CommitStickyDiskAsync(request, options), cancellationToken);
     }
 
+    /// <summary>
+    /// The agent's <c>stickydisk.v1</c> API has no holder of an exposure to ask by: none are found. An exposure whose
+    /// expose call returned to a job killed before it journaled it ends with its VM on Blacksmith runners; with
+    /// <c>blacksmith-agent</c> it stays until an administrator's <c>store gc --abandoned-after</c> (docs/leftovers.md).
+    /// </summary>
+    public Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ExposedDisk>>([]);
+
     public async Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metric);

@@ -40,4 +40,5 @@ namespace Blacksmith.Orchestration.Journal;
 [JsonSerializable(typeof(Drained))]
 [JsonSerializable(typeof(CommitRequested))]
 [JsonSerializable(typeof(CommitFailed))]
+[JsonSerializable(typeof(HoldingsFound))]
 public sealed partial class JournalJsonContext : JsonSerializerContext;

@@ -36,6 +36,7 @@ public static class LifecycleEventCodec
         [LifecycleTrigger.Drained] = JournalJsonContext.Default.Drained,
         [LifecycleTrigger.CommitRequested] = JournalJsonContext.Default.CommitRequested,
         [LifecycleTrigger.CommitFailed] = JournalJsonContext.Default.CommitFailed,
+        [LifecycleTrigger.HoldingsFound] = JournalJsonContext.Default.HoldingsFound,
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, LifecycleTrigger> TriggersByName =

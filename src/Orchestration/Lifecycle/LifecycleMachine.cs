@@ -25,7 +25,7 @@ public static class LifecycleMachine
     /// </summary>
     private static readonly FrozenSet<LifecycleTrigger> OwnerOnly = FrozenSet.Create(
         DiskExposed, DiskMounted, DaemonSpawned, DaemonReady, DaemonExited, BuilderRegistered, SetupFailed, FallbackActivated,
-        DaemonStopped, DiskUnmounted, EarlierStepsChecked, DiskReleased, Drained, CommitRequested, CommitFailed);
+        DaemonStopped, DiskUnmounted, EarlierStepsChecked, DiskReleased, Drained, CommitRequested, CommitFailed, HoldingsFound);
 
     /// <summary>Fires <paramref name="pending"/> against <paramref name="before"/> and returns where the lifecycle goes.</summary>
     public static LifecycleTransition Evaluate(LifecycleSnapshot before, Events.LifecycleEvent pending, Events.EventContext context)
@@ -133,8 +133,12 @@ public static class LifecycleMachine
             .InternalTransitionIf(PostRequested, _ => f.Before.IsOwner, _ => { }, "the owner's post resumes")
             .InternalTransitionIf(PostRequested, _ => !f.Before.IsOwner, _ => { }, "the session does not own the builder")
             .InternalTransitionIf(BuildFinished, _ => IsAbandonedBuild(f), _ => { }, "the build was still running when post began")
-            .InternalTransitionIf(DaemonStopped, _ => f.Before.Daemon is not null && f.Before.DaemonStop == DaemonStopOutcome.None, _ => { }, "a daemon was spawned and not stopped yet")
-            .InternalTransitionIf(DiskUnmounted, _ => f.Before.Disk.Mounted && f.Before.Disk.Unmounted is null, _ => { }, "a disk is mounted and was not unmounted yet")
+            // What a setup killed between an effect and its record acquired, found on the machine: only what the
+            // journal did not know, and only while the setup never finished (a finished setup recorded everything).
+            .InternalTransitionIf(HoldingsFound, _ => IsNewFinding(f), _ => { }, "setup never finished and the journal did not record what was found")
+            // A stop or an unmount that failed may be tried again (a post run again); one that succeeded may not.
+            .InternalTransitionIf(DaemonStopped, _ => JobHoldings.IsRunning(f.Before), _ => { }, "a daemon was spawned and may still run")
+            .InternalTransitionIf(DiskUnmounted, _ => f.Before.Disk.Mounted, _ => { }, "the disk is still mounted")
             .InternalTransitionIf(EarlierStepsChecked, _ => f.Before.EarlierSteps == EarlierStepsResult.Unchecked, _ => { }, "earlier steps were not checked yet")
             .InternalTransitionIf(DiskReleased, _ => IsReleaseDue(f.Before), _ => { }, "the policy skips the commit and the expose id was not settled yet")
             .PermitIf(Drained, Committing, () => EverythingReleased(f.Before) && CommitPolicy.Decide(f.Before).IsCommit, "everything was released and the commit policy commits")
@@ -162,13 +166,28 @@ public static class LifecycleMachine
     private static bool IsRunningBuild(GuardFacts f) =>
         f.Pending is Events.BuildFinished finished && f.Before.FindBuild(finished.BuildId) is { IsRunning: true };
 
+    private static bool IsNewFinding(GuardFacts f) =>
+        f.Pending is Events.HoldingsFound found
+        && f.Before.SetupNeverFinished
+        && (!found.FoundNothing() || found.Unsearched != f.Before.Unreconciled)
+        && (found.ExposeId is null || !f.Before.Disk.HoldsExposeId)
+        && (found.MountPoint is null || !f.Before.Disk.Mounted)
+        && (found.Daemon is null || f.Before.Daemon is null);
+
     private static bool IsAbandonedBuild(GuardFacts f) =>
         f.Pending is Events.BuildFinished finished && f.Before.FindBuild(finished.BuildId) is { Outcome: BuildOutcome.Abandoned, FinishedAt: null };
 
-    /// <summary>The daemon is stopped (or was never spawned) and the disk unmount was tried (or it was never mounted).</summary>
-    public static bool EverythingReleased(LifecycleSnapshot s) =>
-        (s.Daemon is null || s.DaemonStop != DaemonStopOutcome.None)
-        && (!s.Disk.Mounted || s.Disk.Unmounted is not null);
+    /// <summary>
+    /// No daemon of the job may still run (none was spawned, or it was stopped, killed or found gone), its disk is not
+    /// mounted (never was, or was unmounted, even if not cleanly), and no look for what an unfinished setup left is owed.
+    /// A stop or an unmount that failed releases nothing: the drain cannot finish, and the disk is neither released nor
+    /// committed under a running daemon or a live mount.
+    /// </summary>
+    public static bool EverythingReleased(LifecycleSnapshot s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return !JobHoldings.IsRunning(s) && !s.Disk.Mounted && s.Unreconciled is null;
+    }
 
     /// <summary>A skipped commit still owes the store an explicit release of the expose id, unless turned off.</summary>
     public static bool IsReleaseDue(LifecycleSnapshot s) =>

@@ -82,6 +82,18 @@ public sealed record LifecycleSnapshot
 
     public bool SetupFailed => SetupFailure is not null;
 
+    /// <summary>
+    /// Set while post owes a look for what an unfinished setup may have left (a look failed): until one succeeds the job
+    /// may hold what the journal does not know, and nothing is released or committed.
+    /// </summary>
+    public string? Unreconciled { get; init; }
+
+    /// <summary>
+    /// A setup with the sticky disk began, recorded no failure, and never registered a builder: it was killed, hung or
+    /// cancelled somewhere between exposing the disk and registering the builder, and may hold more than it journaled.
+    /// </summary>
+    public bool SetupNeverFinished => Mode == BuilderMode.StickyDisk && BuilderName is null && !SetupFailed;
+
     public int BuildsInFlight => Builds.Count(b => b.IsRunning);
 
     public BuildRecord? FindBuild(string buildId) => _buildIndex.TryGetValue(buildId, out var index) ? _builds[index] : null;

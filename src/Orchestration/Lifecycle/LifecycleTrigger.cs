@@ -27,4 +27,5 @@ public enum LifecycleTrigger
     Drained,
     CommitRequested,
     CommitFailed,
+    HoldingsFound,
 }

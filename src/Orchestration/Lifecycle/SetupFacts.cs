@@ -11,10 +11,17 @@ namespace Blacksmith.Orchestration.Lifecycle;
 /// counts them) before stopping the daemon; no limit when null or not positive. Optional, so journals written before
 /// it load.
 /// </param>
+/// <param name="Root">
+/// The BuildKit root setup chose for this job (where the disk is mounted, whether or not it got that far), so that a
+/// post or a later job can look there for what a killed setup left. Null in journals written before it was recorded.
+/// </param>
+/// <param name="Address">The daemon's address setup chose for this job; null in older journals.</param>
 public sealed record SetupFacts(
     string CacheKey,
     string Store,
     CommitMode CommitMode = CommitMode.Auto,
     bool ForkPullRequest = false,
     bool ReleaseOnSkip = true,
-    long? MaxCacheSizeMegabytes = null);
+    long? MaxCacheSizeMegabytes = null,
+    string? Root = null,
+    string? Address = null);

@@ -6,7 +6,7 @@ namespace Blacksmith.Orchestration.Lifecycle;
 /// <param name="MountPoint">Where the disk is mounted (the BuildKit root).</param>
 /// <param name="Mounted">Whether the disk is currently mounted by this job.</param>
 /// <param name="Formatted">Whether setup formatted the device (a fresh, empty cache).</param>
-/// <param name="Unmounted">Null until post tried to unmount; then whether it unmounted cleanly.</param>
+/// <param name="Unmounted">Null until post tried to unmount; then whether every attempt unmounted cleanly (one that failed stays failed).</param>
 /// <param name="FsUsageBytes">Filesystem usage measured before unmount, sent with the commit.</param>
 /// <param name="Released">Null until an explicit release (should_commit = false) was sent; then whether the agent accepted it.</param>
 public sealed record StickyDiskFacts(

@@ -61,7 +61,7 @@ public static class CommitPolicy
         {
             yield return (SkipReason.NoStickyDisk, "no sticky disk was exposed and mounted");
         }
-        else if (s.Mode == BuilderMode.StickyDisk && s.BuilderName is null && !s.SetupFailed)
+        else if (s.SetupNeverFinished)
         {
             // A setup killed, hung or cancelled after mounting recorded no failure, yet the disk holds whatever it
             // left half-done: the same as a failed setup, whatever the job status says afterwards.

@@ -24,6 +24,12 @@ public interface IBlockDevice
     /// <summary>Whether something is mounted at <paramref name="mountPoint"/> (from /proc/self/mountinfo).</summary>
     Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What is mounted at <paramref name="mountPoint"/>: the device (or, for a directory-mode disk, the directory linked
+    /// there), or null when nothing is. Evidence that a mount is a job's own before anything unmounts it.
+    /// </summary>
+    Task<string?> MountSourceAsync(string mountPoint, CancellationToken cancellationToken);
+
     /// <summary>Flushes the filesystem's dirty pages to the device.</summary>
     Task SyncAsync(string mountPoint, CancellationToken cancellationToken);
 

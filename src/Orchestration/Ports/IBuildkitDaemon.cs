@@ -30,6 +30,12 @@ public interface IBuildkitDaemon
     /// </summary>
     Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The buildkitd started for <paramref name="launch"/> (its command line names the launch's config file in the job
+    /// directory) that still runs, or null: a setup killed between spawning it and journaling it never recorded it.
+    /// </summary>
+    Task<DaemonIdentity?> FindLaunchedAsync(DaemonLaunch launch, CancellationToken cancellationToken);
+
     /// <summary>Moves a corrupt cache database aside (kept for diagnosis) and returns where it went.</summary>
     Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken);
 }

@@ -18,6 +18,13 @@ public interface IStickyDiskStore
     /// <summary>Sends the one decision for an exposure (the agent's <c>CommitStickyDisk</c>): commit or release.</summary>
     Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The exposures the store holds for <paramref name="holder"/> (the job directory of the job that asked for them), so
+    /// that what a job killed between an expose and its record acquired can still be released. A store that does not
+    /// record holders answers none (the agent today; docs/leftovers.md says what names such an exposure instead).
+    /// </summary>
+    Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken);
+
     /// <summary>Reports one metric (the agent's <c>ReportMetric</c>). Callers treat it as best effort.</summary>
     Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken);
 }

@@ -18,6 +18,7 @@ namespace Blacksmith.Orchestration.Recording;
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(ExposedDisk))]
+[JsonSerializable(typeof(IReadOnlyList<ExposedDisk>))]
 [JsonSerializable(typeof(DaemonIdentity))]
 [JsonSerializable(typeof(DaemonProbe))]
 [JsonSerializable(typeof(SignalDelivery))]

@@ -2,6 +2,7 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Release;
 using Mediator;
 
 namespace Blacksmith.Steps.Post;

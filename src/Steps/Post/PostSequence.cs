@@ -1,18 +1,28 @@
 using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Mediator;
 
 namespace Blacksmith.Steps.Post;
 
 /// <summary>
-/// The post host's order of commands: begin post; then, for the owner, prune the cache (best effort), stop the
-/// daemon, unmount, check earlier steps, release if the machine says a release is due, finish draining, and commit
-/// if the policy led to Committing. A step that throws does not stop the ones after it: whatever was acquired is still released.
+/// The post host's order of commands: begin post as the session that owns the builder (<see cref="PostSession"/>);
+/// then, for the owner, look for what an unfinished setup left unrecorded, prune the cache (best effort), stop the
+/// daemon, unmount, check earlier steps, release if the machine says a release is due, and finish draining once nothing
+/// runs and nothing is mounted; commit if the policy led to Committing. A step that throws does not stop the ones after
+/// it: whatever was acquired is still released. A drain that could not stop the daemon or unmount the disk ends there,
+/// in Draining: nothing is released or committed under it, and a post run again resumes.
 /// </summary>
-public sealed class PostSequence(ISender sender)
+public sealed class PostSequence(ISender sender, LifecycleJournal journal)
 {
-    public async Task<SequenceOutcome> RunAsync(string session, CancellationToken cancellationToken)
+    /// <summary>The post of a host that ran setup itself as <paramref name="session"/> (a whole job in one process, a replay).</summary>
+    public Task<SequenceOutcome> RunAsync(string session, DaemonLaunch launch, CancellationToken cancellationToken) =>
+        RunAsync(new PostPlan(session, session, launch, PostPerSetup: true), cancellationToken);
+
+    public async Task<SequenceOutcome> RunAsync(PostPlan plan, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(plan);
+        var session = PostSession.Resolve(await journal.LoadAsync(plan.FreshSession, cancellationToken), plan);
         var begun = await sender.Send(new BeginPost(session), cancellationToken);
         if (begun is LifecycleResult.Refused refused)
         {
@@ -28,12 +38,12 @@ public sealed class PostSequence(ISender sender)
         var errors = new List<string>();
         ILifecycleCommand[] drain =
         [
+            new ReconcileHoldings(session, plan.Launch),
             new PruneCache(session),
             new StopDaemon(session),
             new UnmountStickyDisk(session),
             new CheckEarlierSteps(session),
             new ReleaseStickyDisk(session),
-            new FinishDraining(session),
         ];
         foreach (var step in snapshot.State == LifecycleState.Draining ? drain : [])
         {
@@ -45,6 +55,13 @@ public sealed class PostSequence(ISender sender)
                 case LifecycleResult.Refused stepRefused:
                     return new SequenceOutcome(stepRefused.Snapshot, stepRefused, errors);
             }
+        }
+
+        // Only with nothing left running or mounted: the machine would refuse it, and the held resources are the outcome.
+        if (snapshot.State == LifecycleState.Draining && LifecycleMachine.EverythingReleased(snapshot)
+            && await SendAsync(new FinishDraining(session), errors, cancellationToken) is LifecycleResult.Applied drained)
+        {
+            snapshot = drained.Snapshot;
         }
 
         if (snapshot.State == LifecycleState.Committing

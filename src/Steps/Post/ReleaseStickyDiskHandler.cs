@@ -3,6 +3,7 @@ using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Release;
 using Mediator;
 
 namespace Blacksmith.Steps.Post;

@@ -31,6 +31,10 @@ public sealed class RecordingBlockDevice(IBlockDevice inner, EffectCalls calls) 
         calls.RunAsync(Port, "isMounted", Arguments(("mountPoint", mountPoint)),
             () => inner.IsMountedAsync(mountPoint, cancellationToken), EffectJsonContext.Default.Boolean);
 
+    public Task<string?> MountSourceAsync(string mountPoint, CancellationToken cancellationToken) =>
+        calls.RunAsync(Port, "mountSource", Arguments(("mountPoint", mountPoint)),
+            () => inner.MountSourceAsync(mountPoint, cancellationToken), EffectJsonContext.Default.String);
+
     public Task SyncAsync(string mountPoint, CancellationToken cancellationToken) =>
         calls.RunAsync(Port, "sync", Arguments(("mountPoint", mountPoint)), () => inner.SyncAsync(mountPoint, cancellationToken));
 

@@ -5,7 +5,7 @@ using static Blacksmith.Steps.Recording.EffectCalls;
 
 namespace Blacksmith.Steps.Recording;
 
-/// <summary>Records every call to the job's buildkitd: spawn, each readiness probe, signals, waits, prune, the foreign-daemon check, quarantine.</summary>
+/// <summary>Records every call to the job's buildkitd: spawn, each readiness probe, signals, waits, prune, the foreign-daemon check, the search for an unrecorded daemon, quarantine.</summary>
 public sealed class RecordingBuildkitDaemon(IBuildkitDaemon inner, EffectCalls calls) : IBuildkitDaemon
 {
     public const string Port = "buildkitd";
@@ -44,6 +44,13 @@ public sealed class RecordingBuildkitDaemon(IBuildkitDaemon inner, EffectCalls c
     public Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken) =>
         calls.RunAsync(Port, "findForeign", Arguments(("root", root), ("address", address)),
             () => inner.FindForeignAsync(root, address, cancellationToken), EffectJsonContext.Default.ForeignDaemon);
+
+    public Task<DaemonIdentity?> FindLaunchedAsync(DaemonLaunch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        return calls.RunAsync(Port, "findLaunched", Arguments(("address", launch.Address), ("root", launch.Root)),
+            () => inner.FindLaunchedAsync(launch, cancellationToken), EffectJsonContext.Default.DaemonIdentity);
+    }
 
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken) =>
         calls.RunAsync(Port, "quarantineDatabase", Arguments(("database", databasePath)),

@@ -26,6 +26,10 @@ public sealed class RecordingStickyDiskStore(IStickyDiskStore inner, EffectCalls
             () => inner.SettleAsync(settlement, cancellationToken));
     }
 
+    public Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken) =>
+        calls.RunAsync(Port, "findExposures", Arguments(("holder", holder)),
+            () => inner.FindExposuresAsync(holder, cancellationToken), EffectJsonContext.Default.IReadOnlyListExposedDisk);
+
     public Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metric);

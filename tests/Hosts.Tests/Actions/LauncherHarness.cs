@@ -1,6 +1,6 @@
-using Blacksmith.Testing;
 using System.Diagnostics;
 using System.Text;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.Actions;
 

@@ -1,5 +1,5 @@
-using Blacksmith.Testing;
 using System.Reflection;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.EndToEnd;
 

@@ -17,14 +17,6 @@ public sealed class FaultMatrixTests
     /// <summary>The problems the matrix shows today, reported and explained in the document; fixing one means removing it here.</summary>
     private static readonly HashSet<(string Call, FaultKind Kind)> KnownGaps =
     [
-        (ScriptedCalls.StickyDiskExpose, FaultKind.HostKilled),
-        (ScriptedCalls.BlockDeviceMount, FaultKind.HostKilled),
-        (ScriptedCalls.DaemonSpawn, FaultKind.HostKilled),
-        (ScriptedCalls.BlockDeviceIsMounted, FaultKind.Crash),
-        (ScriptedCalls.BlockDeviceSync, FaultKind.Crash),
-        (ScriptedCalls.BlockDeviceMeasure, FaultKind.Crash),
-        (ScriptedCalls.BlockDeviceUnmount, FaultKind.Crash),
-        (ScriptedCalls.BlockDeviceFlush, FaultKind.Crash),
     ];
 
     private static readonly Lazy<IReadOnlyList<FaultCell>> Matrix = new(FaultMatrix.Generate);

@@ -67,7 +67,7 @@ public sealed class RecordedJournalTests : IDisposable
         using (Orchestration.Recording.EffectScope.Enter("setup-1"))
         {
             var arguments = new Dictionary<string, string> { ["jobDirectory"] = "/tmp/earlier-job", ["actions"] = "stopped buildkitd pid 4242" };
-            await engine.Effects.RecordAsync(new EffectRecord(Infrastructure.Leftovers.LeftoverSweeper.Port, "clean", arguments, EffectOutcome.Succeeded, 12), Ct);
+            await engine.Effects.RecordAsync(new EffectRecord(Steps.Leftovers.LeftoverSweep.Port, "clean", arguments, EffectOutcome.Succeeded, 12), Ct);
         }
 
         await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);

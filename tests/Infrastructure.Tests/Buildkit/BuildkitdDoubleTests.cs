@@ -1,7 +1,7 @@
-using Blacksmith.Testing;
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Tests.Processes;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildkit;
 

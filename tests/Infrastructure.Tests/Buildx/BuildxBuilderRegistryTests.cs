@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging;
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Ports;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildx;

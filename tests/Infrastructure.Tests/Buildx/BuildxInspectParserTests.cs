@@ -1,6 +1,6 @@
-using Blacksmith.Testing;
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildx;
 

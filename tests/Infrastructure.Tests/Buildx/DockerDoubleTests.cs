@@ -1,10 +1,10 @@
-using Blacksmith.Testing;
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Text.Json;
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Infrastructure.Unix;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildx;
 

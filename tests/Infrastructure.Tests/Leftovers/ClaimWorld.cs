@@ -1,18 +1,22 @@
 using System.Diagnostics;
 using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Orchestration.Claims;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Leftovers;
+using Blacksmith.Steps.Release;
 using Blacksmith.Testing.Fakes;
 using Bogus;
 using Microsoft.Extensions.Logging.Abstractions;
-using Blacksmith.Orchestration.Ports;
 
 namespace Blacksmith.Infrastructure.Tests.Leftovers;
 
-/// <summary>One test's machine: a private claims directory, fakes for the mount and the store, and varied jobs.</summary>
+/// <summary>One test's machine: a private claims directory, and varied jobs to claim it.</summary>
 public sealed class ClaimWorld : IDisposable
 {
     private readonly TempDirectory _temp = new();
-    private readonly Faker _faker = new();
+    private readonly Faker _faker = new() { Random = new Randomizer(2027) };
 
     public ClaimWorld()
     {
@@ -21,48 +25,38 @@ public sealed class ClaimWorld : IDisposable
 
     public JobClaims Claims { get; }
 
-    public FakeBlockDevice Devices { get; } = new();
-
-    public FakeBuildkitDaemon Daemons { get; } = new();
-
-    public FakeStickyDiskStore Store { get; } = new();
-
-    public ListEffectRecorder Recorder { get; } = new();
-
     public string TempPath => _temp.Path;
 
     /// <summary>This process: an owner that is certainly alive.</summary>
-    public static ClaimedProcess Alive
+    public static ClaimOwner Alive
     {
         get
         {
             var stat = ProcStat.TryRead(Environment.ProcessId)!.Value;
-            return new ClaimedProcess(stat.Pid, stat.StartTimeTicks, stat.Command);
+            return new ClaimOwner(stat.Pid, stat.StartTimeTicks, stat.Command, ClaimOwnerKind.RunnerWorker);
         }
     }
 
     /// <summary>A process that ran and exited (and was reaped): an owner that is gone.</summary>
-    public static ClaimedProcess Dead()
+    public static ClaimOwner Dead()
     {
         using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
         process.WaitForExit();
-        return new ClaimedProcess(process.Id, 1, "true");
+        return new ClaimOwner(process.Id, 1, "true", ClaimOwnerKind.RunnerWorker);
     }
 
-    /// <summary>A claim of a job of its own (directory, root, address) with <paramref name="owner"/>.</summary>
-    public JobClaim Job(ClaimedProcess owner, string? root = null) => new(
+    /// <summary>A claim of a job of its own (directory, root, address) with <paramref name="owner"/>, holding nothing yet.</summary>
+    public JobClaim Job(ClaimOwner owner, string? root = null) => new(
         _temp.Sub($"job-{_faker.Random.AlphaNumeric(8)}"),
-        root ?? _temp.Sub($"root-{_faker.Random.AlphaNumeric(8)}"),
-        $"tcp://127.0.0.1:{_faker.Random.Int(20000, 60000)}",
         owner,
-        JobClaims.CurrentBootId(),
-        _faker.Date.RecentOffset())
-    {
-        CacheKey = _faker.Lorem.Slug(),
-    };
+        ProcMachineFacts.ReadBootId(),
+        _faker.Date.RecentOffset(),
+        new JobHoldings(root ?? _temp.Sub($"root-{_faker.Random.AlphaNumeric(8)}"), $"tcp://127.0.0.1:{_faker.Random.Int(20000, 60000)}", "local", _faker.Lorem.Slug()));
 
-    public LeftoverSweeper Sweeper(IBuildkitDaemon? daemons = null, IBlockDevice? devices = null, LeftoverSweepOptions? options = null) =>
-        new(Claims, daemons ?? Daemons, devices ?? Devices, Store, Recorder, NullLogger<LeftoverSweeper>.Instance, TimeProvider.System, options);
+    /// <summary>The cleanup over real daemons and block devices (a fake store).</summary>
+    public static ClaimCleanup Cleanup(IBuildkitDaemon daemons, IBlockDevice devices, IStickyDiskStore? store = null, TimeSpan? stopGrace = null) =>
+        new(daemons, devices, new DiskUnmounter(devices, TimeProvider.System, NullLogger<DiskUnmounter>.Instance), store ?? new FakeStickyDiskStore(), TimeProvider.System,
+            new LeftoverOptions { StopGrace = stopGrace ?? TimeSpan.FromSeconds(10) });
 
     public void Dispose() => _temp.Dispose();
 }

@@ -1,16 +1,32 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Leftovers;
+using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Testing.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Leftovers;
 
 [SupportedOSPlatform("linux")]
 public sealed class JobClaimsTests
 {
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
     [Fact]
     public void A_written_claim_reads_back_the_same()
     {
         using var world = new ClaimWorld();
-        var claim = world.Job(ClaimWorld.Alive) with { Daemon = new ClaimedProcess(4242, 99, "buildkitd"), Device = "/dev/loop7", ExposeId = "e-1", StoreKind = "local" };
+        var claim = world.Job(ClaimWorld.Alive);
+        claim = claim with
+        {
+            Holdings = claim.Holdings with
+            {
+                Daemon = new DaemonIdentity(4242, 99, claim.Holdings.Address!, "/tmp/job/buildkitd.log", claim.Holdings.Root),
+                Device = "/dev/loop7",
+                MountPoint = claim.Holdings.Root,
+                ExposeId = "e-1",
+            },
+        };
 
         world.Claims.Write(claim);
 
@@ -37,14 +53,14 @@ public sealed class JobClaimsTests
         var claim = world.Job(ClaimWorld.Alive);
         world.Claims.Write(claim);
 
-        world.Claims.Write(claim with { Device = "/dev/loop3" });
+        world.Claims.Write(claim with { Holdings = claim.Holdings with { Device = "/dev/loop3" } });
 
-        Assert.Equal("/dev/loop3", world.Claims.Read(claim.JobDirectory)?.Device);
+        Assert.Equal("/dev/loop3", world.Claims.Read(claim.JobDirectory)?.Holdings.Device);
         Assert.Single(Directory.GetFiles(world.Claims.Directory));
     }
 
     [Fact]
-    public void Each_job_directory_has_its_own_claim_and_delete_removes_only_that_one()
+    public async Task Each_job_directory_has_its_own_claim_and_delete_removes_only_that_one()
     {
         using var world = new ClaimWorld();
         var first = world.Job(ClaimWorld.Alive);
@@ -52,33 +68,87 @@ public sealed class JobClaimsTests
         world.Claims.Write(first);
         world.Claims.Write(second);
 
-        Assert.True(world.Claims.Delete(first.JobDirectory));
+        Assert.True(await world.Claims.DeleteAsync(world.Claims.PathOf(first.JobDirectory), Token));
 
-        Assert.False(world.Claims.Delete(first.JobDirectory));
-        Assert.Equal([second], world.Claims.ReadAll().Select(s => s.Claim));
+        Assert.False(await world.Claims.DeleteAsync(world.Claims.PathOf(first.JobDirectory), Token));
+        Assert.Equal([second], (await world.Claims.ListAsync(Token)).Claims.Select(s => s.Claim));
     }
 
     [Fact]
-    public void A_file_that_is_not_a_claim_is_listed_with_its_problem()
+    public async Task A_claim_is_reported_once_and_its_mark_goes_with_it()
+    {
+        using var world = new ClaimWorld();
+        var claim = world.Job(ClaimWorld.Alive);
+        world.Claims.Write(claim);
+        var id = world.Claims.PathOf(claim.JobDirectory);
+
+        Assert.True(await world.Claims.MarkReportedAsync(id, Token));
+        Assert.False(await world.Claims.MarkReportedAsync(id, Token));
+        Assert.Single((await world.Claims.ListAsync(Token)).Claims);
+
+        await world.Claims.DeleteAsync(id, Token);
+
+        Assert.Empty(Directory.GetFiles(world.Claims.Directory));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_claim_is_listed_with_its_problem()
     {
         using var world = new ClaimWorld();
         world.Claims.Write(world.Job(ClaimWorld.Alive));
-        File.WriteAllText(Path.Combine(world.Claims.Directory, "junk.json"), "{ not json");
+        await File.WriteAllTextAsync(Path.Combine(world.Claims.Directory, "junk.json"), "{ not json", Token);
 
-        var stored = world.Claims.ReadAll();
+        var stored = (await world.Claims.ListAsync(Token)).Claims;
 
         Assert.Equal(2, stored.Count);
         Assert.Contains(stored, s => s.Claim is null && s.Problem is not null);
     }
 
     [Fact]
-    public void A_claims_directory_others_may_write_to_is_not_trusted()
+    public async Task A_claims_directory_others_may_write_to_is_not_trusted()
     {
         using var world = new ClaimWorld();
-        world.Claims.Write(world.Job(ClaimWorld.Alive));
+        var claim = world.Job(ClaimWorld.Alive);
+        world.Claims.Write(claim);
         File.SetUnixFileMode(world.Claims.Directory, File.GetUnixFileMode(world.Claims.Directory) | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
 
-        Assert.Contains("writable by other users", world.Claims.CheckPrivate(), StringComparison.Ordinal);
+        var listing = await world.Claims.ListAsync(Token);
+
+        Assert.Contains("writable by other users", listing.Untrusted, StringComparison.Ordinal);
+        Assert.Empty(listing.Claims);
+        Assert.Null(await world.Claims.FindAsync(claim.JobDirectory, Token));
+    }
+
+    [Fact]
+    public async Task No_claims_directory_lists_nothing()
+    {
+        using var world = new ClaimWorld();
+
+        Assert.Equal(new Orchestration.Claims.ClaimListing([]).Claims, (await world.Claims.ListAsync(Token)).Claims);
+    }
+
+    [Fact]
+    public async Task The_jobs_own_claim_names_its_owner_once_and_follows_what_it_holds_until_it_holds_nothing()
+    {
+        using var world = new ClaimWorld();
+        var job = world.Job(ClaimWorld.Alive);
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var own = new JobClaimFile(world.Claims, job.JobDirectory, new FakeMachineFacts { BootId = "boot-7" }, time, NullLogger<JobClaimFile>.Instance);
+
+        await own.UpdateAsync(job.Holdings, Token);
+        var first = world.Claims.Read(job.JobDirectory);
+        time.Advance(TimeSpan.FromMinutes(5));
+        await own.UpdateAsync(job.Holdings with { ExposeId = "e-2", Device = "/dev/loop2" }, Token);
+        var second = world.Claims.Read(job.JobDirectory);
+
+        Assert.NotNull(first);
+        Assert.Equal(("boot-7", time.GetUtcNow() - TimeSpan.FromMinutes(5)), (first.BootId, first.CreatedAt));
+        Assert.NotNull(first.Owner);
+        Assert.Equal(first with { Holdings = job.Holdings with { ExposeId = "e-2", Device = "/dev/loop2" } }, second);
+
+        await own.UpdateAsync(null, Token);
+
+        Assert.Null(world.Claims.Read(job.JobDirectory));
     }
 
     [Theory]

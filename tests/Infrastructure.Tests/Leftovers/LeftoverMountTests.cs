@@ -1,10 +1,11 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.BlockDevices;
-using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Tests.BlockDevices;
 using Blacksmith.Infrastructure.Tests.Buildkit;
 using Blacksmith.Infrastructure.Unix;
+using Blacksmith.Orchestration.Claims;
+using Blacksmith.Orchestration.Lifecycle;
 
 namespace Blacksmith.Infrastructure.Tests.Leftovers;
 
@@ -19,10 +20,9 @@ public sealed class LeftoverMountTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_dead_jobs_daemon_is_stopped_and_then_its_root_unmounted()
+    public async Task An_ended_jobs_daemon_is_stopped_and_then_its_root_unmounted()
     {
         await using var harness = new DaemonHarness();
-        using var world = new ClaimWorld();
         var runner = new ProcessRunner(harness.RunnerLog, TimeProvider.System);
         var devices = new LinuxBlockDevice(runner, Privilege.Current, new BlockDeviceTimeouts());
         await MountTmpfsOrSkipAsync(runner, harness.Root);
@@ -31,13 +31,15 @@ public sealed class LeftoverMountTests
             var daemons = harness.Daemon(harness.Options());
             var daemon = await harness.SpawnAsync(daemons);
             await DaemonHarness.ProbeUntilSettledAsync(daemons, daemon);
-            world.Claims.Write(new JobClaim(harness.JobDirectory, harness.Root, harness.Address, ClaimWorld.Dead(), JobClaims.CurrentBootId(), DateTimeOffset.UnixEpoch)
+            var claim = new JobClaim(harness.JobDirectory, ClaimWorld.Dead(), "boot", DateTimeOffset.UnixEpoch, new JobHoldings(harness.Root, harness.Address, "fake", "key")
             {
-                Daemon = new ClaimedProcess(daemon.Pid, daemon.StartTimeTicks, "buildkitd"),
+                Daemon = daemon,
                 Device = "tmpfs",
+                MountPoint = harness.Root,
             });
 
-            var cleanup = Assert.Single(await world.Sweeper(daemons, devices).SweepAsync(world.TempPath + "/this-job", Token));
+            Assert.Equal("tmpfs", await devices.MountSourceAsync(harness.Root, Token));
+            var cleanup = await ClaimWorld.Cleanup(daemons, devices).CleanAsync(claim, "its runner has ended", new HashSet<string>(), Token);
 
             Assert.Empty(cleanup.Problems);
             Assert.Equal([$"stopped buildkitd pid {daemon.Pid}", $"unmounted {harness.Root} (tmpfs)"], cleanup.Actions);

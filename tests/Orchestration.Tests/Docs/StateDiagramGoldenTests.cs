@@ -1,5 +1,5 @@
-using Blacksmith.Testing;
 using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Orchestration.Tests.Docs;
 

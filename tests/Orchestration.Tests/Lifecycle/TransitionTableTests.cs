@@ -35,6 +35,7 @@ public sealed class TransitionTableTests
         Idle       | Drained             | no  | refused
         Idle       | CommitRequested     | no  | refused
         Idle       | CommitFailed        | no  | refused
+        Idle       | HoldingsFound       | no  | refused
 
         Mounting   | SetupStarted        | no  | refused
         Mounting   | BuilderAttached     | no  | refused
@@ -57,6 +58,7 @@ public sealed class TransitionTableTests
         Mounting   | Drained             | no  | refused
         Mounting   | CommitRequested     | no  | refused
         Mounting   | CommitFailed        | no  | refused
+        Mounting   | HoldingsFound       | no  | refused
 
         Starting   | SetupStarted        | no  | refused
         Starting   | BuilderAttached     | no  | refused
@@ -79,6 +81,7 @@ public sealed class TransitionTableTests
         Starting   | Drained             | no  | refused
         Starting   | CommitRequested     | no  | refused
         Starting   | CommitFailed        | no  | refused
+        Starting   | HoldingsFound       | no  | refused
 
         Ready      | SetupStarted        | no  | refused
         Ready      | BuilderAttached     | no  | refused
@@ -101,6 +104,7 @@ public sealed class TransitionTableTests
         Ready      | Drained             | no  | refused
         Ready      | CommitRequested     | no  | refused
         Ready      | CommitFailed        | no  | refused
+        Ready      | HoldingsFound       | no  | refused
 
         Building   | SetupStarted        | no  | refused
         Building   | BuilderAttached     | no  | refused
@@ -123,6 +127,7 @@ public sealed class TransitionTableTests
         Building   | Drained             | no  | refused
         Building   | CommitRequested     | no  | refused
         Building   | CommitFailed        | no  | refused
+        Building   | HoldingsFound       | no  | refused
 
         Draining   | SetupStarted        | no  | refused
         Draining   | BuilderAttached     | no  | refused
@@ -145,6 +150,7 @@ public sealed class TransitionTableTests
         Draining   | Drained             | yes | refused
         Draining   | CommitRequested     | no  | refused
         Draining   | CommitFailed        | no  | refused
+        Draining   | HoldingsFound       | yes | refused
 
         Committing | SetupStarted        | no  | refused
         Committing | BuilderAttached     | no  | refused
@@ -167,6 +173,7 @@ public sealed class TransitionTableTests
         Committing | Drained             | no  | refused
         Committing | CommitRequested     | yes | Done
         Committing | CommitFailed        | yes | Done
+        Committing | HoldingsFound       | no  | refused
 
         Done       | SetupStarted        | no  | refused
         Done       | BuilderAttached     | no  | refused
@@ -189,6 +196,7 @@ public sealed class TransitionTableTests
         Done       | Drained             | no  | refused
         Done       | CommitRequested     | no  | refused
         Done       | CommitFailed        | no  | refused
+        Done       | HoldingsFound       | no  | refused
 
         Failed     | SetupStarted        | no  | refused
         Failed     | BuilderAttached     | no  | refused
@@ -211,6 +219,7 @@ public sealed class TransitionTableTests
         Failed     | Drained             | no  | refused
         Failed     | CommitRequested     | no  | refused
         Failed     | CommitFailed        | no  | refused
+        Failed     | HoldingsFound       | no  | refused
         """;
 
     public static TheoryData<LifecycleState, LifecycleTrigger, bool, string> Rows()

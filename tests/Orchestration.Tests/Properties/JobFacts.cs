@@ -34,6 +34,15 @@ internal sealed class JobFacts
 
     public bool? UnmountedCleanly { get; private set; }
 
+    /// <summary>The disk is mounted as the journal last said.</summary>
+    public bool MountedNow { get; private set; }
+
+    /// <summary>A spawned daemon may still run as the journal last said (not exited, not stopped).</summary>
+    public bool DaemonLive { get; private set; }
+
+    /// <summary>Something is still held: the drain cannot finish, nothing is released or committed.</summary>
+    public bool HeldAtEnd => DaemonLive || MountedNow;
+
     public EarlierStepsResult? EarlierSteps { get; private set; }
 
     public SetupFacts? Setup { get; private set; }
@@ -61,7 +70,7 @@ internal sealed class JobFacts
         && Setup is { CommitMode: CommitMode.AlwaysOnSuccess } or { CommitMode: CommitMode.Auto, ForkPullRequest: false };
 
     /// <summary>A skipped commit owes the store one explicit release of the owner's expose id, unless turned off.</summary>
-    public bool ReleaseOwed => Owner == TestSessions.Owner && Exposed && !CommitAllowed && Setup?.ReleaseOnSkip == true;
+    public bool ReleaseOwed => Owner == TestSessions.Owner && Exposed && !CommitAllowed && Setup?.ReleaseOnSkip == true && !HeldAtEnd;
 
     public static JobFacts Read(IEnumerable<JournalRecord> records)
     {
@@ -87,7 +96,7 @@ internal sealed class JobFacts
 
     public override string ToString() =>
         $"owner={Owner ?? "none"} sticky={StickyDiskSetup} foreign={ForeignBuilder} fallback={Fallback} setupFailed={SetupFailure} "
-        + $"exposed={Exposed} mounted={Mounted} daemon={SpawnedDaemon}/{DaemonStop} registered={Registered} unmountClean={UnmountedCleanly} earlier={EarlierSteps} "
+        + $"exposed={Exposed} mounted={Mounted}/{MountedNow} daemon={SpawnedDaemon}/{DaemonStop}/{DaemonLive} registered={Registered} unmountClean={UnmountedCleanly} earlier={EarlierSteps} "
         + $"mode={Setup?.CommitMode} fork={Setup?.ForkPullRequest} releaseOnSkip={Setup?.ReleaseOnSkip} "
         + $"builds=[{string.Join(", ", Builds.Select(b => $"{b.Key}:{b.Value}"))}] releases={Releases} committing={ReachedCommitting} "
         + $"decisions=[{string.Join(", ", Decisions)}]";
@@ -112,10 +121,13 @@ internal sealed class JobFacts
                 Exposed = true;
                 break;
             case DiskMounted:
-                Mounted = true;
+                Mounted = MountedNow = true;
                 break;
             case DaemonSpawned:
-                SpawnedDaemon = true;
+                SpawnedDaemon = DaemonLive = true;
+                break;
+            case DaemonExited:
+                DaemonLive = false;
                 break;
             case BuilderRegistered:
                 Registered = true;
@@ -135,9 +147,11 @@ internal sealed class JobFacts
                 break;
             case DaemonStopped stopped:
                 DaemonStop = stopped.Outcome;
+                DaemonLive = stopped.Outcome == DaemonStopOutcome.Failed;
                 break;
             case DiskUnmounted unmounted:
                 UnmountedCleanly = unmounted.Clean;
+                MountedNow = unmounted.StillMounted ?? !unmounted.Clean;
                 break;
             case EarlierStepsChecked checkedSteps:
                 EarlierSteps = checkedSteps.Result;

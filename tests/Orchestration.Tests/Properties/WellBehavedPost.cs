@@ -9,9 +9,9 @@ namespace Blacksmith.Orchestration.Tests.Properties;
 /// <summary>
 /// The owner's post as the post host runs it, one command per step in a process of its own, each step decided
 /// from the lifecycle as the journal has it (so a post run again after a crash resumes): begin post; stop the daemon
-/// if one was spawned and not stopped; unmount if mounted and not unmounted; check earlier steps if unchecked;
-/// release if the machine says a release is due; Drained; then the commit request if the lifecycle is Committing.
-/// What each external action answers is random.
+/// if one may still run; unmount if mounted and no daemon may still run on it; check earlier steps if unchecked;
+/// release if the machine says a release is due; Drained once nothing runs and nothing is mounted; then the commit
+/// request if the lifecycle is Committing. What each external action answers is random.
 /// </summary>
 internal sealed class WellBehavedPost(JournalHarness harness, Faker f, List<string> story)
 {
@@ -34,7 +34,7 @@ internal sealed class WellBehavedPost(JournalHarness harness, Faker f, List<stri
 
         if (_snapshot.State == LifecycleState.Draining)
         {
-            if (_snapshot.Daemon is not null && _snapshot.DaemonStop == DaemonStopOutcome.None
+            if (JobHoldings.IsRunning(_snapshot)
                 && !await FireAsync(new DaemonStopped(f.Random.WeightedRandom(
                     [DaemonStopOutcome.Graceful, DaemonStopOutcome.AlreadyGone, DaemonStopOutcome.Forced, DaemonStopOutcome.Failed],
                     [0.6f, 0.15f, 0.15f, 0.1f])), ct))
@@ -42,8 +42,10 @@ internal sealed class WellBehavedPost(JournalHarness harness, Faker f, List<stri
                 return _snapshot;
             }
 
-            if (_snapshot.Disk.Mounted && _snapshot.Disk.Unmounted is null
-                && !await FireAsync(f.Random.Bool(0.9f) ? new DiskUnmounted(true, f.Random.Long(0, 1L << 36)) : new DiskUnmounted(false, null, "target is busy"), ct))
+            if (_snapshot.Disk.Mounted && !JobHoldings.IsRunning(_snapshot)
+                && !await FireAsync(f.Random.WeightedRandom<DiskUnmounted>(
+                    [new DiskUnmounted(true, f.Random.Long(0, 1L << 36)), new DiskUnmounted(false, null, "target is busy"), new DiskUnmounted(false, null, "sync failed", StillMounted: false)],
+                    [0.85f, 0.1f, 0.05f]), ct))
             {
                 return _snapshot;
             }
@@ -63,7 +65,7 @@ internal sealed class WellBehavedPost(JournalHarness harness, Faker f, List<stri
                 return _snapshot;
             }
 
-            if (!await FireAsync(new Drained(), ct))
+            if (!LifecycleMachine.EverythingReleased(_snapshot) || !await FireAsync(new Drained(), ct))
             {
                 return _snapshot;
             }

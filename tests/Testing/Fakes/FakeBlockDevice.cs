@@ -63,10 +63,20 @@ public sealed class FakeBlockDevice : IBlockDevice
         }
 
         Mounted.Add(mountPoint);
+        Sources[mountPoint] = device;
         return Task.CompletedTask;
     }
 
     public Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken) => Task.FromResult(Mounted.Contains(mountPoint));
+
+    /// <summary>The device mounted at each mount point, as <see cref="MountSourceAsync"/> reports it.</summary>
+    public Dictionary<string, string> Sources { get; } = new(StringComparer.Ordinal);
+
+    public Task<string?> MountSourceAsync(string mountPoint, CancellationToken cancellationToken)
+    {
+        Calls.Add("mountSource");
+        return Task.FromResult(Mounted.Contains(mountPoint) ? Sources.GetValueOrDefault(mountPoint, "/dev/unknown") : null);
+    }
 
     /// <summary>When set, sync fails with it.</summary>
     public Exception? SyncFailure { get; set; }

@@ -140,6 +140,16 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
         return ForeignFailure is { } failure ? Task.FromException<ForeignDaemon?>(failure) : Task.FromResult(Foreign);
     }
 
+    /// <summary>A running daemon <see cref="FindLaunchedAsync"/> finds for a launch in its job directory (its spawn was never journaled).</summary>
+    public DaemonIdentity? Unrecorded { get; set; }
+
+    public Task<DaemonIdentity?> FindLaunchedAsync(DaemonLaunch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        Effects.Add("findLaunched");
+        return Task.FromResult(Unrecorded is { } daemon && Running.Contains(daemon) ? daemon : null);
+    }
+
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken)
     {
         Quarantined.Add(databasePath);

@@ -65,6 +65,20 @@ public sealed class FakeStickyDiskStore : IStickyDiskStore
         return SettleFailure is null ? Task.CompletedTask : throw SettleFailure;
     }
 
+    /// <summary>The exposures <see cref="FindExposuresAsync"/> reports, per holder.</summary>
+    public Dictionary<string, List<ExposedDisk>> Held { get; } = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (Settlements)
+        {
+            var settled = Settlements.Select(s => s.ExposeId).ToHashSet(StringComparer.Ordinal);
+            return Task.FromResult<IReadOnlyList<ExposedDisk>>(
+                Held.TryGetValue(holder, out var held) ? [.. held.Where(e => !settled.Contains(e.ExposeId))] : []);
+        }
+    }
+
     public Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken)
     {
         Metrics.Add(metric);

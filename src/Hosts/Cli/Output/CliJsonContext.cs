@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Hosting.Replay;
+using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Orchestration.Status;
 
 namespace Blacksmith.Cli.Output;

@@ -1,5 +1,5 @@
-using Blacksmith.Hosting;
 using System.CommandLine;
+using Blacksmith.Hosting;
 using Blacksmith.Orchestration.Lifecycle;
 
 namespace Blacksmith.Cli.Verbs;

@@ -139,7 +139,7 @@ internal static class RunVerb
             await output.WriteLineAsync($"Build:    {name}: {cached}{run.Report.Result.ToString().ToLowerInvariant()}{(run.Report.Succeeded ? "" : $" ({run.Report.ErrorDetail})")}");
         }
 
-        var post = await provider.GetRequiredService<PostSequence>().RunAsync(session, cancellationToken);
+        var post = await provider.GetRequiredService<PostSequence>().RunAsync(session, plan.Daemon, cancellationToken);
         var status = JobStatus.From((await new JournalFile(options.JobDirectory).ReadAsync(0, cancellationToken)).Records);
         await output.WriteLineAsync();
         await output.WriteAsync(StatusText.Render(status));

@@ -11,7 +11,6 @@ using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.StickyDisk;
 using Blacksmith.Orchestration.Ports;
-using Blacksmith.Orchestration.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -55,7 +54,9 @@ public static class JobAdapters
         else
         {
             services.AddSingleton(sp => new LocalStickyDiskStore(
-                new LocalStoreOptions(options.DataDirectory),
+                // The job directory is the holder of what the store exposes, so a post or a later cleanup finds an
+                // exposure the job was killed before it could journal.
+                new LocalStoreOptions(options.DataDirectory) { Holder = settings.JobDirectory },
                 sp.GetRequiredService<ProcessRunner>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<LocalStickyDiskStore>>()));
@@ -93,23 +94,12 @@ public static class JobAdapters
             ? new JobStatusProbe(options.Ci, RunnerDiagnosticsProbe.ForThisProcess(environment))
             : new JobStatusProbe(options.Ci));
 
-        // Earlier jobs of this machine that were killed before their post step: found through their claims and cleaned
-        // up with adapters of their own, undecorated, since this is not the job's lifecycle (docs/leftovers.md).
-        services.AddSingleton(new JobClaims(JobClaims.DefaultDirectory(Read, Privilege.Current.IsRoot)));
-        services.AddSingleton(sp =>
-        {
-            var runner = sp.GetRequiredService<ProcessRunner>();
-            var privilege = sp.GetRequiredService<Privilege>();
-            var time = sp.GetRequiredService<TimeProvider>();
-            return new LeftoverSweeper(
-                sp.GetRequiredService<JobClaims>(),
-                new BuildkitDaemon(sp.GetRequiredService<BuildkitOptions>(), runner, privilege, sp.GetRequiredService<ILogger<BuildkitDaemon>>(), time),
-                new LinuxBlockDevice(runner, privilege, new BlockDeviceTimeouts()),
-                sp.GetKeyedService<IStickyDiskStore>(EffectRecordingRegistration.InnerKey) ?? sp.GetRequiredService<IStickyDiskStore>(),
-                sp.GetRequiredService<IEffectRecorder>(),
-                sp.GetRequiredService<ILogger<LeftoverSweeper>>(),
-                time);
-        });
+        // This job's claim, kept by the pipeline as a projection of its journal; and every job's, for the cleanup after
+        // jobs that ended without their post step. The cleanup acts through the adapters themselves, undecorated: it is
+        // not this job's lifecycle, so its calls are not replayed; each cleanup is journaled as one leftovers.clean effect.
+        services.AddLeftoverCleanup(Read, EffectRecordingRegistration.InnerKey);
+        services.AddSingleton<IJobClaim>(sp => new JobClaimFile(
+            sp.GetRequiredService<JobClaims>(), settings.JobDirectory, sp.GetRequiredService<IMachineFacts>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobClaimFile>>()));
 
         // The hosts that drive a job through these adapters.
         services.AddSingleton(options);

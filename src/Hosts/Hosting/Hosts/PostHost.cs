@@ -2,21 +2,24 @@ using System.Globalization;
 using System.Text;
 using Blacksmith.Hosting.Output;
 using Blacksmith.Infrastructure.Ci;
-using Blacksmith.Infrastructure.Leftovers;
+using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Status;
 using Blacksmith.Steps;
+using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Post;
 
 namespace Blacksmith.Hosting.Hosts;
 
 /// <summary>
-/// setup-docker-builder's post step: runs the post sequence for the session main saved, then says what happened to
-/// the cache and why, where the user will see it: the log, the step summary, and a warning annotation when a green
-/// job lost its cache. Ends with the job's timeline in a collapsed group, so the story outlives the runner's temp
-/// directory.
+/// setup-docker-builder's post step: runs the post sequence as the builder's owner, then says what happened to the
+/// cache and why, where the user will see it: the log, the step summary, and a warning annotation when a green job
+/// lost its cache. Fails the step (exit 1) whenever something the job held is still held: a daemon that would not stop,
+/// a disk that would not unmount. A journal that can no longer be trusted (deleted, emptied, truncated, hand-edited)
+/// is no licence to forget: what the job's claim names is released, nothing is committed, and the step fails. Ends with
+/// the job's timeline in a collapsed group, so the story outlives the runner's temp directory.
 /// </summary>
 public sealed class PostHost(
     ICiRuntime ci,
@@ -24,21 +27,27 @@ public sealed class PostHost(
     IStickyDiskStore store,
     IControlPlane controlPlane,
     IJournalStore journal,
+    LifecycleJournal lifecycle,
     HostSettings settings,
-    JobClaims claims)
+    IClaimRegistry claims,
+    LeftoverSweep leftovers)
 {
     public async Task<int> RunAsync(string freshSession, CancellationToken cancellationToken)
     {
+        if (await JournalProblemAsync(freshSession, cancellationToken) is { } unusable)
+        {
+            return await ReleaseFromClaimAsync(unusable, cancellationToken);
+        }
+
         var saved = ci.GetState(SetupHost.SessionState);
         if (saved is null)
         {
-            ci.Info("setup-docker-builder's main step saved no session (it did not run, or was killed at once); releasing whatever this job's journal holds.");
+            ci.Info("setup-docker-builder's main step saved no session (it did not run, or was killed at once); post acts for whichever setup owns this job's builder.");
         }
 
-        var session = saved ?? freshSession;
-        var outcome = await sequence.RunAsync(session, cancellationToken);
+        var launch = new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, settings.JobDirectory);
+        var outcome = await sequence.RunAsync(new PostPlan(saved, freshSession, launch, PostPerSetup: ci.Kind == CiKind.GitHubActions), cancellationToken);
         var snapshot = outcome.Snapshot;
-        ReleaseClaim(outcome, snapshot);
         var status = JobStatus.From((await journal.ReadAsync(0, cancellationToken)).Records);
 
         if (outcome.Refusal is { } refusal)
@@ -59,28 +68,49 @@ public sealed class PostHost(
             ci.Info(StatusText.Render(status));
         }
 
-        return outcome.Errors.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
+        var held = snapshot.IsOwner && !LifecycleMachine.EverythingReleased(snapshot);
+        if (held)
+        {
+            var what = string.Join("; ", JobHoldings.Project(snapshot)?.Describe() ?? []);
+            ci.Annotate(AnnotationKind.Error,
+                $"setup-docker-builder post could not release everything this job held: {what}. Nothing was released or committed under it. "
+                + $"This job's claim in {claims.Location} keeps naming it: running post again retries, and once this job is over a later job on this machine cleans it up (docs/leftovers.md).");
+        }
+
+        return outcome.Errors.Count == 0 && !held ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>Why this job's journal cannot be trusted (malformed, or behind what its claim names), or null when it can.</summary>
+    private async Task<string?> JournalProblemAsync(string session, CancellationToken cancellationToken)
+    {
+        var claim = (await claims.FindAsync(settings.JobDirectory, cancellationToken))?.Claim;
+        try
+        {
+            var snapshot = await lifecycle.LoadAsync(session, cancellationToken);
+            return claim is null ? null : JournalTrust.WhyUnusable(snapshot, claim);
+        }
+        catch (JournalFormatException ex)
+        {
+            return $"it has a malformed record ({ex.Message})";
+        }
     }
 
     /// <summary>
-    /// The job's claim goes once the builder's owner has drained it cleanly. After a failed drain it stays: when this
-    /// job's runner ends, the next job on the machine finds the claim's owner gone and cleans up what is left.
+    /// The journal cannot say what the job holds: release what its claim names (never commit) and fail the step, since
+    /// the job's record cannot be trusted (ADR 0004).
     /// </summary>
-    private void ReleaseClaim(SequenceOutcome outcome, LifecycleSnapshot snapshot)
+    private async Task<int> ReleaseFromClaimAsync(string problem, CancellationToken cancellationToken)
     {
-        if (outcome.Refusal is not null || outcome.Errors.Count > 0 || (!snapshot.IsOwner && snapshot.OwnerSession is not null))
+        var why = $"this job's journal {journal.Location} is unusable: {problem}";
+        var cleanup = await leftovers.CleanAsync(settings.JobDirectory, why, cancellationToken);
+        var done = cleanup switch
         {
-            return;
-        }
-
-        try
-        {
-            _ = claims.Delete(settings.JobDirectory);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            ci.Info($"This job's claim in {claims.Directory} could not be deleted ({ex.Message}); the next job on this machine will remove it.");
-        }
+            null => "this job has no claim naming anything it held, so there was nothing else to release",
+            { Complete: true } => $"released what this job's claim named, committing nothing: {string.Join(", ", cleanup.Actions.DefaultIfEmpty("nothing was still held"))}",
+            _ => $"could not release all this job's claim names ({string.Join("; ", cleanup.Problems)}); the claim is kept for a later cleanup",
+        };
+        ci.Annotate(AnnotationKind.Error, $"setup-docker-builder post: {why}. The cache is not committed; {done}.");
+        return ExitCodes.Failed;
     }
 
     private async Task ReportOutcomeAsync(LifecycleSnapshot snapshot, SequenceOutcome outcome, JobStatus status, CancellationToken cancellationToken)

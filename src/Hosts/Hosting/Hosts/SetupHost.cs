@@ -1,11 +1,11 @@
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
-using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
 using Blacksmith.Orchestration.Status;
+using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Setup;
 
 namespace Blacksmith.Hosting.Hosts;
@@ -23,9 +23,7 @@ public sealed class SetupHost(
     IJournalStore journal,
     IBuilderInspector builders,
     HostSettings settings,
-    LeftoverSweeper leftovers,
-    JobClaims claims,
-    TimeProvider time)
+    LeftoverSweep leftovers)
 {
     /// <summary>The state name under which main leaves its session for post.</summary>
     public const string SessionState = "session";
@@ -54,8 +52,13 @@ public sealed class SetupHost(
             ci.Annotate(AnnotationKind.Warning, problem);
         }
 
-        // Saved before anything is acquired: a post after a setup killed half-way must still find what to release.
-        ci.SaveState(SessionState, session);
+        // Saved before anything is acquired, so that a post after a setup killed half-way finds what to release; and saved
+        // once per state: where the job's setups share one (outside GitHub Actions), a later setup never replaces the
+        // first's, and post drains as the builder's owner whatever the state says (PostSession).
+        if (ci.GetState(SessionState) is null)
+        {
+            ci.SaveState(SessionState, session);
+        }
 
         // Before the sequence: it would attach to a daemon an earlier, killed job left at this address.
         using (EffectScope.Enter(session))
@@ -63,32 +66,15 @@ public sealed class SetupHost(
             await leftovers.SweepAsync(settings.JobDirectory, cancellationToken);
         }
 
-        var claim = Claim(cacheKey);
         var plan = new SetupPlan(
             session,
-            new SetupFacts(cacheKey, store.Kind, inputs.Commit, fork.isFork, MaxCacheSizeMegabytes: inputs.MaxCacheSizeMb),
+            new SetupFacts(cacheKey, store.Kind, inputs.Commit, fork.isFork, MaxCacheSizeMegabytes: inputs.MaxCacheSizeMb, Root: settings.MountPoint, Address: settings.DaemonAddress),
             settings.MountPoint,
             new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, settings.JobDirectory),
             settings.ReadyBudget,
             AllowFallback: !inputs.NoFallback);
         var outcome = await sequence.RunAsync(plan, cancellationToken);
         var snapshot = outcome.Snapshot;
-        if (claim is not null && snapshot is { Daemon: null, Disk: { Mounted: false, HoldsExposeId: false } } && claim.Daemon is null && claim.ExposeId is null)
-        {
-            // Nothing acquired (attached to a daemon it did not start, or failed before the disk): nothing to clean up.
-            ForgetClaim();
-        }
-        else if (claim is not null)
-        {
-            WriteClaim(claim with
-            {
-                Daemon = snapshot.Daemon is { } daemon ? new ClaimedProcess(daemon.Pid, daemon.StartTimeTicks, "buildkitd") : claim.Daemon,
-                Device = snapshot.Disk.Mounted ? snapshot.Disk.Device : claim.Device,
-                StoreKind = snapshot.Disk.HoldsExposeId ? store.Kind : claim.StoreKind,
-                ExposeId = snapshot.Disk.HoldsExposeId ? snapshot.Disk.ExposeId : claim.ExposeId,
-                CacheKey = snapshot.Disk.HoldsExposeId ? snapshot.Setup?.CacheKey ?? cacheKey : claim.CacheKey,
-            });
-        }
 
         if (outcome.Refusal is { } refusal)
         {
@@ -145,55 +131,6 @@ public sealed class SetupHost(
         {
             // The builder works (setup checked it); only its description is missing, which no build needs.
             ci.Info($"The driver, platforms and nodes outputs are not set: {ex.Message}");
-        }
-    }
-
-    /// <summary>
-    /// Claims what this job is about to hold, so that a later job on this machine can clean up after it if it is killed
-    /// before its post step. A second setup of the job keeps what the first one recorded. Null when no owner process
-    /// can be told (then there is nothing a later job could check).
-    /// </summary>
-    private JobClaim? Claim(string cacheKey)
-    {
-        if (JobOwner.Find(Environment.ProcessId) is not { } owner)
-        {
-            return null;
-        }
-
-        var earlier = claims.Read(settings.JobDirectory);
-        var claim = (earlier ?? new JobClaim(settings.JobDirectory, settings.MountPoint, settings.DaemonAddress, owner, JobClaims.CurrentBootId(), time.GetUtcNow())
-        {
-            CacheKey = cacheKey,
-        }) with
-        {
-            Owner = owner,
-        };
-        return WriteClaim(claim) ? claim : null;
-    }
-
-    private void ForgetClaim()
-    {
-        try
-        {
-            _ = claims.Delete(settings.JobDirectory);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            ci.Info($"This job's claim in {claims.Directory} could not be deleted ({ex.Message}); a later job on this machine will remove it.");
-        }
-    }
-
-    private bool WriteClaim(JobClaim claim)
-    {
-        try
-        {
-            claims.Write(claim);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            ci.Annotate(AnnotationKind.Warning, $"setup-docker-builder could not record this job's builder in {claims.Directory} ({ex.Message}); if this job is killed before its post step, a later job on this machine cannot clean up after it.");
-            return false;
         }
     }
 

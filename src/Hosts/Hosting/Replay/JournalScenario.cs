@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
@@ -10,6 +9,7 @@ using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Status;
+using Blacksmith.Steps.Leftovers;
 
 namespace Blacksmith.Hosting.Replay;
 
@@ -240,7 +240,7 @@ public static partial class JournalScenario
                 return;
             }
 
-            if (effect.Port == LeftoverSweeper.Port)
+            if (effect.Port == LeftoverSweep.Port)
             {
                 // Cleaning up after an earlier job is no part of this job's lifecycle, and not replayed.
                 return;

@@ -251,7 +251,9 @@ public static class ReplayRunner
         private async Task<(HostEnd, string?)> PostAsync(PostRun run)
         {
             var before = _journal.Records.Count;
-            var outcome = await services.GetRequiredService<PostSequence>().RunAsync(run.Session, CancellationToken.None);
+            // Where a killed setup's leftovers would be: the root and address its setup recorded, in this job directory.
+            var launch = new DaemonLaunch(SetupPlanInputs.DefaultDaemonAddress, SetupPlanInputs.DefaultMountPoint, JobDirectory);
+            var outcome = await services.GetRequiredService<PostSequence>().RunAsync(run.Session, launch, CancellationToken.None);
             foreach (var error in outcome.Errors)
             {
                 log.Error($"post {run.Session}: {error}");
@@ -272,6 +274,12 @@ public static class ReplayRunner
             if (snapshot.IsOwner && snapshot.Disk.Released == false)
             {
                 log.Warn($"the store refused the release of {snapshot.Disk.ExposeId}; the exposure ends with the job");
+            }
+
+            if (snapshot.IsOwner && !LifecycleMachine.EverythingReleased(snapshot))
+            {
+                // As the post host fails its step: something the job held is still held, so nothing was released or committed.
+                log.Error($"post could not release everything this job held: {string.Join("; ", JobHoldings.Project(snapshot)?.Describe() ?? [])}");
             }
 
             return (HostEnd.Completed, null);

@@ -25,6 +25,9 @@ public sealed class ScriptedBlockDevice(ScriptedWorld world) : IBlockDevice
     public Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken) =>
         world.AnswerAsync(ScriptedCalls.BlockDeviceIsMounted, Arguments(("mountPoint", mountPoint)), EffectJsonContext.Default.Boolean, cancellationToken);
 
+    public Task<string?> MountSourceAsync(string mountPoint, CancellationToken cancellationToken) =>
+        world.AnswerAsync<string?>(ScriptedCalls.BlockDeviceMountSource, Arguments(("mountPoint", mountPoint)), EffectJsonContext.Default.String, cancellationToken);
+
     public Task SyncAsync(string mountPoint, CancellationToken cancellationToken) =>
         world.AnswerAsync(ScriptedCalls.BlockDeviceSync, Arguments(("mountPoint", mountPoint)), cancellationToken);
 

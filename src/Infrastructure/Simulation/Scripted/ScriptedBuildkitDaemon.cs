@@ -41,6 +41,12 @@ public sealed class ScriptedBuildkitDaemon(ScriptedWorld world) : IBuildkitDaemo
     public Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken) =>
         world.AnswerOrNothingAsync(ScriptedCalls.DaemonFindForeign, Arguments(("root", root), ("address", address)), EffectJsonContext.Default.ForeignDaemon, cancellationToken);
 
+    public Task<DaemonIdentity?> FindLaunchedAsync(DaemonLaunch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        return world.AnswerOrNothingAsync(ScriptedCalls.DaemonFindLaunched, Arguments(("address", launch.Address), ("root", launch.Root)), EffectJsonContext.Default.DaemonIdentity, cancellationToken);
+    }
+
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken) =>
         world.AnswerAsync(ScriptedCalls.DaemonQuarantineDatabase, Arguments(("database", databasePath)), EffectJsonContext.Default.String, cancellationToken);
 }

@@ -15,6 +15,7 @@ public static class ScriptedCalls
     public const string StickyDiskExpose = "stickydisk.expose";
     public const string StickyDiskSettle = "stickydisk.settle";
     public const string StickyDiskReportMetric = "stickydisk.reportMetric";
+    public const string StickyDiskFindExposures = "stickydisk.findExposures";
 
     public const string BlockDeviceGetSize = "blockdevice.getSize";
     public const string BlockDeviceDetectFilesystem = "blockdevice.detectFilesystem";
@@ -22,6 +23,7 @@ public static class ScriptedCalls
     public const string BlockDeviceFormat = "blockdevice.format";
     public const string BlockDeviceMount = "blockdevice.mount";
     public const string BlockDeviceIsMounted = "blockdevice.isMounted";
+    public const string BlockDeviceMountSource = "blockdevice.mountSource";
     public const string BlockDeviceSync = "blockdevice.sync";
     public const string BlockDeviceMeasure = "blockdevice.measure";
     public const string BlockDeviceUnmount = "blockdevice.unmount";
@@ -34,6 +36,7 @@ public static class ScriptedCalls
     public const string DaemonPrune = "buildkitd.prune";
     public const string DaemonQuarantineDatabase = "buildkitd.quarantineDatabase";
     public const string DaemonFindForeign = "buildkitd.findForeign";
+    public const string DaemonFindLaunched = "buildkitd.findLaunched";
 
     // As RecordingBuilderRegistry records them.
     public const string BuildxRegister = "buildx.register";
@@ -52,12 +55,14 @@ public static class ScriptedCalls
         [StickyDiskExpose] = EffectJsonContext.Default.ExposedDisk,
         [StickyDiskSettle] = null,
         [StickyDiskReportMetric] = null,
+        [StickyDiskFindExposures] = EffectJsonContext.Default.IReadOnlyListExposedDisk,
         [BlockDeviceGetSize] = EffectJsonContext.Default.Int64,
         [BlockDeviceDetectFilesystem] = EffectJsonContext.Default.String,
         [BlockDeviceGrowFilesystem] = null,
         [BlockDeviceFormat] = null,
         [BlockDeviceMount] = null,
         [BlockDeviceIsMounted] = EffectJsonContext.Default.Boolean,
+        [BlockDeviceMountSource] = EffectJsonContext.Default.String,
         [BlockDeviceSync] = null,
         [BlockDeviceMeasure] = EffectJsonContext.Default.FilesystemUsage,
         [BlockDeviceUnmount] = null,
@@ -69,6 +74,7 @@ public static class ScriptedCalls
         [DaemonPrune] = EffectJsonContext.Default.Int64,
         [DaemonQuarantineDatabase] = EffectJsonContext.Default.String,
         [DaemonFindForeign] = EffectJsonContext.Default.ForeignDaemon,
+        [DaemonFindLaunched] = EffectJsonContext.Default.DaemonIdentity,
         [BuildxRegister] = EffectJsonContext.Default.String,
         [BuildxActivateFallback] = EffectJsonContext.Default.String,
         [EarlierStepsCheck] = EffectJsonContext.Default.EarlierStepsReport,
@@ -82,9 +88,12 @@ public static class ScriptedCalls
 
     public static bool IsKnown(string call) => Values.ContainsKey(call);
 
-    /// <summary>Whether <paramref name="call"/> may answer <c>null</c>: no filesystem, no control-plane build id, no foreign daemon.</summary>
+    /// <summary>
+    /// Whether <paramref name="call"/> may answer <c>null</c>: no filesystem, no control-plane build id, no foreign
+    /// daemon, nothing mounted, no daemon of the job's launch.
+    /// </summary>
     public static bool MayReturnNull(string call) =>
-        call is BlockDeviceDetectFilesystem or ControlPlaneBuildStarted or DaemonFindForeign;
+        call is BlockDeviceDetectFilesystem or ControlPlaneBuildStarted or DaemonFindForeign or BlockDeviceMountSource or DaemonFindLaunched;
 
     /// <summary>The type of the value <paramref name="call"/> returns, or null when it returns none.</summary>
     public static JsonTypeInfo? ValueType(string call) =>

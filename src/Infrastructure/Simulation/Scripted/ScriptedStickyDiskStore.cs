@@ -23,6 +23,9 @@ public sealed class ScriptedStickyDiskStore(ScriptedWorld world) : IStickyDiskSt
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken) =>
+        world.AnswerAsync(ScriptedCalls.StickyDiskFindExposures, Arguments(("holder", holder)), EffectJsonContext.Default.IReadOnlyListExposedDisk, cancellationToken);
+
     public Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metric);

@@ -14,8 +14,9 @@ namespace Blacksmith.Infrastructure.Simulation.Scripted;
 /// </summary>
 /// <remarks>
 /// An answer comes from, in order: the script (when it names the call at all, only from there: running out is a
-/// divergence), the running host's inputs (the job status a post was given), the base world, and otherwise
-/// nowhere, which is a divergence too. A dead daemon answers its own probes, signals and waits.
+/// divergence), the running host's inputs (the job status a post was given), the world's own state for the calls that
+/// look for what a job holds (the exposures, mounts and daemon its successful calls acquired and did not release), the
+/// base world, and otherwise nowhere, which is a divergence too. A dead daemon answers its own probes, signals and waits.
 /// </remarks>
 public sealed class ScriptedWorld
 {
@@ -27,6 +28,9 @@ public sealed class ScriptedWorld
     private readonly IReadOnlyDictionary<string, ScriptedAnswer> _base;
     private readonly List<Slot> _slots;
     private readonly HashSet<string> _scripted;
+    private readonly Dictionary<string, string> _exposures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _mounts = new(StringComparer.Ordinal);
+    private JsonElement? _daemon;
     private IReadOnlyDictionary<string, ScriptedAnswer> _hostInputs = None;
     private string? _killAfterTransition;
     private string? _armedBy;
@@ -235,7 +239,59 @@ public sealed class ScriptedWorld
 
                 throw new OperationCanceledException(cancellationToken);
             default:
+                Remember(call, arguments, answer);
                 return answer;
+        }
+    }
+
+    /// <summary>Keeps what successful calls acquired and released, so that a later look finds what a killed host left.</summary>
+    private void Remember(string call, IReadOnlyDictionary<string, string> arguments, ScriptedAnswer answer)
+    {
+        lock (_gate)
+        {
+            switch (call)
+            {
+                case ScriptedCalls.StickyDiskExpose when answer.Value is { ValueKind: JsonValueKind.Object } value
+                    && value.TryGetProperty("exposeId", out var id) && id.GetString() is { Length: > 0 } exposeId:
+                    _exposures[exposeId] = value.TryGetProperty("device", out var device) ? device.GetString() ?? string.Empty : string.Empty;
+                    break;
+                case ScriptedCalls.StickyDiskSettle when arguments.TryGetValue("exposeId", out var settled):
+                    _exposures.Remove(settled);
+                    break;
+                case ScriptedCalls.BlockDeviceMount when arguments.TryGetValue("mountPoint", out var mountPoint) && arguments.TryGetValue("device", out var mounted):
+                    _mounts[mountPoint] = mounted;
+                    break;
+                case ScriptedCalls.BlockDeviceUnmount when arguments.TryGetValue("mountPoint", out var unmounted):
+                    _mounts.Remove(unmounted);
+                    break;
+                case ScriptedCalls.DaemonSpawn when answer.Value is { ValueKind: JsonValueKind.Object } spawned:
+                    _daemon = spawned.Clone();
+                    break;
+                case ScriptedCalls.DaemonSignal when answer.Value is { } delivery && delivery.ToString() == "AlreadyGone":
+                case ScriptedCalls.DaemonWaitForExit when answer.Value is { ValueKind: JsonValueKind.True }:
+                    _daemon = null;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>What the world holds, for a look the script does not answer; null for any other call.</summary>
+    private ScriptedAnswer? HeldAnswer(string call, IReadOnlyDictionary<string, string> arguments)
+    {
+        const string origin = "what the world holds";
+        switch (call)
+        {
+            case ScriptedCalls.StickyDiskFindExposures:
+                var found = string.Join(',', _exposures.Select(e => JsonSerializer.Serialize(new ExposedDisk(e.Key, e.Value), EffectJsonContext.Default.ExposedDisk)));
+                return Returning(call, $"[{found}]", origin);
+            case ScriptedCalls.BlockDeviceMountSource:
+                return Returning(call, arguments.TryGetValue("mountPoint", out var mountPoint) && _mounts.TryGetValue(mountPoint, out var device)
+                    ? JsonSerializer.Serialize(device, EffectJsonContext.Default.String)
+                    : "null", origin);
+            case ScriptedCalls.DaemonFindLaunched:
+                return Returning(call, _daemon is { } daemon && !DaemonDead ? daemon.GetRawText() : "null", origin);
+            default:
+                return null;
         }
     }
 
@@ -254,10 +310,25 @@ public sealed class ScriptedWorld
 
             if (_scripted.Contains(call))
             {
-                return _ordering == WorldOrdering.Strict ? TakeInOrder(call, arguments, session) : TakeForCall(call, arguments, session);
+                var taken = _ordering == WorldOrdering.Strict ? TakeInOrder(call, arguments, session) : TakeForCall(call, arguments, session);
+
+                // A look scripted to succeed without a value answers what the world holds.
+                return taken is { Value: null, Reply: ScriptedReply.Returns } && HeldAnswer(call, arguments) is { Value: { } truth }
+                    ? taken with { Value = truth }
+                    : taken;
             }
 
-            if (_hostInputs.TryGetValue(call, out var input) || _base.TryGetValue(call, out input))
+            if (_hostInputs.TryGetValue(call, out var input))
+            {
+                return input;
+            }
+
+            if (HeldAnswer(call, arguments) is { } held)
+            {
+                return held;
+            }
+
+            if (_base.TryGetValue(call, out input))
             {
                 return input;
             }

@@ -1,7 +1,7 @@
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Resilience;
 
-namespace Blacksmith.Steps.Post;
+namespace Blacksmith.Steps.Release;
 
 /// <summary>
 /// Sends the one decision for an exposure, commit or release, the same way for both: retried while the store is

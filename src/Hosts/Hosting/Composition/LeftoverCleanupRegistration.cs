@@ -1,0 +1,44 @@
+using Blacksmith.Infrastructure.Leftovers;
+using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Leftovers;
+using Blacksmith.Steps.Release;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Blacksmith.Hosting.Composition;
+
+/// <summary>The machine's claims and the cleanup after jobs that ended without their post step (docs/leftovers.md).</summary>
+public static class LeftoverCleanupRegistration
+{
+    /// <summary>
+    /// Registers the claims (<see cref="JobClaims"/> in their default directory), the machine's facts, the settings from
+    /// the environment, <see cref="ClaimCleanup"/> over the daemon, block-device and store adapters registered under
+    /// <paramref name="adapterKey"/> (or unkeyed when null), and <see cref="LeftoverSweep"/>.
+    /// </summary>
+    public static IServiceCollection AddLeftoverCleanup(this IServiceCollection services, Func<string, string?> environment, object? adapterKey)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var claims = new JobClaims(JobClaims.DefaultDirectory(environment, Privilege.Current.IsRoot));
+        services.AddSingleton(claims);
+        services.AddSingleton<IClaimRegistry>(claims);
+        services.AddSingleton<IMachineFacts, ProcMachineFacts>();
+        services.AddSingleton(_ => LeftoverSettings.FromEnvironment(environment));
+        services.AddSingleton(sp =>
+        {
+            T Adapter<T>()
+                where T : notnull => adapterKey is null ? sp.GetRequiredService<T>() : sp.GetRequiredKeyedService<T>(adapterKey);
+            var time = sp.GetRequiredService<TimeProvider>();
+            var device = Adapter<IBlockDevice>();
+            return new ClaimCleanup(
+                Adapter<IBuildkitDaemon>(),
+                device,
+                new DiskUnmounter(device, time, sp.GetRequiredService<ILogger<DiskUnmounter>>()),
+                Adapter<IStickyDiskStore>(),
+                time,
+                sp.GetRequiredService<LeftoverOptions>());
+        });
+        services.AddSingleton<LeftoverSweep>();
+        return services;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Steps.Leftovers;
+
+namespace Blacksmith.Hosting.Composition;
+
+/// <summary>Reads the cleanup's settings from the environment (<see cref="LeftoverOptions.MaxJobDurationVariable"/>).</summary>
+public static class LeftoverSettings
+{
+    /// <exception cref="CiInputException">The maximum job duration is not a positive duration.</exception>
+    public static LeftoverOptions FromEnvironment(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var options = new LeftoverOptions();
+        return environment(LeftoverOptions.MaxJobDurationVariable) is { } text && !string.IsNullOrWhiteSpace(text)
+            ? options with { MaxJobDuration = ParseDuration(text.Trim()) }
+            : options;
+    }
+
+    /// <summary>A number of minutes (<c>90</c>), or a number with a unit: <c>45s</c>, <c>90m</c>, <c>6h</c>, <c>2d</c>.</summary>
+    /// <exception cref="CiInputException">Anything else, or a duration that is not positive.</exception>
+    public static TimeSpan ParseDuration(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var unit = text.Length > 0 && char.IsAsciiLetter(text[^1]) ? char.ToLowerInvariant(text[^1]) : 'm';
+        var number = char.IsAsciiLetter(text.Length > 0 ? text[^1] : ' ') ? text[..^1] : text;
+        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0)
+        {
+            switch (unit)
+            {
+                case 's':
+                    return TimeSpan.FromSeconds(value);
+                case 'm':
+                    return TimeSpan.FromMinutes(value);
+                case 'h':
+                    return TimeSpan.FromHours(value);
+                case 'd':
+                    return TimeSpan.FromDays(value);
+            }
+        }
+
+        throw new CiInputException(
+            LeftoverOptions.MaxJobDurationVariable,
+            $"{LeftoverOptions.MaxJobDurationVariable} must be a positive duration: minutes (90), or a number with s, m, h or d (6h), not '{text}'.");
+    }
+}

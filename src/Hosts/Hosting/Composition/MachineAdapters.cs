@@ -1,0 +1,48 @@
+using Blacksmith.Infrastructure.BlockDevices;
+using Blacksmith.Infrastructure.Buildkit;
+using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Infrastructure.LocalStore;
+using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.StickyDisk;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Blacksmith.Hosting.Composition;
+
+/// <summary>
+/// The adapters an administrator's cleanup of this machine uses (<c>blacksmith leftovers</c>): no job, no journal, no
+/// CI; the claims, the daemons and mounts they name, and the store their disks came from.
+/// </summary>
+public static class MachineAdapters
+{
+    public static IServiceCollection AddMachineCleanup(this IServiceCollection services, StoreMode store, string dataDirectory, IEnvironmentReader environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ProcessRunner>();
+        services.AddSingleton(Privilege.Current);
+        if (store == StoreMode.Agent)
+        {
+            services.AddSingleton<IStickyDiskStore>(_ => new AgentStickyDiskStore(AgentOptions.FromEnvironment(environment.Read)));
+            services.AddSingleton<IBlockDevice>(sp => new LinuxBlockDevice(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(), new BlockDeviceTimeouts()));
+        }
+        else
+        {
+            services.AddSingleton(sp => new LocalStickyDiskStore(
+                new LocalStoreOptions(dataDirectory), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalStickyDiskStore>>()));
+            services.AddSingleton<IStickyDiskStore>(sp => sp.GetRequiredService<LocalStickyDiskStore>());
+            services.AddSingleton<IBlockDevice>(sp => sp.GetRequiredService<LocalStickyDiskStore>().Mode == LocalStoreMode.Directory
+                ? new DirectoryVolume()
+                : new LinuxBlockDevice(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(), new BlockDeviceTimeouts()));
+        }
+
+        services.AddSingleton(new BuildkitOptions());
+        services.AddSingleton<IBuildkitDaemon, BuildkitDaemon>();
+
+        // No job to journal an administrator's cleanup in: what it did is printed instead.
+        services.AddSingleton<IEffectRecorder, NoEffectRecorder>();
+        return services.AddLeftoverCleanup(environment.Read, adapterKey: null);
+    }
+}
