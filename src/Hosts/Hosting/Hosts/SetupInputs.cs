@@ -13,11 +13,7 @@ namespace Blacksmith.Hosting.Hosts;
 public sealed partial record SetupInputs
 {
     /// <summary>The action's input names (actions/setup-docker-builder/action.yml), <c>job-status</c> being post's.</summary>
-    public static readonly IReadOnlyList<string> Names =
-    [
-        "cache-key", "buildx-version", "buildkit-version", "platforms", "nofallback", "github-token", "driver-opts",
-        "max-parallelism", "max-cache-size-mb", "skip-integrity-check", "commit",
-    ];
+    public static readonly IReadOnlyList<string> Names = [.. ActionInputs.Setup.Select(input => input.Name)];
 
     /// <summary>The sticky-disk key; null when not given (the host then derives one, see <see cref="DefaultCacheKey"/>).</summary>
     public string? CacheKey { get; init; }
