@@ -33,46 +33,81 @@ internal static class RunVerb
 {
     public static Command Create()
     {
-        var jobDir = CommonOptions.JobDirectory();
-        var dataDir = new Option<string?>("--data-dir") { Description = "The local store's data directory. Default: BLACKSMITH_DATA_DIR, else /var/lib/blacksmith as root, else ~/.local/share/blacksmith." };
-        var cacheKey = new Option<string>("--cache-key") { Description = "The sticky-disk key.", DefaultValueFactory = _ => "demo" };
-        var builds = new Option<int>("--builds") { Description = "How many builds to run.", DefaultValueFactory = _ => 3 };
-        var failBuild = new Option<int?>("--fail-build") { Description = "Make build number N (1-based) fail, to see the commit skipped." };
-        var simulate = new Option<bool>("--simulate") { Description = "Use the in-process simulated BuildKit even when the real tools are installed." };
-        var verbose = new Option<bool>("--verbose") { Description = "Log every command, transition and tool line." };
+        var jobDir = new Option<string?>(JobDirectory.FlagName)
+        {
+            Description = $"The job's directory: journal, logs, the build context and the BuildKit root. Default: {JobDirectory.EnvironmentVariable}, "
+                + "else a new <tmp>/blacksmith/run-<time>-<pid> (the end of the run prints it, and how to remove it).",
+            HelpName = "dir",
+        };
+        var dataDir = new Option<string?>("--data-dir")
+        {
+            Description = $"The local store's data directory. Default: {LocalStoreOptions.DataDirectoryVariable}, else {LocalStoreOptions.SystemDataDirectory} "
+                + "as root, else $XDG_DATA_HOME/blacksmith or ~/.local/share/blacksmith.",
+            HelpName = "dir",
+        };
+        var cacheKey = new Option<string>("--cache-key")
+        {
+            Description = $"The sticky-disk key the job commits to: {CacheKeyName.Rule}. Default: demo. Flag only.",
+            DefaultValueFactory = _ => "demo",
+            HelpName = "key",
+        };
+        var builds = new Option<int>("--builds")
+        {
+            Description = "How many builds the job runs, 0 to 100. Default: 3. Flag only.",
+            DefaultValueFactory = _ => 3,
+            HelpName = "count",
+        };
+        var failBuild = new Option<int?>("--fail-build")
+        {
+            Description = "Make build number N fail (1 to --builds), to see the commit skipped. Default: every build succeeds. Flag only.",
+            HelpName = "N",
+        };
+        var simulate = new Option<bool>("--simulate")
+        {
+            Description = "Use the in-process simulated BuildKit even when buildkitd, buildctl and docker buildx are installed. Default: off. Flag only.",
+        };
         var command = new Command("run", "Run a whole job in one process: setup, builds, post, with the local sticky-disk store (real BuildKit when installed, else simulated).")
         {
-            jobDir, dataDir, cacheKey, builds, failBuild, simulate, verbose,
+            jobDir, dataDir, cacheKey, builds, failBuild, simulate,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
+            parse,
             new RunOptions(
-                parse.GetValue(jobDir) ?? Environment.GetEnvironmentVariable(JobDirectory.EnvironmentVariable) ?? FreshJobDirectory(),
-                parse.GetValue(dataDir) ?? LocalStoreOptions.DefaultDataDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot),
+                Path.GetFullPath(parse.GetValue(jobDir) ?? NonEmpty(Environment.GetEnvironmentVariable(JobDirectory.EnvironmentVariable)) ?? FreshJobDirectory()),
+                Path.GetFullPath(parse.GetValue(dataDir) ?? LocalStoreOptions.DefaultDataDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot)),
                 parse.GetValue(cacheKey)!,
                 parse.GetValue(builds),
                 parse.GetValue(failBuild),
                 parse.GetValue(simulate),
-                parse.GetValue(verbose)),
-            parse.InvocationConfiguration.Output,
+                parse.GetValue(CommonOptions.Verbose)),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(RunOptions options, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, RunOptions options, CancellationToken cancellationToken)
     {
+        var output = parse.InvocationConfiguration.Output;
         if (options.Builds is < 0 or > 100)
         {
-            await output.WriteLineAsync("--builds must be between 0 and 100.");
+            CliErrors.Write(parse, string.Create(CultureInfo.InvariantCulture, $"--builds must be between 0 and 100, not {options.Builds}."));
             return ExitCodes.BadInput;
         }
 
-        if (LocalStoreAdmin.CacheKeyProblem(options.CacheKey) is { } problem)
+        if (options.FailBuild is { } failing && (failing < 1 || failing > options.Builds))
         {
-            await output.WriteLineAsync($"--cache-key: {problem}");
+            CliErrors.Write(parse, options.Builds == 0
+                ? "--fail-build needs a build to fail, and --builds is 0."
+                : string.Create(CultureInfo.InvariantCulture, $"--fail-build must be a build number from 1 to {options.Builds} (--builds), not {failing}."));
             return ExitCodes.BadInput;
         }
 
-        Directory.CreateDirectory(options.JobDirectory);
+        if (CacheKeyName.Problem(options.CacheKey) is { } problem)
+        {
+            CliErrors.Write(parse, $"--cache-key {CacheKeyName.Printable(options.CacheKey)} is not a valid cache key: {problem}; {CacheKeyName.Rule}.");
+            return ExitCodes.BadInput;
+        }
+
+        new JobDirectory(options.JobDirectory, JobDirectorySource.Flag).Prepare();
         var environment = ProcessEnvironment.Instance;
         using var logger = (Serilog.Core.Logger)BlacksmithLogging.Create(options.JobDirectory, options.Verbose);
         var real = !options.Simulate && await RealBuildkit.AvailableAsync(cancellationToken);
@@ -112,8 +147,9 @@ internal static class RunVerb
         var setup = await provider.GetRequiredService<SetupSequence>().RunAsync(plan, cancellationToken);
         if (setup.Refusal is { } refusal)
         {
-            await output.WriteLineAsync($"Setup refused: {refusal.Message}");
-            return ExitCodes.Failed;
+            // A refusal is bad input (ADR 0004): this job directory already holds a job the run does not fit.
+            CliErrors.Write(parse, $"setup was refused: {refusal.Message}");
+            return ExitCodes.BadInput;
         }
 
         await output.WriteLineAsync(setup.Snapshot.Mode == BuilderMode.StickyDisk
@@ -162,6 +198,8 @@ internal static class RunVerb
         var listing = await admin.ListAsync(cancellationToken);
         return listing.Keys.FirstOrDefault(k => k.Key == cacheKey)?.Generations.Select(g => g.Number).DefaultIfEmpty(0).Max() ?? 0;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static string FreshJobDirectory() =>
         Path.Combine(Path.GetTempPath(), "blacksmith", string.Create(CultureInfo.InvariantCulture, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}"));
