@@ -162,8 +162,19 @@ public sealed class GenericCiRuntime(
         }
     }
 
-    public void Annotate(AnnotationKind kind, string message, AnnotationProperties? properties = null) =>
-        Write(Annotation(kind.ToString(), message, properties));
+    public void Annotate(AnnotationKind kind, string message, AnnotationProperties? properties = null)
+    {
+        var line = secrets.Redact(Annotation(kind.ToString(), message, properties));
+
+        // GitLab and Buildkite colour ANSI, as a terminal does: a warning must stand out from the tool output around it.
+        // A plain log may be a file, where escape codes would be noise.
+        _log.WriteLine(options.Style == GenericLogStyle.Plain ? line : kind switch
+        {
+            AnnotationKind.Error => $"\e[31;1m{line}\e[0m",
+            AnnotationKind.Warning => $"\e[33;1m{line}\e[0m",
+            _ => line,
+        });
+    }
 
     public void Info(string message) => Write(message);
 

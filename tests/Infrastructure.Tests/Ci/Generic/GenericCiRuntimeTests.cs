@@ -244,6 +244,20 @@ public sealed class GenericCiRuntimeTests : IDisposable
             LogLines);
     }
 
+    [Theory]
+    [InlineData(GenericLogStyle.GitLab)]
+    [InlineData(GenericLogStyle.Buildkite)]
+    public void On_GitLab_and_Buildkite_warnings_are_bold_yellow_and_errors_bold_red(GenericLogStyle style)
+    {
+        var runtime = Runtime(new GenericCiOptions { StateDirectory = StateDirectory, Style = style });
+
+        runtime.Annotate(AnnotationKind.Warning, "the cache is not committed");
+        runtime.Annotate(AnnotationKind.Error, "setup failed");
+        runtime.Annotate(AnnotationKind.Notice, "a note");
+
+        Assert.Equal(["\e[33;1mWarning: the cache is not committed\e[0m", "\e[31;1mError: setup failed\e[0m", "Notice: a note"], LogLines);
+    }
+
     [Fact]
     public void Debug_lines_are_printed_only_when_asked_for()
     {
