@@ -189,6 +189,7 @@ internal static class RunVerb
             await output.WriteLineAsync($"Post error: {error}");
         }
 
+        await output.WriteAsync(Leftovers(options, store.Mode, endGeneration));
         return failed || !post.Succeeded ? ExitCodes.Failed : ExitCodes.Success;
     }
 
@@ -199,10 +200,38 @@ internal static class RunVerb
         return listing.Keys.FirstOrDefault(k => k.Key == cacheKey)?.Generations.Select(g => g.Number).DefaultIfEmpty(0).Max() ?? 0;
     }
 
+    /// <summary>What the run leaves on the machine, and the commands that remove it.</summary>
+    private static string Leftovers(RunOptions options, LocalStoreMode mode, long generation)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine();
+        text.AppendLine("Left on this machine:");
+        if (generation > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"  key '{options.CacheKey}' in the store at {options.DataDirectory} (generation {generation}, {(mode == LocalStoreMode.Directory ? "a directory" : "a sparse ext4 image")}), for the next run to start from");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  this job's directory {options.JobDirectory} (journal, logs, build context)");
+        text.AppendLine("To remove them:");
+        if (generation > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  blacksmith store rm {options.CacheKey} --data-dir {options.DataDirectory}    (every generation of the key)");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  blacksmith store gc --data-dir {options.DataDirectory}    (whatever crashed jobs left in the store)");
+        text.AppendLine(Path.GetDirectoryName(options.JobDirectory) == RunsDirectory
+            ? $"  rm -rf {options.JobDirectory}    (earlier runs: rm -rf {RunsDirectory}/run-*)"
+            : $"  rm -rf {options.JobDirectory}");
+        return text.ToString();
+    }
+
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
+    private static string RunsDirectory => Path.Combine(Path.GetTempPath(), "blacksmith");
+
     private static string FreshJobDirectory() =>
-        Path.Combine(Path.GetTempPath(), "blacksmith", string.Create(CultureInfo.InvariantCulture, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}"));
+        Path.Combine(RunsDirectory, string.Create(CultureInfo.InvariantCulture, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}"));
 
     private sealed record RunOptions(string JobDirectory, string DataDirectory, string CacheKey, int Builds, int? FailBuild, bool Simulate, bool Verbose);
 }

@@ -34,8 +34,10 @@ public sealed class GenericCiRuntime(
 
     private readonly LineWriter _log = new(log);
     private readonly LineWriter _stdout = new(standardOutput);
-    private readonly JsonMapFile _state = new(Path.Combine(options.StateDirectory, StateFileName), "state");
-    private readonly JsonMapFile? _outputs = options.OutputFile is { } file ? new(file, "output") : null;
+    private readonly JsonMapFile _state = new(Path.Combine(options.StateDirectory, StateFileName), "state", Path.Combine(options.StateDirectory, StateFileName + ".lock"));
+    private readonly JsonMapFile? _outputs = options.OutputFile is { } file
+        ? new(file, "output", Path.Combine(options.StateDirectory, "outputs.lock"))
+        : null;
     private readonly Lock _lock = new();
     private IReadOnlyDictionary<string, string>? _earlierState;
     private int _postMarkerSaved;

@@ -191,6 +191,18 @@ public sealed class GenericCiRuntimeTests : IDisposable
     }
 
     [Fact]
+    public void The_output_file_is_the_only_file_left_beside_it_the_lock_lives_in_the_job_directory()
+    {
+        var workspace = Directory.CreateDirectory(_temp.Sub("workspace"));
+        var options = new GenericCiOptions { StateDirectory = StateDirectory, OutputFile = Path.Combine(workspace.FullName, "outputs.json") };
+
+        Runtime(options).SetOutput("digest", "sha256:abc");
+        Runtime(options).SetOutput("name", "builder-1");
+
+        Assert.Equal(["outputs.json"], workspace.EnumerateFileSystemInfos().Select(f => f.Name));
+    }
+
+    [Fact]
     public void Printed_outputs_use_the_github_output_format_on_standard_output()
     {
         var runtime = Runtime(new GenericCiOptions { StateDirectory = StateDirectory, PrintOutputs = true });
