@@ -114,6 +114,20 @@ public sealed class CliMistakeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_secret_given_as_a_flag_is_warned_about_without_being_shown()
+    {
+        var token = "ghs_" + new string('x', 36);
+
+        var result = await RunAsync("setup", "--job-dir", Job, "--data-dir", Data, "--github-token", token, "--cache-key", "../stop-before-anything");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var warning = Assert.Single(Lines(result.Errors), l => l.StartsWith("Warning: --github-token was given on the command line", StringComparison.Ordinal));
+        Assert.Contains("/cmdline", warning, StringComparison.Ordinal);
+        Assert.Contains("Pass it in BLACKSMITH_GITHUB_TOKEN instead.", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, result.Output + result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_state_file_that_cannot_be_read_fails_post_with_one_line_and_exit_1()
     {
         Directory.CreateDirectory(Job);
