@@ -62,7 +62,8 @@ public sealed class AgentProcessTests
 
     [Theory]
     [InlineData("--no-such-flag", "Unrecognized command or argument '--no-such-flag'.")]
-    [InlineData("--generations=many", "Cannot parse argument 'many' for option '--generations'")]
+    [InlineData("--generations=many", "--generations must be a whole number, not 'many'.")]
+    [InlineData("--store-mode=Nope", "--store-mode must be Auto, LoopDevice or Directory, not 'Nope'.")]
     [InlineData("--listen", "Required argument missing for option: '--listen'.")]
     public async Task A_command_line_the_agent_cannot_parse_exits_2_with_the_error_and_a_hint(string argument, string error)
     {

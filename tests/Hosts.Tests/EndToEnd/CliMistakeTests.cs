@@ -181,7 +181,7 @@ public sealed class CliMistakeTests : IDisposable
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal(2, Lines(result.Errors).Length);
-        Assert.StartsWith("blacksmith store gc: Cannot parse argument 'many' for option '--keep'", Lines(result.Errors)[0], StringComparison.Ordinal);
+        Assert.Equal("blacksmith store gc: --keep must be a whole number, not 'many'.", Lines(result.Errors)[0]);
         Assert.Equal("blacksmith store gc: Run 'blacksmith store gc --help' for its options.", Lines(result.Errors)[1]);
     }
 

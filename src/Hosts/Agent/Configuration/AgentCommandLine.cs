@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Blacksmith.Infrastructure.LocalStore;
 
@@ -57,18 +58,21 @@ public sealed class AgentCommandLine
         Description = "How the store keeps disks: Auto (loop devices when root and /dev/loop-control exists, else directories), LoopDevice, or "
             + "Directory. Default: Auto. Flag only.",
         DefaultValueFactory = _ => LocalStoreMode.Auto,
+        CustomParser = StoreMode,
     };
 
     private readonly Option<int?> _diskSize = new("--disk-size-gib")
     {
         Description = "The size of a new sticky disk, in GiB (images are sparse), a whole number from 1. Default: 20. Flag only.",
         HelpName = "GiB",
+        CustomParser = WholeNumber,
     };
 
     private readonly Option<int?> _generations = new("--generations")
     {
         Description = "Committed generations kept per key, a whole number from 1. Default: 2. Flag only.",
         HelpName = "count",
+        CustomParser = WholeNumber,
     };
 
     private readonly Option<int?> _sizeCap = new("--size-cap-gib")
@@ -76,6 +80,7 @@ public sealed class AgentCommandLine
         Description = "The most all committed generations may occupy, in GiB; past it the least recently used keys are evicted. Default: no cap. "
             + "Flag only.",
         HelpName = "GiB",
+        CustomParser = WholeNumber,
     };
 
     private readonly Option<int> _shutdownSeconds = new("--shutdown-timeout")
@@ -84,6 +89,7 @@ public sealed class AgentCommandLine
             + "Flag only.",
         HelpName = "seconds",
         DefaultValueFactory = _ => 300,
+        CustomParser = result => WholeNumber(result) ?? 0,
     };
 
     private readonly Option<bool> _verbose = new("--verbose", "-v")
@@ -195,6 +201,33 @@ public sealed class AgentCommandLine
         var token = text.TrimEnd('\r', '\n');
         return token.Length > 0 ? token : throw new AgentConfigurationException($"the token file {file} is empty");
     }
+
+    // System.CommandLine's own messages name .NET types (System.Nullable`1[System.Int32]); these say it in words.
+    private static int? WholeNumber(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{OptionName(result)} must be a whole number, not '{text}'.");
+        return null;
+    }
+
+    private static LocalStoreMode StoreMode(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
+        if (Enum.TryParse<LocalStoreMode>(text, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(text, out _))
+        {
+            return mode;
+        }
+
+        result.AddError($"{OptionName(result)} must be Auto, LoopDevice or Directory, not '{text}'.");
+        return LocalStoreMode.Auto;
+    }
+
+    private static string OptionName(ArgumentResult result) => result.Parent is OptionResult option ? option.Option.Name : "the value";
 
     private static int Positive(int value, string flag) =>
         value > 0 ? value : throw new AgentConfigurationException(string.Create(CultureInfo.InvariantCulture, $"{flag} must be a positive number, not {value}"));

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace Blacksmith.Cli.Verbs;
 
@@ -21,4 +23,22 @@ internal static class CommonOptions
             + "<tmp>/blacksmith/buildkite-<BUILDKITE_JOB_ID> on Buildkite.",
         HelpName = "dir",
     };
+
+    /// <summary>
+    /// Parses a whole number and says so in words when it is not one: System.CommandLine's own message names a .NET
+    /// type (<c>System.Nullable`1[System.Int32]</c>).
+    /// </summary>
+    public static int? WholeNumber(ArgumentResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        var name = result.Parent is OptionResult option ? option.Option.Name : "the value";
+        result.AddError($"{name} must be a whole number, not '{text}'.");
+        return null;
+    }
 }

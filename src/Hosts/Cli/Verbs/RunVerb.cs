@@ -55,11 +55,13 @@ internal static class RunVerb
         {
             Description = "How many builds the job runs, 0 to 100. Default: 3. Flag only.",
             DefaultValueFactory = _ => 3,
+            CustomParser = result => CommonOptions.WholeNumber(result) ?? 0,
             HelpName = "count",
         };
         var failBuild = new Option<int?>("--fail-build")
         {
             Description = "Make build number N fail (1 to --builds), to see the commit skipped. Default: every build succeeds. Flag only.",
+            CustomParser = CommonOptions.WholeNumber,
             HelpName = "N",
         };
         var simulate = new Option<bool>("--simulate")

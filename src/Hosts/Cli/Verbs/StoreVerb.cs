@@ -77,7 +77,7 @@ internal static class StoreVerb
     {
         // No defaults for these: the store's own settings live with whoever runs it, and gc must not prune or evict
         // more than they would unless asked to.
-        var keep = new Option<int?>("--keep") { Description = "Prune each key to this many generations (the newest included), a whole number from 1. Default: prune nothing. Flag only.", HelpName = "count" };
+        var keep = new Option<int?>("--keep") { Description = "Prune each key to this many generations (the newest included), a whole number from 1. Default: prune nothing. Flag only.", HelpName = "count", CustomParser = CommonOptions.WholeNumber };
         var cap = new Option<string?>("--size-cap") { Description = "Evict least recently used keys until all generations fit in this size: bytes with an optional K, M, G or T, e.g. 50G. Default: evict nothing. Flag only.", HelpName = "size" };
         var abandoned = new Option<string?>("--abandoned-after")
         {
