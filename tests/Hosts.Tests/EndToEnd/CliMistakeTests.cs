@@ -82,6 +82,18 @@ public sealed class CliMistakeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_data_directory_that_is_a_file_exits_2_for_every_verb_that_uses_the_store()
+    {
+        var file = Path.Combine(_dir.FullName, "a-file");
+        await File.WriteAllTextAsync(file, "", Ct);
+
+        AssertOneLine(await RunAsync("setup", "--job-dir", Job, "--data-dir", file), 2, $"blacksmith setup: --data-dir {file} is a file;");
+        AssertOneLine(await RunAsync("store", "ls", "--data-dir", file), 2, $"blacksmith store ls: The data directory {file} is a file;");
+        AssertOneLine(await RunAsync("run", "--simulate", "--job-dir", Job, "--data-dir", file), 2, $"blacksmith run: The data directory {file} is a file;");
+        Assert.False(Directory.Exists(Job));
+    }
+
+    [Fact]
     public async Task Setup_with_an_invalid_cache_key_exits_2_before_any_effect()
     {
         var result = await RunAsync("setup", "--job-dir", Job, "--data-dir", Data, "--cache-key", "../escape");

@@ -184,9 +184,14 @@ internal sealed class HostInvocation
         var (value, origin) = !string.IsNullOrWhiteSpace(flag)
             ? (flag.Trim(), "--data-dir")
             : (LocalStoreOptions.DefaultDataDirectory(environment.Read, Privilege.Current.IsRoot), LocalStoreOptions.DataDirectoryVariable);
-        return Path.IsPathFullyQualified(value)
-            ? value
-            : throw new CiInputException("data-dir",
+        if (!Path.IsPathFullyQualified(value))
+        {
+            throw new CiInputException("data-dir",
                 $"{origin} must be an absolute path, not '{value}': steps of one job may run in different working directories, and each must find the same store.");
+        }
+
+        return File.Exists(value)
+            ? throw new CiInputException("data-dir", $"{origin} {value} is a file; give the local store's data directory (it is created when missing).")
+            : value;
     }
 }

@@ -109,6 +109,12 @@ internal static class RunVerb
             return ExitCodes.BadInput;
         }
 
+        if (File.Exists(options.DataDirectory))
+        {
+            CliErrors.Write(parse, $"The data directory {options.DataDirectory} is a file; give the local store's directory with --data-dir or {LocalStoreOptions.DataDirectoryVariable}.");
+            return ExitCodes.BadInput;
+        }
+
         new JobDirectory(options.JobDirectory, JobDirectorySource.Flag).Prepare();
         var environment = ProcessEnvironment.Instance;
         using var logger = (Serilog.Core.Logger)BlacksmithLogging.Create(options.JobDirectory, options.Verbose);

@@ -135,7 +135,13 @@ internal static class StoreVerb
         long? cap,
         Func<LocalStoreAdmin, TextWriter, Task<int>> action)
     {
-        var directory = parse.GetValue(dataDir) ?? LocalStoreOptions.DefaultDataDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot);
+        var directory = Path.GetFullPath(parse.GetValue(dataDir) ?? LocalStoreOptions.DefaultDataDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot));
+        if (File.Exists(directory))
+        {
+            CliErrors.Write(parse, $"The data directory {directory} is a file; give the store's directory with --data-dir or {LocalStoreOptions.DataDirectoryVariable}.");
+            return ExitCodes.BadInput;
+        }
+
         var options = new LocalStoreOptions(directory) { TotalSizeCapBytes = cap, GenerationsKept = keep ?? int.MaxValue };
 
         using var serilog = (Serilog.Core.Logger)BlacksmithLogging.Create(null, parse.GetValue(verbose));
