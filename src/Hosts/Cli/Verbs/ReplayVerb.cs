@@ -1,7 +1,7 @@
-using Blacksmith.Hosting;
 using System.CommandLine;
 using System.Text.Json;
 using Blacksmith.Cli.Output;
+using Blacksmith.Hosting;
 using Blacksmith.Hosting.Replay;
 
 namespace Blacksmith.Cli.Verbs;

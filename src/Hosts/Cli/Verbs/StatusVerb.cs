@@ -1,8 +1,8 @@
-using Blacksmith.Hosting.Output;
-using Blacksmith.Hosting;
 using System.CommandLine;
 using System.Text.Json;
 using Blacksmith.Cli.Output;
+using Blacksmith.Hosting;
+using Blacksmith.Hosting.Output;
 using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Orchestration.Status;
 
