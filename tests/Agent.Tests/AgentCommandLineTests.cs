@@ -29,6 +29,21 @@ public sealed class AgentCommandLineTests
     }
 
     [Fact]
+    public void Every_option_states_its_default_and_its_variable_or_that_it_is_a_flag_only()
+    {
+        var options = new AgentCommandLine().Command.Options.Where(o => o is not (System.CommandLine.Help.HelpOption or System.CommandLine.VersionOption)).ToList();
+
+        Assert.NotEmpty(options);
+        Assert.All(options, option =>
+        {
+            Assert.Contains("Default", option.Description, StringComparison.Ordinal);
+            Assert.True(
+                option.Description!.Contains("BLACKSMITH_", StringComparison.Ordinal) || option.Description.Contains("Flag only", StringComparison.Ordinal),
+                $"{option.Name} names neither its BLACKSMITH_* variable nor says it is a flag only: {option.Description}");
+        });
+    }
+
+    [Fact]
     public void Localhost_is_loopback_on_both_families()
     {
         var endpoint = ListenEndpoint.Parse("localhost:7000");

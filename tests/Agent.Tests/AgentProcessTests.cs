@@ -42,6 +42,43 @@ public sealed class AgentProcessTests
     }
 
     [Fact]
+    public async Task An_address_this_machine_does_not_have_is_one_line_naming_it_and_exit_2()
+    {
+        await using var h = new AgentHarness();
+        var tokenFile = Path.Combine(h.Root, "token");
+        await File.WriteAllTextAsync(tokenFile, h.Faker.Random.AlphaNumeric(40), Ct);
+        File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737), assigned to no machine: the bind fails at once, and nothing is sent.
+        using var agent = AgentProcess.Start(["--listen", "192.0.2.1:5557", "--data-dir", h.StoreOptions.DataDirectory, "--store-mode", "Directory", "--token-file", tokenFile]);
+        var exit = await agent.WaitForExitAsync(Ct);
+
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain("   at ", agent.Errors, StringComparison.Ordinal);
+        var error = Assert.Single(agent.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("blacksmith-agent:", StringComparison.Ordinal));
+        Assert.StartsWith("blacksmith-agent: cannot listen on 192.0.2.1:5557: this machine has no such address", error, StringComparison.Ordinal);
+        Assert.Contains("--listen", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--no-such-flag", "Unrecognized command or argument '--no-such-flag'.")]
+    [InlineData("--generations=many", "--generations must be a whole number, not 'many'.")]
+    [InlineData("--store-mode=Nope", "--store-mode must be Auto, LoopDevice or Directory, not 'Nope'.")]
+    [InlineData("--listen", "Required argument missing for option: '--listen'.")]
+    public async Task A_command_line_the_agent_cannot_parse_exits_2_with_the_error_and_a_hint(string argument, string error)
+    {
+        using var agent = AgentProcess.Start([argument]);
+
+        var exit = await agent.WaitForExitAsync(Ct);
+
+        Assert.Equal(2, exit);
+        var lines = agent.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"blacksmith-agent: {error}", lines[0], StringComparison.Ordinal);
+        Assert.Equal("blacksmith-agent: Run 'blacksmith-agent --help' for its options.", lines[1]);
+    }
+
+    [Fact]
     public async Task SIGTERM_stops_the_agent_after_serving_and_it_exits_0()
     {
         await using var h = new AgentHarness();

@@ -2,12 +2,15 @@ using Blacksmith.Hosting;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Build;
+using Blacksmith.Steps.Leftovers;
+using Blacksmith.Steps.Release;
 using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Setup;
 using Blacksmith.Testing;
 using Blacksmith.Testing.Fakes;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Hosts.Tests;
 
@@ -63,6 +66,15 @@ internal sealed class TestEngine : IDisposable
 
     /// <summary>Records effects in the journal, as the hosts' own effects outside a lifecycle command are.</summary>
     public Orchestration.Recording.IEffectRecorder Effects => _provider.GetRequiredService<Orchestration.Recording.IEffectRecorder>();
+
+    /// <summary>The cleanup after earlier jobs, over this engine's fakes and <paramref name="claims"/>, on a machine with no other job running.</summary>
+    public LeftoverSweep Sweep(IClaimRegistry claims) => new(
+        claims,
+        new FakeMachineFacts(),
+        new ClaimCleanup(Daemon, Device, new DiskUnmounter(Device, TimeProvider.System, NullLogger<DiskUnmounter>.Instance), Store, TimeProvider.System),
+        Effects,
+        TimeProvider.System,
+        NullLogger<LeftoverSweep>.Instance);
 
     /// <summary>Where every test job's daemon, root and job directory are.</summary>
     public static DaemonLaunch Launch { get; } = new("tcp://127.0.0.1:1234", "/var/lib/buildkit", "/tmp/job");

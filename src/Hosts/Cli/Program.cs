@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Blacksmith.Cli.Verbs;
 using Blacksmith.Hosting;
 
 namespace Blacksmith.Cli;
@@ -9,18 +8,11 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("blacksmith: the builder lifecycle of Docker builds in CI (setup, build, post) with a persistent BuildKit cache.")
+        var parse = BlacksmithCommandLine.Create().Parse(args);
+        if (parse.Errors.Count > 0)
         {
-            SetupVerb.Create(),
-            BuildVerb.Create(),
-            PostVerb.Create(),
-            RunVerb.Create(),
-            StatusVerb.Create(),
-            DiagramVerb.Create(),
-            StoreVerb.Create(),
-            LeftoversVerb.Create(),
-            ReplayVerb.Create(),
-        };
+            return CliErrors.ParseFailed(parse);
+        }
 
         using var cancellation = new CancellationTokenSource();
         // The runner cancels a step with SIGINT, then SIGTERM 7.5 s later: either one cancels the work in hand, which
@@ -35,11 +27,18 @@ internal static class Program
 
         try
         {
-            return await root.Parse(args).InvokeAsync(cancellationToken: cancellation.Token);
+            // Without the default handler an exception reaches us, and becomes one line and an exit code instead of a trace.
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellation.Token);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             return ExitCodes.Cancelled;
+        }
+#pragma warning disable CA1031 // The one place every exception ends: it becomes an exit code (ADR 0004) and one line.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return CliErrors.Report(ex, parse);
         }
     }
 }

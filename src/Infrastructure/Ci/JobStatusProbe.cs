@@ -10,9 +10,15 @@ namespace Blacksmith.Infrastructure.Ci;
 /// <paramref name="whenNotGiven"/> (the runner's diagnostic logs on GitHub), and without one the answer is
 /// inconclusive, never a pass.
 /// </summary>
+/// <remarks>
+/// A status that is missing or unknown costs the job its cache (post skips the commit) but nothing else: post still
+/// drains and releases. Because that loss is silent otherwise, it is a warning annotation naming the value received
+/// and how to pass the status, on GitHub as on every other CI.
+/// </remarks>
 public sealed class JobStatusProbe(ICiRuntime runtime, IEarlierStepsProbe? whenNotGiven = null) : IEarlierStepsProbe
 {
-    public const string Operation = "earlier-steps.job-status";
+    // Longer values are cut in the warning: it is a log line, not a dump of whatever was passed.
+    private const int MaxShownLength = 60;
 
     public async Task<EarlierStepsReport> CheckAsync(CancellationToken cancellationToken)
     {
@@ -25,20 +31,61 @@ public sealed class JobStatusProbe(ICiRuntime runtime, IEarlierStepsProbe? whenN
         }
         catch (CiInputException ex)
         {
-            // Post must still drain: the step records the check as inconclusive with this message.
-            throw new ExternalCallException(Operation, ExternalErrorKind.BadReply, ex.Message, ex);
+            runtime.Annotate(AnnotationKind.Warning,
+                $"The job status from {origin} is {Shown(runtime.GetInput(JobStatusInput.Name))}, which is not {JobStatusInput.AcceptedValues}, "
+                + $"so post cannot tell whether the job succeeded and does not commit the cache. {HowToPass()}");
+            return new(EarlierStepsResult.Inconclusive, origin, ex.Message);
         }
 
-        return status switch
+        switch (status)
         {
-            CiJobStatus.Success => new(EarlierStepsResult.Succeeded, origin, "the job status was success"),
-            CiJobStatus.Failure => new(EarlierStepsResult.Failed, origin, "the job status was failure"),
-            CiJobStatus.Cancelled => new(EarlierStepsResult.Cancelled, origin, "the job status was cancelled"),
-            _ when whenNotGiven is not null => await whenNotGiven.CheckAsync(cancellationToken),
-            _ => new(
-                EarlierStepsResult.Inconclusive,
-                origin,
-                $"no job status was given ({origin}), so whether the earlier steps succeeded is unknown"),
-        };
+            case CiJobStatus.Success:
+                return new(EarlierStepsResult.Succeeded, origin, "the job status was success");
+            case CiJobStatus.Failure:
+                return new(EarlierStepsResult.Failed, origin, "the job status was failure");
+            case CiJobStatus.Cancelled:
+                return new(EarlierStepsResult.Cancelled, origin, "the job status was cancelled");
+        }
+
+        if (whenNotGiven is null)
+        {
+            runtime.Annotate(AnnotationKind.Warning,
+                $"No job status was given ({origin}), so post cannot tell whether the job succeeded and does not commit the cache. {HowToPass()}");
+            return new(EarlierStepsResult.Inconclusive, origin, $"no job status was given ({origin}), so whether the earlier steps succeeded is unknown");
+        }
+
+        EarlierStepsReport report;
+        try
+        {
+            report = await whenNotGiven.CheckAsync(cancellationToken);
+        }
+        catch (ExternalCallException ex)
+        {
+            WarnNotGivenNorFound(origin, ex.Message);
+            throw;
+        }
+
+        if (report.Result == EarlierStepsResult.Inconclusive)
+        {
+            WarnNotGivenNorFound(origin, report.Detail);
+        }
+
+        return report;
+    }
+
+    private void WarnNotGivenNorFound(string origin, string? why) =>
+        runtime.Annotate(AnnotationKind.Warning,
+            $"No job status was given ({origin}) and the runner's logs did not tell ({why ?? "no answer"}), so post cannot tell whether the job "
+            + $"succeeded and does not commit the cache. {HowToPass()}");
+
+    private string HowToPass() => runtime.Kind == CiKind.GitHubActions
+        ? "Leave setup-docker-builder's job-status input at its default, ${{ job.status }} (a wrapper action must pass it on)."
+        : "Pass the job's final status with --job-status or BLACKSMITH_JOB_STATUS: on GitLab CI --job-status \"$CI_JOB_STATUS\" in after_script, "
+            + "on Buildkite success or failure from BUILDKITE_COMMAND_EXIT_STATUS in a pre-exit hook (docs/ci.md).";
+
+    private static string Shown(string value)
+    {
+        var oneLine = value.ReplaceLineEndings(" ");
+        return oneLine.Length > MaxShownLength ? $"'{oneLine[..MaxShownLength]}…'" : $"'{oneLine}'";
     }
 }

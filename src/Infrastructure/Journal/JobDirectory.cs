@@ -81,6 +81,49 @@ public sealed record JobDirectory(string Path, JobDirectorySource Source)
     }
 
     /// <summary>
+    /// Creates the directory when it is missing and checks that files can be made in it, so that a job directory that
+    /// cannot hold the journal is refused before anything is done, not found out half-way through a step.
+    /// </summary>
+    /// <exception cref="JobDirectoryException">The path is a file, or the directory cannot be created or written to.</exception>
+    public void Prepare()
+    {
+        if (File.Exists(Path))
+        {
+            throw new JobDirectoryException($"The job directory {Path} ({Origin}) is a file, not a directory. {Advice}");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path);
+
+            // Deleted on close: nothing is left behind, and a directory that refuses it refuses the journal too.
+            using var probe = new FileStream(
+                System.IO.Path.Combine(Path, $".blacksmith-write-check-{Environment.ProcessId}"),
+                FileMode.CreateNew,
+                FileAccess.Write,
+                FileShare.None,
+                bufferSize: 1,
+                FileOptions.DeleteOnClose);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new JobDirectoryException($"The job directory {Path} ({Origin}) cannot be created or written to: {ex.Message.TrimEnd('.')}. {Advice}");
+        }
+    }
+
+    private string Origin => Source switch
+    {
+        JobDirectorySource.Flag => $"from {FlagName}",
+        JobDirectorySource.EnvironmentVariable => $"from {EnvironmentVariable}",
+        JobDirectorySource.GitHubActions => "derived from RUNNER_TEMP and the GitHub job",
+        JobDirectorySource.GitLab => "derived from CI_JOB_ID",
+        JobDirectorySource.Buildkite => "derived from BUILDKITE_JOB_ID",
+        _ => Source.ToString(),
+    };
+
+    private static string Advice => $"Choose a directory this user can write to with {FlagName} or {EnvironmentVariable}.";
+
+    /// <summary>
     /// Makes an environment value safe as one path component: only letters, digits, <c>.</c>, <c>_</c> and
     /// <c>-</c> survive, and no run of dots is left that could name a parent directory.
     /// </summary>

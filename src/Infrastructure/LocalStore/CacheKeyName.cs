@@ -10,7 +10,11 @@ namespace Blacksmith.Infrastructure.LocalStore;
 /// climb out of the store (<c>..</c>) or name a hidden file. The name on disk percent-encodes the characters that are
 /// not safe in one path component (<c>/</c> <c>:</c> <c>+</c> <c>@</c>), so <c>owner/repo</c> stays one directory.
 /// </summary>
-internal static class CacheKeyName
+/// <remarks>
+/// Public because setup checks a key with the same rule before it does anything (a bad key is bad input, exit 2),
+/// in agent mode too: a key is one rule wherever the cache lives.
+/// </remarks>
+public static class CacheKeyName
 {
     public const int MaxLength = 128;
 
@@ -24,7 +28,7 @@ internal static class CacheKeyName
     private const string Encoded = "/:+@";
 
     /// <summary>The key's directory name, or an <see cref="ExternalCallException"/> naming what is wrong with it.</summary>
-    public static string Encode(string? key, string operation)
+    internal static string Encode(string? key, string operation)
     {
         var problem = Problem(key);
         if (problem is not null)
@@ -55,7 +59,7 @@ internal static class CacheKeyName
     }
 
     /// <summary>The key a directory name stands for, or null when the name is not one this store made.</summary>
-    public static string? Decode(string name)
+    internal static string? Decode(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         var key = new StringBuilder(name.Length);

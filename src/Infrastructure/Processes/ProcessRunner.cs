@@ -192,8 +192,10 @@ public sealed class ProcessRunner
     {
         try
         {
-            while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
+            while (await reader.ReadLineAsync(CancellationToken.None) is { } raw)
             {
+                // What reaches the log, the journal and an error message is what a terminal would have shown.
+                var line = TerminalText.Flatten(raw);
                 capture.Add(line);
                 if (_logger.IsEnabled(command.OutputLevel))
                 {

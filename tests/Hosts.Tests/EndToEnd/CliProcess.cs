@@ -7,13 +7,25 @@ internal static class CliProcess
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    public static async Task<CliResult> RunAsync(
+    public static Task<CliResult> RunAsync(
         IReadOnlyList<string> command,
         IReadOnlyDictionary<string, string?>? environment = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        RunAsync(command, environment, workingDirectory: null, cancellationToken);
+
+    /// <param name="command">The program and its arguments.</param>
+    /// <param name="environment">Variables to set (a null value removes the variable).</param>
+    /// <param name="workingDirectory">Where it runs; null: this process's working directory.</param>
+    /// <param name="cancellationToken">Kills it.</param>
+    public static async Task<CliResult> RunAsync(
+        IReadOnlyList<string> command,
+        IReadOnlyDictionary<string, string?>? environment,
+        string? workingDirectory,
+        CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(command[0])
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,

@@ -42,6 +42,60 @@ public sealed class RunVerbTests : IDisposable
         Assert.Contains($"local sticky-disk store at {Path.Combine(_dir.FullName, "data")}", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_run_ends_saying_what_it_left_on_the_machine_and_the_commands_that_remove_it()
+    {
+        var result = await RunAsync("job-1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var job = Path.Combine(_dir.FullName, "job-1");
+        var data = Path.Combine(_dir.FullName, "data");
+        var end = result.Output[result.Output.IndexOf("Left on this machine:", StringComparison.Ordinal)..];
+        Assert.Contains($"key 'demo' in the store at {data} (generation 1,", end, StringComparison.Ordinal);
+        Assert.Contains($"this job's directory {job}", end, StringComparison.Ordinal);
+        Assert.Contains($"blacksmith store rm demo --data-dir {data}", end, StringComparison.Ordinal);
+        Assert.Contains($"blacksmith store gc --data-dir {data}", end, StringComparison.Ordinal);
+        Assert.Contains($"rm -rf {job}", end, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_commands_it_prints_remove_what_it_left()
+    {
+        var data = Path.Combine(_dir.FullName, "data");
+        Assert.True((await RunAsync("job-1")).ExitCode == 0);
+
+        var removed = await CliProcess.RunAsync([BlacksmithBinary.Path, "store", "rm", "demo", "--data-dir", data], null, Ct);
+        var listed = await CliProcess.RunAsync([BlacksmithBinary.Path, "store", "ls", "--json", "--data-dir", data], null, Ct);
+
+        Assert.True(removed.ExitCode == 0, removed.ToString());
+        Assert.DoesNotContain("\"demo\"", listed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nothing_is_left_in_the_working_directory_and_the_logs_carry_no_terminal_control_characters()
+    {
+        var cwd = Directory.CreateDirectory(Path.Combine(_dir.FullName, "cwd"));
+
+        var result = await CliProcess.RunAsync(
+            [BlacksmithBinary.Path, "run", "--simulate", "--job-dir", Path.Combine(_dir.FullName, "job-1"), "--data-dir", Path.Combine(_dir.FullName, "data")],
+            new Dictionary<string, string?> { ["BLACKSMITH_BUILDKIT_ROOT"] = null, ["BLACKSMITH_DATA_DIR"] = null, ["BLACKSMITH_JOB_DIR"] = null },
+            cwd.FullName,
+            Ct);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Empty(cwd.EnumerateFileSystemInfos());
+        var log = await File.ReadAllTextAsync(Path.Combine(_dir.FullName, "job-1", "blacksmith.log.jsonl"), Ct);
+        foreach (var text in new[] { result.Output, result.Errors, log })
+        {
+            Assert.DoesNotContain(text, c => c != '\n' && c != '\t' && char.IsControl(c));
+        }
+
+        // The JSON log escapes what it holds: a backspace or an escape would show as one of these.
+        Assert.DoesNotContain("\\b", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0008", log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("\\u001b", log, StringComparison.OrdinalIgnoreCase);
+    }
+
     public void Dispose() => _dir.Delete(recursive: true);
 
     private Task<CliResult> RunAsync(string job, params string[] extra) => CliProcess.RunAsync(

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using Blacksmith.Hosting.Hosts;
+using Blacksmith.Infrastructure.LocalStore;
+using Bogus;
 
 namespace Blacksmith.Hosts.Tests.Hosts;
 
@@ -50,5 +52,26 @@ public sealed class DefaultCacheKeyTests
         Assert.DoesNotContain("..", key.Split('/'));
         Assert.Matches("^[A-Za-z0-9._/-]+$", key);
         Assert.EndsWith("/build/amd64", key, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Whatever_the_CI_calls_its_repository_workflow_and_job_the_default_key_is_one_the_store_accepts()
+    {
+        var faker = new Faker { Random = new Randomizer(20261205) };
+        string Part() => faker.Random.Bool(0.3f)
+            ? faker.PickRandom(".github", "..", "a..b", "//", "-x-", " ", "ü", "a/../b", "x/", "/x", new string('w', 300))
+            : faker.Random.String2(faker.Random.Int(0, 40), "abcXYZ019._-/ :+@\t.");
+
+        for (var i = 0; i < 300; i++)
+        {
+            var key = DefaultCacheKey.From(new MapEnvironment(new()
+            {
+                ["GITHUB_REPOSITORY"] = Part(),
+                ["GITHUB_WORKFLOW"] = Part(),
+                ["GITHUB_JOB"] = Part(),
+            }), faker.PickRandom(Architecture.X64, Architecture.Arm64));
+
+            Assert.True(CacheKeyName.Problem(key) is null, $"'{key}': {CacheKeyName.Problem(key)}");
+        }
     }
 }

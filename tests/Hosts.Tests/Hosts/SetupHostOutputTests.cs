@@ -6,10 +6,6 @@ using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Orchestration.Ports;
-using Blacksmith.Steps.Leftovers;
-using Blacksmith.Steps.Release;
-using Blacksmith.Testing.Fakes;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Hosts.Tests.Hosts;
 
@@ -114,13 +110,9 @@ public sealed class SetupHostOutputTests : IDisposable
             ["INPUT_CACHE-KEY"] = "shop-image",
         });
         var ci = new GitHubActionsRuntime(environment, TextWriter.Null, new Random(7), new SecretMasker());
-        var claims = new JobClaims(Path.Combine(_dir.FullName, "claims"));
-        var cleanup = new ClaimCleanup(
-            _engine.Daemon, _engine.Device, new DiskUnmounter(_engine.Device, TimeProvider.System, NullLogger<DiskUnmounter>.Instance), _engine.Store, TimeProvider.System);
-        var leftovers = new LeftoverSweep(claims, new FakeMachineFacts(), cleanup, _engine.Effects, TimeProvider.System, NullLogger<LeftoverSweep>.Instance);
         var host = new SetupHost(
             ci, environment, _engine.Setup, _engine.Store, _engine.Journal, _inspector, new HostSettings { JobDirectory = Path.Combine(_dir.FullName, "job") },
-            leftovers);
+            _engine.Sweep(new JobClaims(Path.Combine(_dir.FullName, "claims"))));
 
         var exit = await host.RunAsync(SetupInputs.Read(ci), "setup-1", Ct);
 

@@ -69,6 +69,28 @@ public sealed class SetupInputsTests
         Assert.Contains(value, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("../escape", "it starts with '.'")]
+    [InlineData("has space", "it contains the character U+0020")]
+    [InlineData("a//b", "it contains '//'")]
+    [InlineData("trailing/", "it ends in '/'")]
+    public void A_cache_key_the_store_would_refuse_is_an_error_naming_the_input_and_the_rule(string key, string problem)
+    {
+        var error = Assert.Throws<CiInputException>(() => SetupInputs.Read(Runtime(new() { ["INPUT_CACHE-KEY"] = key })));
+
+        Assert.Equal("cache-key", error.InputName);
+        Assert.StartsWith($"INPUT_CACHE-KEY '{key}' is not a valid cache key: {problem};", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1-128 characters", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cache_key_longer_than_the_store_keeps_is_an_error()
+    {
+        var error = Assert.Throws<CiInputException>(() => SetupInputs.Read(Runtime(new() { ["INPUT_CACHE-KEY"] = new string('k', 129) })));
+
+        Assert.Contains("it is 129 characters long", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Ignored_and_deprecated_inputs_are_warnings_not_errors()
     {

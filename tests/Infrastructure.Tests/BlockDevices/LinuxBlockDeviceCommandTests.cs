@@ -33,11 +33,11 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task Format_runs_mkfs_ext4_with_the_flags_setup_docker_builder_uses()
+    public async Task Format_runs_mkfs_ext4_quietly_with_the_flags_setup_docker_builder_uses()
     {
         await Root().FormatAsync(Device, Ct);
 
-        Assert.Equal("mkfs.ext4 -m0 -Enodiscard,lazy_itable_init=1,lazy_journal_init=1 -F /dev/vdb", Assert.Single(_tools.Ran));
+        Assert.Equal("mkfs.ext4 -q -m0 -Enodiscard,lazy_itable_init=1,lazy_journal_init=1 -F /dev/vdb", Assert.Single(_tools.Ran));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
         // The tool by absolute path (sudo's secure_path cannot pick another), the locale by name only.
         Assert.Equal(
             [
-                "sudo -n --preserve-env=LC_ALL -- mkfs.ext4 -m0 -Enodiscard,lazy_itable_init=1,lazy_journal_init=1 -F /dev/vdb",
+                "sudo -n --preserve-env=LC_ALL -- mkfs.ext4 -q -m0 -Enodiscard,lazy_itable_init=1,lazy_journal_init=1 -F /dev/vdb",
                 "sudo -n --preserve-env=LC_ALL -- resize2fs -f /dev/vdb",
                 "sudo -n --preserve-env=LC_ALL -- sync -f /var/lib/buildkit",
                 "sudo -n --preserve-env=LC_ALL -- umount /var/lib/buildkit",

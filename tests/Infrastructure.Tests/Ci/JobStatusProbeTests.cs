@@ -2,7 +2,6 @@ using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Infrastructure.Tests.Ci.GitHub;
 using Blacksmith.Orchestration.Lifecycle;
-using Blacksmith.Orchestration.Ports;
 using Blacksmith.Testing.Fakes;
 
 namespace Blacksmith.Infrastructure.Tests.Ci;
@@ -46,27 +45,74 @@ public sealed class JobStatusProbeTests : IDisposable
         Assert.Equal(fallback.Report, report);
     }
 
-    [Fact]
-    public async Task A_status_the_probe_does_not_know_is_an_external_error_the_post_step_records_as_inconclusive()
+    [Theory]
+    [InlineData("skipped")]
+    [InlineData("maybe")]
+    public async Task On_GitHub_a_status_the_probe_does_not_know_is_inconclusive_with_a_warning_annotation_naming_it(string status)
     {
-        _step.Environment["INPUT_JOB-STATUS"] = "skipped";
+        _step.Environment["INPUT_JOB-STATUS"] = status;
 
-        var error = await Assert.ThrowsAsync<ExternalCallException>(() => new JobStatusProbe(_step.Runtime).CheckAsync(Token));
+        var report = await new JobStatusProbe(_step.Runtime, new FakeEarlierStepsProbe()).CheckAsync(Token);
 
-        Assert.Equal(JobStatusProbe.Operation, error.Operation);
-        Assert.Equal(ExternalErrorKind.BadReply, error.Kind);
-        Assert.Contains("'skipped'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(EarlierStepsResult.Inconclusive, report.Result);
+        var warning = Assert.Single(_step.LogLines, l => l.StartsWith("::warning::", StringComparison.Ordinal));
+        Assert.Contains($"INPUT_JOB-STATUS is '{status}'", warning, StringComparison.Ordinal);
+        Assert.Contains("does not commit the cache", warning, StringComparison.Ordinal);
+        Assert.Contains("job-status input at its default", warning, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("running")]
+    [InlineData("maybe")]
+    public async Task On_generic_ci_a_status_the_probe_does_not_know_is_inconclusive_with_a_warning_saying_how_to_pass_one(string status)
+    {
+        var log = new StringWriter();
+        var runtime = Generic(log, ("job-status", status));
+
+        var report = await new JobStatusProbe(runtime).CheckAsync(Token);
+
+        Assert.Equal(EarlierStepsResult.Inconclusive, report.Result);
+        var warning = Assert.Single(Lines(log));
+        Assert.StartsWith("Warning: The job status from --job-status is '" + status + "'", warning, StringComparison.Ordinal);
+        Assert.Contains("--job-status or BLACKSMITH_JOB_STATUS", warning, StringComparison.Ordinal);
+        Assert.Contains("CI_JOB_STATUS", warning, StringComparison.Ordinal);
+        Assert.Contains("BUILDKITE_COMMAND_EXIT_STATUS", warning, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task On_generic_ci_without_a_status_and_without_a_fallback_the_answer_is_inconclusive_and_says_how_to_give_one()
+    public async Task On_generic_ci_without_a_status_and_without_a_fallback_the_answer_is_inconclusive_and_a_warning_says_how_to_give_one()
     {
-        var runtime = Generic();
+        var log = new StringWriter();
+        var runtime = Generic(log);
 
         var report = await new JobStatusProbe(runtime).CheckAsync(Token);
 
         Assert.Equal(EarlierStepsResult.Inconclusive, report.Result);
         Assert.Contains("--job-status or BLACKSMITH_JOB_STATUS", report.Detail, StringComparison.Ordinal);
+        var warning = Assert.Single(Lines(log));
+        Assert.StartsWith("Warning: No job status was given (--job-status or BLACKSMITH_JOB_STATUS)", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_GitHub_without_the_input_an_inconclusive_fallback_is_a_warning_too()
+    {
+        var fallback = new FakeEarlierStepsProbe { Report = new(EarlierStepsResult.Inconclusive, "runner _diag Worker logs", "no Worker log found") };
+
+        var report = await new JobStatusProbe(_step.Runtime, fallback).CheckAsync(Token);
+
+        Assert.Equal(fallback.Report, report);
+        var warning = Assert.Single(_step.LogLines, l => l.StartsWith("::warning::", StringComparison.Ordinal));
+        Assert.Contains("no Worker log found", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_known_status_warns_about_nothing()
+    {
+        var log = new StringWriter();
+
+        _ = await new JobStatusProbe(Generic(log, ("job-status", "success"))).CheckAsync(Token);
+
+        Assert.Empty(Lines(log));
     }
 
     [Theory]
@@ -75,7 +121,7 @@ public sealed class JobStatusProbeTests : IDisposable
     [InlineData("success", EarlierStepsResult.Succeeded)]
     public async Task GitLabs_CI_JOB_STATUS_can_be_passed_as_it_is(string status, EarlierStepsResult expected)
     {
-        var runtime = Generic(("job-status", status));
+        var runtime = Generic(TextWriter.Null, ("job-status", status));
 
         var report = await new JobStatusProbe(runtime).CheckAsync(Token);
 
@@ -83,10 +129,12 @@ public sealed class JobStatusProbeTests : IDisposable
         Assert.Equal("--job-status", report.Source);
     }
 
-    private GenericCiRuntime Generic(params (string Name, string Value)[] flags) => new(
+    private static string[] Lines(StringWriter log) => log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private GenericCiRuntime Generic(TextWriter log, params (string Name, string Value)[] flags) => new(
         new GenericCiOptions { StateDirectory = _temp.Path, Inputs = flags.ToDictionary(f => f.Name, f => (string?)f.Value) },
         new DictionaryEnvironment(),
-        TextWriter.Null,
+        log,
         TextWriter.Null,
         new Random(1),
         TimeProvider.System,

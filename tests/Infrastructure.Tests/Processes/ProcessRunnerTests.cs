@@ -33,6 +33,22 @@ public sealed class ProcessRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Progress_drawn_with_backspaces_and_colours_reaches_the_log_and_the_outcome_as_the_text_a_terminal_shows()
+    {
+        var runner = new ProcessRunner(_log, TimeProvider.System);
+
+        // What mkfs.ext4 prints for its inode tables, and a coloured error.
+        var outcome = await runner.RunAsync(
+            new ProcessCommand("printf", [@"Writing inode tables:   0/160\b\b\b\b\b\b\b       \b\b\b\b\b\b\bdone\n\033[31;1merror:\033[0m no space\n"]), Token);
+
+        Assert.True(outcome.Succeeded, outcome.Describe());
+        Assert.Equal(["Writing inode tables: done", "error: no space", ""], outcome.StandardOutput.Split('\n'));
+        var logged = _log.Messages.Where(m => m.StartsWith("[printf] ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["[printf] Writing inode tables: done", "[printf] error: no space"], logged);
+        Assert.All(logged, line => Assert.DoesNotContain(line, char.IsControl));
+    }
+
+    [Fact]
     public async Task A_failing_tool_is_an_outcome_with_its_exit_code_and_last_error_line()
     {
         var runner = new ProcessRunner(_log, TimeProvider.System);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Blacksmith.Infrastructure.LocalStore;
 
@@ -20,8 +21,9 @@ public sealed class AgentCommandLine
 
     private readonly Option<string[]> _listen = new("--listen")
     {
-        Description = $"An address to listen on, ADDRESS:PORT (repeatable). Default: {ListenVariable} (comma-separated), else {ListenEndpoint.Default}. "
-            + "Anything but loopback requires a token.",
+        Description = $"An address to listen on, ADDRESS:PORT with an IP address of this machine or localhost (repeatable). Default: {ListenVariable} "
+            + $"(comma-separated), else {ListenEndpoint.Default}. Anything but loopback requires a token.",
+        HelpName = "address",
         AllowMultipleArgumentsPerToken = false,
     };
 
@@ -29,53 +31,70 @@ public sealed class AgentCommandLine
     {
         Description = $"The store's data directory. Default: {LocalStoreOptions.DataDirectoryVariable}, else {LocalStoreOptions.SystemDataDirectory} for root, "
             + "else $XDG_DATA_HOME/blacksmith (~/.local/share/blacksmith).",
+        HelpName = "dir",
     };
 
     private readonly Option<string?> _tokenFile = new("--token-file")
     {
-        Description = $"A file holding the bearer token clients must send (mode 0600). Default: {TokenFileVariable}; else the token itself in {TokenVariable}.",
+        Description = $"A file holding the bearer token clients must send (mode 0600). Default: {TokenFileVariable}; else the token itself in {TokenVariable}. "
+            + "The token is never a flag: any local user can read a process's flags in /proc/<pid>/cmdline.",
+        HelpName = "file",
     };
 
     private readonly Option<string?> _tlsCertificate = new("--tls-cert")
     {
-        Description = $"A PEM certificate to serve TLS with (default: {TlsCertificateVariable}); without one the agent speaks cleartext HTTP/2.",
+        Description = $"A PEM certificate (chain) to serve TLS with. Default: {TlsCertificateVariable}, else none: the agent speaks cleartext HTTP/2.",
+        HelpName = "file",
     };
 
     private readonly Option<string?> _tlsKey = new("--tls-key")
     {
-        Description = $"The PEM private key of --tls-cert (default: {TlsKeyVariable}); not needed when the certificate file holds it.",
+        Description = $"The PEM private key of --tls-cert. Default: {TlsKeyVariable}, else the key in the certificate file.",
+        HelpName = "file",
     };
 
     private readonly Option<LocalStoreMode> _mode = new("--store-mode")
     {
-        Description = "Auto (loop devices when root and /dev/loop-control exists, else directories), LoopDevice, or Directory.",
+        Description = "How the store keeps disks: Auto (loop devices when root and /dev/loop-control exists, else directories), LoopDevice, or "
+            + "Directory. Default: Auto. Flag only.",
         DefaultValueFactory = _ => LocalStoreMode.Auto,
+        CustomParser = StoreMode,
     };
 
     private readonly Option<int?> _diskSize = new("--disk-size-gib")
     {
-        Description = "The size of a new sticky disk, in GiB (images are sparse). Default: the store's (20).",
+        Description = "The size of a new sticky disk, in GiB (images are sparse), a whole number from 1. Default: 20. Flag only.",
+        HelpName = "GiB",
+        CustomParser = WholeNumber,
     };
 
     private readonly Option<int?> _generations = new("--generations")
     {
-        Description = "Committed generations kept per key. Default: the store's (2).",
+        Description = "Committed generations kept per key, a whole number from 1. Default: 2. Flag only.",
+        HelpName = "count",
+        CustomParser = WholeNumber,
     };
 
     private readonly Option<int?> _sizeCap = new("--size-cap-gib")
     {
-        Description = "The most all committed generations may occupy, in GiB; past it the least recently used keys are evicted. Default: no cap.",
+        Description = "The most all committed generations may occupy, in GiB; past it the least recently used keys are evicted. Default: no cap. "
+            + "Flag only.",
+        HelpName = "GiB",
+        CustomParser = WholeNumber,
     };
 
     private readonly Option<int> _shutdownSeconds = new("--shutdown-timeout")
     {
-        Description = "Seconds a stop (SIGTERM, SIGINT) waits for calls in flight, commits above all, before giving up on them.",
+        Description = "Seconds a stop (SIGTERM, SIGINT) waits for calls in flight, commits above all, before giving up on them. Default: 300. "
+            + "Flag only.",
+        HelpName = "seconds",
         DefaultValueFactory = _ => 300,
+        CustomParser = result => WholeNumber(result) ?? 0,
     };
 
     private readonly Option<bool> _verbose = new("--verbose", "-v")
     {
-        Description = "Log debug events too.",
+        Description = "Log debug events too, and print the stack trace of an internal error. Default: off. Flag only.",
     };
 
     /// <summary>The flags, on a root command without an action (the program sets it).</summary>
@@ -182,6 +201,33 @@ public sealed class AgentCommandLine
         var token = text.TrimEnd('\r', '\n');
         return token.Length > 0 ? token : throw new AgentConfigurationException($"the token file {file} is empty");
     }
+
+    // System.CommandLine's own messages name .NET types (System.Nullable`1[System.Int32]); these say it in words.
+    private static int? WholeNumber(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{OptionName(result)} must be a whole number, not '{text}'.");
+        return null;
+    }
+
+    private static LocalStoreMode StoreMode(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
+        if (Enum.TryParse<LocalStoreMode>(text, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(text, out _))
+        {
+            return mode;
+        }
+
+        result.AddError($"{OptionName(result)} must be Auto, LoopDevice or Directory, not '{text}'.");
+        return LocalStoreMode.Auto;
+    }
+
+    private static string OptionName(ArgumentResult result) => result.Parent is OptionResult option ? option.Option.Name : "the value";
 
     private static int Positive(int value, string flag) =>
         value > 0 ? value : throw new AgentConfigurationException(string.Create(CultureInfo.InvariantCulture, $"{flag} must be a positive number, not {value}"));

@@ -9,7 +9,7 @@ internal static class BuildVerb
 {
     public static Command Create()
     {
-        var host = new HostInvocation(BuildInputsReader.Names);
+        var host = new HostInvocation(ActionInputs.Build);
         var command = new Command("build", "Run one docker buildx build on the job's builder and report it (build-push-action's main step).");
         host.AddTo(command);
         command.SetAction((parse, cancellationToken) => host.RunAsync(

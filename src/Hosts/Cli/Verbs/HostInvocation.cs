@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Blacksmith.Hosting;
 using Blacksmith.Hosting.Composition;
+using Blacksmith.Hosting.Hosts;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Infrastructure.Ci.GitHub;
@@ -20,17 +21,38 @@ namespace Blacksmith.Cli.Verbs;
 internal sealed class HostInvocation
 {
     private readonly Option<string?> _jobDir = CommonOptions.JobDirectory();
-    private readonly Option<string?> _store = new("--store") { Description = "agent or local. Default: agent on a Blacksmith runner (BLACKSMITH_VM_ID or BLACKSMITH_STICKYDISK_TOKEN set), else local." };
-    private readonly Option<string?> _dataDir = new("--data-dir") { Description = "The local store's data directory. Default: BLACKSMITH_DATA_DIR, else /var/lib/blacksmith as root, else ~/.local/share/blacksmith." };
-    private readonly Option<string?> _outputFile = new("--output-file") { Description = "Outside GitHub Actions: write the step's outputs to this JSON file." };
-    private readonly Option<bool> _verbose = new("--verbose") { Description = "Log every command, transition and tool line." };
-    private readonly Dictionary<string, Option<string?>> _inputs = new(StringComparer.Ordinal);
 
-    public HostInvocation(IEnumerable<string> inputNames)
+    private readonly Option<string?> _store = new("--store")
     {
-        foreach (var name in inputNames)
+        Description = "Where the sticky disk comes from: agent (the sticky-disk agent of a Blacksmith runner, or a blacksmith-agent) or "
+            + "local (the local store in --data-dir). Default: chosen from the environment, agent on a Blacksmith runner and local "
+            + "elsewhere; the log says which and why. Flag only.",
+        HelpName = "agent|local",
+    };
+
+    private readonly Option<string?> _dataDir = new("--data-dir")
+    {
+        Description = "The local store's data directory, an absolute path (every step of the job must find the same store). Default: "
+            + $"{LocalStoreOptions.DataDirectoryVariable}, else {LocalStoreOptions.SystemDataDirectory} as root, else $XDG_DATA_HOME/blacksmith "
+            + "or ~/.local/share/blacksmith.",
+        HelpName = "dir",
+    };
+
+    private readonly Option<string?> _outputFile = new("--output-file")
+    {
+        Description = "Outside GitHub Actions: merge the step's outputs into this JSON object file (created when missing; a relative path is "
+            + "resolved against the working directory). Default: print them on standard output as name=value lines. Flag only; on "
+            + "GitHub Actions outputs go to GITHUB_OUTPUT.",
+        HelpName = "file",
+    };
+
+    private readonly Dictionary<string, (InputHelp Help, Option<string?> Option)> _inputs = new(StringComparer.Ordinal);
+
+    public HostInvocation(IEnumerable<InputHelp> inputs)
+    {
+        foreach (var input in inputs)
         {
-            _inputs[name] = new Option<string?>($"--{name}") { Description = $"The '{name}' input (outside GitHub Actions; else BLACKSMITH_{name.Replace('-', '_').ToUpperInvariant()})." };
+            _inputs[input.Name] = (input, new Option<string?>($"--{input.Name}") { Description = input.FlagDescription(), HelpName = "value" });
         }
     }
 
@@ -40,31 +62,38 @@ internal sealed class HostInvocation
         command.Options.Add(_store);
         command.Options.Add(_dataDir);
         command.Options.Add(_outputFile);
-        command.Options.Add(_verbose);
-        foreach (var option in _inputs.Values)
+        foreach (var (_, option) in _inputs.Values)
         {
             command.Options.Add(option);
         }
     }
 
-    /// <summary>Everything a host needs, built from the parsed flags and this process's environment.</summary>
+    /// <summary>
+    /// Everything a host needs, from the parsed flags and this process's environment. Nothing is created yet: the job
+    /// directory is resolved (and made by <see cref="RunAsync"/> once the inputs passed), the output file and the data
+    /// directory are checked, so that a bad one is bad input before anything is done.
+    /// </summary>
+    /// <exception cref="JobDirectoryException">No job directory can be resolved.</exception>
+    /// <exception cref="CiInputException">The output file or the data directory cannot be used.</exception>
     public HostContext Open(ParseResult parse)
     {
         var environment = ProcessEnvironment.Instance;
         var kind = CiDetection.Detect(environment);
-        var jobDirectory = JobDirectory.Resolve(parse.GetValue(_jobDir), environment.Read).Path;
-        Directory.CreateDirectory(jobDirectory);
+        var jobDirectory = JobDirectory.Resolve(parse.GetValue(_jobDir), environment.Read);
+        var outputFile = OutputFile(parse.GetValue(_outputFile));
+        var dataDirectory = DataDirectory(parse.GetValue(_dataDir), environment);
+        var verbose = parse.GetValue(CommonOptions.Verbose);
         var secrets = new SecretMasker();
         ICiRuntime ci = kind == CiKind.GitHubActions
             ? new GitHubActionsRuntime(environment, Console.Out, Random.Shared, secrets)
             : new GenericCiRuntime(
                 new GenericCiOptions
                 {
-                    StateDirectory = jobDirectory,
-                    Inputs = _inputs.Where(i => parse.GetResult(i.Value) is not null).ToDictionary(i => i.Key, i => parse.GetValue(i.Value)),
-                    OutputFile = parse.GetValue(_outputFile),
-                    PrintOutputs = parse.GetValue(_outputFile) is null,
-                    Debug = parse.GetValue(_verbose),
+                    StateDirectory = jobDirectory.Path,
+                    Inputs = _inputs.Values.Where(i => parse.GetResult(i.Option) is not null).ToDictionary(i => i.Help.Name, i => parse.GetValue(i.Option)),
+                    OutputFile = outputFile,
+                    PrintOutputs = outputFile is null,
+                    Debug = verbose,
                     Style = GenericCiOptions.DetectStyle(environment),
                 },
                 environment,
@@ -73,13 +102,12 @@ internal sealed class HostInvocation
                 Random.Shared,
                 TimeProvider.System,
                 secrets);
-        var logger = BlacksmithLogging.Create(jobDirectory, parse.GetValue(_verbose), kind, secrets);
-        return new HostContext(ci, environment, jobDirectory, parse.GetValue(_store), parse.GetValue(_dataDir) ?? LocalStoreOptions.DefaultDataDirectory(environment.Read, Privilege.Current.IsRoot), logger);
+        return new HostContext(ci, environment, jobDirectory, parse.GetValue(_store), dataDirectory, secrets, verbose);
     }
 
     /// <summary>
-    /// Runs one host: opens the job, reads and checks the inputs and the store choice before anything is built
-    /// (a bad value is exit 2, naming it), composes the engine, and hands it to <paramref name="run"/>.
+    /// Runs one host: checks the flags, the inputs and the store choice before anything is made (a bad value is exit 2,
+    /// naming it), then makes the job directory, composes the engine, and hands it to <paramref name="run"/>.
     /// </summary>
     public async Task<int> RunAsync<TInputs>(
         ParseResult parse,
@@ -87,7 +115,8 @@ internal sealed class HostInvocation
         Func<HostContext, StoreMode, TInputs, JobOptions> job,
         Func<IServiceProvider, TInputs, Task<int>> run)
     {
-        using var context = Open(parse);
+        var context = Open(parse);
+        WarnAboutSecretFlags(parse, context.Ci);
         TInputs inputs;
         StoreMode store;
         try
@@ -98,11 +127,14 @@ internal sealed class HostInvocation
         }
         catch (CiInputException ex)
         {
-            context.Ci.Annotate(AnnotationKind.Error, ex.Message);
+            // Here rather than in Program, which has no masker: a value read as a secret must not show in the line.
+            CliErrors.Write(parse, context.Secrets.Redact(ex.Message));
             return ExitCodes.BadInput;
         }
 
-        await using var provider = Compose(job(context, store, inputs), context.Logger);
+        context.JobDirectory.Prepare();
+        using var logger = (Serilog.Core.Logger)context.CreateLogger();
+        await using var provider = Compose(job(context, store, inputs), logger);
         return await run(provider, inputs);
     }
 
@@ -113,4 +145,53 @@ internal sealed class HostInvocation
             .AddLogging(logging => logging.AddSerilog(logger))
             .AddBlacksmithEngine()
             .BuildServiceProvider();
+
+    // The argv of a process is readable by every user of the machine; the value itself is masked once read.
+    private void WarnAboutSecretFlags(ParseResult parse, ICiRuntime ci)
+    {
+        foreach (var (help, option) in _inputs.Values.Where(i => i.Help.Secret && parse.GetResult(i.Option) is not null))
+        {
+            ci.Annotate(AnnotationKind.Warning,
+                $"--{help.Name} was given on the command line, where any local user can read it (/proc/{Environment.ProcessId}/cmdline). "
+                + $"Pass it in {help.Variable}{(help.SecretAlternative is null ? "" : $", or use {help.SecretAlternative},")} instead.");
+        }
+    }
+
+    private static string? OutputFile(string? given)
+    {
+        if (string.IsNullOrWhiteSpace(given))
+        {
+            return null;
+        }
+
+        // Resolved once, so that the file named is the one written, whatever the process does to its directory.
+        var path = Path.GetFullPath(given);
+        if (Directory.Exists(path))
+        {
+            throw new CiInputException("output-file", $"--output-file {given} is a directory; give the path of a JSON file to merge the outputs into (it is created when missing).");
+        }
+
+        if (Path.GetDirectoryName(path) is { } parent && File.Exists(parent))
+        {
+            throw new CiInputException("output-file", $"--output-file {given} is inside {parent}, which is a file; give the path of a JSON file in a directory.");
+        }
+
+        return path;
+    }
+
+    private static string DataDirectory(string? flag, IEnvironmentReader environment)
+    {
+        var (value, origin) = !string.IsNullOrWhiteSpace(flag)
+            ? (flag.Trim(), "--data-dir")
+            : (LocalStoreOptions.DefaultDataDirectory(environment.Read, Privilege.Current.IsRoot), LocalStoreOptions.DataDirectoryVariable);
+        if (!Path.IsPathFullyQualified(value))
+        {
+            throw new CiInputException("data-dir",
+                $"{origin} must be an absolute path, not '{value}': steps of one job may run in different working directories, and each must find the same store.");
+        }
+
+        return File.Exists(value)
+            ? throw new CiInputException("data-dir", $"{origin} {value} is a file; give the local store's data directory (it is created when missing).")
+            : value;
+    }
 }

@@ -9,7 +9,7 @@ internal static class PostVerb
 {
     public static Command Create()
     {
-        var host = new HostInvocation(["job-status"]);
+        var host = new HostInvocation(ActionInputs.Post);
         var command = new Command("post", "Drain and stop buildkitd, unmount the sticky disk, and commit it only if the job's builds and steps succeeded (setup-docker-builder's post step).");
         host.AddTo(command);
         command.SetAction((parse, cancellationToken) => host.RunAsync(

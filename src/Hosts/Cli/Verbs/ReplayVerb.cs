@@ -18,9 +18,9 @@ internal static class ReplayVerb
     public static Command Create()
     {
         var file = new Argument<string?>("file") { Description = "A scenario (*.json), a recorded journal (journal.jsonl), or a job directory holding one.", Arity = ArgumentArity.ZeroOrOne };
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
-        var faultMatrix = new Option<bool>("--fault-matrix") { Description = "Instead of a file: replay the standard job with each external call faulted each way, and print the matrix as markdown (docs/reliability.md)." };
-        var outputFile = new Option<string?>("--output") { Description = "With --fault-matrix: write the markdown to this file instead of stdout." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON (the fields of the text report). Default: text. Flag only." };
+        var faultMatrix = new Option<bool>("--fault-matrix") { Description = "Instead of a file: replay the standard job with each external call faulted each way, and print the matrix as markdown (docs/reliability.md). Default: off. Flag only." };
+        var outputFile = new Option<string?>("--output") { Description = "With --fault-matrix: write the markdown to this file. Default: standard output. Flag only.", HelpName = "file" };
         var command = new Command("replay", "Replay a scenario or a recorded job against the real lifecycle code, with a scripted world instead of the system.")
         {
             file,
@@ -39,7 +39,7 @@ internal static class ReplayVerb
 
             if (parse.GetValue(file) is not { } path)
             {
-                await error.WriteLineAsync("replay needs a FILE (a scenario, a journal or a job directory), or --fault-matrix");
+                CliErrors.Write(parse, "replay needs a FILE (a scenario, a journal or a job directory), or --fault-matrix.");
                 return ExitCodes.BadInput;
             }
 
@@ -50,12 +50,12 @@ internal static class ReplayVerb
             }
             catch (ScenarioFormatException ex)
             {
-                await error.WriteLineAsync($"malformed: {ex.Message}");
+                CliErrors.Write(parse, $"malformed: {ex.Message}");
                 return ExitCodes.BadInput;
             }
             catch (FileNotFoundException ex)
             {
-                await error.WriteLineAsync(ex.Message);
+                CliErrors.Write(parse, ex.Message);
                 return ExitCodes.BadInput;
             }
 

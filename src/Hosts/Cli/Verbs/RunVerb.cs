@@ -33,46 +33,89 @@ internal static class RunVerb
 {
     public static Command Create()
     {
-        var jobDir = CommonOptions.JobDirectory();
-        var dataDir = new Option<string?>("--data-dir") { Description = "The local store's data directory. Default: BLACKSMITH_DATA_DIR, else /var/lib/blacksmith as root, else ~/.local/share/blacksmith." };
-        var cacheKey = new Option<string>("--cache-key") { Description = "The sticky-disk key.", DefaultValueFactory = _ => "demo" };
-        var builds = new Option<int>("--builds") { Description = "How many builds to run.", DefaultValueFactory = _ => 3 };
-        var failBuild = new Option<int?>("--fail-build") { Description = "Make build number N (1-based) fail, to see the commit skipped." };
-        var simulate = new Option<bool>("--simulate") { Description = "Use the in-process simulated BuildKit even when the real tools are installed." };
-        var verbose = new Option<bool>("--verbose") { Description = "Log every command, transition and tool line." };
+        var jobDir = new Option<string?>(JobDirectory.FlagName)
+        {
+            Description = $"The job's directory: journal, logs, the build context and the BuildKit root. Default: {JobDirectory.EnvironmentVariable}, "
+                + "else a new <tmp>/blacksmith/run-<time>-<pid> (the end of the run prints it, and how to remove it).",
+            HelpName = "dir",
+        };
+        var dataDir = new Option<string?>("--data-dir")
+        {
+            Description = $"The local store's data directory. Default: {LocalStoreOptions.DataDirectoryVariable}, else {LocalStoreOptions.SystemDataDirectory} "
+                + "as root, else $XDG_DATA_HOME/blacksmith or ~/.local/share/blacksmith.",
+            HelpName = "dir",
+        };
+        var cacheKey = new Option<string>("--cache-key")
+        {
+            Description = $"The sticky-disk key the job commits to: {CacheKeyName.Rule}. Default: demo. Flag only.",
+            DefaultValueFactory = _ => "demo",
+            HelpName = "key",
+        };
+        var builds = new Option<int>("--builds")
+        {
+            Description = "How many builds the job runs, 0 to 100. Default: 3. Flag only.",
+            DefaultValueFactory = _ => 3,
+            CustomParser = result => CommonOptions.WholeNumber(result) ?? 0,
+            HelpName = "count",
+        };
+        var failBuild = new Option<int?>("--fail-build")
+        {
+            Description = "Make build number N fail (1 to --builds), to see the commit skipped. Default: every build succeeds. Flag only.",
+            CustomParser = CommonOptions.WholeNumber,
+            HelpName = "N",
+        };
+        var simulate = new Option<bool>("--simulate")
+        {
+            Description = "Use the in-process simulated BuildKit even when buildkitd, buildctl and docker buildx are installed. Default: off. Flag only.",
+        };
         var command = new Command("run", "Run a whole job in one process: setup, builds, post, with the local sticky-disk store (real BuildKit when installed, else simulated).")
         {
-            jobDir, dataDir, cacheKey, builds, failBuild, simulate, verbose,
+            jobDir, dataDir, cacheKey, builds, failBuild, simulate,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
+            parse,
             new RunOptions(
-                parse.GetValue(jobDir) ?? Environment.GetEnvironmentVariable(JobDirectory.EnvironmentVariable) ?? FreshJobDirectory(),
-                parse.GetValue(dataDir) ?? LocalStoreOptions.DefaultDataDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot),
+                Path.GetFullPath(parse.GetValue(jobDir) ?? NonEmpty(Environment.GetEnvironmentVariable(JobDirectory.EnvironmentVariable)) ?? FreshJobDirectory()),
+                Path.GetFullPath(parse.GetValue(dataDir) ?? LocalStoreOptions.DefaultDataDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot)),
                 parse.GetValue(cacheKey)!,
                 parse.GetValue(builds),
                 parse.GetValue(failBuild),
                 parse.GetValue(simulate),
-                parse.GetValue(verbose)),
-            parse.InvocationConfiguration.Output,
+                parse.GetValue(CommonOptions.Verbose)),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(RunOptions options, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, RunOptions options, CancellationToken cancellationToken)
     {
+        var output = parse.InvocationConfiguration.Output;
         if (options.Builds is < 0 or > 100)
         {
-            await output.WriteLineAsync("--builds must be between 0 and 100.");
+            CliErrors.Write(parse, string.Create(CultureInfo.InvariantCulture, $"--builds must be between 0 and 100, not {options.Builds}."));
             return ExitCodes.BadInput;
         }
 
-        if (LocalStoreAdmin.CacheKeyProblem(options.CacheKey) is { } problem)
+        if (options.FailBuild is { } failing && (failing < 1 || failing > options.Builds))
         {
-            await output.WriteLineAsync($"--cache-key: {problem}");
+            CliErrors.Write(parse, options.Builds == 0
+                ? "--fail-build needs a build to fail, and --builds is 0."
+                : string.Create(CultureInfo.InvariantCulture, $"--fail-build must be a build number from 1 to {options.Builds} (--builds), not {failing}."));
             return ExitCodes.BadInput;
         }
 
-        Directory.CreateDirectory(options.JobDirectory);
+        if (CacheKeyName.Problem(options.CacheKey) is { } problem)
+        {
+            CliErrors.Write(parse, $"--cache-key {CacheKeyName.Printable(options.CacheKey)} is not a valid cache key: {problem}; {CacheKeyName.Rule}.");
+            return ExitCodes.BadInput;
+        }
+
+        if (File.Exists(options.DataDirectory))
+        {
+            CliErrors.Write(parse, $"The data directory {options.DataDirectory} is a file; give the local store's directory with --data-dir or {LocalStoreOptions.DataDirectoryVariable}.");
+            return ExitCodes.BadInput;
+        }
+
+        new JobDirectory(options.JobDirectory, JobDirectorySource.Flag).Prepare();
         var environment = ProcessEnvironment.Instance;
         using var logger = (Serilog.Core.Logger)BlacksmithLogging.Create(options.JobDirectory, options.Verbose);
         var real = !options.Simulate && await RealBuildkit.AvailableAsync(cancellationToken);
@@ -112,8 +155,9 @@ internal static class RunVerb
         var setup = await provider.GetRequiredService<SetupSequence>().RunAsync(plan, cancellationToken);
         if (setup.Refusal is { } refusal)
         {
-            await output.WriteLineAsync($"Setup refused: {refusal.Message}");
-            return ExitCodes.Failed;
+            // A refusal is bad input (ADR 0004): this job directory already holds a job the run does not fit.
+            CliErrors.Write(parse, $"setup was refused: {refusal.Message}");
+            return ExitCodes.BadInput;
         }
 
         await output.WriteLineAsync(setup.Snapshot.Mode == BuilderMode.StickyDisk
@@ -153,6 +197,7 @@ internal static class RunVerb
             await output.WriteLineAsync($"Post error: {error}");
         }
 
+        await output.WriteAsync(Leftovers(options, store.Mode, endGeneration));
         return failed || !post.Succeeded ? ExitCodes.Failed : ExitCodes.Success;
     }
 
@@ -163,8 +208,38 @@ internal static class RunVerb
         return listing.Keys.FirstOrDefault(k => k.Key == cacheKey)?.Generations.Select(g => g.Number).DefaultIfEmpty(0).Max() ?? 0;
     }
 
+    /// <summary>What the run leaves on the machine, and the commands that remove it.</summary>
+    private static string Leftovers(RunOptions options, LocalStoreMode mode, long generation)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine();
+        text.AppendLine("Left on this machine:");
+        if (generation > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"  key '{options.CacheKey}' in the store at {options.DataDirectory} (generation {generation}, {(mode == LocalStoreMode.Directory ? "a directory" : "a sparse ext4 image")}), for the next run to start from");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  this job's directory {options.JobDirectory} (journal, logs, build context)");
+        text.AppendLine("To remove them:");
+        if (generation > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  blacksmith store rm {options.CacheKey} --data-dir {options.DataDirectory}    (every generation of the key)");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  blacksmith store gc --data-dir {options.DataDirectory}    (whatever crashed jobs left in the store)");
+        text.AppendLine(Path.GetDirectoryName(options.JobDirectory) == RunsDirectory
+            ? $"  rm -rf {options.JobDirectory}    (earlier runs: rm -rf {RunsDirectory}/run-*)"
+            : $"  rm -rf {options.JobDirectory}");
+        return text.ToString();
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string RunsDirectory => Path.Combine(Path.GetTempPath(), "blacksmith");
+
     private static string FreshJobDirectory() =>
-        Path.Combine(Path.GetTempPath(), "blacksmith", string.Create(CultureInfo.InvariantCulture, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}"));
+        Path.Combine(RunsDirectory, string.Create(CultureInfo.InvariantCulture, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}"));
 
     private sealed record RunOptions(string JobDirectory, string DataDirectory, string CacheKey, int Builds, int? FailBuild, bool Simulate, bool Verbose);
 }

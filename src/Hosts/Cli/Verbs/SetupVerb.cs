@@ -9,7 +9,7 @@ internal static class SetupVerb
 {
     public static Command Create()
     {
-        var host = new HostInvocation(SetupInputs.Names);
+        var host = new HostInvocation(ActionInputs.Setup);
         var command = new Command("setup", "Mount the sticky disk at the BuildKit root, start buildkitd and make it the default buildx builder (setup-docker-builder's main step).");
         host.AddTo(command);
         command.SetAction((parse, cancellationToken) => host.RunAsync(

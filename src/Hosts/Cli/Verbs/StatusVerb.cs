@@ -4,7 +4,6 @@ using Blacksmith.Cli.Output;
 using Blacksmith.Hosting;
 using Blacksmith.Hosting.Output;
 using Blacksmith.Infrastructure.Journal;
-using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Status;
 
 namespace Blacksmith.Cli.Verbs;
@@ -15,7 +14,7 @@ internal static class StatusVerb
     public static Command Create()
     {
         var jobDir = CommonOptions.JobDirectory();
-        var json = new Option<bool>("--json") { Description = "Print the status as JSON." };
+        var json = new Option<bool>("--json") { Description = "Print the status as JSON (state, timeline, builds, decision). Default: text. Flag only." };
         var command = new Command("status", "Show a job's lifecycle from its journal: state, timeline, builds, commit decision and reason.")
         {
             jobDir,
@@ -24,35 +23,18 @@ internal static class StatusVerb
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            JobDirectory directory;
-            try
-            {
-                directory = JobDirectory.Resolve(parse.GetValue(jobDir), Environment.GetEnvironmentVariable);
-            }
-            catch (JobDirectoryException ex)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
-                return ExitCodes.BadInput;
-            }
-
+            var directory = JobDirectory.Resolve(parse.GetValue(jobDir), Environment.GetEnvironmentVariable);
             var journal = new JournalFile(directory.Path);
             if (!File.Exists(journal.Location))
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"No journal at {journal.Location}: no job has run with this job directory.");
+                CliErrors.Write(parse, File.Exists(directory.Path)
+                    ? $"The job directory {directory.Path} is a file, not a directory; pass the job's directory with --job-dir."
+                    : $"No journal at {journal.Location}: no job has run with this job directory. Pass the job's directory with --job-dir.");
                 return ExitCodes.BadInput;
             }
 
-            JournalReadResult read;
-            try
-            {
-                read = await journal.ReadAsync(0, cancellationToken);
-            }
-            catch (JournalFormatException ex)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"{journal.Location}: {ex.Message}");
-                return ExitCodes.Failed;
-            }
-
+            // A malformed journal throws: Program reports it (exit 1), as every verb does.
+            var read = await journal.ReadAsync(0, cancellationToken);
             var status = JobStatus.From(read.Records);
             if (parse.GetValue(json))
             {

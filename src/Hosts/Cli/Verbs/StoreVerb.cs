@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Blacksmith.Cli.Output;
 using Blacksmith.Hosting;
@@ -17,14 +18,15 @@ internal static class StoreVerb
     {
         var dataDir = new Option<string?>("--data-dir")
         {
-            Description = "The store's data directory. Default: BLACKSMITH_DATA_DIR, else /var/lib/blacksmith as root, else $XDG_DATA_HOME/blacksmith or ~/.local/share/blacksmith.",
+            Description = $"The store's data directory. Default: {LocalStoreOptions.DataDirectoryVariable}, else {LocalStoreOptions.SystemDataDirectory} as root, "
+                + "else $XDG_DATA_HOME/blacksmith or ~/.local/share/blacksmith.",
+            HelpName = "dir",
             Recursive = true,
         };
-        var verbose = new Option<bool>("--verbose") { Description = "Log every command the store runs.", Recursive = true };
+        var verbose = CommonOptions.Verbose;
         return new Command("store", "Administer the local sticky-disk store: list keys, remove one, collect garbage.")
         {
             dataDir,
-            verbose,
             List(dataDir, verbose),
             Remove(dataDir, verbose),
             CollectGarbage(dataDir, verbose),
@@ -33,7 +35,7 @@ internal static class StoreVerb
 
     private static Command List(Option<string?> dataDir, Option<bool> verbose)
     {
-        var json = new Option<bool>("--json") { Description = "Print the listing as JSON." };
+        var json = new Option<bool>("--json") { Description = "Print the listing as JSON. Default: text. Flag only." };
         var command = new Command("ls", "List the keys (generations, size, last use, last commit) and the exposures not settled yet.") { json };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, dataDir, verbose, null, null, async (admin, output) =>
         {
@@ -48,20 +50,20 @@ internal static class StoreVerb
 
     private static Command Remove(Option<string?> dataDir, Option<bool> verbose)
     {
-        var key = new Argument<string>("key") { Description = "The cache key whose generations to delete." };
+        var key = new Argument<string>("key") { Description = "The cache key whose generations to delete, as blacksmith store ls shows it." };
         var command = new Command("rm", "Delete every generation of a key. Exposures already handed out keep their own copies.") { key };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, dataDir, verbose, null, null, async (admin, output) =>
         {
             var name = parse.GetValue(key)!;
-            if (LocalStoreAdmin.CacheKeyProblem(name) is { } problem)
+            if (CacheKeyName.Problem(name) is { } problem)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"'{name}' is not a cache key: {problem}.");
+                CliErrors.Write(parse, $"{CacheKeyName.Printable(name)} is not a cache key: {problem}; {CacheKeyName.Rule}.");
                 return ExitCodes.BadInput;
             }
 
             if (!await admin.RemoveAsync(name, cancellationToken))
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"The store at {admin.DataDirectory} has no key '{name}'.");
+                CliErrors.Write(parse, $"The store at {admin.DataDirectory} has no key '{name}'; 'blacksmith store ls --data-dir {admin.DataDirectory}' lists its keys.");
                 return ExitCodes.Failed;
             }
 
@@ -75,11 +77,13 @@ internal static class StoreVerb
     {
         // No defaults for these: the store's own settings live with whoever runs it, and gc must not prune or evict
         // more than they would unless asked to.
-        var keep = new Option<int?>("--keep") { Description = "Prune each key to this many generations (the newest included). Default: prune nothing." };
-        var cap = new Option<string?>("--size-cap") { Description = "Evict least recently used keys until all generations fit in this size, e.g. 50G. Default: evict nothing." };
+        var keep = new Option<int?>("--keep") { Description = "Prune each key to this many generations (the newest included), a whole number from 1. Default: prune nothing. Flag only.", HelpName = "count", CustomParser = CommonOptions.WholeNumber };
+        var cap = new Option<string?>("--size-cap") { Description = "Evict least recently used keys until all generations fit in this size: bytes with an optional K, M, G or T, e.g. 50G. Default: evict nothing. Flag only.", HelpName = "size" };
         var abandoned = new Option<string?>("--abandoned-after")
         {
-            Description = "Also discard exposures handed out longer ago than this (e.g. 24h, 7d) whose device is not mounted: their jobs are presumed dead.",
+            Description = "Also discard exposures handed out longer ago than this whose device is not mounted (their jobs are presumed dead): a whole "
+                + "number of s, m, h or d, e.g. 24h, 7d. Default: keep them. Flag only.",
+            HelpName = "age",
         };
         var command = new Command("gc", "Clean up after crashed jobs, prune old generations, and evict keys over the size cap.") { keep, cap, abandoned };
         command.SetAction(async (parse, cancellationToken) =>
@@ -89,7 +93,7 @@ internal static class StoreVerb
             {
                 if (!StoreArguments.TryParseSize(capText, out var parsed))
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--size-cap '{capText}' is not a size (e.g. 500M, 50G).");
+                    CliErrors.Write(parse, $"--size-cap '{capText}' is not a size: a number of bytes with an optional K, M, G or T (e.g. 500M, 50G).");
                     return ExitCodes.BadInput;
                 }
 
@@ -101,7 +105,7 @@ internal static class StoreVerb
             {
                 if (!StoreArguments.TryParseAge(ageText, out var parsed))
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--abandoned-after '{ageText}' is not an age (e.g. 90m, 24h, 7d).");
+                    CliErrors.Write(parse, $"--abandoned-after '{ageText}' is not an age: a whole number of s, m, h or d (e.g. 90m, 24h, 7d).");
                     return ExitCodes.BadInput;
                 }
 
@@ -110,7 +114,7 @@ internal static class StoreVerb
 
             if (parse.GetValue(keep) is < 1)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("--keep must be at least 1.");
+                CliErrors.Write(parse, string.Create(CultureInfo.InvariantCulture, $"--keep must be at least 1, not {parse.GetValue(keep)}."));
                 return ExitCodes.BadInput;
             }
 
@@ -131,7 +135,13 @@ internal static class StoreVerb
         long? cap,
         Func<LocalStoreAdmin, TextWriter, Task<int>> action)
     {
-        var directory = parse.GetValue(dataDir) ?? LocalStoreOptions.DefaultDataDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot);
+        var directory = Path.GetFullPath(parse.GetValue(dataDir) ?? LocalStoreOptions.DefaultDataDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot));
+        if (File.Exists(directory))
+        {
+            CliErrors.Write(parse, $"The data directory {directory} is a file; give the store's directory with --data-dir or {LocalStoreOptions.DataDirectoryVariable}.");
+            return ExitCodes.BadInput;
+        }
+
         var options = new LocalStoreOptions(directory) { TotalSizeCapBytes = cap, GenerationsKept = keep ?? int.MaxValue };
 
         using var serilog = (Serilog.Core.Logger)BlacksmithLogging.Create(null, parse.GetValue(verbose));
@@ -143,7 +153,7 @@ internal static class StoreVerb
         }
         catch (ExternalCallException ex)
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
+            CliErrors.Write(parse, ex.Message);
             return ExitCodes.Failed;
         }
     }

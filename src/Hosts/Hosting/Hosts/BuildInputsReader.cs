@@ -10,13 +10,7 @@ namespace Blacksmith.Hosting.Hosts;
 public static class BuildInputsReader
 {
     /// <summary>The action's input names (actions/build-push-action/action.yml).</summary>
-    public static readonly IReadOnlyList<string> Names =
-    [
-        "add-hosts", "allow", "annotations", "attests", "build-args", "build-contexts", "builder", "cache-from",
-        "cache-to", "call", "cgroup-parent", "context", "file", "labels", "load", "network", "no-cache",
-        "no-cache-filters", "outputs", "platforms", "provenance", "pull", "push", "sbom", "secrets", "secret-envs",
-        "secret-files", "shm-size", "ssh", "tags", "target", "ulimit", "github-token", "estargz",
-    ];
+    public static readonly IReadOnlyList<string> Names = [.. ActionInputs.Build.Select(input => input.Name)];
 
     public static BuildInputs Read(ICiRuntime ci)
     {

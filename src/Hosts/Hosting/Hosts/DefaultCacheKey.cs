@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Infrastructure.LocalStore;
 
 namespace Blacksmith.Hosting.Hosts;
 
@@ -11,8 +12,8 @@ namespace Blacksmith.Hosting.Hosts;
 /// </summary>
 public static class DefaultCacheKey
 {
-    /// <summary>Keys stay within what every store accepts.</summary>
-    public const int MaxLength = 200;
+    /// <summary>Keys stay within what every store accepts (<see cref="CacheKeyName"/>).</summary>
+    public const int MaxLength = CacheKeyName.MaxLength;
 
     public static string From(IEnvironmentReader environment, Architecture architecture)
     {
@@ -30,8 +31,20 @@ public static class DefaultCacheKey
                 : environment.Read("BUILDKITE_PIPELINE_SLUG") is { Length: > 0 } pipeline
                     ? [environment.Read("BUILDKITE_ORGANIZATION_SLUG"), pipeline, environment.Read("BUILDKITE_STEP_KEY") ?? environment.Read("BUILDKITE_LABEL")]
                     : ["local"];
-        var key = string.Join('/', parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(Sanitize).Append(arch));
-        return key.Length <= MaxLength ? key : key[^MaxLength..].TrimStart('/');
+        var key = string.Join('/', parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(Sanitize).Where(p => p.Length > 0).Append(arch));
+        if (key.Length > MaxLength)
+        {
+            key = key[^MaxLength..];
+        }
+
+        // A key starts with a letter or digit; a cut key, or a repository such as ".github", may not.
+        var start = 0;
+        while (!char.IsAsciiLetterOrDigit(key[start]))
+        {
+            start++;
+        }
+
+        return key[start..];
     }
 
     /// <summary>Letters, digits, '.', '_' and '-' stay; anything else (spaces, slashes inside a part) becomes '-'.</summary>
@@ -43,6 +56,13 @@ public static class DefaultCacheKey
             text.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : (c == '/' && text.Length > 0 ? '/' : '-'));
         }
 
-        return text.ToString().Trim('-', '/');
+        // No "..", which could climb out of a store's directory, and no "//": the store refuses both.
+        var clean = text.ToString();
+        while (clean.Contains("..", StringComparison.Ordinal) || clean.Contains("//", StringComparison.Ordinal))
+        {
+            clean = clean.Replace("..", ".", StringComparison.Ordinal).Replace("//", "/", StringComparison.Ordinal);
+        }
+
+        return clean.Trim('-', '/', '.');
     }
 }

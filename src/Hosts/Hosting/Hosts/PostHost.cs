@@ -39,8 +39,23 @@ public sealed class PostHost(
             return await ReleaseFromClaimAsync(unusable, cancellationToken);
         }
 
-        var saved = ci.GetState(SetupHost.SessionState);
-        if (saved is null)
+        string? saved;
+        try
+        {
+            saved = ci.GetState(SetupHost.SessionState);
+        }
+        catch (CiRuntimeException ex)
+        {
+            // An unreadable state must not keep post from releasing: the journal says who owns the builder.
+            ci.Annotate(AnnotationKind.Warning, $"setup-docker-builder post could not read the session its main step saved ({ex.Message}); it acts for whichever setup owns this job's builder.");
+            saved = string.Empty;
+        }
+
+        if (saved is { Length: 0 })
+        {
+            saved = null;
+        }
+        else if (saved is null)
         {
             ci.Info("setup-docker-builder's main step saved no session (it did not run, or was killed at once); post acts for whichever setup owns this job's builder.");
         }

@@ -79,7 +79,7 @@ public sealed class SetupHost(
         if (outcome.Refusal is { } refusal)
         {
             ci.Annotate(AnnotationKind.Error, $"setup-docker-builder: {refusal.Message}");
-            return ExitCodes.Failed;
+            return ExitCodes.BadInput;
         }
 
         switch (snapshot)

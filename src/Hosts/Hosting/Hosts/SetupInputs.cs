@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Orchestration.Lifecycle;
 
 namespace Blacksmith.Hosting.Hosts;
@@ -12,11 +13,7 @@ namespace Blacksmith.Hosting.Hosts;
 public sealed partial record SetupInputs
 {
     /// <summary>The action's input names (actions/setup-docker-builder/action.yml), <c>job-status</c> being post's.</summary>
-    public static readonly IReadOnlyList<string> Names =
-    [
-        "cache-key", "buildx-version", "buildkit-version", "platforms", "nofallback", "github-token", "driver-opts",
-        "max-parallelism", "max-cache-size-mb", "skip-integrity-check", "commit",
-    ];
+    public static readonly IReadOnlyList<string> Names = [.. ActionInputs.Setup.Select(input => input.Name)];
 
     /// <summary>The sticky-disk key; null when not given (the host then derives one, see <see cref="DefaultCacheKey"/>).</summary>
     public string? CacheKey { get; init; }
@@ -88,7 +85,7 @@ public sealed partial record SetupInputs
 
         return new SetupInputs
         {
-            CacheKey = NullIfEmpty(ci.GetInput("cache-key")),
+            CacheKey = ReadCacheKey(ci),
             BuildxVersion = buildx.Length == 0 ? "latest" : buildx,
             BuildkitVersion = NullIfEmpty(buildkit),
             Platforms = ci.GetListInput("platforms"),
@@ -99,6 +96,21 @@ public sealed partial record SetupInputs
             Commit = ParseCommit(ci),
             Warnings = warnings,
         };
+    }
+
+    // Checked here, before anything is touched, with the store's own rule: a key the store would refuse must not
+    // first mount nothing, fall back and warn about a disk that was never exposed.
+    private static string? ReadCacheKey(ICiRuntime ci)
+    {
+        var key = ci.GetInput("cache-key");
+        if (key.Length == 0)
+        {
+            return null;
+        }
+
+        return CacheKeyName.Problem(key) is { } problem
+            ? throw new CiInputException("cache-key", $"{ci.DescribeInput("cache-key")} {CacheKeyName.Printable(key)} is not a valid cache key: {problem}; {CacheKeyName.Rule}.")
+            : key;
     }
 
     private static long? PositiveNumber(ICiRuntime ci, string name, long max)

@@ -34,8 +34,10 @@ public sealed class GenericCiRuntime(
 
     private readonly LineWriter _log = new(log);
     private readonly LineWriter _stdout = new(standardOutput);
-    private readonly JsonMapFile _state = new(Path.Combine(options.StateDirectory, StateFileName), "state");
-    private readonly JsonMapFile? _outputs = options.OutputFile is { } file ? new(file, "output") : null;
+    private readonly JsonMapFile _state = new(Path.Combine(options.StateDirectory, StateFileName), "state", Path.Combine(options.StateDirectory, StateFileName + ".lock"));
+    private readonly JsonMapFile? _outputs = options.OutputFile is { } file
+        ? new(file, "output", Path.Combine(options.StateDirectory, "outputs.lock"))
+        : null;
     private readonly Lock _lock = new();
     private IReadOnlyDictionary<string, string>? _earlierState;
     private int _postMarkerSaved;
@@ -162,8 +164,19 @@ public sealed class GenericCiRuntime(
         }
     }
 
-    public void Annotate(AnnotationKind kind, string message, AnnotationProperties? properties = null) =>
-        Write(Annotation(kind.ToString(), message, properties));
+    public void Annotate(AnnotationKind kind, string message, AnnotationProperties? properties = null)
+    {
+        var line = secrets.Redact(Annotation(kind.ToString(), message, properties));
+
+        // GitLab and Buildkite colour ANSI, as a terminal does: a warning must stand out from the tool output around it.
+        // A plain log may be a file, where escape codes would be noise.
+        _log.WriteLine(options.Style == GenericLogStyle.Plain ? line : kind switch
+        {
+            AnnotationKind.Error => $"\e[31;1m{line}\e[0m",
+            AnnotationKind.Warning => $"\e[33;1m{line}\e[0m",
+            _ => line,
+        });
+    }
 
     public void Info(string message) => Write(message);
 

@@ -3,10 +3,16 @@ using System.Text.Json;
 namespace Blacksmith.Infrastructure.Ci.Generic;
 
 /// <summary>
-/// A JSON object of strings in a file. Updates take an exclusive lock on a sidecar file (several build processes of one
+/// A JSON object of strings in a file. Updates take an exclusive lock on a lock file (several build processes of one
 /// job may set outputs at once) and replace the file whole, so a reader never sees half of one.
 /// </summary>
-internal sealed class JsonMapFile(string path, string what)
+/// <param name="path">The file.</param>
+/// <param name="what">What it holds, for messages (<c>state</c>, <c>output</c>).</param>
+/// <param name="lockPath">
+/// The lock file, kept in the job directory rather than beside <paramref name="path"/>: an output file may live in
+/// the user's working directory, which must not collect a lock file that outlives the job.
+/// </param>
+internal sealed class JsonMapFile(string path, string what, string lockPath)
 {
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(10);
@@ -44,6 +50,11 @@ internal sealed class JsonMapFile(string path, string what)
         var temporary = $"{Path}.{Environment.ProcessId}.tmp";
         try
         {
+            if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
             File.WriteAllText(temporary, JsonSerializer.Serialize(map, CiJsonContext.Default.SortedDictionaryStringString));
             File.Move(temporary, Path, overwrite: true);
         }
@@ -57,13 +68,12 @@ internal sealed class JsonMapFile(string path, string what)
     // FileShare.None is an exclusive flock on Linux, and .NET fails at once instead of waiting for it.
     private FileStream Lock()
     {
-        var lockPath = Path + ".lock";
         var deadline = Environment.TickCount64 + (long)LockTimeout.TotalMilliseconds;
         while (true)
         {
             try
             {
-                if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
+                if (System.IO.Path.GetDirectoryName(lockPath) is { Length: > 0 } directory)
                 {
                     Directory.CreateDirectory(directory);
                 }

@@ -191,6 +191,18 @@ public sealed class GenericCiRuntimeTests : IDisposable
     }
 
     [Fact]
+    public void The_output_file_is_the_only_file_left_beside_it_the_lock_lives_in_the_job_directory()
+    {
+        var workspace = Directory.CreateDirectory(_temp.Sub("workspace"));
+        var options = new GenericCiOptions { StateDirectory = StateDirectory, OutputFile = Path.Combine(workspace.FullName, "outputs.json") };
+
+        Runtime(options).SetOutput("digest", "sha256:abc");
+        Runtime(options).SetOutput("name", "builder-1");
+
+        Assert.Equal(["outputs.json"], workspace.EnumerateFileSystemInfos().Select(f => f.Name));
+    }
+
+    [Fact]
     public void Printed_outputs_use_the_github_output_format_on_standard_output()
     {
         var runtime = Runtime(new GenericCiOptions { StateDirectory = StateDirectory, PrintOutputs = true });
@@ -242,6 +254,20 @@ public sealed class GenericCiRuntimeTests : IDisposable
         Assert.Equal(
             ["Error: Dockerfile: build failed (app/Dockerfile:7:3)", "Notice: cache key is repo-x64 (a)", "Warning: ::error::not a command here"],
             LogLines);
+    }
+
+    [Theory]
+    [InlineData(GenericLogStyle.GitLab)]
+    [InlineData(GenericLogStyle.Buildkite)]
+    public void On_GitLab_and_Buildkite_warnings_are_bold_yellow_and_errors_bold_red(GenericLogStyle style)
+    {
+        var runtime = Runtime(new GenericCiOptions { StateDirectory = StateDirectory, Style = style });
+
+        runtime.Annotate(AnnotationKind.Warning, "the cache is not committed");
+        runtime.Annotate(AnnotationKind.Error, "setup failed");
+        runtime.Annotate(AnnotationKind.Notice, "a note");
+
+        Assert.Equal(["\e[33;1mWarning: the cache is not committed\e[0m", "\e[31;1mError: setup failed\e[0m", "Notice: a note"], LogLines);
     }
 
     [Fact]
