@@ -22,20 +22,25 @@ internal static class LeftoversVerb
     {
         var store = new Option<string?>("--store")
         {
-            Description = "The store the jobs' disks came from: local or agent. Default: agent on a Blacksmith runner (BLACKSMITH_VM_ID), else local.",
+            Description = "The store the jobs' disks came from, to release them through: local or agent. Default: agent on a Blacksmith runner "
+                + "(BLACKSMITH_VM_ID) or where BLACKSMITH_AGENT_ADDRESS names a self-hosted agent, else local. Flag only.",
             Recursive = true,
         };
         var dataDir = new Option<string?>("--data-dir")
         {
-            Description = "The local store's data directory. Default: BLACKSMITH_DATA_DIR, else /var/lib/blacksmith as root, else $XDG_DATA_HOME/blacksmith or ~/.local/share/blacksmith.",
+            Description = $"The local store's data directory. Default: {LocalStoreOptions.DataDirectoryVariable}, else {LocalStoreOptions.SystemDataDirectory} as root, "
+                + "else $XDG_DATA_HOME/blacksmith or ~/.local/share/blacksmith.",
+            HelpName = "dir",
             Recursive = true,
         };
-        var verbose = new Option<bool>("--verbose") { Description = "Log every command the cleanup runs.", Recursive = true };
-        var list = new Command("leftovers", "List the jobs that hold something on this machine (their claims: daemon, mount, exposure) and whether each is over. Claims live in BLACKSMITH_CLAIMS_DIR, else /run/blacksmith/claims as root.")
+        var verbose = CommonOptions.Verbose;
+        var list = new Command(
+            "leftovers",
+            "List the jobs that hold something on this machine (their claims: daemon, mount, exposure) and whether each is over. "
+            + "Claims live in BLACKSMITH_CLAIMS_DIR, else /run/blacksmith/claims as root, else $XDG_RUNTIME_DIR/blacksmith/claims.")
         {
             store,
             dataDir,
-            verbose,
             Clean(store, dataDir, verbose),
         };
         list.SetAction((parse, cancellationToken) => RunAsync(parse, store, dataDir, verbose, async (sweep, output) =>
@@ -61,7 +66,9 @@ internal static class LeftoversVerb
     {
         var jobDir = new Option<string>("--job-dir")
         {
-            Description = "The job directory of the job to clean up after, as `blacksmith leftovers` lists it. Its daemon is stopped, its disk unmounted and released unchanged (never committed). Only for a job you know is over.",
+            Description = "The job directory of the job to clean up after, as `blacksmith leftovers` lists it. Its daemon is stopped, its disk unmounted "
+                + "and released unchanged (never committed). Only for a job you know is over. Default: none, it is required. Flag only.",
+            HelpName = "dir",
             Required = true,
         };
         var command = new Command("clean", "Clean up after one job that is over now: stop its buildkitd, unmount its disk, release it unchanged, remove its claim.") { jobDir };

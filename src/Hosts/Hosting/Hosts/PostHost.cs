@@ -39,26 +39,7 @@ public sealed class PostHost(
             return await ReleaseFromClaimAsync(unusable, cancellationToken);
         }
 
-        string? saved;
-        try
-        {
-            saved = ci.GetState(SetupHost.SessionState);
-        }
-        catch (CiRuntimeException ex)
-        {
-            // An unreadable state must not keep post from releasing: the journal says who owns the builder.
-            ci.Annotate(AnnotationKind.Warning, $"setup-docker-builder post could not read the session its main step saved ({ex.Message}); it acts for whichever setup owns this job's builder.");
-            saved = string.Empty;
-        }
-
-        if (saved is { Length: 0 })
-        {
-            saved = null;
-        }
-        else if (saved is null)
-        {
-            ci.Info("setup-docker-builder's main step saved no session (it did not run, or was killed at once); post acts for whichever setup owns this job's builder.");
-        }
+        var saved = SavedSession();
 
         var launch = new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, settings.JobDirectory);
         var outcome = await sequence.RunAsync(new PostPlan(saved, freshSession, launch, PostPerSetup: ci.Kind == CiKind.GitHubActions), cancellationToken);
@@ -93,6 +74,27 @@ public sealed class PostHost(
         }
 
         return outcome.Errors.Count == 0 && !held ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>The session setup's main step saved for this post; null when it saved none or it cannot be read.</summary>
+    private string? SavedSession()
+    {
+        try
+        {
+            if (ci.GetState(SetupHost.SessionState) is { } saved)
+            {
+                return saved;
+            }
+
+            ci.Info("setup-docker-builder's main step saved no session (it did not run, or was killed at once); post acts for whichever setup owns this job's builder.");
+        }
+        catch (CiRuntimeException ex)
+        {
+            // An unreadable state must not keep post from releasing: the journal says who owns the builder.
+            ci.Annotate(AnnotationKind.Warning, $"setup-docker-builder post could not read the session its main step saved ({ex.Message}); it acts for whichever setup owns this job's builder.");
+        }
+
+        return null;
     }
 
     /// <summary>Why this job's journal cannot be trusted (malformed, or behind what its claim names), or null when it can.</summary>
