@@ -11,10 +11,15 @@ namespace Blacksmith.Infrastructure.LocalStore;
 /// and sysfs to see which device is backed by which file. The store only ever detaches a device whose backing file
 /// is, when checked just before, one of its own clones: a loop device someone else set up is never touched.
 /// </summary>
-internal sealed class LoopDevices(ProcessRunner runner, Privilege privilege, TimeSpan timeout)
+internal sealed class LoopDevices(ProcessRunner runner, Privilege privilege, TimeSpan timeout, TimeProvider time)
 {
     private const string SysBlock = "/sys/block";
     private const string DeletedSuffix = " (deleted)";
+
+    // A device someone still has open (udev probing it, say) is detached by the kernel when it is closed: how long a
+    // detach may take to show, and how often to look.
+    private static readonly TimeSpan DetachSettle = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DetachPoll = TimeSpan.FromMilliseconds(20);
 
     // The runner sets no locale; these tools' messages are read by people, but keep them in one language.
     private static readonly Dictionary<string, string> CLocale = new(StringComparer.Ordinal) { ["LC_ALL"] = "C" };
@@ -73,7 +78,34 @@ internal sealed class LoopDevices(ProcessRunner runner, Privilege privilege, Tim
         }
 
         await RunAsync(operation, "losetup", ["--detach", device.Path], cancellationToken);
+
+        // A mounted device is detached by the kernel when it is unmounted, on purpose (a release throws it away anyway).
+        if (await MountedAtAsync([current], cancellationToken) is null)
+        {
+            await SettleAsync(device.Name, expectedBackingFile, cancellationToken);
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Waits, briefly, until the kernel has really let go of the device: <c>losetup --detach</c> of a device that is still
+    /// open only marks it to be cleared on the last close. A release reports done only once the device is gone; one
+    /// still held after the wait is a failure to detach, and the caller keeps the exposure for a later try.
+    /// </summary>
+    private async Task SettleAsync(string name, string expectedBackingFile, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (Read(name) is { } current && current.BackingFile == expectedBackingFile)
+        {
+            if (time.GetElapsedTime(started) > DetachSettle)
+            {
+                throw new ExternalCallException(
+                    "losetup", ExternalErrorKind.Unavailable, $"/dev/{name} is still attached to {expectedBackingFile} {DetachSettle.TotalSeconds:0} s after losetup --detach: something still holds it open");
+            }
+
+            await Task.Delay(DetachPoll, time, cancellationToken);
+        }
     }
 
     /// <summary>Every attached loop device and its backing file, from sysfs (no root needed).</summary>
