@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging;
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Ports;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildx;
@@ -38,6 +38,20 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
         Assert.Equal(
             ["version", $"create --name {Name} --driver remote --platform {HostPlatform.Current} {_harness.Address}", $"use {Name}", $"inspect {Name}", "inspect"],
             _harness.Invocations());
+    }
+
+    [Fact]
+    public async Task Register_creates_a_remote_builder_for_a_daemon_on_a_unix_socket()
+    {
+        await _harness.StartDaemonAsync(_harness.UnixAddress);
+        var registry = _harness.Registry();
+
+        var name = await registry.RegisterAsync(_harness.UnixAddress, Token);
+
+        var node = Assert.Single((await registry.InspectAsync(name, Token)).Nodes);
+        Assert.Equal(_harness.UnixAddress, node.Endpoint);
+        Assert.Equal("running", node.Status);
+        Assert.Contains($"create --name {Name} --driver remote --platform {HostPlatform.Current} {_harness.UnixAddress}", _harness.Invocations());
     }
 
     [Fact]
