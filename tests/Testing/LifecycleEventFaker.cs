@@ -45,7 +45,16 @@ public static class LifecycleEventFaker
     public static SetupFacts SetupFacts(Faker f)
     {
         ArgumentNullException.ThrowIfNull(f);
-        return new(CacheKey(f), f.PickRandom("agent", "local"), f.PickRandom<CommitMode>(), f.Random.Bool(), f.Random.Bool(), f.Random.Bool() ? f.Random.Long(1, 1_000_000) : null);
+        return new(
+            CacheKey(f),
+            f.PickRandom("agent", "local"),
+            f.PickRandom<CommitMode>(),
+            f.Random.Bool(),
+            f.Random.Bool(),
+            f.Random.Bool() ? f.Random.Long(1, 1_000_000) : null,
+            // Journals from before the root and address were recorded have neither.
+            f.Random.Bool() ? f.System.DirectoryPath() : null,
+            f.Random.Bool() ? $"unix://{f.System.DirectoryPath()}/buildkitd.sock" : null);
     }
 
     private static string CacheKey(Faker f) => $"{f.Internet.DomainWord()}-{f.Random.Hexadecimal(8, prefix: string.Empty)}";

@@ -11,10 +11,17 @@ namespace Blacksmith.Orchestration.Lifecycle;
 /// counts them) before stopping the daemon; no limit when null or not positive. Optional, so journals written before
 /// it load.
 /// </param>
+/// <param name="Root">
+/// The BuildKit root setup was given (where the disk is mounted), recorded so that a journal tells which root and
+/// address a job used when each job has its own. Null in journals written before it was recorded.
+/// </param>
+/// <param name="Address">The daemon address setup was given; null in journals written before it was recorded.</param>
 public sealed record SetupFacts(
     string CacheKey,
     string Store,
     CommitMode CommitMode = CommitMode.Auto,
     bool ForkPullRequest = false,
     bool ReleaseOnSkip = true,
-    long? MaxCacheSizeMegabytes = null);
+    long? MaxCacheSizeMegabytes = null,
+    string? Root = null,
+    string? Address = null);

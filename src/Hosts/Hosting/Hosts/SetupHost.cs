@@ -66,7 +66,7 @@ public sealed class SetupHost(
         var claim = Claim(cacheKey);
         var plan = new SetupPlan(
             session,
-            new SetupFacts(cacheKey, store.Kind, inputs.Commit, fork.isFork, MaxCacheSizeMegabytes: inputs.MaxCacheSizeMb),
+            new SetupFacts(cacheKey, store.Kind, inputs.Commit, fork.isFork, MaxCacheSizeMegabytes: inputs.MaxCacheSizeMb, Root: settings.MountPoint, Address: settings.DaemonAddress),
             settings.MountPoint,
             new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, settings.JobDirectory),
             settings.ReadyBudget,
@@ -122,6 +122,16 @@ public sealed class SetupHost(
         }
 
         ci.SetOutput("job-dir", settings.JobDirectory);
+        // Where this job's own daemon is; a fallback builder is elsewhere, and a foreign daemon has no disk of ours.
+        if (snapshot.Mode is BuilderMode.StickyDisk or BuilderMode.Attached)
+        {
+            ci.SetOutput("buildkit-address", settings.DaemonAddress);
+        }
+
+        if (snapshot.Mode is BuilderMode.StickyDisk)
+        {
+            ci.SetOutput("buildkit-root", settings.MountPoint);
+        }
         if (snapshot.BuilderName is { } name)
         {
             ci.SetOutput("name", name);

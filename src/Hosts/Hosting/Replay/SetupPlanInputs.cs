@@ -38,7 +38,7 @@ public sealed record SetupPlanInputs(
 
     public SetupPlan ToPlan(string session, string jobDirectory) => new(
         session,
-        new SetupFacts(CacheKey, Store, Commit, ForkPullRequest, ReleaseOnSkip, MaxCacheSizeMegabytes),
+        new SetupFacts(CacheKey, Store, Commit, ForkPullRequest, ReleaseOnSkip, MaxCacheSizeMegabytes, MountPoint, DaemonAddress),
         MountPoint,
         new DaemonLaunch(DaemonAddress, MountPoint, jobDirectory),
         ReadyBudget ?? DefaultReadyBudget,
