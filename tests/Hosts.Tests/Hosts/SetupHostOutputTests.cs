@@ -102,6 +102,19 @@ public sealed class SetupHostOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task Settings_with_a_problem_refuse_setup_as_bad_input_before_anything_is_done()
+    {
+        Settings = Settings with { Problem = "BLACKSMITH_BUILDKIT_ROOT must be an absolute path, but is 'buildkit'." };
+
+        var outputs = await RunSetupAsync(expectedExit: ExitCodes.BadInput);
+
+        Assert.Empty(outputs);
+        Assert.Empty(_engine.Store.Metrics);
+        Assert.Empty(_engine.Journal.Records);
+        Assert.Contains("::error::setup-docker-builder: BLACKSMITH_BUILDKIT_ROOT must be an absolute path", _console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_inspect_failure_leaves_the_description_out_and_setup_still_succeeds()
     {
         _inspector.Failure = new ExternalCallException("buildx.inspect", ExternalErrorKind.Timeout, "no answer within 30 s");

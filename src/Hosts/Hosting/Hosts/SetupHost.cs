@@ -36,6 +36,13 @@ public sealed class SetupHost(
     public async Task<int> RunAsync(SetupInputs inputs, string session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        if (settings.Problem is { } unusable)
+        {
+            // Bad input, refused before any effect: no metric, no sweep, no claim.
+            ci.Annotate(AnnotationKind.Error, $"setup-docker-builder: {unusable}");
+            return ExitCodes.BadInput;
+        }
+
         foreach (var warning in inputs.Warnings)
         {
             ci.Annotate(AnnotationKind.Warning, warning);
