@@ -99,10 +99,15 @@ public static class JobAdapters
             services.AddSingleton<IControlPlane, NoControlPlane>();
         }
 
+        // Each job's own root is one more directory per job ever run: the device removes it again once unmounted.
+        var jobRoots = blacksmith is null ? JobBuildkitPaths.RootsDirectory(Read, Privilege.Current.IsRoot) : null;
+        LinuxBlockDevice Device(IServiceProvider sp) =>
+            new(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(), new BlockDeviceTimeouts()) { JobRootsDirectory = jobRoots };
+
         // Without loop devices the local store hands out directories, which are linked rather than mounted.
         services.AddSingleton<IBlockDevice>(sp => options.Store == StoreMode.Local && sp.GetRequiredService<LocalStickyDiskStore>().Mode == LocalStoreMode.Directory
             ? new DirectoryVolume()
-            : new LinuxBlockDevice(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(), new BlockDeviceTimeouts()));
+            : Device(sp));
         services.AddSingleton(new BuildkitOptions
         {
             RegistryMirror = mirror,
@@ -140,7 +145,7 @@ public static class JobAdapters
             return new LeftoverSweeper(
                 sp.GetRequiredService<JobClaims>(),
                 new BuildkitDaemon(sp.GetRequiredService<BuildkitOptions>(), runner, privilege, sp.GetRequiredService<ILogger<BuildkitDaemon>>(), time),
-                new LinuxBlockDevice(runner, privilege, new BlockDeviceTimeouts()),
+                Device(sp),
                 sp.GetKeyedService<IStickyDiskStore>(EffectRecordingRegistration.InnerKey) ?? sp.GetRequiredService<IStickyDiskStore>(),
                 sp.GetRequiredService<IEffectRecorder>(),
                 sp.GetRequiredService<ILogger<LeftoverSweeper>>(),
