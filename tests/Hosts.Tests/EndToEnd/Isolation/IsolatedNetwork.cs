@@ -56,6 +56,24 @@ internal sealed class IsolatedNetwork : IAsyncDisposable
             {
                 Directory.Delete(EtcDirectory, recursive: true);
             }
+
+            RemoveIfEmpty("/etc/netns");
+        }
+    }
+
+    // /etc/netns exists only for namespaces' resolver files; another namespace's file keeps it.
+    private static void RemoveIfEmpty(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
+            {
+                Directory.Delete(directory);
+            }
+        }
+        catch (IOException)
+        {
+            // Something was put there meanwhile: it is not ours to remove.
         }
     }
 
