@@ -139,6 +139,7 @@ public sealed class SetupHost(
         {
             ci.SetOutput("buildkit-root", settings.MountPoint);
         }
+
         if (snapshot.BuilderName is { } name)
         {
             ci.SetOutput("name", name);
