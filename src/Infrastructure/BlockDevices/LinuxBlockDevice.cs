@@ -70,6 +70,14 @@ public sealed class LinuxBlockDevice : IBlockDevice
     }
 
     /// <summary>
+    /// A directory whose subdirectories are jobs' own BuildKit roots, one per job directory (<c>JobBuildkitPaths</c>),
+    /// so one more for every job the machine ever ran: a mount point directly in it is removed once it is unmounted
+    /// (only when empty, and best effort), and the next setup of that job creates it again. Null leaves every mount
+    /// point in place, as a fixed root such as <c>/var/lib/buildkit</c> should stay.
+    /// </summary>
+    public string? JobRootsDirectory { get; init; }
+
+    /// <summary>
     /// Reads <c>/sys/dev/block/&lt;major&gt;:&lt;minor&gt;/size</c> of the device node rather than running
     /// <c>blockdev --getsize64</c>: the step polls this every 100 ms while a hot-plugged device attaches, and sysfs
     /// answers without a process, without opening the device and so without root (no <c>sudo</c> per poll). The
@@ -251,6 +259,7 @@ public sealed class LinuxBlockDevice : IBlockDevice
         var result = await RunAsync(operation, command, _timeouts.Unmount, cancellationToken);
         if (result.ExitCode == 0)
         {
+            await RemoveJobRootAsync(mountPoint);
             return;
         }
 
@@ -268,6 +277,28 @@ public sealed class LinuxBlockDevice : IBlockDevice
         }
 
         throw Failure(operation, ExternalErrorKind.Failed, $"could not unmount {mountPoint}", command, result);
+    }
+
+    /// <summary>
+    /// <c>rmdir</c> of an unmounted job root (see <see cref="JobRootsDirectory"/>). Not cancellable and never a failure:
+    /// the unmount it follows has happened, and a directory left behind costs an inode.
+    /// </summary>
+    private async Task RemoveJobRootAsync(string mountPoint)
+    {
+        if (JobRootsDirectory is null
+            || Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(mountPoint))) != Path.TrimEndingDirectorySeparator(Path.GetFullPath(JobRootsDirectory)))
+        {
+            return;
+        }
+
+        try
+        {
+            _ = await RunAsync("device.unmount", Privileged("rmdir", "--", mountPoint) with { OutputLevel = LogLevel.Debug }, _timeouts.Probe, CancellationToken.None);
+        }
+        catch (ExternalCallException)
+        {
+            // Left in place: the next setup of this job mounts over it as it is.
+        }
     }
 
     /// <summary><c>blockdev --flushbufs</c>: writes back and drops the device's buffer cache after the unmount.</summary>

@@ -64,8 +64,19 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
                 BuildkitLog.JobDirectoryWarning(_logger, warning);
             }
 
+            // buildkitd creates its socket but only one missing directory above it, and 0770 at that: a socket outside the
+            // job directory (a long job path) gets its private parent here.
+            if (DaemonAddress.UnixSocketPath(address) is { } socket && Path.GetDirectoryName(socket) is { } socketDirectory)
+            {
+                foreach (var warning in UnixFiles.CreatePrivateDirectory(socketDirectory))
+                {
+                    BuildkitLog.JobDirectoryWarning(_logger, warning);
+                }
+            }
+
             config = Path.Combine(jobDirectory, ConfigFileName);
-            await WritePrivateFileAsync(config, BuildkitdConfig.Create(root, address, _options).ToToml(), cancellationToken);
+            (uint, uint)? socketOwner = _privilege.IsRoot || !OperatingSystem.IsLinux() ? null : (Libc.GetEffectiveUserId(), Libc.GetEffectiveGroupId());
+            await WritePrivateFileAsync(config, BuildkitdConfig.Create(root, address, _options, socketOwner).ToToml(), cancellationToken);
             log = Path.Combine(jobDirectory, LogFileName);
             DaemonLogFile.AppendMarker(log, _time.GetUtcNow());
             // A root host writing into the runner user's job directory gives the files to that user, like the journal.

@@ -25,14 +25,22 @@ internal sealed class BuildkitdConfig
     [JsonPropertyName("worker")]
     public required WorkerSection Worker { get; init; }
 
-    public static BuildkitdConfig Create(string root, string address, BuildkitOptions options)
+    /// <param name="root">The BuildKit root.</param>
+    /// <param name="address">The one address the daemon listens on.</param>
+    /// <param name="options">The adapter's options (mirror, parallelism, GC).</param>
+    /// <param name="socketOwner">
+    /// Who may connect to a <c>unix://</c> socket besides root: buildkitd makes it 0660, owned by <c>[grpc] uid/gid</c>
+    /// (its own user by default). A host that is not root runs the daemon through sudo and must still reach it with
+    /// buildctl and buildx, so it passes its own ids. Null leaves BuildKit's default.
+    /// </param>
+    public static BuildkitdConfig Create(string root, string address, BuildkitOptions options, (uint Uid, uint Gid)? socketOwner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new BuildkitdConfig
         {
             Root = root,
             Debug = false,
-            Grpc = new GrpcSection { Address = [address] },
+            Grpc = new GrpcSection { Address = [address], Uid = socketOwner?.Uid, Gid = socketOwner?.Gid },
             Registry = options.RegistryMirror is { Length: > 0 } mirror ? MirrorRegistries(mirror) : null,
             Worker = new WorkerSection
             {
@@ -74,6 +82,12 @@ internal sealed class BuildkitdConfig
     {
         [JsonPropertyName("address")]
         public required List<string> Address { get; init; }
+
+        [JsonPropertyName("uid")]
+        public uint? Uid { get; init; }
+
+        [JsonPropertyName("gid")]
+        public uint? Gid { get; init; }
     }
 
     internal sealed class RegistrySection

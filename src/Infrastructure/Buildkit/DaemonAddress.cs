@@ -6,6 +6,9 @@ namespace Blacksmith.Infrastructure.Buildkit;
 /// <summary>Whether something already accepts connections at a buildkitd address (<c>tcp://</c> or <c>unix://</c>).</summary>
 internal static class DaemonAddress
 {
+    // sun_path holds 108 bytes with the terminating NUL.
+    private const int MaxSocketPathBytes = 107;
+
     /// <summary>
     /// Connects once and closes at once: true when the connection was accepted. A refusal, no socket file, a timeout,
     /// a permission error or an address of another scheme is false: in use is claimed only when proven.
@@ -13,25 +16,27 @@ internal static class DaemonAddress
     public static async Task<bool> AcceptsConnectionsAsync(string address, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
         EndPoint endpoint;
         Socket socket;
-        switch (uri.Scheme)
+        if (UnixSocketPath(address) is { } path)
         {
-            case "tcp" when uri.Port > 0:
-                endpoint = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? new IPEndPoint(ip, uri.Port) : new DnsEndPoint(uri.Host, uri.Port);
-                socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                break;
-            case "unix" when uri.AbsolutePath.Length > 1 && File.Exists(Uri.UnescapeDataString(uri.AbsolutePath)):
-                endpoint = new UnixDomainSocketEndPoint(Uri.UnescapeDataString(uri.AbsolutePath));
-                socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                break;
-            default:
+            // No socket file, or a path longer than a socket address holds: nothing can be listening there.
+            if (!File.Exists(path) || System.Text.Encoding.UTF8.GetByteCount(path) > MaxSocketPathBytes)
+            {
                 return false;
+            }
+
+            endpoint = new UnixDomainSocketEndPoint(path);
+            socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        }
+        else if (Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme == "tcp" && uri.Port > 0)
+        {
+            endpoint = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? new IPEndPoint(ip, uri.Port) : new DnsEndPoint(uri.Host, uri.Port);
+            socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        }
+        else
+        {
+            return false;
         }
 
         using (socket)
@@ -52,5 +57,19 @@ internal static class DaemonAddress
                 return false;
             }
         }
+    }
+
+    /// <summary>
+    /// The socket path of a <c>unix://</c> address, taken as it is written: buildkitd and buildctl split the address at
+    /// <c>://</c> and use the rest unescaped (<c>unix:///run/x.sock</c> is <c>/run/x.sock</c>). Null for other schemes
+    /// and for a relative path, which would depend on each process's working directory.
+    /// </summary>
+    public static string? UnixSocketPath(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        const string scheme = "unix://";
+        return address.StartsWith(scheme, StringComparison.Ordinal) && address.Length > scheme.Length + 1 && address[scheme.Length] == '/'
+            ? address[scheme.Length..]
+            : null;
     }
 }

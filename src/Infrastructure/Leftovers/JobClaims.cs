@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -48,18 +47,7 @@ public sealed class JobClaims : IClaimRegistry
             return configured;
         }
 
-        if (isRoot)
-        {
-            return "/run/blacksmith/claims";
-        }
-
-        if (NonEmpty(environment("XDG_RUNTIME_DIR")) is { } runtime && Path.IsPathFullyQualified(runtime))
-        {
-            return Path.Combine(runtime, "blacksmith", "claims");
-        }
-
-        var uid = OperatingSystem.IsLinux() ? Libc.GetEffectiveUserId().ToString(CultureInfo.InvariantCulture) : Environment.UserName;
-        return Path.Combine(Path.GetTempPath(), $"blacksmith-{uid}", "claims");
+        return isRoot ? "/run/blacksmith/claims" : Path.Combine(RuntimeDirectory.ForUser(environment), "claims");
     }
 
     /// <summary>The file that holds the claim of <paramref name="jobDirectory"/>.</summary>

@@ -62,6 +62,9 @@ internal static partial class Libc
     [LibraryImport(Library, EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 
+    [LibraryImport(Library, EntryPoint = "getegid")]
+    public static partial uint GetEffectiveGroupId();
+
     [LibraryImport(Library, EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int ChangeOwner(string path, uint uid, uint gid);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -126,17 +125,21 @@ internal static class Cli
 
     private static async Task<(List<string> Lines, string? Error)> AskAsync(string address, string request)
     {
-        if (!address.StartsWith("tcp://", StringComparison.Ordinal) || !IPEndPoint.TryParse(address["tcp://".Length..], out var endpoint))
+        if (DoubleAddress.Parse(address) is not { } target)
         {
-            return ([], $"the test double connects to tcp:// addresses only, not {address}");
+            return ([], $"the test double connects to tcp://IP:PORT and unix:///path addresses only, not {address}");
         }
 
-        using var client = new TcpClient();
         using var timeout = new CancellationTokenSource(ConnectTimeout);
         try
         {
-            await client.ConnectAsync(endpoint, timeout.Token);
-            var stream = client.GetStream();
+            var (socket, error) = await target.ConnectAsync(timeout.Token);
+            if (socket is null)
+            {
+                return ([], $"rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: {target.Dial}: {error}\"");
+            }
+
+            await using var stream = new NetworkStream(socket, ownsSocket: true);
             await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
             await writer.WriteLineAsync(request);
             await writer.FlushAsync(timeout.Token);
@@ -153,10 +156,6 @@ internal static class Cli
             }
 
             return (lines, null);
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            return ([], $"rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp {endpoint}: connect: connection refused\"");
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
         {

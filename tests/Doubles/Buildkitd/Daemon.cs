@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -7,8 +6,11 @@ using System.Text;
 namespace Blacksmith.Doubles.Buildkitd;
 
 /// <summary>The daemon's life: configuration, lock, listener, signals, faults.</summary>
-internal static class Daemon
+internal static partial class Daemon
 {
+    private const UnixFileMode SocketDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute;
+
     private static readonly string[] Platforms = RuntimeInformation.OSArchitecture == Architecture.Arm64
         ? ["linux/arm64", "linux/arm/v7", "linux/arm/v6"]
         : ["linux/amd64", "linux/amd64/v2", "linux/amd64/v3", "linux/386"];
@@ -79,27 +81,25 @@ internal static class Daemon
             }
         }
 
-        var listeners = new List<TcpListener>();
+        var listeners = new List<(Socket Socket, DoubleAddress Address)>();
         foreach (var address in arguments.Addresses)
         {
-            if (!TryEndpoint(address, out var endpoint))
+            if (DoubleAddress.Parse(address) is not { } target)
             {
+                Close(listeners);
                 rootLock.Dispose();
-                return Fatal($"the test double listens on tcp:// addresses only, not {address}");
+                return Fatal($"the test double listens on tcp://IP:PORT and unix:///path addresses only, not {address}");
             }
 
-            var listener = new TcpListener(endpoint);
-            try
+            var (listener, refusal) = Listen(target, arguments);
+            if (listener is null)
             {
-                listener.Start();
-            }
-            catch (SocketException ex)
-            {
+                Close(listeners);
                 rootLock.Dispose();
-                return Fatal($"listen tcp {endpoint}: bind: {ex.Message.ToLowerInvariant()}");
+                return Fatal(refusal!);
             }
 
-            listeners.Add(listener);
+            listeners.Add((listener, target));
         }
 
         var workerId = WorkerId();
@@ -112,7 +112,7 @@ internal static class Daemon
         }
 
         bool WorkersReady() => faults.WorkersAfter is { } after && DateTime.UtcNow - listening >= after;
-        var serving = listeners.Select(l => ServeAsync(l, workerId, WorkersReady, records, stopping.Token)).ToList();
+        var serving = listeners.Select(l => ServeAsync(l.Socket, workerId, WorkersReady, records, stopping.Token)).ToList();
         try
         {
             await Task.Delay(Timeout.Infinite, stopping.Token);
@@ -122,26 +122,83 @@ internal static class Daemon
             // Graceful stop below.
         }
 
-        foreach (var listener in listeners)
-        {
-            listener.Stop();
-        }
-
+        Close(listeners);
         await Task.WhenAll(serving);
         rootLock.Dispose();
         Log("info", "stopped");
         return 0;
     }
 
-    private static async Task ServeAsync(TcpListener listener, string workerId, Func<bool> workersReady, List<(string Id, long Size)> records, CancellationToken stopping)
+    /// <summary>
+    /// Listens as buildkitd does: TCP as given; a unix socket through containerd's sys.GetLocalListener, which refuses a
+    /// path over 104 bytes, creates a missing parent (one level, 0770), replaces a stale socket file, and makes the
+    /// socket 0660, owned by [grpc] uid and gid.
+    /// </summary>
+    private static (Socket? Listener, string? Error) Listen(DoubleAddress address, DaemonArguments arguments)
+    {
+        if (address.TooLong)
+        {
+            return (null, $"failed to create unix socket on {address.Target}: \"{address.Target}\": unix socket path too long (> {DoubleAddress.MaxSocketPathBytes})");
+        }
+
+        var socket = address.NewSocket();
+        try
+        {
+            if (address.IsUnix)
+            {
+                var parent = Path.GetDirectoryName(address.Target)!;
+                if (!Directory.Exists(parent))
+                {
+                    Directory.CreateDirectory(parent, SocketDirectoryMode);
+                }
+
+                File.Delete(address.Target);
+            }
+
+            socket.Bind(address.EndPoint);
+            socket.Listen(128);
+            if (address.IsUnix)
+            {
+                File.SetUnixFileMode(address.Target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+                if (Chown(address.Target, arguments.SocketUid ?? GetUid(), arguments.SocketGid ?? GetGid()) != 0)
+                {
+                    throw new IOException($"chown {address.Target}: errno {Marshal.GetLastPInvokeError()}");
+                }
+            }
+
+            return (socket, null);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
+        {
+            socket.Dispose();
+            return (null, $"listen {address.Scheme} {address.Target}: bind: {ex.Message.ToLowerInvariant()}");
+        }
+    }
+
+    /// <summary>Stops listening; a unix socket's file goes with it, as Go's listener removes it on close.</summary>
+    private static void Close(List<(Socket Socket, DoubleAddress Address)> listeners)
+    {
+        foreach (var (socket, address) in listeners)
+        {
+            socket.Dispose();
+            if (address.IsUnix)
+            {
+                File.Delete(address.Target);
+            }
+        }
+
+        listeners.Clear();
+    }
+
+    private static async Task ServeAsync(Socket listener, string workerId, Func<bool> workersReady, List<(string Id, long Size)> records, CancellationToken stopping)
     {
         var inFlight = new List<Task>();
         while (!stopping.IsCancellationRequested)
         {
-            TcpClient client;
+            Socket client;
             try
             {
-                client = await listener.AcceptTcpClientAsync(stopping);
+                client = await listener.AcceptAsync(stopping);
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -155,62 +212,52 @@ internal static class Daemon
         await Task.WhenAll(inFlight);
     }
 
-    private static async Task AnswerAsync(TcpClient client, string workerId, Func<bool> workersReady, List<(string Id, long Size)> records)
+    private static async Task AnswerAsync(Socket client, string workerId, Func<bool> workersReady, List<(string Id, long Size)> records)
     {
-        using (client)
+        await using var stream = new NetworkStream(client, ownsSocket: true);
+        try
         {
-            try
+            using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+            var request = (await reader.ReadLineAsync())?.Split(' ') ?? [];
+            switch (request)
             {
-                var stream = client.GetStream();
-                using var reader = new StreamReader(stream, Encoding.UTF8);
-                await using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" };
-                var request = (await reader.ReadLineAsync())?.Split(' ') ?? [];
-                switch (request)
-                {
-                    case [DoubleProtocol.Workers]:
-                        if (workersReady())
+                case [DoubleProtocol.Workers]:
+                    if (workersReady())
+                    {
+                        await writer.WriteLineAsync($"{DoubleProtocol.Worker} {workerId} {string.Join(',', Platforms)}");
+                    }
+
+                    break;
+                case [DoubleProtocol.Prune, var keep] when long.TryParse(keep, NumberStyles.None, CultureInfo.InvariantCulture, out var keepBytes):
+                    var pruned = new List<(string Id, long Size)>();
+                    lock (records)
+                    {
+                        // Oldest first until what is left fits.
+                        while (records.Count > 0 && records.Sum(r => r.Size) > keepBytes)
                         {
-                            await writer.WriteLineAsync($"{DoubleProtocol.Worker} {workerId} {string.Join(',', Platforms)}");
+                            pruned.Add(records[0]);
+                            records.RemoveAt(0);
                         }
+                    }
 
-                        break;
-                    case [DoubleProtocol.Prune, var keep] when long.TryParse(keep, NumberStyles.None, CultureInfo.InvariantCulture, out var keepBytes):
-                        var pruned = new List<(string Id, long Size)>();
-                        lock (records)
-                        {
-                            // Oldest first until what is left fits.
-                            while (records.Count > 0 && records.Sum(r => r.Size) > keepBytes)
-                            {
-                                pruned.Add(records[0]);
-                                records.RemoveAt(0);
-                            }
-                        }
+                    foreach (var (id, size) in pruned)
+                    {
+                        await writer.WriteLineAsync($"{DoubleProtocol.Record} {id} {size.ToString(CultureInfo.InvariantCulture)} 0");
+                    }
 
-                        foreach (var (id, size) in pruned)
-                        {
-                            await writer.WriteLineAsync($"{DoubleProtocol.Record} {id} {size.ToString(CultureInfo.InvariantCulture)} 0");
-                        }
-
-                        break;
-                    default:
-                        await writer.WriteLineAsync($"{DoubleProtocol.Error} unknown request {string.Join(' ', request)}");
-                        break;
-                }
-
-                await writer.WriteLineAsync(DoubleProtocol.End);
+                    break;
+                default:
+                    await writer.WriteLineAsync($"{DoubleProtocol.Error} unknown request {string.Join(' ', request)}");
+                    break;
             }
-            catch (IOException)
-            {
-                // The client went away.
-            }
+
+            await writer.WriteLineAsync(DoubleProtocol.End);
         }
-    }
-
-    private static bool TryEndpoint(string address, out IPEndPoint endpoint)
-    {
-        endpoint = null!;
-        return address.StartsWith("tcp://", StringComparison.Ordinal)
-            && IPEndPoint.TryParse(address["tcp://".Length..], out endpoint!);
+        catch (IOException)
+        {
+            // The client went away.
+        }
     }
 
     private static List<(string Id, long Size)> InitialRecords() =>
@@ -263,4 +310,13 @@ internal static class Daemon
         Console.Error.WriteLine($"buildkitd: {message}");
         return 1;
     }
+
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Chown(string path, uint uid, uint gid);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetUid();
+
+    [LibraryImport("libc", EntryPoint = "getegid")]
+    private static partial uint GetGid();
 }

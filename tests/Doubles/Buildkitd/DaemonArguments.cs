@@ -4,7 +4,11 @@ using Tomlyn.Model;
 namespace Blacksmith.Doubles.Buildkitd;
 
 /// <summary>The command line and config file, resolved as buildkitd does: flags override the file.</summary>
-internal sealed record DaemonArguments(string Root, IReadOnlyList<string> Addresses)
+/// <param name="Root">The BuildKit root.</param>
+/// <param name="Addresses">Where it listens.</param>
+/// <param name="SocketUid">Owner of a unix socket (<c>[grpc] uid</c>); the daemon's own user when null.</param>
+/// <param name="SocketGid">Group of a unix socket (<c>[grpc] gid</c>); the daemon's own group when null.</param>
+internal sealed record DaemonArguments(string Root, IReadOnlyList<string> Addresses, uint? SocketUid = null, uint? SocketGid = null)
 {
     private static readonly string[] KnownEntitlements = ["security.insecure", "network.host", "device"];
 
@@ -12,6 +16,7 @@ internal sealed record DaemonArguments(string Root, IReadOnlyList<string> Addres
     public static (DaemonArguments? Arguments, string? Error) Parse(string[] args)
     {
         string? config = null, root = null;
+        uint? uid = null, gid = null;
         var addresses = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -64,10 +69,15 @@ internal sealed record DaemonArguments(string Root, IReadOnlyList<string> Addres
             }
 
             root ??= table.TryGetValue("root", out var r) ? r as string : null;
-            if (addresses.Count == 0 && table.TryGetValue("grpc", out var grpc) && grpc is TomlTable grpcTable
-                && grpcTable.TryGetValue("address", out var list) && list is TomlArray array)
+            if (table.TryGetValue("grpc", out var grpc) && grpc is TomlTable grpcTable)
             {
-                addresses.AddRange(array.OfType<string>());
+                if (addresses.Count == 0 && grpcTable.TryGetValue("address", out var list) && list is TomlArray array)
+                {
+                    addresses.AddRange(array.OfType<string>());
+                }
+
+                uid = grpcTable.TryGetValue("uid", out var u) && u is long uidValue ? (uint)uidValue : null;
+                gid = grpcTable.TryGetValue("gid", out var g) && g is long gidValue ? (uint)gidValue : null;
             }
         }
 
@@ -77,7 +87,7 @@ internal sealed record DaemonArguments(string Root, IReadOnlyList<string> Addres
             addresses.Add("unix:///run/buildkit/buildkitd.sock");
         }
 
-        return (new DaemonArguments(Path.GetFullPath(root), addresses), null);
+        return (new DaemonArguments(Path.GetFullPath(root), addresses, uid, gid), null);
     }
 
     private static (string Flag, string? Inline) Split(string argument)

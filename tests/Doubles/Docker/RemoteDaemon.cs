@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -12,18 +11,22 @@ internal static class RemoteDaemon
     /// <summary>The workers' platforms, or null and the error buildx would show when the daemon does not answer.</summary>
     public static async Task<(IReadOnlyList<string>? Platforms, string? Error)> WorkersAsync(string endpoint, CancellationToken cancellationToken)
     {
-        if (!endpoint.StartsWith("tcp://", StringComparison.Ordinal) || !IPEndPoint.TryParse(endpoint["tcp://".Length..], out var address))
+        if (DoubleAddress.Parse(endpoint) is not { } target)
         {
-            return (null, $"the test double reaches tcp:// endpoints only, not {endpoint}");
+            return (null, $"the test double reaches tcp://IP:PORT and unix:///path endpoints only, not {endpoint}");
         }
 
-        using var client = new TcpClient();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
         try
         {
-            await client.ConnectAsync(address, timeout.Token);
-            var stream = client.GetStream();
+            var (socket, error) = await target.ConnectAsync(timeout.Token);
+            if (socket is null)
+            {
+                return (null, $"connection error: desc = \"transport: Error while dialing: {target.Dial}: {error}\"");
+            }
+
+            await using var stream = new NetworkStream(socket, ownsSocket: true);
             await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
             await writer.WriteLineAsync(DoubleProtocol.Workers);
             await writer.FlushAsync(timeout.Token);
@@ -38,10 +41,6 @@ internal static class RemoteDaemon
             }
 
             return (platforms, null);
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            return (null, $"connection error: desc = \"transport: Error while dialing: dial tcp {address}: connect: connection refused\"");
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
         {

@@ -93,9 +93,9 @@ public sealed class ActionMetadataTests
     }
 
     [Fact]
-    public void Setup_docker_builder_outputs_are_setup_buildx_actions_plus_the_job_directory()
+    public void Setup_docker_builder_outputs_are_setup_buildx_actions_plus_the_job_directory_root_and_address()
     {
-        Assert.Equal(["name", "driver", "platforms", "nodes", "job-dir"], Keys(Load("setup-docker-builder"), "outputs"));
+        Assert.Equal(["name", "driver", "platforms", "nodes", "job-dir", "buildkit-root", "buildkit-address"], Keys(Load("setup-docker-builder"), "outputs"));
     }
 
     [Fact]

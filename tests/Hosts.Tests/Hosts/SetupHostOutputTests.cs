@@ -5,11 +5,13 @@ using Blacksmith.Hosts.Tests.EndToEnd.Runner;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Infrastructure.Leftovers;
+using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Ports;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Hosts.Tests.Hosts;
 
-/// <summary>Setup's outputs are setup-buildx-action's (name, driver, platforms, nodes) plus job-dir.</summary>
+/// <summary>Setup's outputs are setup-buildx-action's (name, driver, platforms, nodes) plus job-dir and where its daemon is.</summary>
 public sealed class SetupHostOutputTests : IDisposable
 {
     // Real buildx inspect output of a docker-container builder (docker/actions-toolkit fixture inspect8.txt).
@@ -39,6 +41,14 @@ public sealed class SetupHostOutputTests : IDisposable
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("blacksmith-setup-host-");
     private readonly TestEngine _engine = new();
     private readonly FakeBuilderInspector _inspector = new() { Output = ContainerInspect };
+    private readonly StringWriter _console = new();
+
+    public SetupHostOutputTests()
+    {
+        Settings = new HostSettings { JobDirectory = Path.Combine(_dir.FullName, "job") };
+    }
+
+    private HostSettings Settings { get; set; }
 
     [Fact]
     public async Task Setup_outputs_the_builders_name_driver_platforms_nodes_and_the_job_directory()
@@ -49,6 +59,8 @@ public sealed class SetupHostOutputTests : IDisposable
         Assert.Equal("docker-container", outputs["driver"]);
         Assert.Equal("linux/amd64,linux/amd64/v2,linux/arm64", outputs["platforms"]);
         Assert.Equal(Path.Combine(_dir.FullName, "job"), outputs["job-dir"]);
+        Assert.Equal(Settings.MountPoint, outputs["buildkit-root"]);
+        Assert.Equal(Settings.DaemonAddress, outputs["buildkit-address"]);
         Assert.Equal(["blacksmith-builder"], _inspector.Inspected);
 
         using var nodes = JsonDocument.Parse(outputs["nodes"]);
@@ -75,6 +87,31 @@ public sealed class SetupHostOutputTests : IDisposable
         Assert.Equal("fallback-builder", outputs["name"]);
         Assert.Equal(["fallback-builder"], _inspector.Inspected);
         Assert.Equal("docker-container", outputs["driver"]);
+        // The fallback builder is not this job's daemon: it has neither root nor address of ours.
+        Assert.DoesNotContain("buildkit-root", outputs.Keys);
+        Assert.DoesNotContain("buildkit-address", outputs.Keys);
+    }
+
+    [Fact]
+    public async Task The_root_and_address_setup_was_given_are_in_the_journal()
+    {
+        _ = await RunSetupAsync();
+
+        var snapshot = await new LifecycleJournal(_engine.Journal, TimeProvider.System, NullLogger<LifecycleJournal>.Instance).LoadAsync("setup-1", Ct);
+        Assert.Equal((Settings.MountPoint, Settings.DaemonAddress), (snapshot.Setup?.Root, snapshot.Setup?.Address));
+    }
+
+    [Fact]
+    public async Task Settings_with_a_problem_refuse_setup_as_bad_input_before_anything_is_done()
+    {
+        Settings = Settings with { Problem = "BLACKSMITH_BUILDKIT_ROOT must be an absolute path, but is 'buildkit'." };
+
+        var outputs = await RunSetupAsync(expectedExit: ExitCodes.BadInput);
+
+        Assert.Empty(outputs);
+        Assert.Empty(_engine.Store.Metrics);
+        Assert.Empty(_engine.Journal.Records);
+        Assert.Contains("::error::setup-docker-builder: BLACKSMITH_BUILDKIT_ROOT must be an absolute path", _console.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,6 +129,7 @@ public sealed class SetupHostOutputTests : IDisposable
 
     public void Dispose()
     {
+        _console.Dispose();
         _engine.Dispose();
         _dir.Delete(recursive: true);
     }
@@ -109,9 +147,9 @@ public sealed class SetupHostOutputTests : IDisposable
             ["GITHUB_STATE"] = state,
             ["INPUT_CACHE-KEY"] = "shop-image",
         });
-        var ci = new GitHubActionsRuntime(environment, TextWriter.Null, new Random(7), new SecretMasker());
+        var ci = new GitHubActionsRuntime(environment, _console, new Random(7), new SecretMasker());
         var host = new SetupHost(
-            ci, environment, _engine.Setup, _engine.Store, _engine.Journal, _inspector, new HostSettings { JobDirectory = Path.Combine(_dir.FullName, "job") },
+            ci, environment, _engine.Setup, _engine.Store, _engine.Journal, _inspector, Settings,
             _engine.Sweep(new JobClaims(Path.Combine(_dir.FullName, "claims"))));
 
         var exit = await host.RunAsync(SetupInputs.Read(ci), "setup-1", Ct);

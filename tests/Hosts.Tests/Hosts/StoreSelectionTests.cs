@@ -10,8 +10,8 @@ public sealed class StoreSelectionTests
 
     [Theory]
     [InlineData("BLACKSMITH_VM_ID")]
-    [InlineData("BLACKSMITH_STICKYDISK_TOKEN")]
-    public void A_Blacksmith_runner_variable_selects_the_agent(string variable)
+    [InlineData("BLACKSMITH_AGENT_ADDRESS")]
+    public void A_Blacksmith_runner_or_an_agent_address_selects_the_agent(string variable)
     {
         var (mode, why) = StoreSelection.Choose(null, new MapEnvironment(new() { [variable] = _faker.Random.AlphaNumeric(16) }));
 
@@ -20,7 +20,7 @@ public sealed class StoreSelectionTests
     }
 
     [Fact]
-    public void Without_runner_variables_the_store_is_local()
+    public void Without_a_runner_or_an_agent_address_the_store_is_local()
     {
         Assert.Equal(StoreMode.Local, StoreSelection.Choose(null, new MapEnvironment(new() { ["BLACKSMITH_VM_ID"] = "" })).Mode);
     }

@@ -11,7 +11,7 @@ namespace Blacksmith.Infrastructure.Tests.BlockDevices;
 [SupportedOSPlatform("linux")]
 internal sealed class FakeBlockTools
 {
-    private static readonly string[] Tools = ["blkid", "resize2fs", "mkfs.ext4", "mkdir", "mount", "sync", "umount", "blockdev"];
+    private static readonly string[] Tools = ["blkid", "resize2fs", "mkfs.ext4", "mkdir", "rmdir", "mount", "sync", "umount", "blockdev"];
 
     private readonly string _directory;
 

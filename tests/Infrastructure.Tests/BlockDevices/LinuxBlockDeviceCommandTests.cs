@@ -103,6 +103,34 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unmounted_job_root_is_removed_while_a_fixed_root_stays()
+    {
+        const string jobRoot = "/var/lib/blacksmith/roots/%2Ftmp%2Fblacksmith%2Fgitlab-7";
+        var device = Adapter(isRoot: false, jobRoots: "/var/lib/blacksmith/roots");
+
+        await device.UnmountAsync(jobRoot, Ct);
+        await device.UnmountAsync(MountPoint, Ct);
+
+        Assert.Equal(
+            [
+                $"sudo -n --preserve-env=LC_ALL -- umount {jobRoot}",
+                $"sudo -n --preserve-env=LC_ALL -- rmdir -- {jobRoot}",
+                "sudo -n --preserve-env=LC_ALL -- umount /var/lib/buildkit",
+            ],
+            _tools.Sudo);
+    }
+
+    [Fact]
+    public async Task A_job_root_that_cannot_be_removed_stays_and_the_unmount_still_succeeds()
+    {
+        _tools.Reply("rmdir", 1, standardError: "rmdir: failed to remove '/var/lib/blacksmith/roots/x': Directory not empty");
+
+        await Adapter(isRoot: true, jobRoots: "/var/lib/blacksmith/roots").UnmountAsync("/var/lib/blacksmith/roots/x", Ct);
+
+        Assert.Equal(["umount /var/lib/blacksmith/roots/x", "rmdir -- /var/lib/blacksmith/roots/x"], _tools.Ran);
+    }
+
+    [Fact]
     public async Task Mount_leaves_an_existing_mount_point_alone()
     {
         await Root().MountAsync(Device, _temp.Path, Ct);
@@ -395,6 +423,9 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
 
     private LinuxBlockDevice NotRoot() => Adapter(isRoot: false);
 
-    private LinuxBlockDevice Adapter(bool isRoot) =>
-        new(new ProcessRunner(new ListLogger<ProcessRunner>(), TimeProvider.System), new Privilege(isRoot), new BlockDeviceTimeouts(), _tools.SearchPath, _mountInfo);
+    private LinuxBlockDevice Adapter(bool isRoot, string? jobRoots = null) =>
+        new(new ProcessRunner(new ListLogger<ProcessRunner>(), TimeProvider.System), new Privilege(isRoot), new BlockDeviceTimeouts(), _tools.SearchPath, _mountInfo)
+        {
+            JobRootsDirectory = jobRoots,
+        };
 }

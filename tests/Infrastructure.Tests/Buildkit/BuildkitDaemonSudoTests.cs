@@ -47,6 +47,25 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Through_sudo_a_unix_socket_belongs_to_the_hosts_own_user_who_can_then_reach_the_daemon()
+    {
+        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        FakeTools.Sudo(tools);
+        var searchPath = $"{tools}:{_harness.SearchPath}";
+        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath));
+        var socket = Path.Combine(_harness.JobDirectory, "buildkitd.sock");
+
+        var identity = await _harness.SpawnAsync(daemon, _harness.Launch with { Address = "unix://" + socket });
+
+        var config = TomlDocument.Parse(await File.ReadAllTextAsync(_harness.ConfigFile, Token));
+        Assert.Equal((long)Unix.Libc.GetEffectiveUserId(), config.Get("grpc", "uid"));
+        Assert.Equal((long)Unix.Libc.GetEffectiveGroupId(), config.Get("grpc", "gid"));
+        Assert.Equal(DaemonProbeStatus.Ready, (await DaemonHarness.ProbeUntilSettledAsync(daemon, identity))[^1].Status);
+        Assert.True(Unix.UnixFiles.TryGetOwner(socket, out var uid, out var gid));
+        Assert.Equal((Unix.Libc.GetEffectiveUserId(), Unix.Libc.GetEffectiveGroupId()), (uid, gid));
+    }
+
+    [Fact]
     public async Task A_sudo_that_refuses_fails_the_spawn_with_its_message()
     {
         var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;

@@ -25,6 +25,20 @@ public sealed class BuildkitdConfigTests
     }
 
     [Fact]
+    public void A_socket_owner_is_written_as_the_grpc_uid_and_gid_and_left_to_buildkit_otherwise()
+    {
+        var options = new BuildkitOptions();
+
+        var owned = TomlDocument.Parse(BuildkitdConfig.Create("/r", "unix:///run/job/buildkitd.sock", options, (1001, 1002)).ToToml());
+        var unowned = TomlDocument.Parse(BuildkitdConfig.Create("/r", "unix:///run/job/buildkitd.sock", options).ToToml());
+
+        Assert.Equal(1001L, owned.Get("grpc", "uid"));
+        Assert.Equal(1002L, owned.Get("grpc", "gid"));
+        Assert.Null(unowned.Get("grpc", "uid"));
+        Assert.Null(unowned.Get("grpc", "gid"));
+    }
+
+    [Fact]
     public void Parallelism_defaults_to_the_cpu_count_and_the_gc_duration_is_configurable()
     {
         var options = new BuildkitOptions { GcKeepDuration = "48h" };

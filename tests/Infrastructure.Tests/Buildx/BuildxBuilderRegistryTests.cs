@@ -41,6 +41,20 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Register_creates_a_remote_builder_for_a_daemon_on_a_unix_socket()
+    {
+        await _harness.StartDaemonAsync(_harness.UnixAddress);
+        var registry = _harness.Registry();
+
+        var name = await registry.RegisterAsync(_harness.UnixAddress, Token);
+
+        var node = Assert.Single((await registry.InspectAsync(name, Token)).Nodes);
+        Assert.Equal(_harness.UnixAddress, node.Endpoint);
+        Assert.Equal("running", node.Status);
+        Assert.Contains($"create --name {Name} --driver remote --platform {HostPlatform.Current} {_harness.UnixAddress}", _harness.Invocations());
+    }
+
+    [Fact]
     public async Task Register_declares_the_configured_platforms_instead_of_the_hosts()
     {
         await _harness.StartDaemonAsync();

@@ -80,11 +80,14 @@ public sealed class BuildxHarness : IAsyncDisposable
     public BuildxBuilderRegistry Registry(BuilderRegistryOptions? options = null, TimeProvider? time = null) =>
         new(options ?? Options(), new ProcessRunner(RunnerLog, time ?? TimeProvider.System), new BuilderNameSource(new FakeTimeProvider(Now)), Log);
 
-    /// <summary>Starts the buildkitd double at <see cref="Address"/> and waits until it lists a worker.</summary>
-    public async Task<DaemonIdentity> StartDaemonAsync()
+    /// <summary>A socket in this test's job directory, as a job outside Blacksmith's runners gets.</summary>
+    public string UnixAddress => "unix://" + Path.Combine(_daemons.JobDirectory, "buildkitd.sock");
+
+    /// <summary>Starts the buildkitd double at <paramref name="address"/> (<see cref="Address"/> when null) and waits until it lists a worker.</summary>
+    public async Task<DaemonIdentity> StartDaemonAsync(string? address = null)
     {
         var daemon = _daemons.Daemon(_daemons.Options());
-        var identity = await _daemons.SpawnAsync(daemon);
+        var identity = await _daemons.SpawnAsync(daemon, _daemons.Launch with { Address = address ?? _daemons.Address });
         var probes = await DaemonHarness.ProbeUntilSettledAsync(daemon, identity);
         Assert.Equal(DaemonProbeStatus.Ready, probes[^1].Status);
         return identity;

@@ -81,6 +81,28 @@ public sealed class LifecycleEventCodecTests
     }
 
     [Fact]
+    public void A_SetupStarted_payload_from_before_the_root_and_address_were_recorded_still_loads()
+    {
+        var payload = Parse("""{"from":"Idle","to":"Mounting","setup":{"cacheKey":"shop","store":"local","commitMode":"Auto","forkPullRequest":false,"releaseOnSkip":true}}""");
+
+        var (_, _, decoded) = LifecycleEventCodec.Decode(Record("SetupStarted", payload));
+
+        var setup = Assert.IsType<SetupStarted>(decoded).Setup;
+        Assert.Equal(("shop", null, null), (setup.CacheKey, setup.Root, setup.Address));
+    }
+
+    [Fact]
+    public void A_SetupStarted_payload_names_the_root_and_address_setup_was_given()
+    {
+        var @event = new SetupStarted(new SetupFacts("shop", "local", Root: "/var/lib/blacksmith/roots/%2Ftmp%2Fjob", Address: "unix:///tmp/job/buildkitd.sock"));
+
+        var setup = LifecycleEventCodec.Encode(LifecycleState.Idle, LifecycleState.Mounting, @event).GetProperty("setup");
+
+        Assert.Equal("/var/lib/blacksmith/roots/%2Ftmp%2Fjob", setup.GetProperty("root").GetString());
+        Assert.Equal("unix:///tmp/job/buildkitd.sock", setup.GetProperty("address").GetString());
+    }
+
+    [Fact]
     public void A_DaemonSpawned_payload_names_the_log_and_root()
     {
         var @event = new DaemonSpawned(new DaemonIdentity(4312, 883104, "tcp://127.0.0.1:1234", "/home/runner/work/_temp/blacksmith/buildkitd.log", "/var/lib/buildkit"));

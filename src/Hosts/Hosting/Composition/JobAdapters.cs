@@ -18,13 +18,24 @@ using Microsoft.Extensions.Logging;
 namespace Blacksmith.Hosting.Composition;
 
 /// <summary>
-/// The real adapter behind every port, for a host running a job on this machine. Agent mode adds the agent, the
-/// control plane and the registry mirror; local mode uses the local store and dials nothing out.
+/// The real adapter behind every port, for a host running a job on this machine. On a Blacksmith runner
+/// (<see cref="BlacksmithRunner"/>) the agent comes with Blacksmith's control plane and the registry mirror on the
+/// agent's host. A self-hosted <c>blacksmith-agent</c> gets neither (its token never leaves for a third party), and
+/// local mode uses the local store; both dial nothing else out unless the user names a mirror or a control plane.
 /// </summary>
 public static class JobAdapters
 {
     /// <summary>Where Docker Hub pulls go on a Blacksmith runner: the agent's host serves a mirror on this port.</summary>
     public const int AgentRegistryMirrorPort = 5000;
+
+    /// <summary>A Docker Hub mirror the user names; used in every mode.</summary>
+    public const string RegistryMirrorVariable = "BLACKSMITH_REGISTRY_MIRROR";
+
+    /// <summary>A control-plane address the user names; reports go there in every mode (ControlPlaneOptions reads it).</summary>
+    public const string ControlPlaneVariable = "BLACKSMITH_BACKEND_URL";
+
+    /// <summary>A self-hosted agent's address when none is configured: <c>blacksmith-agent</c>'s own default.</summary>
+    public static readonly Uri SelfHostedAgentAddress = new("http://127.0.0.1:5557");
 
     /// <summary>Registers the adapters; call before <see cref="BlacksmithEngineServiceCollectionExtensions.AddBlacksmithEngine"/> so each gets its recording decorator.</summary>
     public static IServiceCollection AddJobAdapters(this IServiceCollection services, JobOptions options)
@@ -32,7 +43,14 @@ public static class JobAdapters
         ArgumentNullException.ThrowIfNull(options);
         var environment = options.Environment;
         string? Read(string name) => environment.Read(name);
+        string? NonEmpty(string name) => string.IsNullOrWhiteSpace(Read(name)) ? null : Read(name)!.Trim();
         var settings = options.Settings;
+        if (options.Store == StoreMode.Local && !Path.IsPathFullyQualified(options.DataDirectory))
+        {
+            // Each step would resolve it against its own working directory and open a store of its own there.
+            var problem = $"The local store's data directory (--data-dir or {LocalStoreOptions.DataDirectoryVariable}) must be an absolute path, but is '{options.DataDirectory}': steps of one job may run in different working directories.";
+            settings = settings with { Problem = settings.Problem is null ? problem : $"{settings.Problem} {problem}" };
+        }
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options.Ci);
@@ -42,14 +60,22 @@ public static class JobAdapters
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton(Privilege.Current);
 
-        string? mirror = null;
+        var blacksmith = BlacksmithRunner.Detect(Read);
+        var mirror = NonEmpty(RegistryMirrorVariable);
         if (options.Store == StoreMode.Agent)
         {
             var agent = AgentOptions.FromEnvironment(Read);
-            mirror = Read("BLACKSMITH_REGISTRY_MIRROR") ?? $"http://{agent.Address.Host}:{AgentRegistryMirrorPort}";
+            if (blacksmith is not null)
+            {
+                mirror ??= $"http://{agent.Address.Host}:{AgentRegistryMirrorPort}";
+            }
+            else if (NonEmpty(AgentOptions.AddressVariable) is null)
+            {
+                // Not Blacksmith's VM, so not its gateway (192.168.127.1 may be anyone's here): the agent on this host.
+                agent = agent with { Address = SelfHostedAgentAddress };
+            }
+
             services.AddSingleton<IStickyDiskStore>(_ => new AgentStickyDiskStore(agent));
-            services.AddSingleton<IControlPlane>(sp => new HttpControlPlane(
-                ControlPlaneOptions.FromEnvironment(Read), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HttpControlPlane>>()));
         }
         else
         {
@@ -61,13 +87,28 @@ public static class JobAdapters
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<LocalStickyDiskStore>>()));
             services.AddSingleton<IStickyDiskStore>(sp => sp.GetRequiredService<LocalStickyDiskStore>());
+        }
+
+        // Blacksmith's API serves Blacksmith's agent only; anywhere else only an address the user gives is reported to.
+        if ((blacksmith is not null && options.Store == StoreMode.Agent) || NonEmpty(ControlPlaneVariable) is not null)
+        {
+            services.AddSingleton<IControlPlane>(sp => new HttpControlPlane(
+                ControlPlaneOptions.FromEnvironment(Read), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HttpControlPlane>>()));
+        }
+        else
+        {
             services.AddSingleton<IControlPlane, NoControlPlane>();
         }
+
+        // Each job's own root is one more directory per job ever run: the device removes it again once unmounted.
+        var jobRoots = blacksmith is null ? JobBuildkitPaths.RootsDirectory(Read, Privilege.Current.IsRoot) : null;
+        LinuxBlockDevice Device(IServiceProvider sp) =>
+            new(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(), new BlockDeviceTimeouts()) { JobRootsDirectory = jobRoots };
 
         // Without loop devices the local store hands out directories, which are linked rather than mounted.
         services.AddSingleton<IBlockDevice>(sp => options.Store == StoreMode.Local && sp.GetRequiredService<LocalStickyDiskStore>().Mode == LocalStoreMode.Directory
             ? new DirectoryVolume()
-            : new LinuxBlockDevice(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(), new BlockDeviceTimeouts()));
+            : Device(sp));
         services.AddSingleton(new BuildkitOptions
         {
             RegistryMirror = mirror,

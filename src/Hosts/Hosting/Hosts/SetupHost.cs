@@ -34,6 +34,13 @@ public sealed class SetupHost(
     public async Task<int> RunAsync(SetupInputs inputs, string session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        if (settings.Problem is { } unusable)
+        {
+            // Bad input, refused before any effect: no metric, no sweep, no claim.
+            ci.Annotate(AnnotationKind.Error, $"setup-docker-builder: {unusable}");
+            return ExitCodes.BadInput;
+        }
+
         foreach (var warning in inputs.Warnings)
         {
             ci.Annotate(AnnotationKind.Warning, warning);
@@ -108,6 +115,17 @@ public sealed class SetupHost(
         }
 
         ci.SetOutput("job-dir", settings.JobDirectory);
+        // Where this job's own daemon is; a fallback builder is elsewhere, and a foreign daemon has no disk of ours.
+        if (snapshot.Mode is BuilderMode.StickyDisk or BuilderMode.Attached)
+        {
+            ci.SetOutput("buildkit-address", settings.DaemonAddress);
+        }
+
+        if (snapshot.Mode is BuilderMode.StickyDisk)
+        {
+            ci.SetOutput("buildkit-root", settings.MountPoint);
+        }
+
         if (snapshot.BuilderName is { } name)
         {
             ci.SetOutput("name", name);

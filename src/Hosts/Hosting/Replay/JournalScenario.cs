@@ -391,8 +391,8 @@ public static partial class JournalScenario
                 Setup.ReleaseOnSkip,
                 // A setup that failed and never fell back was told not to (or was killed right there, which ends it the same).
                 NoFallback: SetupFailed && !FallbackActivated,
-                MountPoint ?? SetupPlanInputs.DefaultMountPoint,
-                DaemonAddress ?? SetupPlanInputs.DefaultDaemonAddress,
+                MountPoint ?? Setup.Root ?? SetupPlanInputs.DefaultMountPoint,
+                DaemonAddress ?? Setup.Address ?? SetupPlanInputs.DefaultDaemonAddress,
                 ReadyBudget ?? UnknownReadyBudget,
                 Setup.MaxCacheSizeMegabytes))
             {

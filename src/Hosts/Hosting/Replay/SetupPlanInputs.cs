@@ -30,8 +30,10 @@ public sealed record SetupPlanInputs(
     TimeSpan? ReadyBudget = null,
     long? MaxCacheSizeMegabytes = null)
 {
-    public const string DefaultMountPoint = "/var/lib/buildkit";
-    public const string DefaultDaemonAddress = "tcp://127.0.0.1:1234";
+    /// <summary>Scenarios and old journals that name no root replay on a Blacksmith runner's.</summary>
+    public const string DefaultMountPoint = Composition.BlacksmithRunner.BuildkitRoot;
+
+    public const string DefaultDaemonAddress = Composition.BlacksmithRunner.BuildkitAddress;
 
     /// <summary>A cold buildkitd on a large cache lists its workers within seconds; half a minute leaves room for a slow disk.</summary>
     public static readonly TimeSpan DefaultReadyBudget = TimeSpan.FromSeconds(30);

@@ -5,18 +5,23 @@ namespace Blacksmith.Hosts.Tests.EndToEnd.Runner;
 
 /// <summary>
 /// What a finished job must not leave behind on the machine: a process started for it (buildkitd, a double, a host),
-/// a mount under its directories, a loop device backed by a file under them. Found ones are removed, and reported so
-/// the test fails: every post step must release what setup acquired.
+/// a mount under its directories or at a BuildKit root named by one of its job directories (the engine's default root
+/// lives outside the job, JobBuildkitPaths), a loop device backed by a file under them. Found ones are removed, and
+/// reported so the test fails: every post step must release what setup acquired.
 /// </summary>
 internal static class Leftovers
 {
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Finds, removes and describes everything under <paramref name="root"/> still alive.</summary>
-    public static async Task<IReadOnlyList<string>> CleanAsync(string root)
+    /// <summary>
+    /// Finds, removes and describes everything under <paramref name="root"/> still alive, and every mount at a BuildKit
+    /// root in <paramref name="rootsDirectory"/> named by a job directory under it.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> CleanAsync(string root, string? rootsDirectory = null)
     {
         var found = new List<string>();
         var prefix = root.TrimEnd('/') + "/";
+        var roots = rootsDirectory is null ? null : RootsPrefix(root, rootsDirectory);
 
         foreach (var (pid, commandLine) in Processes().Where(p => p.CommandLine.Contains(prefix, StringComparison.Ordinal)))
         {
@@ -35,7 +40,7 @@ internal static class Leftovers
         }
 
         // Deepest first, so a mount on top of another goes first.
-        foreach (var mountPoint in Mounts().Where(m => (m + "/").StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(m => m.Length))
+        foreach (var mountPoint in Mounts().Where(m => (m + "/").StartsWith(prefix, StringComparison.Ordinal) || (roots is not null && m.StartsWith(roots, StringComparison.Ordinal))).OrderByDescending(m => m.Length))
         {
             found.Add($"mount {mountPoint}");
             await RunAsync("umount", "-l", mountPoint);
@@ -54,6 +59,32 @@ internal static class Leftovers
 
         return found;
     }
+
+    /// <summary>
+    /// Deletes, and reports, the BuildKit roots named by job directories under <paramref name="root"/> that are still
+    /// there: post removes a job's root once it has unmounted it, since one is made for every job ever run.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveRoots(string root, string rootsDirectory)
+    {
+        if (!Directory.Exists(rootsDirectory))
+        {
+            return [];
+        }
+
+        var found = new List<string>();
+        var prefix = RootsPrefix(root, rootsDirectory);
+        foreach (var directory in Directory.GetDirectories(rootsDirectory).Where(d => d.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            found.Add($"BuildKit root {directory}");
+            Directory.Delete(directory, recursive: true);
+        }
+
+        return found;
+    }
+
+    // A job directory under root is named, encoded, by a name that starts with root's own encoding and an encoded '/'.
+    private static string RootsPrefix(string root, string rootsDirectory) =>
+        Path.Combine(rootsDirectory, Infrastructure.Buildkit.JobBuildkitPaths.RootName(root) + "%2F");
 
     private static IEnumerable<(int Pid, string CommandLine)> Processes()
     {

@@ -17,10 +17,13 @@ namespace Blacksmith.Hosts.Tests.EndToEnd.Runner;
 /// inputs evaluated again (<c>job.status</c> included), and cancellation as SIGINT then SIGTERM.
 /// </summary>
 /// <remarks>
-/// Every job gets its own runner temp directory, workspace, BuildKit root, daemon port, docker and buildx
-/// configuration, and runs with the process doubles first on PATH and <c>BLACKSMITH_BINARY</c> at the JIT build. The
-/// local store's data directory belongs to the machine, so a later job finds what an earlier one committed. After
-/// each job the simulator removes and reports anything left running, mounted or attached under its directory.
+/// Every job gets its own runner temp directory, workspace, docker and buildx configuration, and runs with the process
+/// doubles first on PATH and <c>BLACKSMITH_BINARY</c> at the JIT build. By default each job also gets its own BuildKit
+/// root, daemon port and claims directory; a simulator made with <see cref="WithMachineDefaults"/> leaves the root and
+/// address to the engine's defaults and shares one claims directory, as a real self-hosted machine does. The local
+/// store's data directory belongs to the machine, so a later job finds what an earlier one committed. Jobs may run
+/// at the same time. After each job (once no other job is running) the simulator removes and reports anything left
+/// running, mounted or attached under its directory or at a BuildKit root named by one of its job directories.
 /// </remarks>
 internal sealed class RunnerSimulator : IAsyncDisposable
 {
@@ -35,6 +38,7 @@ internal sealed class RunnerSimulator : IAsyncDisposable
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("blacksmith-runner-");
     private readonly List<string> _leftovers = [];
     private int _jobs;
+    private int _running;
 
     private RunnerSimulator()
     {
@@ -61,9 +65,24 @@ internal sealed class RunnerSimulator : IAsyncDisposable
 
     public string Workflow { get; init; } = "ci";
 
+    /// <summary>
+    /// Whether jobs run with the engine's own defaults for what a machine's jobs must not share: no
+    /// <c>BLACKSMITH_BUILDKIT_ROOT</c> or <c>BLACKSMITH_BUILDKIT_ADDRESS</c> (each job derives its own from its job
+    /// directory), and one claims directory for the machine. Otherwise each job is given a root, a loopback port and a
+    /// claims directory of its own: the simulator has no <c>Runner.Worker</c>, so a claim's owner is the node launcher,
+    /// gone right after setup, and a later job's setup would take a job still running for a killed one.
+    /// </summary>
+    public bool MachineDefaults { get; private init; }
+
     private string Shims => Path.Combine(_root.FullName, "bin");
 
     public static RunnerSimulator Create() => new();
+
+    /// <summary>A machine whose jobs use the engine's default BuildKit root and address and share the claims directory.</summary>
+    public static RunnerSimulator WithMachineDefaults() => new() { MachineDefaults = true };
+
+    /// <summary>Where the jobs' BuildKit roots are when the engine derives them (this process runs as root, as the hosts do).</summary>
+    private static string RootsDirectory => Infrastructure.Buildkit.JobBuildkitPaths.RootsDirectory(Environment.GetEnvironmentVariable, Privilege.Current.IsRoot);
 
     /// <summary>Runs one job to its end, post steps included.</summary>
     /// <param name="steps">The job's steps.</param>
@@ -87,11 +106,17 @@ internal sealed class RunnerSimulator : IAsyncDisposable
 
         environment["BLACKSMITH_BINARY"] = BlacksmithBinary.Path;
         environment["BLACKSMITH_DATA_DIR"] = DataDirectory;
-        environment["BLACKSMITH_BUILDKIT_ROOT"] = Path.Combine(directory, "buildkit");
-        environment["BLACKSMITH_BUILDKIT_ADDRESS"] = $"tcp://127.0.0.1:{FreeLoopbackPort()}";
-        // Each job its own claims: the simulator has no Runner.Worker, so a claim's owner would be the node launcher,
-        // gone right after setup, and a job running beside this one would clean up after it.
-        environment["BLACKSMITH_CLAIMS_DIR"] = Path.Combine(directory, "claims");
+        if (MachineDefaults)
+        {
+            environment["BLACKSMITH_CLAIMS_DIR"] = Path.Combine(_root.FullName, "claims");
+        }
+        else
+        {
+            environment["BLACKSMITH_BUILDKIT_ROOT"] = Path.Combine(directory, "buildkit");
+            environment["BLACKSMITH_BUILDKIT_ADDRESS"] = $"tcp://127.0.0.1:{FreeLoopbackPort()}";
+            environment["BLACKSMITH_CLAIMS_DIR"] = Path.Combine(directory, "claims");
+        }
+
         environment["DOCKER_CONFIG"] = Path.Combine(directory, "docker");
         environment["BUILDX_CONFIG"] = Path.Combine(directory, "buildx");
         foreach (var (name, value) in jobEnvironment ?? new Dictionary<string, string>())
@@ -127,16 +152,32 @@ internal sealed class RunnerSimulator : IAsyncDisposable
         var results = new List<StepResult>();
         var posts = new Stack<(WorkflowStep Step, ActionManifest Action, IReadOnlyDictionary<string, string> State)>();
         using var cancellation = new CancellationTokenSource();
+        Interlocked.Increment(ref _running);
         foreach (var step in steps)
         {
             if (context.Conclusion != JobConclusion.Success)
             {
                 results.Add(Skipped(step, StepStage.Main));
+                step.Ended?.TrySetResult();
                 continue;
             }
 
+            if (step.StartsAfter is { } turn)
+            {
+                await turn.WaitAsync(StepProcess.StepTimeout);
+            }
+
             var action = step.Action is null ? null : ActionManifest.Load(Path.Combine(Actions.LauncherHarness.RepositoryRoot(), "actions", step.Action));
-            var result = await RunStageAsync(context, step, action, StepStage.Main, new Dictionary<string, string>(), cancellation);
+            StepResult result;
+            try
+            {
+                result = await RunStageAsync(context, step, action, StepStage.Main, new Dictionary<string, string>(), cancellation);
+            }
+            finally
+            {
+                step.Ended?.TrySetResult();
+            }
+
             results.Add(result);
             if (action?.Post is not null)
             {
@@ -161,8 +202,10 @@ internal sealed class RunnerSimulator : IAsyncDisposable
             results.Add(await RunStageAsync(context, post.Step, post.Action, StepStage.Post, post.State, cancellation: null));
         }
 
-        // A killed runner's leftovers are the next job's to find; the simulator's dispose removes them in the end.
-        IReadOnlyList<string> leftovers = steps.Any(s => s.KillsRunner) ? [] : await Leftovers.CleanAsync(_root.FullName);
+        // A killed runner's leftovers are the next job's to find; the simulator's dispose removes them in the end. A job
+        // running beside this one still holds what it holds: the machine is checked once the last running job ends.
+        var last = Interlocked.Decrement(ref _running) == 0;
+        IReadOnlyList<string> leftovers = steps.Any(s => s.KillsRunner) || !last ? [] : await Leftovers.CleanAsync(_root.FullName, RootsDirectory);
         _leftovers.AddRange(leftovers);
         var jobDirectory = Infrastructure.Journal.JobDirectory.Resolve(null, name => context.Runner.GetValueOrDefault(name), Path.GetTempPath()).Path;
         var finished = new JobResult(context.Conclusion, results, jobDirectory, environment.Concat(context.Runner).ToDictionary(), leftovers, JournalRoundTrip.Replay(jobDirectory));
@@ -204,7 +247,8 @@ internal sealed class RunnerSimulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _leftovers.AddRange(await Leftovers.CleanAsync(_root.FullName));
+        _leftovers.AddRange(await Leftovers.CleanAsync(_root.FullName, RootsDirectory));
+        _leftovers.AddRange(Leftovers.RemoveRoots(_root.FullName, RootsDirectory));
         _root.Delete(recursive: true);
         if (_leftovers.Count > 0)
         {

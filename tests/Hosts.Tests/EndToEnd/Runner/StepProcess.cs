@@ -13,7 +13,7 @@ internal static class StepProcess
 {
     private static readonly TimeSpan KillAfterTerm = TimeSpan.FromSeconds(2.5);
 
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
+    internal static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
 
     /// <param name="command">The program and its arguments.</param>
     /// <param name="workingDirectory">GITHUB_WORKSPACE.</param>

@@ -30,6 +30,15 @@ internal sealed record WorkflowStep(string Id, string? Action, string? Script)
     /// </summary>
     public bool KillsRunner { get; init; }
 
+    /// <summary>
+    /// The step's main starts only once this completes: a test interleaves two jobs running at once with it (job B's
+    /// setup after job A's, say), where a real machine's timing would decide.
+    /// </summary>
+    public Task? StartsAfter { get; init; }
+
+    /// <summary>Completed once the step's main has ended, or was skipped: what another job's <see cref="StartsAfter"/> waits for.</summary>
+    public TaskCompletionSource? Ended { get; init; }
+
     public static WorkflowStep Uses(string id, string action, IReadOnlyDictionary<string, string>? with = null) =>
         new(id, action, null) { With = with ?? new Dictionary<string, string>() };
 
