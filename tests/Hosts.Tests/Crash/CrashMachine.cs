@@ -63,6 +63,33 @@ internal sealed class CrashMachine : IAsyncDisposable
             [.. new JobClaims(ClaimsDirectory).ReadAll().Select(s => s.Claim).OfType<Orchestration.Claims.JobClaim>()]);
     }
 
+    /// <summary>
+    /// Waits, up to <paramref name="deadline"/>, for the loop devices of this machine whose detach the kernel deferred to
+    /// go: <c>losetup --detach</c> of a device something else still holds open (a copy of its mount in another process's
+    /// mount namespace, made by an unrelated <c>unshare -m</c> on a shared machine) only marks it to be detached at the
+    /// last close (autoclear). Returns the devices that were deferred.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AwaitDeferredDetachesAsync(TimeSpan deadline)
+    {
+        var prefix = Root + "/";
+        var deferred = new HashSet<string>(StringComparer.Ordinal);
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var pending = LoopDevices()
+                .Where(l => l.BackingFile.StartsWith(prefix, StringComparison.Ordinal) && IsAutoclear(l.Device))
+                .Select(l => l.Device)
+                .ToList();
+            deferred.UnionWith(pending);
+            if (pending.Count == 0 || waited.Elapsed > deadline)
+            {
+                return [.. deferred];
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
     /// <summary><c>blacksmith store ls --json</c> of this machine's store.</summary>
     public async Task<JsonElement> StoreListingAsync()
     {
@@ -186,6 +213,18 @@ internal sealed class CrashMachine : IAsyncDisposable
             }
 
             yield return ("/dev/" + Path.GetFileName(device), backing);
+        }
+    }
+
+    private static bool IsAutoclear(string device)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine("/sys/block", Path.GetFileName(device), "loop", "autoclear")).Trim() == "1";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

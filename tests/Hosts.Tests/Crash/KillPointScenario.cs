@@ -18,6 +18,8 @@ internal static class KillPointScenario
     /// <summary>What the killed job's post is told of the job: a step of it ended by SIGKILL, so the CI counts it as failed.</summary>
     public const string AfterAKill = "failed";
 
+    private static readonly TimeSpan DeferredDetachDeadline = TimeSpan.FromSeconds(30);
+
     public static async Task<KillPointOutcome> RunAsync(PlannedPoint point, KillScope scope, FollowUp followUp)
     {
         var problems = new List<string>();
@@ -118,6 +120,12 @@ internal static class KillPointScenario
             Expect(nextPost, 0, problems);
             cleanedBy = left.IsClean ? "-" : SweepCleaner(left, await next.JournalAsync());
             committed = "no";
+        }
+
+        // A detach the kernel deferred (another mount namespace holds a copy of the mount) completes when that copy goes.
+        if (await machine.AwaitDeferredDetachesAsync(DeferredDetachDeadline) is { Count: > 0 } deferred)
+        {
+            cleanedBy += $" (the kernel deferred the detach of {string.Join(", ", deferred)}: something outside the job held it open)";
         }
 
         var finalState = machine.Look();
