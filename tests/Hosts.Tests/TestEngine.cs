@@ -21,13 +21,19 @@ internal sealed class TestEngine : IDisposable
 
     /// <param name="journal">The job's journal (a fresh one by default).</param>
     /// <param name="claim">The job's machine-level claim, when the test looks at it (none by default, as for embedders).</param>
-    public TestEngine(InMemoryJournalStore? journal = null, IJobClaim? claim = null)
+    /// <param name="failpoints">Told of every kill point the engine passes, when the test looks at them (none by default).</param>
+    public TestEngine(InMemoryJournalStore? journal = null, IJobClaim? claim = null, IFailpoints? failpoints = null)
     {
         Journal = journal ?? new InMemoryJournalStore();
         var services = new ServiceCollection();
         if (claim is not null)
         {
             services.AddSingleton(claim);
+        }
+
+        if (failpoints is not null)
+        {
+            services.AddSingleton(failpoints);
         }
 
         services

@@ -36,6 +36,9 @@ public static class BlacksmithEngineServiceCollectionExtensions
         // A host on a machine that later jobs share registers the real claim; without one, the journal alone names
         // what the job holds.
         services.TryAddSingleton<IJobClaim, NoJobClaim>();
+
+        // The kill points pass unremarked unless a test registered its own (docs/end-to-end-tests.md).
+        services.TryAddSingleton<IFailpoints>(NoFailpoints.Instance);
         services.AddLogging();
 
         // The generator reads these options at compile time: they must stay literal. The behaviours run in this

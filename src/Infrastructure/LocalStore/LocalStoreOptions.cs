@@ -1,3 +1,5 @@
+using Blacksmith.Orchestration.Ports;
+
 namespace Blacksmith.Infrastructure.LocalStore;
 
 /// <summary>Where and how the local sticky-disk store keeps its generations (docs/local-store.md).</summary>
@@ -36,6 +38,12 @@ public sealed record LocalStoreOptions(string DataDirectory)
     /// keys, least recently used first. Null: no cap.
     /// </summary>
     public long? TotalSizeCapBytes { get; init; }
+
+    /// <summary>
+    /// TEST ONLY: reports each step of an expose, commit or release (<c>store:&lt;step&gt;</c>, e.g. <c>store:ExposeAttached</c>)
+    /// to the kill-point tests, which stop the process there as a crash would (docs/end-to-end-tests.md). Null: none.
+    /// </summary>
+    public IFailpoints? Failpoints { get; init; }
 
     /// <summary>How long one operation waits for the store's lock, held by another process for a short bookkeeping step.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -68,7 +68,7 @@ internal sealed partial class StoreCore : IDisposable
         _time = time;
         _logger = logger;
         _newExposeId = newExposeId ?? (() => "local-" + Guid.NewGuid().ToString("N")[..16]);
-        _fault = fault;
+        _fault = fault ?? (NoFailpoints.Active(options.Failpoints) is { } failpoints ? step => failpoints.Reached($"store:{step}") : null);
     }
 
     public LocalStoreOptions Options => _options;

@@ -12,8 +12,14 @@ namespace Blacksmith.Orchestration.Journal;
 /// The lifecycle as the journal holds it: loads a snapshot by folding the records, and fires events by checking
 /// them against the machine and appending them, all under the journal lock and against the latest records.
 /// </summary>
-public sealed class LifecycleJournal(IJournalStore store, TimeProvider time, ILogger<LifecycleJournal> logger)
+/// <remarks>
+/// Right after a batch is appended, and before anything acts on it (the claim's projection, the next effect), each of
+/// its transitions is a kill point (<c>transition:&lt;Trigger&gt;</c>, <see cref="IFailpoints"/>).
+/// </remarks>
+public sealed class LifecycleJournal(IJournalStore store, TimeProvider time, ILogger<LifecycleJournal> logger, IFailpoints? failpoints = null)
 {
+    private readonly IFailpoints? _failpoints = NoFailpoints.Active(failpoints);
+
     public string Location => store.Location;
 
     public async ValueTask<LifecycleSnapshot> LoadAsync(string viewer, CancellationToken cancellationToken)
@@ -90,6 +96,11 @@ public sealed class LifecycleJournal(IJournalStore store, TimeProvider time, ILo
         foreach (var t in applied)
         {
             logger.Transitioned(t.Trigger, t.From, t.To, t.Sequence);
+        }
+
+        foreach (var t in applied)
+        {
+            _failpoints?.Reached($"transition:{t.Trigger}");
         }
 
         return new FireResult(snapshot, applied, refused);

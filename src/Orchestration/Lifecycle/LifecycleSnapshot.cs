@@ -60,6 +60,12 @@ public sealed record LifecycleSnapshot
 
     public bool PostStarted { get; init; }
 
+    /// <summary>
+    /// The owner's post began again while the drain it started had not decided: that post was killed (or failed) part
+    /// way, and whatever it did between its last effect and that effect's record is lost with it.
+    /// </summary>
+    public bool DrainResumed { get; init; }
+
     public DaemonStopOutcome DaemonStop { get; init; } = DaemonStopOutcome.None;
 
     public EarlierStepsResult EarlierSteps { get; init; } = EarlierStepsResult.Unchecked;

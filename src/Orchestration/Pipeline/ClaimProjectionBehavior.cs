@@ -10,9 +10,10 @@ namespace Blacksmith.Orchestration.Pipeline;
 /// Keeps the job's machine-level claim a projection of its journal: after a command whose transitions acquired or
 /// released something was journaled, and before the sequence goes on to the next effect, the claim is rewritten from
 /// the new snapshot. So a kill at any moment leaves the claim naming everything the journal names (at most one record
-/// behind it), and post and the cleanup of earlier jobs read one rule (<see cref="JobHoldings"/>).
+/// behind it), and post and the cleanup of earlier jobs read one rule (<see cref="JobHoldings"/>). Right after the claim
+/// was rewritten is a kill point (<c>claim:&lt;Trigger&gt;</c>, the batch's last trigger; <see cref="IFailpoints"/>).
 /// </summary>
-public sealed class ClaimProjectionBehavior<TMessage, TResponse>(IJobClaim claim) : IPipelineBehavior<TMessage, TResponse>
+public sealed class ClaimProjectionBehavior<TMessage, TResponse>(IJobClaim claim, IFailpoints failpoints) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ILifecycleCommand
     where TResponse : LifecycleResult
 {
@@ -24,6 +25,8 @@ public sealed class ClaimProjectionBehavior<TMessage, TResponse>(IJobClaim claim
         LifecycleTrigger.DiskUnmounted, LifecycleTrigger.DiskReleased, LifecycleTrigger.Drained, LifecycleTrigger.CommitRequested,
         LifecycleTrigger.CommitFailed);
 
+    private readonly IFailpoints? _failpoints = NoFailpoints.Active(failpoints);
+
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
@@ -33,6 +36,7 @@ public sealed class ClaimProjectionBehavior<TMessage, TResponse>(IJobClaim claim
         {
             // Not cancellable: the effect is done and journaled; its claim must follow it.
             await claim.UpdateAsync(JobHoldings.Project(snapshot), CancellationToken.None);
+            _failpoints?.Reached($"claim:{transitions[^1].Trigger}");
         }
 
         return response;

@@ -53,4 +53,7 @@ public enum SkipReason
 
     /// <summary>The disk did not unmount cleanly, or its unmount was never recorded.</summary>
     UnmountFailed,
+
+    /// <summary>A post was killed (or failed) before it decided, and a post run again finished the drain.</summary>
+    PostInterrupted,
 }

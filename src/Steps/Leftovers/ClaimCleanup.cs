@@ -15,7 +15,9 @@ namespace Blacksmith.Steps.Leftovers;
 /// </summary>
 /// <remarks>
 /// Besides what the claim names, it looks for what a job killed between an effect and its record acquired: the
-/// buildkitd started with the job's config, and the exposures the store holds for the job's directory.
+/// buildkitd started with the job's config, and the exposures the store holds for the job's directory. Right after each
+/// release is a kill point (<c>cleanup:daemonStopped</c>, <c>cleanup:unmounted</c>, <c>cleanup:released</c>;
+/// <see cref="IFailpoints"/>): a cleanup killed half-way must leave a claim the next one can finish from.
 /// </remarks>
 public sealed class ClaimCleanup(
     IBuildkitDaemon daemons,
@@ -23,9 +25,11 @@ public sealed class ClaimCleanup(
     DiskUnmounter unmounter,
     IStickyDiskStore? store,
     TimeProvider time,
-    LeftoverOptions? options = null)
+    LeftoverOptions? options = null,
+    IFailpoints? failpoints = null)
 {
     private readonly LeftoverOptions _options = options ?? new LeftoverOptions();
+    private readonly IFailpoints? _failpoints = NoFailpoints.Active(failpoints);
 
     /// <summary>Cleans up after <paramref name="claim"/>'s job.</summary>
     /// <param name="claim">The claim.</param>
@@ -82,11 +86,11 @@ public sealed class ClaimCleanup(
             {
                 case DaemonStopOutcome.Graceful:
                     ran = true;
-                    report.Actions.Add($"stopped buildkitd pid {daemon.Pid}");
+                    Did(report, $"stopped buildkitd pid {daemon.Pid}", "cleanup:daemonStopped");
                     break;
                 case DaemonStopOutcome.Forced:
                     ran = true;
-                    report.Actions.Add($"killed buildkitd pid {daemon.Pid} (it ignored SIGTERM for {JobEnd.Describe(_options.StopGrace)})");
+                    Did(report, $"killed buildkitd pid {daemon.Pid} (it ignored SIGTERM for {JobEnd.Describe(_options.StopGrace)})", "cleanup:daemonStopped");
                     break;
                 case DaemonStopOutcome.AlreadyGone:
                     break;
@@ -150,7 +154,7 @@ public sealed class ClaimCleanup(
             return false;
         }
 
-        report.Actions.Add($"unmounted {root} ({source})");
+        Did(report, $"unmounted {root} ({source})", "cleanup:unmounted");
         return true;
     }
 
@@ -187,13 +191,19 @@ public sealed class ClaimCleanup(
             try
             {
                 await DiskSettlementSender.SendAsync(store, new DiskSettlement(exposeId, holdings.CacheKey ?? string.Empty, Commit: false, FsUsageBytes: null), time, cancellationToken);
-                report.Actions.Add($"released its disk unchanged (exposure {exposeId})");
+                Did(report, $"released its disk unchanged (exposure {exposeId})", "cleanup:released");
             }
             catch (ExternalCallException ex)
             {
                 report.Problems.Add($"could not release exposure {exposeId}: {ex.Message}");
             }
         }
+    }
+
+    private void Did(Report report, string action, string point)
+    {
+        report.Actions.Add(action);
+        _failpoints?.Reached(point);
     }
 
     private async Task<T?> LookAsync<T>(string operation, Func<CancellationToken, Task<T?>> look, Report report, CancellationToken cancellationToken)

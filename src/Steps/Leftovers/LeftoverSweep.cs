@@ -14,7 +14,8 @@ namespace Blacksmith.Steps.Leftovers;
 /// </summary>
 /// <remarks>
 /// Each cleanup is journaled as one <c>leftovers.clean</c> effect of this job: it is not this job's lifecycle, and a
-/// replay of this job skips it.
+/// replay of this job skips it. A claim is removed only after its cleanup completed; right after is a kill point
+/// (<c>cleanup:claimRemoved</c>, <see cref="IFailpoints"/>).
 /// </remarks>
 public sealed partial class LeftoverSweep(
     IClaimRegistry claims,
@@ -23,12 +24,14 @@ public sealed partial class LeftoverSweep(
     IEffectRecorder recorder,
     TimeProvider time,
     ILogger<LeftoverSweep> logger,
-    LeftoverOptions? options = null)
+    LeftoverOptions? options = null,
+    IFailpoints? failpoints = null)
 {
     /// <summary>The port name of the journaled cleanups.</summary>
     public const string Port = "leftovers";
 
     private readonly LeftoverOptions _options = options ?? new LeftoverOptions();
+    private readonly IFailpoints? _failpoints = NoFailpoints.Active(failpoints);
 
     /// <summary>Cleans up after every earlier job of this machine that is over, except <paramref name="jobDirectory"/>'s own.</summary>
     /// <returns>What was done, one entry per earlier job that needed it.</returns>
@@ -125,6 +128,7 @@ public sealed partial class LeftoverSweep(
         if (result.Complete)
         {
             await claims.DeleteAsync(stored.Id, cancellationToken);
+            _failpoints?.Reached("cleanup:claimRemoved");
             LogCleaned(logger, summary);
         }
         else

@@ -11,8 +11,15 @@ namespace Blacksmith.Steps.Recording;
 /// Runs one port call and records it: arguments (as the decorator chose them, secrets left out), outcome, duration
 /// and returned value. The call's own result or exception passes through unchanged.
 /// </summary>
-public sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time)
+/// <remarks>
+/// Between the call's return and its record lies the moment a kill leaves an effect with no trace in the journal; the
+/// kill-point tests stop the host exactly there (<c>effect:&lt;port&gt;.&lt;method&gt;</c>) and right after the record
+/// (<c>recorded:…</c>) through <see cref="IFailpoints"/>.
+/// </remarks>
+public sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time, IFailpoints? failpoints = null)
 {
+    private readonly IFailpoints? _failpoints = NoFailpoints.Active(failpoints);
+
     public async Task<T> RunAsync<T>(
         string port,
         string method,
@@ -30,14 +37,12 @@ public sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time)
         }
         catch (Exception ex)
         {
-            await recorder.RecordAsync(Failure(port, method, arguments, started, ex), CancellationToken.None);
+            await RecordFailureAsync(port, method, arguments, started, ex);
             throw;
         }
 
-        await recorder.RecordAsync(
-            new EffectRecord(port, method, arguments, EffectOutcome.Succeeded, Elapsed(started),
-                JsonSerializer.SerializeToElement(result, resultType)),
-            CancellationToken.None);
+        var record = new EffectRecord(port, method, arguments, EffectOutcome.Succeeded, Elapsed(started), JsonSerializer.SerializeToElement(result, resultType));
+        await RecordAsync(port, method, record);
         return result;
     }
 
@@ -51,11 +56,11 @@ public sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time)
         }
         catch (Exception ex)
         {
-            await recorder.RecordAsync(Failure(port, method, arguments, started, ex), CancellationToken.None);
+            await RecordFailureAsync(port, method, arguments, started, ex);
             throw;
         }
 
-        await recorder.RecordAsync(new EffectRecord(port, method, arguments, EffectOutcome.Succeeded, Elapsed(started)), CancellationToken.None);
+        await RecordAsync(port, method, new EffectRecord(port, method, arguments, EffectOutcome.Succeeded, Elapsed(started)));
     }
 
     /// <summary>Arguments in the invariant text form the journal keeps.</summary>
@@ -72,6 +77,16 @@ public sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time)
         }
 
         return map;
+    }
+
+    private Task RecordFailureAsync(string port, string method, IReadOnlyDictionary<string, string> arguments, long started, Exception ex) =>
+        RecordAsync(port, method, Failure(port, method, arguments, started, ex));
+
+    private async Task RecordAsync(string port, string method, EffectRecord record)
+    {
+        _failpoints?.Reached($"effect:{port}.{method}");
+        await recorder.RecordAsync(record, CancellationToken.None);
+        _failpoints?.Reached($"recorded:{port}.{method}");
     }
 
     private EffectRecord Failure(string port, string method, IReadOnlyDictionary<string, string> arguments, long started, Exception ex)

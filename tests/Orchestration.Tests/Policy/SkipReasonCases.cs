@@ -54,6 +54,10 @@ internal static class SkipReasonCases
         SkipReason.DaemonKilled => new("buildkitd needed SIGKILL", Committable(daemonStop: DaemonStopOutcome.Forced).Snapshot, []),
         SkipReason.DaemonNotStopped => new("buildkitd could not be stopped", Committable(daemonStop: DaemonStopOutcome.Failed).Snapshot, []),
         SkipReason.UnmountFailed => new("the disk did not unmount cleanly", Committable(unmountClean: false).Snapshot, []),
+        SkipReason.PostInterrupted => new(
+            "post was killed after it unmounted; a post run again finished the drain",
+            new SnapshotBuilder().CompleteSetup().Build("b1", BuildOutcome.Succeeded).Post().StopDaemon().Unmount().Post().CheckEarlierSteps().Snapshot,
+            []),
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "no skip case for this reason: add one to SkipReasonCases"),
     };
 

@@ -55,6 +55,12 @@ internal sealed class JobFacts
 
     public bool ReachedCommitting { get; private set; }
 
+    /// <summary>The owner's post began once already.</summary>
+    public bool PostBegun { get; private set; }
+
+    /// <summary>The owner's post began again before any decision: a post was killed part way and another resumed its drain.</summary>
+    public bool DrainResumed { get; private set; }
+
     /// <summary>Whether each decision record the journal holds is a commit.</summary>
     public List<bool> Decisions { get; } = [];
 
@@ -67,6 +73,7 @@ internal sealed class JobFacts
         && EarlierSteps == EarlierStepsResult.Succeeded
         && (!SpawnedDaemon || DaemonStop is DaemonStopOutcome.Graceful or DaemonStopOutcome.AlreadyGone)
         && UnmountedCleanly == true
+        && !DrainResumed
         && Setup is { CommitMode: CommitMode.AlwaysOnSuccess } or { CommitMode: CommitMode.Auto, ForkPullRequest: false };
 
     /// <summary>A skipped commit owes the store one explicit release of the owner's expose id, unless turned off.</summary>
@@ -96,7 +103,7 @@ internal sealed class JobFacts
 
     public override string ToString() =>
         $"owner={Owner ?? "none"} sticky={StickyDiskSetup} foreign={ForeignBuilder} fallback={Fallback} setupFailed={SetupFailure} "
-        + $"exposed={Exposed} mounted={Mounted}/{MountedNow} daemon={SpawnedDaemon}/{DaemonStop}/{DaemonLive} registered={Registered} unmountClean={UnmountedCleanly} earlier={EarlierSteps} "
+        + $"exposed={Exposed} mounted={Mounted}/{MountedNow} daemon={SpawnedDaemon}/{DaemonStop}/{DaemonLive} registered={Registered} unmountClean={UnmountedCleanly} resumed={DrainResumed} earlier={EarlierSteps} "
         + $"mode={Setup?.CommitMode} fork={Setup?.ForkPullRequest} releaseOnSkip={Setup?.ReleaseOnSkip} "
         + $"builds=[{string.Join(", ", Builds.Select(b => $"{b.Key}:{b.Value}"))}] releases={Releases} committing={ReachedCommitting} "
         + $"decisions=[{string.Join(", ", Decisions)}]";
@@ -139,6 +146,8 @@ internal sealed class JobFacts
                 Builds[finished.BuildId] = finished.Outcome;
                 break;
             case PostRequested when session == Owner:
+                DrainResumed |= PostBegun && Decisions.Count == 0;
+                PostBegun = true;
                 foreach (var id in Builds.Where(b => b.Value == BuildOutcome.Running).Select(b => b.Key).ToList())
                 {
                     Builds[id] = BuildOutcome.Abandoned;

@@ -5,6 +5,7 @@ using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Infrastructure.ControlPlane;
+using Blacksmith.Infrastructure.Failpoints;
 using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Infrastructure.LocalStore;
@@ -60,6 +61,13 @@ public static class JobAdapters
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton(Privilege.Current);
 
+        // TEST ONLY: a kill -9 at a named moment (BLACKSMITH_TEST_KILL_AT, docs/end-to-end-tests.md); null when unset.
+        var failpoints = TestFailpoints.FromEnvironment(Read);
+        if (failpoints is not null)
+        {
+            services.AddSingleton<IFailpoints>(failpoints);
+        }
+
         var blacksmith = BlacksmithRunner.Detect(Read);
         var mirror = NonEmpty(RegistryMirrorVariable);
         if (options.Store == StoreMode.Agent)
@@ -82,7 +90,7 @@ public static class JobAdapters
             services.AddSingleton(sp => new LocalStickyDiskStore(
                 // The job directory is the holder of what the store exposes, so a post or a later cleanup finds an
                 // exposure the job was killed before it could journal.
-                new LocalStoreOptions(options.DataDirectory) { Holder = settings.JobDirectory },
+                new LocalStoreOptions(options.DataDirectory) { Holder = settings.JobDirectory, Failpoints = failpoints },
                 sp.GetRequiredService<ProcessRunner>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<LocalStickyDiskStore>>()));

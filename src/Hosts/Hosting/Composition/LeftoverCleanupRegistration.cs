@@ -36,7 +36,8 @@ public static class LeftoverCleanupRegistration
                 new DiskUnmounter(device, time, sp.GetRequiredService<ILogger<DiskUnmounter>>()),
                 Adapter<IStickyDiskStore>(),
                 time,
-                sp.GetRequiredService<LeftoverOptions>());
+                sp.GetRequiredService<LeftoverOptions>(),
+                sp.GetService<IFailpoints>());
         });
         services.AddSingleton<LeftoverSweep>();
         return services;

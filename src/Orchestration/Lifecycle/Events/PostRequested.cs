@@ -5,7 +5,8 @@ namespace Blacksmith.Orchestration.Lifecycle.Events;
 
 /// <summary>
 /// A post step began. From the owner, this starts draining and marks every build still running as abandoned;
-/// from an attached session it only reports.
+/// from an attached session it only reports. The owner's post beginning again while the drain has not decided resumes
+/// it, and marks it as resumed (<see cref="LifecycleSnapshot.DrainResumed"/>): the commit is skipped then.
 /// </summary>
 public sealed record PostRequested : LifecycleEvent
 {
@@ -22,6 +23,6 @@ public sealed record PostRequested : LifecycleEvent
         var builds = snapshot.Builds
             .Select(b => b.IsRunning ? b with { Outcome = BuildOutcome.Abandoned, Detail = "still running when post began" } : b)
             .ToImmutableList();
-        return snapshot with { PostStarted = true, Builds = builds };
+        return snapshot with { PostStarted = true, Builds = builds, DrainResumed = snapshot.DrainResumed || snapshot.State == LifecycleState.Draining };
     }
 }
