@@ -41,8 +41,10 @@ public sealed class ClaimCleanup(
         ArgumentNullException.ThrowIfNull(claim);
         ArgumentNullException.ThrowIfNull(protectedRoots);
         var report = new Report();
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(_options.ClaimBudget);
+        // The budget runs on the injected clock, like every other deadline of the steps, so that a replay and a test
+        // with fake time see it expire when it should.
+        using var expired = new CancellationTokenSource(_options.ClaimBudget, time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expired.Token);
         try
         {
             // Nothing is unmounted under a daemon that may still run, and nothing released while it may still be mounted.
@@ -52,8 +54,9 @@ public sealed class ClaimCleanup(
                 await ReleaseAsync(claim, report, budget.Token);
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (expired.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            // Only the budget's own expiry is a cleanup that ran out of time; any other cancellation is not ours to swallow.
             report.Problems.Add($"the cleanup did not finish within {JobEnd.Describe(_options.ClaimBudget)}");
         }
 

@@ -123,7 +123,18 @@ public sealed partial class LeftoverSweep(
     private async Task<LeftoverCleanup> RetireAsync(StoredClaim stored, JobClaim claim, string why, IReadOnlySet<string> protectedRoots, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var result = await cleanup.CleanAsync(claim, why, protectedRoots, cancellationToken);
+        LeftoverCleanup result;
+        try
+        {
+            result = await cleanup.CleanAsync(claim, why, protectedRoots, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Another job's leftovers must never cost this job its setup: an adapter's bug becomes a problem that keeps the
+            // claim (so a later cleanup tries again) and an error in the log, not a crashed setup.
+            result = new LeftoverCleanup(claim.JobDirectory, why, [], [$"the cleanup failed with a bug ({ex.GetType().Name}: {ex.Message})"], []);
+        }
+
         var summary = result.Describe();
         if (result.Complete)
         {

@@ -8,7 +8,8 @@ namespace Blacksmith.Hosts.Tests.Replay;
 /// <summary>
 /// The fault matrix (docs/reliability.md): no cell commits after a failure, a job whose faults were all recovered
 /// still commits, no resource stays acquired unless its fault explains it or the gap is a known one, and the
-/// document is what the generator gives today.
+/// document is what the generator gives today. The sweep's matrix: it never commits anything, never touches a job that
+/// may still run, never drops a claim while something it named is held, and never keeps this job from committing.
 /// </summary>
 public sealed class FaultMatrixTests
 {
@@ -21,7 +22,11 @@ public sealed class FaultMatrixTests
 
     private static readonly Lazy<IReadOnlyList<FaultCell>> Matrix = new(FaultMatrix.Generate);
 
+    private static readonly Lazy<IReadOnlyList<SweepCell>> SweepMatrix = new(SweepFaultMatrix.Generate);
+
     private static IReadOnlyList<FaultCell> Cells => Matrix.Value;
+
+    private static IReadOnlyList<SweepCell> SweepCells => SweepMatrix.Value;
 
     [Fact]
     public void The_matrix_has_the_healthy_baseline_and_a_cell_for_every_call_and_fault_kind()
@@ -84,7 +89,7 @@ public sealed class FaultMatrixTests
     {
         var ct = TestContext.Current.CancellationToken;
         var path = Path.Combine(LauncherHarness.RepositoryRoot(), "docs", "reliability.md");
-        var generated = FaultMatrix.Markdown(Cells);
+        var generated = FaultMatrix.Markdown(Cells, SweepCells);
         var current = File.Exists(path) ? (await File.ReadAllTextAsync(path, ct)).Replace("\r\n", "\n", StringComparison.Ordinal) : null;
         if (current == generated)
         {
@@ -96,6 +101,52 @@ public sealed class FaultMatrixTests
             $"{path} differs from FaultMatrix.Markdown(). Regenerate it with: {FaultMatrix.RegenerateCommand} (or {UpdateVariable}=1 dotnet test --project tests/Hosts.Tests)");
         await File.WriteAllTextAsync(path, generated, ct);
     }
+
+    [Fact]
+    public void The_sweeps_matrix_has_its_healthy_baseline_and_a_cell_for_every_call_the_sweep_can_make_and_fault_kind()
+    {
+        Assert.Equal(1 + (ScriptedCalls.Sweep.Count * FaultMatrix.Kinds.Count), SweepCells.Count);
+        foreach (var call in ScriptedCalls.Sweep)
+        {
+            Assert.Equal(FaultMatrix.Kinds, SweepCells.Where(c => c.Call == call).Select(c => c.Kind!.Value));
+            Assert.True(SweepCells.Where(c => c.Call == call).All(c => c.Reached), $"the sweep never makes {call}: give it a variant");
+        }
+    }
+
+    [Fact]
+    public void A_healthy_sweep_releases_everything_of_the_ended_job_removes_its_claim_and_the_job_commits()
+    {
+        var baseline = SweepCells.Single(c => c.Call is null);
+
+        Assert.Equal(LeftoverOutcome.Cleaned, baseline.Ended);
+        Assert.Empty(baseline.Left);
+        Assert.False(baseline.ClaimKept);
+        Assert.Equal("commit", baseline.Job);
+        Assert.Empty(baseline.Problems);
+    }
+
+    [Fact]
+    public void No_fault_in_the_sweep_commits_touches_a_job_that_may_still_run_or_loses_a_claim_silently()
+    {
+        var problems = SweepCells.Where(c => c.Problems.Count > 0).Select(Describe).ToList();
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Fact]
+    public void A_fault_in_the_sweep_that_leaves_something_held_keeps_the_claim()
+    {
+        var faulted = SweepCells.Where(c => c.Call is not null && c.Left.Count > 0).ToList();
+
+        Assert.NotEmpty(faulted);
+        Assert.All(faulted, c => Assert.True(c.ClaimKept, Describe(c)));
+        // A busy unmount and a daemon that will not stop leave the disk unreleased, never committed.
+        Assert.Contains("disk", SweepCells.Single(c => c.Call == ScriptedCalls.BlockDeviceUnmount && c.Kind == FaultKind.Error).Left);
+        Assert.Contains("disk", SweepCells.Single(c => c.Call == ScriptedCalls.DaemonWaitForExit && c.Kind == FaultKind.Error).Left);
+    }
+
+    private static string Describe(SweepCell cell) =>
+        $"sweep {cell.Call ?? "healthy"} / {cell.Kind?.ToString() ?? "none"}: {cell.Ended}; left [{string.Join(", ", cell.Left)}]; claim kept {cell.ClaimKept}; this job {cell.Job}; {string.Join("; ", cell.Problems)}";
 
     private static string Describe(FaultCell cell) =>
         $"{cell.Call ?? "healthy"} / {cell.Kind?.ToString() ?? "none"}: {cell.Outcome}; hosts [{string.Join(", ", cell.Hosts)}]; left [{string.Join(", ", cell.Left)}]; {string.Join("; ", cell.Problems)}";

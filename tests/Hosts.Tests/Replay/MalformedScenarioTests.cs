@@ -96,6 +96,26 @@ public sealed class MalformedScenarioTests
         Assert.Contains(problem, ex.Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{ "machine": { "claims": [{ "jobDirectory": "/j/1" }] }, "job": [{ "host": "setup" }], "expect": {} }""", "$.machine.claims[0]", "missing required property 'createdAt'")]
+    [InlineData("""{ "machine": { "claims": [{ "jobDirectory": "/j/1", "createdAt": "2026-01-01T00:00:00Z", "owner": { "pid": 7, "kind": "Shell" } }] }, "job": [{ "host": "setup" }], "expect": {} }""", "$.machine.claims[0].owner.kind", "RunnerWorker, Parent")]
+    [InlineData("""{ "machine": { "claims": [{ "jobDirectory": "/tmp/blacksmith-replay", "createdAt": "2026-01-01T00:00:00Z" }] }, "job": [{ "host": "setup" }], "expect": {} }""", "$.machine.claims[0].jobDirectory", "the replayed job's own directory")]
+    [InlineData("""{ "machine": { "claims": [{ "jobDirectory": "/j/1", "createdAt": "2026-01-01T00:00:00Z" }, { "jobDirectory": "/j/1", "createdAt": "2026-01-01T00:00:00Z" }] }, "job": [{ "host": "setup" }], "expect": {} }""", "$.machine.claims[1].jobDirectory", "a second claim of /j/1")]
+    [InlineData("""{ "machine": { "claims": [{ "jobDirectory": "/j/1", "createdAt": "2026-01-01T00:00:00Z", "holdings": { "deamon": { "pid": 5 } } }] }, "job": [{ "host": "setup" }], "expect": {} }""", "$.machine.claims[0].holdings.deamon", "unknown property 'deamon'")]
+    [InlineData("""{ "machine": { "running": [0] }, "job": [{ "host": "setup" }], "expect": {} }""", "$.machine.running[0]", "at least 1")]
+    [InlineData("""{ "machine": { "maxJobDuration": "six hours" }, "job": [{ "host": "setup" }], "expect": {} }""", "$.machine.maxJobDuration", "a positive duration")]
+    [InlineData("""{ "machine": { "world": { "stickydisk.expose": [] } }, "job": [{ "host": "setup" }], "expect": {} }""", "$.machine.world['stickydisk.expose']", "known: blockdevice.flush")]
+    [InlineData("""{ "machine": { "world": { "buildkitd.signal": [{ "value": "Delivered", "daemonDies": true }] } }, "job": [{ "host": "setup" }], "expect": {} }""", "$.machine.world['buildkitd.signal'][0].daemonDies", "unknown property 'daemonDies'")]
+    [InlineData("""{ "job": [{ "host": "setup" }], "expect": { "leftovers": { "/j/1": { "outcome": "cleaned" } } } }""", "$.expect.leftovers['/j/1']", "the machine has no claim of /j/1")]
+    [InlineData("""{ "machine": { "claims": [{ "jobDirectory": "/j/1", "createdAt": "2026-01-01T00:00:00Z" }] }, "job": [{ "host": "setup" }], "expect": { "leftovers": { "/j/1": { "outcome": "left alone" } } } }""", "$.expect.leftovers['/j/1'].outcome", "cleaned, kept, left-alone, interrupted")]
+    public void Each_mistake_in_the_machine_or_its_expectations_is_named_where_it_is(string json, string path, string problem)
+    {
+        var ex = Parse(json);
+
+        Assert.Equal(path, ex.JsonPath);
+        Assert.Contains(problem, ex.Problem, StringComparison.Ordinal);
+    }
+
     private static ScenarioFormatException Parse(string json) =>
         Assert.Throws<ScenarioFormatException>(() => ScenarioFile.Parse(Encoding.UTF8.GetBytes(json), "bad.json"));
 }

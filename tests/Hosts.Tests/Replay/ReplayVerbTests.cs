@@ -35,6 +35,28 @@ public sealed class ReplayVerbTests : IDisposable
     }
 
     [Fact]
+    public async Task What_the_sweep_did_about_each_other_jobs_claim_is_in_the_text_and_the_json_report()
+    {
+        var scenario = ScenarioLibrary.PathOf("busy-unmount-in-the-sweep-keeps-the-claim-and-releases-nothing.json");
+
+        var text = await ReplayAsync(scenario);
+        var json = await ReplayAsync(scenario, "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("/home/runner/_work/_temp/blacksmith/7001-build-1: claim kept, its runner's Runner.Worker (pid 3100) has ended", text.Output, StringComparison.Ordinal);
+        Assert.Contains("could not: could not unmount /var/lib/blacksmith/roots/7001-build-1", text.Output, StringComparison.Ordinal);
+        Assert.Contains("holds:     /dev/loop3 mounted at /var/lib/blacksmith/roots/7001-build-1, exposure exp-7001", text.Output, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var report = JsonDocument.Parse(json.Output);
+        var leftover = Assert.Single(report.RootElement.GetProperty("leftovers").EnumerateArray());
+        Assert.Equal("Kept", leftover.GetProperty("outcome").GetString());
+        Assert.Equal(0, leftover.GetProperty("released").GetArrayLength());
+        Assert.Equal(0, leftover.GetProperty("committed").GetArrayLength());
+        Assert.True(leftover.GetProperty("claimKept").GetBoolean());
+        Assert.Contains(leftover.GetProperty("calls").EnumerateArray(), c => c.GetProperty("call").GetString() == "blockdevice.unmount");
+    }
+
+    [Fact]
     public async Task Unmet_expectations_exit_1_and_say_which()
     {
         var file = Write("wrong.json", """

@@ -66,6 +66,52 @@ public sealed class ScenarioLibraryTests
     }
 
     [Fact]
+    public void Schema_lets_the_machine_script_exactly_the_calls_a_sweep_makes()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(ScenarioLibrary.SchemaPath));
+        var keyed = document.RootElement.GetProperty("$defs").GetProperty("machine").GetProperty("properties").GetProperty("world").GetProperty("properties")
+            .EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(ScriptedCalls.Sweep, keyed);
+    }
+
+    [Fact]
+    public void Without_other_jobs_on_the_machine_the_sweep_makes_no_call_and_journals_nothing()
+    {
+        var report = ReplayRunner.Run(ScenarioFile.Load(ScenarioLibrary.PathOf("happy-path-commits-the-disk.json")));
+
+        Assert.Empty(report.Leftovers);
+        Assert.DoesNotContain(report.Effects, e => e.Call.StartsWith(Steps.Leftovers.LeftoverSweep.Port + ".", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_sweeps_calls_stay_out_of_the_journal_which_gets_one_leftovers_clean_record_per_cleanup_as_in_a_real_setup()
+    {
+        var report = ReplayRunner.Run(ScenarioFile.Load(ScenarioLibrary.PathOf("ended-github-job-is-cleaned-up-before-setup.json")));
+
+        var cleaned = Assert.Single(report.Leftovers);
+        Assert.Contains(cleaned.Calls, c => c.Call == ScriptedCalls.StickyDiskSettle);
+        Assert.All(cleaned.Calls, c => Assert.Equal(0, c.Sequence));
+        // The journal holds the one record the setup host writes, before this job's setup begins, and none of the calls:
+        // its only signal and settlement are this job's own post's.
+        Assert.Equal($"{Steps.Leftovers.LeftoverSweep.Port}.clean", report.Effects[0].Call);
+        Assert.Single(report.Effects, e => e.Call.StartsWith(Steps.Leftovers.LeftoverSweep.Port + ".", StringComparison.Ordinal));
+        Assert.Single(report.Effects, e => e.Call == ScriptedCalls.DaemonSignal);
+        Assert.Single(report.Effects, e => e.Call == ScriptedCalls.StickyDiskSettle);
+        Assert.True(cleaned.HeldAfter.IsEmpty);
+    }
+
+    [Fact]
+    public void The_claims_cleanup_budget_runs_on_the_replays_clock()
+    {
+        var report = ReplayRunner.Run(ScenarioFile.Load(ScenarioLibrary.PathOf("sweep-look-that-hangs-is-cut-off-by-the-claims-budget.json")));
+
+        // The hanging look has a 120 s deadline of its own; the claim's 60 s budget ends it first, and setup begins then.
+        Assert.Equal(60_000, report.Timeline[0].AtMs);
+        Assert.Equal(Orchestration.Lifecycle.LifecycleTrigger.SetupStarted, report.Timeline[0].Trigger);
+    }
+
+    [Fact]
     public void Replaying_a_scenario_twice_gives_the_same_report()
     {
         var scenario = ScenarioFile.Load(ScenarioLibrary.PathOf("daemon-crash-at-start-heals-the-corrupt-cache-database.json"));

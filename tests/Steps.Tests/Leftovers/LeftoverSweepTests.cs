@@ -218,6 +218,20 @@ public sealed class LeftoverSweepTests
     }
 
     [Fact]
+    public async Task A_bug_in_the_cleanup_of_another_job_never_fails_this_jobs_setup_and_keeps_that_jobs_claim()
+    {
+        var world = new SweepWorld();
+        var claim = world.HeldJob(world.Worker(alive: false));
+        world.Devices.MountSourceFailure = new InvalidOperationException("a bug in the adapter");
+
+        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+
+        Assert.Contains("a bug in the adapter", Assert.Single(cleanup.Problems), StringComparison.Ordinal);
+        Assert.NotNull(world.Claims.Read(claim.JobDirectory));
+        Assert.Empty(world.Store.Settlements);
+    }
+
+    [Fact]
     public async Task Untrusted_claims_are_not_acted_on()
     {
         var world = new SweepWorld { Claims = { Untrusted = "/run/blacksmith/claims is writable by other users" } };

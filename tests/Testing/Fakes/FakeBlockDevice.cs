@@ -72,9 +72,17 @@ public sealed class FakeBlockDevice : IBlockDevice
     /// <summary>The device mounted at each mount point, as <see cref="MountSourceAsync"/> reports it.</summary>
     public Dictionary<string, string> Sources { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>When set, looking at what is mounted throws it (an external failure, or an adapter's bug).</summary>
+    public Exception? MountSourceFailure { get; set; }
+
     public Task<string?> MountSourceAsync(string mountPoint, CancellationToken cancellationToken)
     {
         Calls.Add("mountSource");
+        if (MountSourceFailure is not null)
+        {
+            throw MountSourceFailure;
+        }
+
         return Task.FromResult(Mounted.Contains(mountPoint) ? Sources.GetValueOrDefault(mountPoint, "/dev/unknown") : null);
     }
 

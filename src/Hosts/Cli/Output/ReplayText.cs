@@ -25,6 +25,21 @@ internal static class ReplayText
             text.AppendLine(inv, $"  {Format(t.AtMs),9}  {t.Session,-16} {t.Trigger,-20} {t.From} -> {t.To}");
         }
 
+        if (report.Leftovers.Count > 0)
+        {
+            // The sweep's calls are not in the journal (a real setup journals one leftovers.clean record per cleanup):
+            // this is where the report shows them.
+            text.AppendLine("Leftovers (the sweep before each setup, other jobs' claims):");
+            foreach (var leftover in report.Leftovers)
+            {
+                text.AppendLine(inv, $"  {leftover.Session,-16} {leftover.JobDirectory}: {Outcome(leftover)}, {leftover.Why}");
+                foreach (var line in Details(leftover))
+                {
+                    text.AppendLine(inv, $"  {string.Empty,-16}   {line}");
+                }
+            }
+        }
+
         text.AppendLine(inv, $"Effects:  {report.Effects.Count} port call(s)");
         text.AppendLine(inv, $"State:    {report.State}");
         text.AppendLine(inv, $"Decision: {Describe(report)}");
@@ -76,6 +91,41 @@ internal static class ReplayText
         CommitDecision.Skip skip => $"skip, {skip.Reason}: {skip.Detail}" + (skip.Also.Count == 0 ? string.Empty : $" (also: {string.Join(", ", skip.Also)})"),
         _ => report.Decision.ToString() ?? string.Empty,
     };
+
+    private static string Outcome(ReplayLeftover leftover) => leftover.Outcome switch
+    {
+        LeftoverOutcome.LeftAlone when leftover.Reported => "left alone (reported)",
+        LeftoverOutcome.LeftAlone => "left alone",
+        LeftoverOutcome.Cleaned => "cleaned, claim removed",
+        LeftoverOutcome.Kept => "claim kept",
+        _ => "interrupted, claim kept",
+    };
+
+    private static IEnumerable<string> Details(ReplayLeftover leftover)
+    {
+        if (leftover.Actions.Count > 0)
+        {
+            yield return $"did:       {string.Join("; ", leftover.Actions)}";
+        }
+
+        foreach (var problem in leftover.Problems)
+        {
+            yield return $"could not: {problem}";
+        }
+
+        foreach (var note in leftover.Notes)
+        {
+            yield return $"left:      {note}";
+        }
+
+        if (leftover.Calls.Count > 0)
+        {
+            yield return $"calls:     {string.Join(", ", leftover.Calls.Select(c => c.Outcome == Orchestration.Journal.EffectOutcome.Succeeded ? c.Call : $"{c.Call} ({c.Outcome})"))}";
+        }
+
+        var held = leftover.HeldAfter.Describe();
+        yield return held.Count == 0 ? "holds:     nothing any more" : $"holds:     {string.Join(", ", held)}";
+    }
 
     private static string Name(HostEnd end) => end == HostEnd.NotRun ? "not-run" : end.ToString().ToLowerInvariant();
 

@@ -79,7 +79,8 @@ internal static class ReplayVerb
     private static async Task<int> FaultMatrixAsync(string? path, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var cells = FaultMatrix.Generate();
-        var markdown = FaultMatrix.Markdown(cells);
+        var sweep = SweepFaultMatrix.Generate();
+        var markdown = FaultMatrix.Markdown(cells, sweep);
         if (path is null)
         {
             await output.WriteAsync(markdown);
@@ -90,7 +91,7 @@ internal static class ReplayVerb
             await output.WriteLineAsync($"wrote {path}");
         }
 
-        var problems = cells.Count(c => c.Problems.Count > 0 && c.KnownGap is null);
+        var problems = cells.Count(c => c.Problems.Count > 0 && c.KnownGap is null) + sweep.Count(c => c.Problems.Count > 0);
         if (problems > 0)
         {
             await error.WriteLineAsync($"{problems} cell(s) show a problem that is not a known gap: see the Problems section");

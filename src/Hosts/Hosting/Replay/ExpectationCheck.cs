@@ -59,8 +59,62 @@ internal static class ExpectationCheck
             unmet.Add($"settlements: expected [{string.Join(", ", sent)}], got [{string.Join(", ", settlements)}]");
         }
 
+        CheckLeftovers(expect.Leftovers, report.Leftovers, unmet);
         unmet.AddRange(unused.Select(a => $"scripted answer never used: {a.Describe()}"));
         return unmet;
+    }
+
+    /// <summary>Per other job: the last sweep's outcome and reason, and everything the sweeps did about it, in order.</summary>
+    private static void CheckLeftovers(IReadOnlyDictionary<string, ExpectedLeftover>? expected, IReadOnlyList<ReplayLeftover> actual, List<string> unmet)
+    {
+        if (expected is null)
+        {
+            return;
+        }
+
+        var seen = actual.GroupBy(l => l.JobDirectory, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        unmet.AddRange(seen.Keys.Where(d => !expected.ContainsKey(d)).Select(d => $"leftovers: the sweep saw the claim of {d}, which the scenario does not expect"));
+        foreach (var (directory, want) in expected)
+        {
+            if (!seen.TryGetValue(directory, out var sweeps))
+            {
+                unmet.Add($"leftovers {directory}: no sweep saw its claim");
+                continue;
+            }
+
+            var last = sweeps[^1];
+            var prefix = $"leftovers {directory}";
+            if (want.Outcome is { } outcome && outcome != last.Outcome)
+            {
+                unmet.Add($"{prefix}: expected {Name(outcome)}, got {Name(last.Outcome)} ({last.Why})");
+            }
+
+            if (want.Why is { } why && !last.Why.Contains(why, StringComparison.Ordinal))
+            {
+                unmet.Add($"{prefix}: expected a reason containing '{why}', got '{last.Why}'");
+            }
+
+            var reported = sweeps.Count(s => s.Reported);
+            if (want.Reported is { } times && times != reported)
+            {
+                unmet.Add(string.Create(CultureInfo.InvariantCulture, $"{prefix}: expected it reported {times} time(s), got {reported}"));
+            }
+
+            CheckList($"{prefix} stopped", want.Stopped?.Select(p => p.ToString(CultureInfo.InvariantCulture)).ToList(), [.. sweeps.SelectMany(s => s.Stopped).Select(p => p.ToString(CultureInfo.InvariantCulture))], unmet);
+            CheckList($"{prefix} unmounted", want.Unmounted, [.. sweeps.SelectMany(s => s.Unmounted)], unmet);
+            CheckList($"{prefix} released", want.Released, [.. sweeps.SelectMany(s => s.Released)], unmet);
+            CheckList($"{prefix} committed", want.Committed, [.. sweeps.SelectMany(s => s.Committed)], unmet);
+            CheckMessages($"{prefix} problem", want.Problems, [.. sweeps.SelectMany(s => s.Problems)], unmet);
+            CheckMessages($"{prefix} note", want.Notes, [.. sweeps.SelectMany(s => s.Notes)], unmet);
+        }
+    }
+
+    private static void CheckList(string what, IReadOnlyList<string>? expected, List<string> actual, List<string> unmet)
+    {
+        if (expected is not null && !expected.SequenceEqual(actual))
+        {
+            unmet.Add($"{what}: expected [{string.Join(", ", expected)}], got [{string.Join(", ", actual)}]");
+        }
     }
 
     private static void CheckTransitions(ScenarioExpectations expect, ReplayReport report, List<string> unmet)
@@ -113,4 +167,7 @@ internal static class ExpectationCheck
 
     private static string Name<T>(T value)
         where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    /// <summary>An outcome as scenarios spell it: <c>left-alone</c>.</summary>
+    internal static string Name(LeftoverOutcome outcome) => outcome == LeftoverOutcome.LeftAlone ? "left-alone" : outcome.ToString().ToLowerInvariant();
 }

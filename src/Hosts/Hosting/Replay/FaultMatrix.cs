@@ -78,10 +78,11 @@ public static class FaultMatrix
         return cells;
     }
 
-    /// <summary>The matrix as the markdown of docs/reliability.md.</summary>
-    public static string Markdown(IReadOnlyList<FaultCell> cells)
+    /// <summary>The matrix, and the sweep's (<see cref="SweepFaultMatrix"/>), as the markdown of docs/reliability.md.</summary>
+    public static string Markdown(IReadOnlyList<FaultCell> cells, IReadOnlyList<SweepCell> sweep)
     {
         ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(sweep);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"""
             # Reliability: the fault matrix
@@ -92,7 +93,9 @@ public static class FaultMatrix
             Each row is one external call (every call a scripted world answers, `ScriptedCalls.All`), each column one
             way it can fail. Each cell replays the standard job, **setup, three builds, post with job status `success`**,
             on the healthy world (`"base": "healthy"`) with that one call faulted, through the real setup and post
-            sequences, and shows what the lifecycle reached and what was still acquired at the end of the job.
+            sequences, and shows what the lifecycle reached and what was still acquired at the end of the job. The
+            cleanup after earlier jobs that setup runs first (the sweep) has its own table, [The sweep](#the-sweep): the
+            same job on a machine with other jobs' claims, each call of the sweep faulted the same ways.
 
             | Column | The fault |
             |---|---|
@@ -172,6 +175,7 @@ public static class FaultMatrix
             text.Append(cell.KnownGap is null ? " Not explained yet.\n" : $" Known gap: {cell.KnownGap}.\n");
         }
 
+        text.Append(SweepFaultMatrix.Markdown(sweep));
         return text.ToString();
     }
 
@@ -220,7 +224,7 @@ public static class FaultMatrix
         return Judge(call, kind, reached, report);
     }
 
-    private static List<HostRun> StandardJob(FaultVariant variant) =>
+    internal static List<HostRun> StandardJob(FaultVariant variant) =>
     [
         new SetupRun("setup-1", new SetupPlanInputs("acme/web", MaxCacheSizeMegabytes: variant.MaxCacheSizeMegabytes)),
         new BuildRun("build-1", "b-1", "app-1", BuildOutcome.Succeeded),
@@ -229,10 +233,19 @@ public static class FaultMatrix
         new PostRun("setup-1"),
     ];
 
-    private static IEnumerable<ScriptedAnswer> Faulted(string call, FaultKind kind)
+    // A look for what a job holds answers truthfully after its fault: a succeeding answer without a value.
+    private static IEnumerable<ScriptedAnswer> Faulted(string call, FaultKind kind) =>
+        Faulted(call, kind, IsLook(call) ? new ScriptedAnswer { Call = call } : HealthyWorld.Answers[call], KillsTheDaemon(call));
+
+    /// <summary>
+    /// The answers that fault <paramref name="call"/> the <paramref name="kind"/> way, <paramref name="answer"/> being its
+    /// healthy answer once the fault is over; a crash kills the job's daemon when <paramref name="crashKillsTheDaemon"/>, else
+    /// it is an adapter's bug.
+    /// </summary>
+    internal static IEnumerable<ScriptedAnswer> Faulted(string call, FaultKind kind, ScriptedAnswer answer, bool crashKillsTheDaemon)
     {
-        // A look for what a job holds answers truthfully after its fault: a succeeding answer without a value.
-        var healthy = (IsLook(call) ? new ScriptedAnswer { Call = call } : HealthyWorld.Answers[call]) with { Times = null, Origin = "healthy after the fault" };
+        ArgumentNullException.ThrowIfNull(answer);
+        var healthy = answer with { Times = null, Origin = "healthy after the fault" };
         var origin = $"fault matrix: {Header(kind)}";
         return kind switch
         {
@@ -241,7 +254,7 @@ public static class FaultMatrix
             FaultKind.Blip => [Fails(call, ExternalErrorKind.Unavailable, "unavailable once (fault matrix)", 1, origin), healthy],
             FaultKind.Timeout => [Fails(call, ExternalErrorKind.Timeout, "timed out (fault matrix)", null, origin)],
             FaultKind.Hang => [new ScriptedAnswer { Call = call, Reply = ScriptedReply.Hangs, Times = null, Origin = origin }],
-            FaultKind.Crash when KillsTheDaemon(call) => [healthy with { Times = 1, DaemonDies = true, Origin = origin }, healthy],
+            FaultKind.Crash when crashKillsTheDaemon => [healthy with { Times = 1, DaemonDies = true, Origin = origin }, healthy],
             FaultKind.Crash => [new ScriptedAnswer { Call = call, Reply = ScriptedReply.Crashes, Message = $"adapter bug in {call} (fault matrix)", Origin = origin }, healthy],
             _ => [healthy with { Times = 1, KillsHost = true, Origin = origin }, healthy],
         };
@@ -296,7 +309,7 @@ public static class FaultMatrix
         };
     }
 
-    private static string Outcome(ReplayReport report, bool fallback)
+    internal static string Outcome(ReplayReport report, bool fallback)
     {
         var decision = report.Decision switch
         {
@@ -312,7 +325,7 @@ public static class FaultMatrix
     }
 
     /// <summary>Why the job must not have committed, or null: a host that did not complete, a fallback, a resource still held, an earlier-steps check that did not say success.</summary>
-    private static string? Failure(ReplayReport report, bool fallback, List<string> left)
+    internal static string? Failure(ReplayReport report, bool fallback, List<string> left)
     {
         if (report.Hosts.FirstOrDefault(h => h.End != HostEnd.Completed && h.Kind != "post") is { } host)
         {
@@ -369,7 +382,7 @@ public static class FaultMatrix
             .All(g => g.Last().Outcome == EffectOutcome.Succeeded);
 
     /// <summary>What is still acquired at the end of the job, judged from the calls alone (the world's view, not the lifecycle's).</summary>
-    private static List<string> Left(IReadOnlyList<ReplayEffect> effects)
+    internal static List<string> Left(IReadOnlyList<ReplayEffect> effects)
     {
         var left = new List<string>();
         if (Holds(effects, e => Succeeded(e, StickyDiskExpose), e => Succeeded(e, StickyDiskSettle)))

@@ -3,7 +3,7 @@ using Blacksmith.Orchestration.Journal;
 namespace Blacksmith.Hosting.Replay;
 
 /// <summary>One port call of a replayed job, as its effect record was journaled.</summary>
-/// <param name="Sequence">The record's sequence number.</param>
+/// <param name="Sequence">The record's sequence number; 0 for a call of the sweep, which is not journaled (<see cref="ReplayLeftover.Calls"/>).</param>
 /// <param name="AtMs">Virtual milliseconds since the job started.</param>
 /// <param name="Session">The session it was made for.</param>
 /// <param name="Call"><c>port.method</c>.</param>

@@ -34,6 +34,9 @@ public sealed record ReplayReport(
     Divergence? Divergence,
     IReadOnlyList<string> Unmet)
 {
+    /// <summary>What the sweep before each setup did about the other jobs' claims (<see cref="Scenario.Machine"/>); empty when it saw none.</summary>
+    public IReadOnlyList<ReplayLeftover> Leftovers { get; init; } = [];
+
     /// <summary>The replay followed its script and every expectation holds.</summary>
     [JsonPropertyOrder(-1)]
     public bool Passed => Divergence is null && Unmet.Count == 0;

@@ -17,9 +17,10 @@ namespace Blacksmith.Hosting.Replay;
 
 /// <summary>
 /// Replays a job: builds the engine through the composition root with a scripted world behind every port, an
-/// in-memory journal and a virtual clock, runs the job's hosts one after another through the real setup sequence,
-/// build commands and post sequence, and reports what happened against what the scenario expects. Deterministic:
-/// the same scenario always gives the same report, and no replay waits in real time.
+/// in-memory journal and a virtual clock, runs the job's hosts one after another through the real setup sequence
+/// (after the cleanup of earlier jobs the setup host runs first, <see cref="SweepReplay"/>), build commands and post
+/// sequence, and reports what happened against what the scenario expects. Deterministic: the same scenario always
+/// gives the same report, and no replay waits in real time.
 /// </summary>
 public static class ReplayRunner
 {
@@ -30,7 +31,10 @@ public static class ReplayRunner
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var clock = new VirtualTime(scenario.Start);
-        var world = new ScriptedWorld(scenario.World, scenario.Ordering, clock, scenario.HealthyBase ? HealthyWorld.Answers : null);
+        var world = new ScriptedWorld(scenario.World, scenario.Ordering, clock, scenario.HealthyBase ? HealthyWorld.Answers : null, scenario.Machine)
+        {
+            JobDirectory = JobDirectory,
+        };
         var journal = new ScriptedJournal(world);
         var log = new ReplayLog();
         foreach (var note in scenario.Notes)
@@ -51,17 +55,24 @@ public static class ReplayRunner
             .AddBlacksmithEngine();
         using var provider = services.BuildServiceProvider();
 
-        var job = new JobReplay(provider, world, log);
+        var sweep = new SweepReplay(provider, scenario, world, clock);
+        var job = new JobReplay(provider, world, sweep, log);
         var hosts = new List<ReplayHost>(scenario.Job.Count);
         for (var i = 0; i < scenario.Job.Count; i++)
         {
             hosts.Add(job.Run(i + 1, scenario.Job[i], clock));
         }
 
-        return Report(scenario, journal.Records, hosts, world, log);
+        return Report(scenario, journal.Records, hosts, world, sweep.Leftovers, log);
     }
 
-    private static ReplayReport Report(Scenario scenario, IReadOnlyList<JournalRecord> records, List<ReplayHost> hosts, ScriptedWorld world, ReplayLog log)
+    /// <summary>An effect's returned value, or its error kind and message, for reports.</summary>
+    internal static string? Detail(EffectRecord effect) => effect.Outcome == EffectOutcome.Succeeded
+        ? effect.Result?.GetRawText()
+        : effect.ErrorKind is null ? effect.Message : $"{effect.ErrorKind}: {effect.Message}";
+
+    private static ReplayReport Report(
+        Scenario scenario, IReadOnlyList<JournalRecord> records, List<ReplayHost> hosts, ScriptedWorld world, IReadOnlyList<ReplayLeftover> leftovers, ReplayLog log)
     {
         var timeline = new List<ReplayTransition>();
         var effects = new List<ReplayEffect>();
@@ -100,7 +111,10 @@ public static class ReplayRunner
             log.Warnings,
             log.Errors,
             world.Divergence,
-            []);
+            [])
+        {
+            Leftovers = leftovers,
+        };
         return report with { Unmet = ExpectationCheck.Unmet(scenario.Expect, report, settlements, world.Divergence is null ? world.Unused : []) };
     }
 
@@ -133,12 +147,8 @@ public static class ReplayRunner
         return outputs;
     }
 
-    private static string? Detail(EffectRecord effect) => effect.Outcome == EffectOutcome.Succeeded
-        ? effect.Result?.GetRawText()
-        : effect.ErrorKind is null ? effect.Message : $"{effect.ErrorKind}: {effect.Message}";
-
     /// <summary>One replayed job in progress: the hosts run so far and what they left for the next ones.</summary>
-    private sealed class JobReplay(IServiceProvider services, ScriptedWorld world, ReplayLog log)
+    private sealed class JobReplay(IServiceProvider services, ScriptedWorld world, SweepReplay sweep, ReplayLog log)
     {
         private readonly IMediator _mediator = services.GetRequiredService<IMediator>();
         private readonly ScriptedJournal _journal = (ScriptedJournal)services.GetRequiredService<IJournalStore>();
@@ -154,8 +164,9 @@ public static class ReplayRunner
             world.BeginHost(Inputs(host), host.KilledAfter);
             var end = HostEnd.Completed;
             string? detail = null;
-            var flow = VirtualTimeLoop.Run(async () => (end, detail) = await RunAsync(host), clock);
+            var flow = VirtualTimeLoop.Run(async () => (end, detail) = await RunAsync(index, host), clock);
             var stopped = world.EndHost();
+            sweep.Finish();
             if (world.Divergence is { } divergence)
             {
                 (end, detail) = (HostEnd.Diverged, $"at {divergence.Call}: {divergence.Reason}");
@@ -182,17 +193,24 @@ public static class ReplayRunner
             return new ReplayHost(index, host.Kind, host.Session, end, detail);
         }
 
-        private Task<(HostEnd, string?)> RunAsync(HostRun host) => host switch
+        private Task<(HostEnd, string?)> RunAsync(int index, HostRun host) => host switch
         {
-            SetupRun setup => SetupAsync(setup),
+            SetupRun setup => SetupAsync(index, setup),
             BuildRun build => BuildAsync(build),
             PostRun post => PostAsync(post),
             ForeignStep step => Task.FromResult(Foreign(step)),
             _ => throw new ArgumentException($"Unknown host kind {host.Kind}", nameof(host)),
         };
 
-        private async Task<(HostEnd, string?)> SetupAsync(SetupRun run)
+        private async Task<(HostEnd, string?)> SetupAsync(int index, SetupRun run)
         {
+            // As the setup host does, before the sequence (which would attach to a daemon a killed job left at the address),
+            // and under the setup's session.
+            using (EffectScope.Enter(run.Session))
+            {
+                await sweep.RunAsync(index, run.Session);
+            }
+
             var before = _journal.Records.Count;
             var outcome = await services.GetRequiredService<SetupSequence>().RunAsync(run.Inputs.ToPlan(run.Session, JobDirectory), CancellationToken.None);
             var snapshot = outcome.Snapshot;

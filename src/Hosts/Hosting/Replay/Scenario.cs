@@ -34,4 +34,13 @@ public sealed record Scenario(
 
     /// <summary>Things the reader noticed in the input (e.g. a torn last journal line), reported as warnings.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>
+    /// The machine the job shares with other jobs: their claims, processes, mounts and exposures, which the sweep before
+    /// each setup judges and cleans up after. Empty (no claims: the sweep makes no call) unless the scenario describes it.
+    /// </summary>
+    public ScriptedMachine Machine { get; init; } = ScriptedMachine.Empty;
+
+    /// <summary>How long a job may run before the sweep takes it as over (<c>BLACKSMITH_MAX_JOB_DURATION</c>); null for the default.</summary>
+    public TimeSpan? MaxJobDuration { get; init; }
 }

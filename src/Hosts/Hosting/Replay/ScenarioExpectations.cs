@@ -34,4 +34,10 @@ public sealed record ScenarioExpectations
 
     /// <summary>What was sent to the store, attempt by attempt: <c>commit</c> or <c>release</c>.</summary>
     public IReadOnlyList<string>? Settlements { get; init; }
+
+    /// <summary>
+    /// What the sweeps before the job's setups did, per other job's directory; when given, it names every claim they saw
+    /// (<c>{}</c>: they saw none).
+    /// </summary>
+    public IReadOnlyDictionary<string, ExpectedLeftover>? Leftovers { get; init; }
 }

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Blacksmith.Hosting.Composition;
+using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Simulation.Scripted;
+using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
@@ -36,10 +39,14 @@ public static class ScenarioFile
     private static readonly Dictionary<string, HostEnd> HostEnds = Lowercase<HostEnd>();
     private static readonly Dictionary<string, WorldOrdering> Orderings = Lowercase<WorldOrdering>();
     private static readonly Dictionary<string, bool> Bases = new(StringComparer.Ordinal) { ["none"] = false, ["healthy"] = true };
+    private static readonly Dictionary<string, LeftoverOutcome> LeftoverOutcomes = Lowercase<LeftoverOutcome>();
     private static readonly Dictionary<string, string> SettlementKinds = new(StringComparer.Ordinal) { ["commit"] = "commit", ["release"] = "release" };
     private static readonly string[] Outcomes = ["value", "error", "hang", "bug"];
     private static readonly string[] AnswerProperties = ["value", "error", "message", "hang", "bug", "delayMs", "times", "daemonDies", "killHost", "session"];
     private static readonly string[] SequencedAnswerProperties = [.. AnswerProperties, "call"];
+
+    // The machine's answers concern other jobs' processes: the job's own daemon does not die of them.
+    private static readonly string[] MachineAnswerProperties = [.. AnswerProperties.Where(p => p != "daemonDies")];
     private static readonly Dictionary<string, bool> Always = new(StringComparer.Ordinal) { ["always"] = true };
 
     public static Scenario Load(string path)
@@ -68,15 +75,28 @@ public static class ScenarioFile
         using (document)
         {
             var root = new ScenarioNode(document.RootElement, "$", source, new JsonLocations(utf8))
-                .Object("$schema", "description", "ordering", "base", "start", "job", "world", "expect");
+                .Object("$schema", "description", "ordering", "base", "start", "machine", "job", "world", "expect");
             var ordering = root.Optional("ordering")?.OneOf(Orderings) ?? WorldOrdering.Loose;
             var name = System.IO.Path.GetFileNameWithoutExtension(source);
-            return new Scenario(name, source, ReadJob(root.Required("job")), ReadWorld(root.Optional("world"), ordering), ReadExpectations(root.Required("expect")))
+            var (machine, maxJobDuration) = ReadMachine(root.Optional("machine"));
+            var expect = root.Required("expect");
+            var expectations = ReadExpectations(expect);
+            foreach (var (jobDirectory, _) in expectations.Leftovers ?? new Dictionary<string, ExpectedLeftover>())
+            {
+                if (!machine.Claims.Any(c => c.JobDirectory == jobDirectory))
+                {
+                    throw expect.Required("leftovers").Required(jobDirectory).Fail($"the machine has no claim of {jobDirectory} (its claims: {Names(machine.Claims.Select(c => c.JobDirectory))})");
+                }
+            }
+
+            return new Scenario(name, source, ReadJob(root.Required("job")), ReadWorld(root.Optional("world"), ordering), expectations)
             {
                 Description = root.Optional("description")?.String(),
                 Ordering = ordering,
                 HealthyBase = root.Optional("base")?.OneOf(Bases) ?? false,
                 Start = root.Optional("start") is { } start ? ReadTime(start) : Scenario.DefaultStart,
+                Machine = machine,
+                MaxJobDuration = maxJobDuration,
             };
         }
     }
@@ -175,7 +195,7 @@ public static class ScenarioFile
 
         if (node.Element.ValueKind == JsonValueKind.Array)
         {
-            return [.. node.Items().Select(item => ReadAnswer(item, item.Required("call").OneOf(KnownCalls()), inSequence: true))];
+            return [.. node.Items().Select(item => ReadAnswer(item, item.Required("call").OneOf(KnownCalls()), SequencedAnswerProperties))];
         }
 
         if (ordering == WorldOrdering.Strict)
@@ -183,16 +203,22 @@ public static class ScenarioFile
             throw node.Fail("with \"ordering\": \"strict\" the world is an array of calls in the order they must come");
         }
 
+        return ReadKeyedWorld(node, ScriptedCalls.All, AnswerProperties);
+    }
+
+    /// <summary>A world keyed by call, each with its list of answers (only <paramref name="calls"/> may be named).</summary>
+    private static List<ScriptedAnswer> ReadKeyedWorld(ScenarioNode node, IReadOnlyList<string> calls, string[] properties)
+    {
         var answers = new List<ScriptedAnswer>();
         foreach (var (call, list) in node.Properties())
         {
-            if (!ScriptedCalls.IsKnown(call))
+            if (!calls.Contains(call, StringComparer.Ordinal))
             {
-                throw list.Fail($"unknown call '{call}' (known: {string.Join(", ", ScriptedCalls.All)})");
+                throw list.Fail($"unknown call '{call}' (known: {string.Join(", ", calls)})");
             }
 
             var before = answers.Count;
-            answers.AddRange(list.Items().Select(item => ReadAnswer(item, call, inSequence: false)));
+            answers.AddRange(list.Items().Select(item => ReadAnswer(item, call, properties)));
             if (answers.Count == before)
             {
                 // An empty list scripts the call all the same: making it at all is a divergence.
@@ -203,9 +229,9 @@ public static class ScenarioFile
         return answers;
     }
 
-    private static ScriptedAnswer ReadAnswer(ScenarioNode item, string call, bool inSequence)
+    private static ScriptedAnswer ReadAnswer(ScenarioNode item, string call, string[] properties)
     {
-        item.Object(inSequence ? SequencedAnswerProperties : AnswerProperties);
+        item.Object(properties);
         var outcomes = Outcomes.Where(item.Has).ToList();
         if (outcomes.Count > 1)
         {
@@ -292,11 +318,147 @@ public static class ScenarioFile
         }
     }
 
+    /// <summary>The machine the job shares with other jobs (docs/replay.md, "The machine"); the empty one when the scenario has none.</summary>
+    private static (ScriptedMachine Machine, TimeSpan? MaxJobDuration) ReadMachine(ScenarioNode? node)
+    {
+        if (node is not { } machine)
+        {
+            return (ScriptedMachine.Empty, null);
+        }
+
+        machine.Object("bootId", "maxJobDuration", "running", "claims", "mounts", "exposures", "world");
+        var bootId = machine.Optional("bootId")?.NonEmptyString() ?? ScriptedMachine.DefaultBootId;
+        TimeSpan? maxJobDuration = null;
+        if (machine.Optional("maxJobDuration") is { } duration)
+        {
+            try
+            {
+                maxJobDuration = LeftoverSettings.ParseDuration(duration.NonEmptyString());
+            }
+            catch (CiInputException ex)
+            {
+                throw duration.Fail("expected a positive duration: minutes (90), or a number with s, m, h or d (6h)", ex);
+            }
+        }
+
+        var claims = new List<JobClaim>();
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in machine.Optional("claims")?.Items() ?? [])
+        {
+            var claim = ReadClaim(item, bootId);
+            var directory = item.Required("jobDirectory");
+            if (claims.Any(c => c.JobDirectory == claim.JobDirectory))
+            {
+                throw directory.Fail($"a second claim of {claim.JobDirectory}: a job directory has one claim");
+            }
+
+            if (System.IO.Path.TrimEndingDirectorySeparator(claim.JobDirectory) == ReplayRunner.JobDirectory)
+            {
+                throw directory.Fail($"{ReplayRunner.JobDirectory} is the replayed job's own directory; the machine's claims are other jobs'");
+            }
+
+            claims.Add(claim);
+            if (item.Optional("reported")?.Bool() == true)
+            {
+                reported.Add(claim.JobDirectory);
+            }
+        }
+
+        return (new ScriptedMachine
+        {
+            BootId = bootId,
+            Running = machine.Optional("running")?.Items().Select(ReadProcess).ToList() ?? [],
+            Claims = claims,
+            Reported = reported,
+            Mounts = machine.Optional("mounts")?.Properties().ToDictionary(p => p.Name, p => p.Value.NonEmptyString(), StringComparer.Ordinal),
+            Exposures = machine.Optional("exposures")?.Items().Select(ReadExposure).ToList(),
+            Script = machine.Optional("world") is { } world ? ReadKeyedWorld(world, ScriptedCalls.Sweep, MachineAnswerProperties) : [],
+        }, maxJobDuration);
+    }
+
+    /// <summary>A process that runs: its pid, or <c>{"pid", "startTimeTicks", "launchedFor"}</c>.</summary>
+    private static ScriptedProcess ReadProcess(ScenarioNode item)
+    {
+        if (item.Element.ValueKind == JsonValueKind.Number)
+        {
+            return new ScriptedProcess(Pid(item));
+        }
+
+        item.Object("pid", "startTimeTicks", "launchedFor");
+        return new ScriptedProcess(Pid(item.Required("pid")), item.Optional("startTimeTicks")?.Integer(0), item.Optional("launchedFor")?.NonEmptyString());
+    }
+
+    private static JobClaim ReadClaim(ScenarioNode item, string machineBootId)
+    {
+        item.Object("jobDirectory", "owner", "bootId", "createdAt", "reported", "holdings");
+        ClaimOwner? owner = null;
+        if (item.Optional("owner") is { } node)
+        {
+            node.Object("pid", "startTimeTicks", "command", "kind");
+            owner = new ClaimOwner(
+                Pid(node.Required("pid")),
+                node.Optional("startTimeTicks")?.Integer(0) ?? 0,
+                node.Optional("command")?.NonEmptyString(),
+                node.Required("kind").Named<ClaimOwnerKind>());
+        }
+
+        return new JobClaim(
+            item.Required("jobDirectory").NonEmptyString(),
+            owner,
+            item.Optional("bootId")?.NonEmptyString() ?? machineBootId,
+            ReadTime(item.Required("createdAt")),
+            ReadHoldings(item.Optional("holdings")));
+    }
+
+    private static JobHoldings ReadHoldings(ScenarioNode? node)
+    {
+        if (node is not { } holdings)
+        {
+            return new JobHoldings(null, null, null, null);
+        }
+
+        holdings.Object("root", "address", "store", "cacheKey", "daemon", "exposeId", "device", "mountPoint");
+        var root = holdings.Optional("root")?.NonEmptyString();
+        var address = holdings.Optional("address")?.NonEmptyString();
+        DaemonIdentity? daemon = null;
+        if (holdings.Optional("daemon") is { } spawned)
+        {
+            spawned.Object("pid", "startTimeTicks", "address");
+            daemon = new DaemonIdentity(
+                Pid(spawned.Required("pid")),
+                spawned.Optional("startTimeTicks")?.Integer(0) ?? 0,
+                spawned.Optional("address")?.NonEmptyString() ?? address ?? string.Empty,
+                Root: root);
+        }
+
+        return new JobHoldings(root, address, holdings.Optional("store")?.NonEmptyString(), holdings.Optional("cacheKey")?.NonEmptyString())
+        {
+            Daemon = daemon,
+            ExposeId = holdings.Optional("exposeId")?.NonEmptyString(),
+            Device = holdings.Optional("device")?.NonEmptyString(),
+            MountPoint = holdings.Optional("mountPoint")?.NonEmptyString(),
+        };
+    }
+
+    private static ScriptedExposure ReadExposure(ScenarioNode item)
+    {
+        item.Object("holder", "exposeId", "device");
+        return new ScriptedExposure(
+            item.Required("holder").NonEmptyString(),
+            item.Required("exposeId").NonEmptyString(),
+            item.Optional("device")?.String() ?? string.Empty);
+    }
+
+    private static int Pid(ScenarioNode node) =>
+        node.Integer(1) is var pid && pid <= int.MaxValue ? (int)pid : throw node.Fail("expected a pid (at most 2147483647)");
+
+    private static string Names(IEnumerable<string> names) => names.Any() ? string.Join(", ", names) : "none";
+
     private static Dictionary<string, string> KnownCalls() => ScriptedCalls.All.ToDictionary(c => c, c => c, StringComparer.Ordinal);
 
     private static ScenarioExpectations ReadExpectations(ScenarioNode expect)
     {
-        expect.Object("state", "decision", "reason", "also", "transitions", "hosts", "outputs", "warnings", "errors", "settlements");
+        expect.Object("state", "decision", "reason", "also", "transitions", "hosts", "outputs", "warnings", "errors", "settlements", "leftovers");
         return new ScenarioExpectations
         {
             State = expect.Optional("state")?.Named<LifecycleState>(),
@@ -309,8 +471,28 @@ public static class ScenarioFile
             Warnings = expect.Optional("warnings")?.Items().Select(i => i.NonEmptyString()).ToList(),
             Errors = expect.Optional("errors")?.Items().Select(i => i.NonEmptyString()).ToList(),
             Settlements = expect.Optional("settlements")?.Items().Select(i => i.OneOf(SettlementKinds)).ToList(),
+            Leftovers = expect.Optional("leftovers")?.Properties().ToDictionary(p => p.Name, p => ReadLeftover(p.Value), StringComparer.Ordinal),
         };
     }
+
+    private static ExpectedLeftover ReadLeftover(ScenarioNode item)
+    {
+        item.Object("outcome", "why", "reported", "stopped", "unmounted", "released", "committed", "problems", "notes");
+        return new ExpectedLeftover
+        {
+            Outcome = item.Optional("outcome")?.OneOf(LeftoverOutcomes),
+            Why = item.Optional("why")?.NonEmptyString(),
+            Reported = item.Optional("reported") is { } reported ? (int)Math.Min(reported.Integer(0), int.MaxValue) : null,
+            Stopped = item.Optional("stopped")?.Items().Select(Pid).ToList(),
+            Unmounted = Texts(item.Optional("unmounted")),
+            Released = Texts(item.Optional("released")),
+            Committed = Texts(item.Optional("committed")),
+            Problems = Texts(item.Optional("problems")),
+            Notes = Texts(item.Optional("notes")),
+        };
+    }
+
+    private static List<string>? Texts(ScenarioNode? list) => list?.Items().Select(i => i.NonEmptyString()).ToList();
 
     private static ExpectedTransition ReadTransition(ScenarioNode item)
     {

@@ -86,6 +86,20 @@ public static class ScriptedCalls
     /// <summary>Every known call, in a stable order.</summary>
     public static IReadOnlyList<string> All { get; } = [.. Values.Keys.Order(StringComparer.Ordinal)];
 
+    /// <summary>
+    /// The calls the cleanup after earlier jobs (the sweep before setup, <c>ClaimCleanup</c>) can make, in a stable order:
+    /// the only ones a scenario's <c>machine.world</c> may script.
+    /// </summary>
+    public static IReadOnlyList<string> Sweep { get; } =
+    [
+        .. new[]
+        {
+            StickyDiskFindExposures, StickyDiskSettle,
+            BlockDeviceMountSource, BlockDeviceIsMounted, BlockDeviceSync, BlockDeviceMeasure, BlockDeviceUnmount, BlockDeviceFlush,
+            DaemonFindLaunched, DaemonSignal, DaemonWaitForExit, DaemonProbe,
+        }.Order(StringComparer.Ordinal),
+    ];
+
     public static bool IsKnown(string call) => Values.ContainsKey(call);
 
     /// <summary>

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
 
@@ -17,6 +19,13 @@ namespace Blacksmith.Infrastructure.Simulation.Scripted;
 /// divergence), the running host's inputs (the job status a post was given), the world's own state for the calls that
 /// look for what a job holds (the exposures, mounts and daemon its successful calls acquired and did not release), the
 /// base world, and otherwise nowhere, which is a divergence too. A dead daemon answers its own probes, signals and waits.
+/// <para>
+/// The world also holds the machine the job shares with other jobs (<see cref="ScriptedMachine"/>): their processes,
+/// mounts and exposures. The sweep setup runs before its sequence asks about those, inside <see cref="Sweeping"/>: its
+/// calls take the machine's script, then what the machine holds (a process runs until a signal or a wait sees it end,
+/// a mount until it is unmounted, an exposure until it is settled), then the base world; never the job's own script,
+/// and the job's own calls never take the machine's.
+/// </para>
 /// </remarks>
 public sealed class ScriptedWorld
 {
@@ -28,19 +37,33 @@ public sealed class ScriptedWorld
     private readonly IReadOnlyDictionary<string, ScriptedAnswer> _base;
     private readonly List<Slot> _slots;
     private readonly HashSet<string> _scripted;
-    private readonly Dictionary<string, string> _exposures = new(StringComparer.Ordinal);
+    private readonly List<Slot> _machineSlots;
+    private readonly HashSet<string> _machineScripted;
+    private readonly List<ScriptedProcess> _running;
+    private readonly HashSet<int> _signalled = [];
+    private readonly IReadOnlyList<JobClaim> _claims;
+
+    // Exposure id to its device and holder; the holder is null for the job's own (its expose calls made them).
+    private readonly Dictionary<string, (string Device, string? Holder)> _exposures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _mounts = new(StringComparer.Ordinal);
     private JsonElement? _daemon;
     private IReadOnlyDictionary<string, ScriptedAnswer> _hostInputs = None;
     private string? _killAfterTransition;
     private string? _armedBy;
     private string? _stoppedBecause;
+    private bool _sweeping;
 
+    /// <param name="script">The job's scripted answers.</param>
+    /// <param name="ordering">How the job's calls take them.</param>
+    /// <param name="time">The replay's clock.</param>
+    /// <param name="baseWorld">Answers for calls no script names (the healthy world), or null: such a call diverges.</param>
+    /// <param name="machine">The other jobs of the machine; null for none.</param>
     public ScriptedWorld(
         IEnumerable<ScriptedAnswer> script,
         WorldOrdering ordering,
         TimeProvider time,
-        IReadOnlyDictionary<string, ScriptedAnswer>? baseWorld = null)
+        IReadOnlyDictionary<string, ScriptedAnswer>? baseWorld = null,
+        ScriptedMachine? machine = null)
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(time);
@@ -49,7 +72,27 @@ public sealed class ScriptedWorld
         _ordering = ordering;
         _time = time;
         _base = baseWorld ?? None;
+        machine ??= ScriptedMachine.Empty;
+        _machineSlots = [.. machine.Script.Select(a => new Slot(a))];
+        _machineScripted = [.. _machineSlots.Select(s => s.Answer.Call)];
+        _running = [.. machine.Running];
+        _claims = machine.Claims;
+        foreach (var (mountPoint, device) in machine.MountsNow())
+        {
+            _mounts[mountPoint] = device;
+        }
+
+        foreach (var exposure in machine.ExposuresNow())
+        {
+            _exposures[exposure.ExposeId] = (exposure.Device, exposure.Holder);
+        }
     }
+
+    /// <summary>
+    /// The replayed job's directory: the holder its own exposures are found by. Null answers them for any holder, as a
+    /// world without other jobs may.
+    /// </summary>
+    public string? JobDirectory { get; init; }
 
     /// <summary>The first call the script could not answer; null while the replay follows the script.</summary>
     public Divergence? Divergence { get; private set; }
@@ -67,7 +110,7 @@ public sealed class ScriptedWorld
         {
             lock (_gate)
             {
-                return [.. _slots.Where(s => s.Remaining > 0 && s.Answer.Times is not null).Select(s => s.Answer with { Times = s.Remaining })];
+                return [.. _slots.Concat(_machineSlots).Where(s => s.Remaining > 0 && s.Answer.Times is not null).Select(s => s.Answer with { Times = s.Remaining })];
             }
         }
     }
@@ -89,6 +132,57 @@ public sealed class ScriptedWorld
             _killAfterTransition = killAfterTransition;
             _armedBy = null;
             _stoppedBecause = null;
+            _sweeping = false;
+        }
+    }
+
+    /// <summary>
+    /// The running host's calls are the sweep's until the returned scope is disposed (or the host ends): they concern
+    /// the machine's other jobs, and are answered from the machine (its script, then what it holds, then the base world).
+    /// </summary>
+    public IDisposable Sweeping()
+    {
+        lock (_gate)
+        {
+            _sweeping = true;
+        }
+
+        return new SweepScope(this);
+    }
+
+    /// <summary>Whether the machine's process <paramref name="pid"/>, started at <paramref name="startTimeTicks"/>, still runs.</summary>
+    public bool IsRunning(int pid, long startTimeTicks)
+    {
+        lock (_gate)
+        {
+            return _running.Any(p => p.Is(pid, startTimeTicks));
+        }
+    }
+
+    /// <summary>What the machine still holds for <paramref name="claim"/>'s job, whatever its claim says.</summary>
+    public HeldOnMachine HeldFor(JobClaim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var holdings = claim.Holdings;
+        lock (_gate)
+        {
+            var daemons = _running.Where(p => p.LaunchedFor == claim.JobDirectory || (holdings.Daemon is { } d && p.Is(d.Pid, d.StartTimeTicks))).Select(p => p.Pid).ToList();
+            var root = holdings.MountPoint ?? holdings.Root;
+            var mounted = root is not null && _mounts.TryGetValue(root, out var source) && (holdings.Device is null || source == holdings.Device) ? source : null;
+            var exposures = _exposures
+                .Where(e => e.Value.Holder == claim.JobDirectory || (e.Value.Holder is not null && e.Key == holdings.ExposeId))
+                .Select(e => e.Key)
+                .ToList();
+            return new HeldOnMachine(daemons, mounted is null ? null : root, mounted, exposures);
+        }
+    }
+
+    /// <summary>A stopped host records nothing more: throws <see cref="HostStoppedException"/> once the running host was stopped.</summary>
+    public void EnsureHostRuns()
+    {
+        lock (_gate)
+        {
+            ThrowIfStopped();
         }
     }
 
@@ -107,6 +201,7 @@ public sealed class ScriptedWorld
                 _armedBy = null;
             }
 
+            _sweeping = false;
             return _stoppedBecause;
         }
     }
@@ -163,6 +258,9 @@ public sealed class ScriptedWorld
             .Where(a => a.Value is not null)
             .ToDictionary(a => a.Name, a => Convert.ToString(a.Value, CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal);
     }
+
+    /// <summary>The claim registry asks before reading or changing a claim: as for the journal, a stopped host can do neither.</summary>
+    internal void BeforeClaimsAccess() => BeforeJournalRead();
 
     /// <summary>The journal asks before reading: a stopped host can no longer read, and a pending kill strikes now.</summary>
     internal void BeforeJournalRead()
@@ -253,7 +351,7 @@ public sealed class ScriptedWorld
             {
                 case ScriptedCalls.StickyDiskExpose when answer.Value is { ValueKind: JsonValueKind.Object } value
                     && value.TryGetProperty("exposeId", out var id) && id.GetString() is { Length: > 0 } exposeId:
-                    _exposures[exposeId] = value.TryGetProperty("device", out var device) ? device.GetString() ?? string.Empty : string.Empty;
+                    _exposures[exposeId] = (value.TryGetProperty("device", out var device) ? device.GetString() ?? string.Empty : string.Empty, null);
                     break;
                 case ScriptedCalls.StickyDiskSettle when arguments.TryGetValue("exposeId", out var settled):
                     _exposures.Remove(settled);
@@ -263,6 +361,24 @@ public sealed class ScriptedWorld
                     break;
                 case ScriptedCalls.BlockDeviceUnmount when arguments.TryGetValue("mountPoint", out var unmounted):
                     _mounts.Remove(unmounted);
+                    break;
+                case ScriptedCalls.DaemonSignal when _sweeping && MachineProcess(arguments) is { } signalled:
+                    // A machine's process ends on the signal (unless a wait says otherwise); one already gone is forgotten.
+                    if (answer.Value?.ToString() == "AlreadyGone")
+                    {
+                        _running.Remove(signalled);
+                    }
+                    else
+                    {
+                        _signalled.Add(signalled.Pid);
+                    }
+
+                    break;
+                case ScriptedCalls.DaemonWaitForExit when _sweeping && answer.Value is { ValueKind: JsonValueKind.True } && MachineProcess(arguments) is { } exited:
+                    _running.Remove(exited);
+                    break;
+                case ScriptedCalls.DaemonSignal or ScriptedCalls.DaemonWaitForExit when _sweeping:
+                    // The sweep's calls are about other jobs' daemons, never this job's own.
                     break;
                 case ScriptedCalls.DaemonSpawn when answer.Value is { ValueKind: JsonValueKind.Object } spawned:
                     _daemon = spawned.Clone();
@@ -282,7 +398,10 @@ public sealed class ScriptedWorld
         switch (call)
         {
             case ScriptedCalls.StickyDiskFindExposures:
-                var found = string.Join(',', _exposures.Select(e => JsonSerializer.Serialize(new ExposedDisk(e.Key, e.Value), EffectJsonContext.Default.ExposedDisk)));
+                var holder = arguments.GetValueOrDefault("holder");
+                var found = string.Join(',', _exposures
+                    .Where(e => e.Value.Holder is { } other ? other == holder : JobDirectory is null || JobDirectory == holder)
+                    .Select(e => JsonSerializer.Serialize(new ExposedDisk(e.Key, e.Value.Device), EffectJsonContext.Default.ExposedDisk)));
                 return Returning(call, $"[{found}]", origin);
             case ScriptedCalls.BlockDeviceMountSource:
                 return Returning(call, arguments.TryGetValue("mountPoint", out var mountPoint) && _mounts.TryGetValue(mountPoint, out var device)
@@ -303,6 +422,11 @@ public sealed class ScriptedWorld
             ThrowIfStopped();
             StrikeIfArmed();
             LastCall = call;
+            if (_sweeping)
+            {
+                return TakeForSweep(call, arguments, session);
+            }
+
             if (DaemonDead && DeadDaemon.Answers.TryGetValue(call, out var dead))
             {
                 return dead;
@@ -310,7 +434,7 @@ public sealed class ScriptedWorld
 
             if (_scripted.Contains(call))
             {
-                var taken = _ordering == WorldOrdering.Strict ? TakeInOrder(call, arguments, session) : TakeForCall(call, arguments, session);
+                var taken = _ordering == WorldOrdering.Strict ? TakeInOrder(call, arguments, session) : TakeForCall(_slots, call, arguments, session);
 
                 // A look scripted to succeed without a value answers what the world holds.
                 return taken is { Value: null, Reply: ScriptedReply.Returns } && HeldAnswer(call, arguments) is { Value: { } truth }
@@ -333,8 +457,79 @@ public sealed class ScriptedWorld
                 return input;
             }
 
-            throw Diverge(call, arguments, session, $"the script has no answer for {call} at all", Pending(5));
+            throw Diverge(call, arguments, session, $"the script has no answer for {call} at all", Pending(_slots, 5));
         }
+    }
+
+    /// <summary>A call of the sweep: the machine's script, then what the machine holds, then the base world.</summary>
+    private ScriptedAnswer TakeForSweep(string call, IReadOnlyDictionary<string, string> arguments, string session)
+    {
+        if (_machineScripted.Contains(call))
+        {
+            var taken = TakeForCall(_machineSlots, call, arguments, session);
+            return taken is { Value: null, Reply: ScriptedReply.Returns } && MachineAnswer(call, arguments) is { Value: { } truth }
+                ? taken with { Value = truth }
+                : taken;
+        }
+
+        if (MachineAnswer(call, arguments) is { } held)
+        {
+            return held;
+        }
+
+        if (_base.TryGetValue(call, out var answer))
+        {
+            return answer;
+        }
+
+        throw Diverge(call, arguments, session, $"neither the machine's script nor a base world answers the sweep's {call}", Pending(_machineSlots, 5));
+    }
+
+    /// <summary>What the machine answers a call of the sweep; null for a call it has no state for (sync, unmount, settle…).</summary>
+    private ScriptedAnswer? MachineAnswer(string call, IReadOnlyDictionary<string, string> arguments)
+    {
+        const string origin = "what the machine holds";
+        switch (call)
+        {
+            case ScriptedCalls.DaemonSignal:
+                return Returning(call, MachineProcess(arguments) is null ? "\"AlreadyGone\"" : "\"Delivered\"", origin);
+            case ScriptedCalls.DaemonWaitForExit:
+                return Returning(call, MachineProcess(arguments) is { } waited && !_signalled.Contains(waited.Pid) ? "false" : "true", origin);
+            case ScriptedCalls.DaemonProbe:
+                return Returning(call, MachineProcess(arguments) is null ? """{"status":"Exited"}""" : """{"status":"Ready"}""", origin);
+            case ScriptedCalls.DaemonFindLaunched:
+                return Returning(call, Launched(arguments) is { } launched ? JsonSerializer.Serialize(launched, EffectJsonContext.Default.DaemonIdentity) : "null", origin);
+            case ScriptedCalls.BlockDeviceIsMounted:
+                return Returning(call, arguments.TryGetValue("mountPoint", out var mountPoint) && _mounts.ContainsKey(mountPoint) ? "true" : "false", origin);
+            case ScriptedCalls.BlockDeviceMountSource or ScriptedCalls.StickyDiskFindExposures:
+                return HeldAnswer(call, arguments);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The machine's running process a daemon call names (by pid and, when given, start time); null when it has ended.</summary>
+    private ScriptedProcess? MachineProcess(IReadOnlyDictionary<string, string> arguments)
+    {
+        if (!arguments.TryGetValue("pid", out var text) || !int.TryParse(text, CultureInfo.InvariantCulture, out var pid))
+        {
+            return null;
+        }
+
+        var ticks = arguments.TryGetValue("startTimeTicks", out var started) && long.TryParse(started, CultureInfo.InvariantCulture, out var t) ? t : (long?)null;
+        return _running.FirstOrDefault(p => ticks is { } known ? p.Is(pid, known) : p.Pid == pid);
+    }
+
+    /// <summary>The buildkitd that runs with a job's config: one launched for its directory, or the daemon its claim names.</summary>
+    private DaemonIdentity? Launched(IReadOnlyDictionary<string, string> arguments)
+    {
+        var jobDirectory = arguments.GetValueOrDefault("jobDirectory");
+        var claimed = _claims.FirstOrDefault(c => c.JobDirectory == jobDirectory)?.Holdings.Daemon;
+        var process = _running.FirstOrDefault(p => jobDirectory is not null && p.LaunchedFor == jobDirectory)
+            ?? (claimed is null ? null : _running.FirstOrDefault(p => p.Is(claimed.Pid, claimed.StartTimeTicks)));
+        return process is null
+            ? null
+            : new DaemonIdentity(process.Pid, process.StartTimeTicks ?? claimed?.StartTimeTicks ?? 0, arguments.GetValueOrDefault("address") ?? string.Empty, Root: arguments.GetValueOrDefault("root"));
     }
 
     private ScriptedAnswer TakeInOrder(string call, IReadOnlyDictionary<string, string> arguments, string session)
@@ -349,7 +544,7 @@ public sealed class ScriptedWorld
 
             if (head.Remaining != int.MaxValue)
             {
-                throw Diverge(call, arguments, session, $"the script expects {head.Answer.Call} next", Pending(3));
+                throw Diverge(call, arguments, session, $"the script expects {head.Answer.Call} next", Pending(_slots, 3));
             }
 
             head.Remaining = 0;
@@ -358,14 +553,14 @@ public sealed class ScriptedWorld
         throw Diverge(call, arguments, session, "the script has no call left", []);
     }
 
-    private ScriptedAnswer TakeForCall(string call, IReadOnlyDictionary<string, string> arguments, string session)
+    private ScriptedAnswer TakeForCall(List<Slot> slots, string call, IReadOnlyDictionary<string, string> arguments, string session)
     {
-        var next = _slots.FirstOrDefault(s => s.Remaining > 0 && s.Answer.Call == call);
+        var next = slots.FirstOrDefault(s => s.Remaining > 0 && s.Answer.Call == call);
         if (next is null)
         {
-            var scripted = _slots.Where(s => s.Answer.Call == call).Sum(s => s.Answer.Times ?? 0);
+            var scripted = slots.Where(s => s.Answer.Call == call).Sum(s => s.Answer.Times ?? 0);
             throw Diverge(call, arguments, session,
-                scripted == 0 ? $"the script says {call} is never made" : $"all {scripted} scripted answer(s) for {call} were used", Pending(5));
+                scripted == 0 ? $"the script says {call} is never made" : $"all {scripted} scripted answer(s) for {call} were used", Pending(slots, 5));
         }
 
         if (next.Answer.Session is { } owner && owner != session)
@@ -376,7 +571,7 @@ public sealed class ScriptedWorld
         return next.Use();
     }
 
-    private List<string> Pending(int count) => [.. _slots.Where(s => s.Remaining > 0).Take(count).Select(s => s.Answer.Describe())];
+    private static List<string> Pending(List<Slot> slots, int count) => [.. slots.Where(s => s.Remaining > 0).Take(count).Select(s => s.Answer.Describe())];
 
     private HostStoppedException Diverge(string call, IReadOnlyDictionary<string, string> arguments, string session, string reason, IReadOnlyList<string> expected)
     {
@@ -400,6 +595,17 @@ public sealed class ScriptedWorld
             _stoppedBecause = $"killed after {call}";
             _armedBy = null;
             throw new HostStoppedException($"The host was killed after {call}.");
+        }
+    }
+
+    private sealed class SweepScope(ScriptedWorld world) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (world._gate)
+            {
+                world._sweeping = false;
+            }
         }
     }
 
