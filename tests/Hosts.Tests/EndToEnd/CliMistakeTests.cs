@@ -153,6 +153,22 @@ public sealed class CliMistakeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_maximum_job_duration_that_is_not_one_stops_setup_before_anything_and_leaves_post_draining()
+    {
+        var environment = new Dictionary<string, string?> { ["BLACKSMITH_MAX_JOB_DURATION"] = "soon" };
+
+        var setup = await RunAsync(["setup", "--job-dir", Job, "--data-dir", Data, "--cache-key", "shop"], environment);
+        var journaled = File.Exists(Path.Combine(Job, "journal.jsonl"));
+        var post = await RunAsync(["post", "--job-dir", Job, "--data-dir", Data, "--job-status", "success"], environment);
+
+        Assert.True(setup.ExitCode == 2, setup.ToString());
+        Assert.Single(Lines(setup.Errors), l => l.Contains("BLACKSMITH_MAX_JOB_DURATION must be a positive duration", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", setup.Errors + setup.Output, StringComparison.Ordinal);
+        Assert.False(journaled, "setup journaled something before refusing");
+        Assert.True(post.ExitCode == 0, post.ToString());
+    }
+
+    [Fact]
     public async Task A_hand_edited_journal_makes_post_release_what_the_claim_names_commit_nothing_say_so_and_exit_1()
     {
         Directory.CreateDirectory(Job);

@@ -4,17 +4,40 @@ using Blacksmith.Steps.Leftovers;
 
 namespace Blacksmith.Hosting.Composition;
 
-/// <summary>Reads the cleanup's settings from the environment (<see cref="LeftoverOptions.MaxJobDurationVariable"/>).</summary>
+/// <summary>
+/// Reads the cleanup's settings from the environment (<see cref="LeftoverOptions.MaxJobDurationVariable"/>). Setup refuses
+/// a value it cannot read (<see cref="Problem"/>) before it does anything; every other host falls back to the default,
+/// since post must drain whatever the environment says.
+/// </summary>
 public static class LeftoverSettings
 {
-    /// <exception cref="CiInputException">The maximum job duration is not a positive duration.</exception>
     public static LeftoverOptions FromEnvironment(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var options = new LeftoverOptions();
-        return environment(LeftoverOptions.MaxJobDurationVariable) is { } text && !string.IsNullOrWhiteSpace(text)
+        return Problem(environment) is null && environment(LeftoverOptions.MaxJobDurationVariable) is { } text && !string.IsNullOrWhiteSpace(text)
             ? options with { MaxJobDuration = ParseDuration(text.Trim()) }
             : options;
+    }
+
+    /// <summary>What is wrong with the settings in the environment, in one line; null when nothing is.</summary>
+    public static string? Problem(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (environment(LeftoverOptions.MaxJobDurationVariable) is not { } text || string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = ParseDuration(text.Trim());
+            return null;
+        }
+        catch (CiInputException ex)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>A number of minutes (<c>90</c>), or a number with a unit: <c>45s</c>, <c>90m</c>, <c>6h</c>, <c>2d</c>.</summary>

@@ -1,5 +1,6 @@
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Hosting.Composition;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
@@ -34,6 +35,13 @@ public sealed class SetupHost(
     public async Task<int> RunAsync(SetupInputs inputs, string session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        if (LeftoverSettings.Problem(environment.Read) is { } badDuration)
+        {
+            // Before anything is saved or acquired: the sweep below would judge other jobs by this value.
+            ci.Annotate(AnnotationKind.Error, badDuration);
+            return ExitCodes.BadInput;
+        }
+
         if (settings.Problem is { } unusable)
         {
             // Bad input, refused before any effect: no metric, no sweep, no claim.
