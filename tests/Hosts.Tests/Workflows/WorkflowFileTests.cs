@@ -139,6 +139,9 @@ public sealed partial class WorkflowFileTests
         Assert.Contains("docs/state-diagram.md", script, StringComparison.Ordinal);
         Assert.Contains("\"$dist/blacksmith\" run --simulate", script, StringComparison.Ordinal);
         Assert.Contains("committed generation 2 (started from 1)", script, StringComparison.Ordinal);
+        // The glibc the binaries need stays what actions/README.md promises.
+        Assert.Contains("objdump -T \"$dist/$exe\"", script, StringComparison.Ordinal);
+        Assert.Contains("2.34", script, StringComparison.Ordinal);
     }
 
     [Fact]
