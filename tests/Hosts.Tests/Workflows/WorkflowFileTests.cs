@@ -122,6 +122,9 @@ public sealed partial class WorkflowFileTests
         Assert.Equal([("linux-x64", "ubuntu-24.04"), ("linux-arm64", "ubuntu-24.04-arm")], matrix);
         Assert.Equal("${{ matrix.runner }}", build.RunsOn.GetString());
         Assert.Contains(build.Steps, s => s.Run?.Trim() == "eng/publish.sh ${{ matrix.rid }}");
+        // Stamped with the release's version, which the smoke test reads back from --version.
+        var publish = release.At("jobs", "build", "steps").EnumerateArray().Single(s => s.TryGetProperty("run", out var run) && run.GetString()!.StartsWith("eng/publish.sh", StringComparison.Ordinal));
+        Assert.Equal("${{ needs.check.outputs.version }}", publish.GetProperty("env").GetProperty("VERSION").GetString());
     }
 
     [Fact]
@@ -135,6 +138,7 @@ public sealed partial class WorkflowFileTests
         Assert.InRange(smoke, 0, upload - 1);
         Assert.Contains("for exe in blacksmith blacksmith-agent; do", script, StringComparison.Ordinal);
         Assert.Contains("\"$dist/$exe\" --help", script, StringComparison.Ordinal);
+        Assert.Contains("[[ \"$version\" == \"$VERSION+\"* ]]", script, StringComparison.Ordinal);
         Assert.Contains("\"$dist/blacksmith\" diagram", script, StringComparison.Ordinal);
         Assert.Contains("docs/state-diagram.md", script, StringComparison.Ordinal);
         Assert.Contains("\"$dist/blacksmith\" run --simulate", script, StringComparison.Ordinal);
