@@ -4,6 +4,7 @@
 #   dist/<rid>/blacksmith and dist/<rid>/blacksmith-agent for linux-x64 and linux-arm64 (see actions/README.md).
 #
 # Usage: eng/publish.sh [linux-x64] [linux-arm64]      (no argument: both)
+#        VERSION=1.2.3 eng/publish.sh ...                 (stamps the version --version prints; default 1.0.0)
 #
 # Native AOT links with the platform's C toolchain. For the host's own architecture the usual
 # compiler is enough (clang, or gcc, which the .NET SDK falls back to). The other architecture
@@ -24,7 +25,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
 usage() {
-  sed -n '2,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 rids=("$@")
@@ -109,7 +110,8 @@ for rid in "${rids[@]}"; do
     exe="${project##*:}"
     staging="publish/$exe/$rid"
     echo "publish.sh: dotnet publish src/Hosts/$dir -c Release -r $rid"
-    dotnet publish "src/Hosts/$dir" -c Release -r "$rid" -o "$staging" --nologo
+    # The release workflow passes the release's version, so `blacksmith --version` names the release it came from.
+    dotnet publish "src/Hosts/$dir" -c Release -r "$rid" -o "$staging" --nologo ${VERSION:+"-p:Version=$VERSION"}
 
     # Only the executable ships: the symbols (.dbg), PDBs and XML docs stay in publish/.
     install -D -m 0755 "$staging/$exe" "dist/$rid/$exe"

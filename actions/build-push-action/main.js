@@ -1,3 +1,11 @@
 // Main step of build-push-action: `blacksmith build`. See ../launcher/launch.js.
 'use strict';
-require('../launcher/launch.js').launch('build');
+const launcher = require('../launcher/launch.js');
+
+// For tools that load this file and call run(), such as @github/local-action: resolves with the exit code.
+exports.run = () => launcher.run('build');
+
+// Started by the runner: the step ends with the binary's exit code.
+if (require.main === module) {
+  launcher.launch('build');
+}

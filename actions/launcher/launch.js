@@ -15,8 +15,15 @@
 //   - the child gets the verb as its only argument and this process's environment unchanged
 //     (INPUT_*, STATE_*, GITHUB_*, RUNNER_*), and inherits stdin/stdout/stderr, so its output and
 //     workflow commands stream live;
-//   - this process exits with the child's exit code, or 128+n when the child died of signal n;
-//   - every failure to start prints an ::error:: saying what went wrong and exits 1.
+//   - the outcome is the child's exit code, or 128+n when the child died of signal n;
+//   - every failure to start prints an ::error:: saying what went wrong and is exit code 1.
+//
+// Two ways in. The runner starts an entry file (main.js, post.js) with node: the entry file calls
+// launch(), and this process exits with the outcome. A tool that loads the entry file as a module
+// and calls its exported run() (GitHub's @github/local-action) calls run() here instead: it resolves
+// with the outcome and never ends the process, which belongs to the tool; it also sets
+// process.exitCode on a failure, as @actions/core's setFailed does, so the tool's process still ends
+// with the step's failure.
 'use strict';
 
 const childProcess = require('node:child_process');
@@ -42,9 +49,15 @@ function escapeData(text) {
   return String(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
+// A reason the binary cannot be started. Thrown, not exited on: run() must return to its caller.
+class LaunchError extends Error {}
+
 function fail(message) {
+  throw new LaunchError(message);
+}
+
+function reportError(message) {
   process.stdout.write(`::error::${escapeData(message)}\n`);
-  process.exit(1);
 }
 
 function repositoryRoot() {
@@ -104,45 +117,89 @@ function exitCodeOf(code, signal) {
 }
 
 /**
- * Runs `blacksmith <verb>` and ends this process with its outcome. Never returns normally.
+ * Runs `blacksmith <verb>` and resolves with its outcome: the exit code, 128+n for a signal, 1 when it could not be
+ * started (after an ::error:: saying why). Never ends this process; rejects only on a bug of its own. A failure goes into
+ * process.exitCode, so a tool that ignores the result still ends with it; success leaves an earlier failure alone.
  * @param {string} verb setup, build or post.
+ * @returns {Promise<number>}
  */
-function launch(verb) {
-  const binary = resolveBinary(process.env);
-  let child;
+function run(verb) {
+  return new Promise((resolve) => {
+    let child;
+    let forwarders = [];
+    let settled = false;
 
-  // Listeners go in before the spawn, so no signal can arrive between the child's start and its
-  // forwarding. A listener also replaces node's default action (exit at once): we wait for the child.
-  // Node runs them from the event loop, after this function has assigned `child`.
-  const forwarders = FORWARDED_SIGNALS.map((signal) => {
-    const forward = () => {
-      // The child may already have exited (a race with its own shutdown): nothing to forward to then.
-      try {
-        child.kill(signal);
-      } catch {
-        // ignored on purpose, see above
+    const settle = (exitCode) => {
+      if (settled) {
+        return;
       }
+      settled = true;
+      for (const [name, forward] of forwarders) {
+        process.removeListener(name, forward);
+      }
+      if (exitCode !== 0) {
+        process.exitCode = exitCode;
+      }
+      resolve(exitCode);
     };
-    process.on(signal, forward);
-    return [signal, forward];
-  });
 
-  // detached: the child leads its own process group, so a signal sent to our whole group (Ctrl-C in
-  // a terminal) does not reach it twice, directly and forwarded; what it gets comes from us only.
-  // The runner's cancellation still reaches it through the forwarding above, and its end-of-step
-  // process-tree kill and end-of-job orphan cleanup do not depend on the group.
-  child = childProcess.spawn(binary, [verb], { stdio: 'inherit', env: process.env, detached: true });
-
-  child.on('error', (error) => {
-    fail(`Could not start ${binary} ${verb}: ${error.message}`);
-  });
-
-  child.on('exit', (code, signal) => {
-    for (const [name, forward] of forwarders) {
-      process.removeListener(name, forward);
+    const binary = (() => {
+      try {
+        return resolveBinary(process.env);
+      } catch (error) {
+        if (!(error instanceof LaunchError)) {
+          throw error;
+        }
+        reportError(error.message);
+        return null;
+      }
+    })();
+    if (binary === null) {
+      settle(1);
+      return;
     }
-    process.exit(exitCodeOf(code, signal));
+
+    // Listeners go in before the spawn, so no signal can arrive between the child's start and its
+    // forwarding. A listener also replaces node's default action (exit at once): we wait for the child.
+    // Node runs them from the event loop, after `child` has been assigned.
+    forwarders = FORWARDED_SIGNALS.map((signal) => {
+      const forward = () => {
+        // The child may already have exited (a race with its own shutdown): nothing to forward to then.
+        try {
+          child.kill(signal);
+        } catch {
+          // ignored on purpose, see above
+        }
+      };
+      process.on(signal, forward);
+      return [signal, forward];
+    });
+
+    // detached: the child leads its own process group, so a signal sent to our whole group (Ctrl-C in
+    // a terminal) does not reach it twice, directly and forwarded; what it gets comes from us only.
+    // The runner's cancellation still reaches it through the forwarding above, and its end-of-step
+    // process-tree kill and end-of-job orphan cleanup do not depend on the group.
+    child = childProcess.spawn(binary, [verb], { stdio: 'inherit', env: process.env, detached: true });
+
+    // A spawn failure (EACCES, ENOEXEC, ENOENT) comes as 'error' without 'exit'; one after a start may
+    // come with it: whichever is first decides, and settle() ignores the other.
+    child.on('error', (error) => {
+      reportError(`Could not start ${binary} ${verb}: ${error.message}`);
+      settle(1);
+    });
+
+    child.on('exit', (code, signal) => {
+      settle(exitCodeOf(code, signal));
+    });
   });
 }
 
-module.exports = { launch };
+/**
+ * The runner's way in: runs `blacksmith <verb>` and ends this process with its outcome.
+ * @param {string} verb setup, build or post.
+ */
+function launch(verb) {
+  run(verb).then((exitCode) => process.exit(exitCode));
+}
+
+module.exports = { launch, run };

@@ -111,18 +111,19 @@ public sealed class ActionMetadataTests
     [InlineData("setup-docker-builder", "main", "setup")]
     [InlineData("setup-docker-builder", "post", "post")]
     [InlineData("build-push-action", "main", "build")]
-    public void Each_stage_is_a_node24_entry_file_inside_the_action_that_launches_its_verb(string action, string stage, string verb)
+    public void Each_stage_is_a_node24_entry_file_inside_the_action_that_launches_its_verb_when_started_and_exports_run(string action, string stage, string verb)
     {
         var runs = Mapping(Load(action), "runs");
         var entry = Scalar(runs, stage);
         var actionDirectory = Path.Combine(LauncherHarness.RepositoryRoot(), "actions", action);
 
+        var text = File.ReadAllText(Path.Combine(actionDirectory, entry));
+
         Assert.Equal("node24", Scalar(runs, "using"));
         Assert.DoesNotContain("..", entry, StringComparison.Ordinal);
-        Assert.Contains(
-            $"require('../launcher/launch.js').launch('{verb}');",
-            File.ReadAllText(Path.Combine(actionDirectory, entry)),
-            StringComparison.Ordinal);
+        Assert.Contains("require('../launcher/launch.js')", text, StringComparison.Ordinal);
+        Assert.Contains($"exports.run = () => launcher.run('{verb}');", text, StringComparison.Ordinal);
+        Assert.Contains($"if (require.main === module) {{\n  launcher.launch('{verb}');\n}}", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]

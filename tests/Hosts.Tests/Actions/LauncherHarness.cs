@@ -17,6 +17,9 @@ internal sealed class LauncherHarness : IDisposable
 
     public const string ReadyLine = "standin-ready";
 
+    /// <summary>What <see cref="LoadAndRunAsync"/> prints once <c>run()</c> has resolved: its value, then <c>exitCode=</c>.</summary>
+    public const string ResolvedLine = "run() resolved with";
+
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
     // The stand-in records into STANDIN_RECORDS. Its environment is read from /proc, as the process received it: the
@@ -108,9 +111,24 @@ internal sealed class LauncherHarness : IDisposable
     /// plus <paramref name="environment"/> (a null value removes the variable). When <paramref name="signal"/> is
     /// given it is sent to node, as the runner does on cancellation, once the stand-in says it is ready.
     /// </summary>
-    public async Task<LauncherRun> RunAsync(string entry, IReadOnlyDictionary<string, string?> environment, string? signal = null)
+    public Task<LauncherRun> RunAsync(string entry, IReadOnlyDictionary<string, string?> environment, string? signal = null) =>
+        RunNodeAsync(entry, [Path.Combine(Repository, "actions", entry)], environment, signal);
+
+    /// <summary>
+    /// Loads <c>actions/&lt;entry&gt;</c> as a module, as GitHub's local-action tool does, calls its exported
+    /// <c>run()</c> and prints <see cref="ResolvedLine"/> with what it resolved to and <c>process.exitCode</c>; node then
+    /// ends on its own, with whatever exit code the entry file left it.
+    /// </summary>
+    public Task<LauncherRun> LoadAndRunAsync(string entry, IReadOnlyDictionary<string, string?> environment) =>
+        RunNodeAsync(
+            entry,
+            ["-e", $"require(process.argv[1]).run().then((code) => console.log(`{ResolvedLine} ${{code}} exitCode=${{process.exitCode ?? 'unset'}}`));", Path.Combine(Repository, "actions", entry)],
+            environment,
+            signal: null);
+
+    private async Task<LauncherRun> RunNodeAsync(string entry, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, string? signal)
     {
-        var start = new ProcessStartInfo(Node, [Path.Combine(Repository, "actions", entry)])
+        var start = new ProcessStartInfo(Node, arguments)
         {
             WorkingDirectory = Repository,
             RedirectStandardOutput = true,

@@ -179,4 +179,51 @@ public sealed class LauncherTests
         Assert.Contains($"Could not start {notExecutable} build", error, StringComparison.Ordinal);
         Assert.Contains("EACCES", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("setup-docker-builder/main.js", "setup")]
+    [InlineData("setup-docker-builder/post.js", "post")]
+    [InlineData("build-push-action/main.js", "build")]
+    public async Task Loaded_as_a_module_each_entry_file_starts_nothing_until_run_is_called_then_runs_its_verb(string entry, string verb)
+    {
+        using var harness = LauncherHarness.Create();
+
+        var run = await harness.LoadAndRunAsync(entry, new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = harness.WriteStandIn() });
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(verb + "\n", harness.Recorded("argv"));
+        Assert.Contains($"{LauncherHarness.ResolvedLine} 0 exitCode=unset", run.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(70)]
+    public async Task Run_resolves_with_a_failing_exit_code_instead_of_exiting_and_leaves_it_as_the_process_exit_code(int exitCode)
+    {
+        using var harness = LauncherHarness.Create();
+
+        var run = await harness.LoadAndRunAsync("build-push-action/main.js", new Dictionary<string, string?>
+        {
+            ["BLACKSMITH_BINARY"] = harness.WriteStandIn(),
+            ["STANDIN_EXIT"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        // The line printed after run() resolved proves the process outlived the binary; its exit code is the step's.
+        Assert.Contains($"{LauncherHarness.ResolvedLine} {exitCode} exitCode={exitCode}", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(exitCode, run.ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_reports_a_binary_that_cannot_be_found_and_resolves_with_1_instead_of_exiting()
+    {
+        using var harness = LauncherHarness.Create();
+        var nowhere = Path.Combine(harness.Repository, "no-such-build", "blacksmith");
+
+        var run = await harness.LoadAndRunAsync("setup-docker-builder/main.js", new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = nowhere });
+
+        Assert.Contains($"BLACKSMITH_BINARY is set to {nowhere}, which does not exist", run.SingleError(), StringComparison.Ordinal);
+        Assert.Contains($"{LauncherHarness.ResolvedLine} 1 exitCode=1", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1, run.ExitCode);
+    }
 }

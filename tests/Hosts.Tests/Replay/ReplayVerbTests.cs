@@ -104,6 +104,8 @@ public sealed class ReplayVerbTests : IDisposable
         return path;
     }
 
+    // Without GITHUB_ACTIONS: on a GitHub runner (the project's CI workflow) the CLI would report a mistake on standard
+    // output as an annotation; these tests pin the plain message on standard error that every other machine gets.
     private static Task<CliResult> ReplayAsync(params string[] arguments) =>
-        CliProcess.RunAsync([BlacksmithBinary.Path, "replay", .. arguments], cancellationToken: Ct);
+        CliProcess.RunAsync([BlacksmithBinary.Path, "replay", .. arguments], new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = null }, cancellationToken: Ct);
 }
