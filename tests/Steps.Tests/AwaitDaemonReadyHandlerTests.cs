@@ -57,6 +57,27 @@ public sealed class AwaitDaemonReadyHandlerTests
         Assert.True(time.GetUtcNow() - time.Start <= TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public async Task Every_outcome_of_the_wait_names_the_budget_it_ran_under()
+    {
+        var time = new FakeTimeProvider();
+        var context = Lifecycles.Context(await Lifecycles.StartingAsync());
+        var ready = new AwaitDaemonReadyHandler(new FakeBuildkitDaemon(), context, time);
+        var exited = new AwaitDaemonReadyHandler(new FakeBuildkitDaemon { ProbeOverride = DaemonProbeStatus.Exited }, context, time);
+        var neverReady = new AwaitDaemonReadyHandler(new FakeBuildkitDaemon { ProbeOverride = DaemonProbeStatus.NotReady }, context, time);
+        var failing = new AwaitDaemonReadyHandler(
+            new FakeBuildkitDaemon { ProbeFailure = new ExternalCallException("buildctl debug workers", ExternalErrorKind.Failed, "refused") }, context, time);
+
+        var pending = neverReady.Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(3)), Ct).AsTask();
+        await AdvanceUntilDoneAsync(time, pending);
+
+        Assert.Equal(90_000, Assert.IsType<DaemonReady>(Assert.Single(Proposed(await ready.Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(90)), Ct)))).BudgetMilliseconds);
+        Assert.Equal(45_000, Assert.IsType<SetupFailed>(Assert.Single(Proposed(await exited.Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(45)), Ct)))).BudgetMilliseconds);
+        Assert.Equal(3_000, Assert.IsType<SetupFailed>(Assert.Single(Proposed(await pending))).BudgetMilliseconds);
+        var failed = Assert.IsType<SetupFailed>(Assert.Single(Proposed(await failing.Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(20)), Ct))));
+        Assert.Equal((20_000L, new CallFailure("buildctl debug workers", ExternalErrorKind.Failed, "refused")), (failed.BudgetMilliseconds, failed.Failure));
+    }
+
     private static IReadOnlyList<LifecycleEvent> Proposed(LifecycleResult result) =>
         Assert.IsType<LifecycleResult.Proposed>(result).Events;
 

@@ -239,7 +239,7 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
 
         var unreachable = !ProcessLifetime.IsRunning(Process(daemon))
             || (outcome.LastErrorLine ?? string.Empty).Contains("connection refused", StringComparison.OrdinalIgnoreCase);
-        throw new ExternalCallException(operation, unreachable ? ExternalErrorKind.Unavailable : ExternalErrorKind.Failed, outcome.Describe());
+        throw new ExternalCallException(operation, unreachable ? ExternalErrorKind.Unavailable : ExternalErrorKind.Failed, outcome.Describe()) { ExitCode = outcome.ExitCode };
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed record ProcessOutcome(
 
         if (ExitCode != 0)
         {
-            throw new ExternalCallException(operation, ExternalErrorKind.Failed, Describe());
+            throw new ExternalCallException(operation, ExternalErrorKind.Failed, Describe()) { ExitCode = ExitCode };
         }
 
         return this;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Blacksmith.Orchestration.Ports;
 
 namespace Blacksmith.Orchestration.Journal;
 
@@ -13,7 +14,11 @@ namespace Blacksmith.Orchestration.Journal;
 /// <param name="DurationMs">How long the attempt took.</param>
 /// <param name="Result">The returned value as JSON, when it succeeded and has one.</param>
 /// <param name="ErrorKind">A stable error category when it failed (e.g. <c>unavailable</c>).</param>
-/// <param name="Message">The error message when it failed.</param>
+/// <param name="Message">The error message when it failed, as the user saw it.</param>
+/// <param name="Failure">
+/// An external failure as data (which call, how, in what words, a tool's exit code): what a replay answers the call
+/// with. Null for a success, a cancellation or a bug, and in journals written before it was recorded.
+/// </param>
 public sealed record EffectRecord(
     string Port,
     string Method,
@@ -22,4 +27,5 @@ public sealed record EffectRecord(
     long DurationMs,
     JsonElement? Result = null,
     string? ErrorKind = null,
-    string? Message = null);
+    string? Message = null,
+    CallFailure? Failure = null);

@@ -11,12 +11,29 @@ public sealed class ExternalCallException : Exception
     {
         Operation = operation;
         Kind = kind;
+        Detail = message;
+    }
+
+    /// <summary>The failure <paramref name="failure"/> describes, as the adapter threw it (a replay throws it again).</summary>
+    public ExternalCallException(CallFailure failure, Exception? inner = null)
+        : this((failure ?? throw new ArgumentNullException(nameof(failure))).Operation, failure.Kind, failure.Message, inner)
+    {
+        ExitCode = failure.ExitCode;
     }
 
     /// <summary>What was attempted, e.g. <c>stickydisk.expose</c>.</summary>
     public string Operation { get; }
 
     public ExternalErrorKind Kind { get; }
+
+    /// <summary>What went wrong, without the operation (<see cref="Exception.Message"/> is both, for people).</summary>
+    public string Detail { get; }
+
+    /// <summary>The exit code of a tool that exited non-zero, when the failure was one.</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>This failure as the data the journal keeps.</summary>
+    public CallFailure Failure => new(Operation, Kind, Detail, ExitCode);
 
     /// <summary>
     /// Whether trying again may help (the step decides whether and when): the other side was unavailable and did

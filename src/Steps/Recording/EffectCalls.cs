@@ -99,7 +99,7 @@ public sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time, IFa
             // A bug in an adapter: recorded as it is, so a replay shows it rather than a made-up category.
             _ => (EffectOutcome.Failed, ex.GetType().Name),
         };
-        return new EffectRecord(port, method, arguments, outcome, Elapsed(started), ErrorKind: kind, Message: ex.Message);
+        return new EffectRecord(port, method, arguments, outcome, Elapsed(started), ErrorKind: kind, Message: ex.Message, Failure: (ex as ExternalCallException)?.Failure);
     }
 
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;

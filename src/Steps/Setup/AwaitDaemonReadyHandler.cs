@@ -14,7 +14,8 @@ namespace Blacksmith.Steps.Setup;
 public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<AwaitDaemonReady, LifecycleResult>
 {
-    private const string Step = "ready";
+    /// <summary>The step a failed wait names (<c>SetupFailed.Step</c>).</summary>
+    public const string Step = "ready";
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
 
@@ -23,11 +24,13 @@ public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleCo
         ArgumentNullException.ThrowIfNull(command);
         var snapshot = lifecycle.Snapshot;
         var identity = snapshot.Daemon;
+        // Every outcome names the budget the wait ran under, so that a replay of the journal waits as long.
+        var budget = (long)command.Budget.TotalMilliseconds;
         return SetupAttempt.RunAsync(Step, async () =>
         {
             if (identity is null)
             {
-                return new SetupFailed(Step, "no daemon was spawned");
+                return new SetupFailed(Step, "no daemon was spawned", BudgetMilliseconds: budget);
             }
 
             var started = time.GetTimestamp();
@@ -39,22 +42,22 @@ public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleCo
                 switch (probe.Status)
                 {
                     case DaemonProbeStatus.Ready:
-                        return new DaemonReady((long)waited.TotalMilliseconds);
+                        return new DaemonReady((long)waited.TotalMilliseconds, budget);
                     case DaemonProbeStatus.Exited when probe.CorruptDatabase is { } database && snapshot.DaemonRestarts == 0:
                         var quarantined = await daemon.QuarantineDatabaseAsync(database, cancellationToken);
                         return new DaemonExited(probe.Detail ?? "corrupt cache database", quarantined);
                     case DaemonProbeStatus.Exited:
-                        return new SetupFailed(Step, $"buildkitd exited while starting: {probe.Detail ?? "no log"}");
+                        return new SetupFailed(Step, $"buildkitd exited while starting: {probe.Detail ?? "no log"}", BudgetMilliseconds: budget);
                 }
 
                 if (waited + delay > command.Budget)
                 {
-                    return new SetupFailed(Step, $"buildkitd was not ready within {command.Budget.TotalSeconds:0.#} s");
+                    return new SetupFailed(Step, $"buildkitd was not ready within {command.Budget.TotalSeconds:0.#} s", BudgetMilliseconds: budget);
                 }
 
                 await Task.Delay(delay, time, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
             }
-        });
+        }, budget);
     }
 }

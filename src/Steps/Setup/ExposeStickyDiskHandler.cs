@@ -47,7 +47,7 @@ public sealed class ExposeStickyDiskHandler(IStickyDiskStore store, ILifecycleCo
             {
                 // A timeout, a connection broken after the call was sent (Interrupted, never retried: a second expose
                 // could expose a second disk) or an internal error says nothing about what the store did.
-                return [new SetupFailed(Step, $"{ex.Message}; {MayBeHalfExposed}")];
+                return [new SetupFailed(Step, $"{ex.Message}; {MayBeHalfExposed}", ex.Failure)];
             }
 
             if (string.IsNullOrWhiteSpace(disk.ExposeId))

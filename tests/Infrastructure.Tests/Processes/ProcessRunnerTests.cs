@@ -63,6 +63,8 @@ public sealed class ProcessRunnerTests : IDisposable
         Assert.Equal(ExternalErrorKind.Failed, error.Kind);
         Assert.Contains("code 3", error.Message, StringComparison.Ordinal);
         Assert.Contains("the reason", error.Message, StringComparison.Ordinal);
+        // As data too, for the journal: a replay reads the exit code from there, never from the message.
+        Assert.Equal(new CallFailure("test.fail", ExternalErrorKind.Failed, error.Detail, 3), error.Failure);
     }
 
     [Fact]

@@ -59,6 +59,31 @@ public sealed class EffectCallsTests
     }
 
     [Fact]
+    public async Task A_failed_call_is_recorded_as_data_its_operation_kind_own_words_and_exit_code()
+    {
+        var words = _faker.Lorem.Sentence();
+        var exitCode = _faker.Random.Int(1, 125);
+        var failure = new ExternalCallException("buildx.create", ExternalErrorKind.Failed, words) { ExitCode = exitCode };
+
+        await Assert.ThrowsAsync<ExternalCallException>(() =>
+            Calls.RunAsync("buildx", "register", EffectCalls.Arguments(), () => Task.FromException<string>(failure), EffectJsonContext.Default.String));
+
+        var (_, effect) = Assert.Single(_recorder.Effects);
+        // What a replay answers the call with, whatever the message says: the operation is not the call's own name here.
+        Assert.Equal(new CallFailure("buildx.create", ExternalErrorKind.Failed, words, exitCode), effect.Failure);
+    }
+
+    [Fact]
+    public async Task A_bug_in_an_adapter_records_no_failure_data()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Calls.RunAsync("blockdevice", "sync", EffectCalls.Arguments(), () => Task.FromException(new InvalidOperationException("bug"))));
+
+        var (_, effect) = Assert.Single(_recorder.Effects);
+        Assert.Null(effect.Failure);
+    }
+
+    [Fact]
     public async Task A_cancelled_call_is_recorded_as_cancelled()
     {
         using var cancelled = new CancellationTokenSource();

@@ -67,10 +67,18 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
         return Task.FromResult(identity);
     }
 
+    /// <summary>When set, every probe fails with it (the probe's tool could not ask the daemon).</summary>
+    public Exception? ProbeFailure { get; set; }
+
     public Task<DaemonProbe> ProbeAsync(DaemonIdentity daemon, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Probes++;
+        if (ProbeFailure is not null)
+        {
+            return Task.FromException<DaemonProbe>(ProbeFailure);
+        }
+
         if (LogOfTheDead is not null && !Running.Contains(daemon))
         {
             return Task.FromResult(new DaemonProbe(DaemonProbeStatus.Exited, LogOfTheDead));
