@@ -52,7 +52,7 @@ const string session = "embedded-1";
 var settings = job.Settings;
 var setup = await provider.GetRequiredService<SetupSequence>().RunAsync(
     new SetupPlan(session, new SetupFacts("embedding-sample", "local"), settings.MountPoint,
-        new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, jobDirectory), settings.ReadyBudget, AllowFallback: true),
+        new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, jobDirectory), settings.Budgets.DaemonReady, AllowFallback: true),
     CancellationToken.None);
 Console.WriteLine($"setup: {setup.Snapshot.State}, builder {setup.Snapshot.BuilderName}");
 

@@ -134,6 +134,24 @@ public sealed class SetupHostOutputTests : IDisposable
         _dir.Delete(recursive: true);
     }
 
+    [Fact]
+    public async Task Setup_waits_for_the_daemon_under_the_budget_replay_defaults_to()
+    {
+        await RunSetupAsync();
+        var replayed = Blacksmith.Hosting.Replay.ReplayRunner.Run(Blacksmith.Hosting.Replay.ScenarioFile.Parse(
+            """{ "base": "healthy", "job": [{ "host": "setup" }], "expect": {} }"""u8, "inline.json"));
+
+        var hostBudget = ReadyBudget(_engine.Journal.Records);
+        Assert.NotNull(hostBudget);
+        Assert.Equal(hostBudget, ReadyBudget(replayed.Journal));
+        Assert.Equal(new Blacksmith.Hosting.Replay.SetupPlanInputs("acme/web").ToPlan("setup-1", "/tmp/job").ReadyBudget, Settings.Budgets.DaemonReady);
+    }
+
+    private static long? ReadyBudget(IReadOnlyList<JournalRecord> records) =>
+        records.Where(r => r.Type == nameof(Orchestration.Lifecycle.LifecycleTrigger.DaemonReady))
+            .Select(r => Assert.IsType<Orchestration.Lifecycle.Events.DaemonReady>(LifecycleEventCodec.Decode(r).Event).BudgetMilliseconds)
+            .Single();
+
     private async Task<IReadOnlyDictionary<string, string>> RunSetupAsync(int expectedExit = 0)
     {
         var output = Path.Combine(_dir.FullName, "output");

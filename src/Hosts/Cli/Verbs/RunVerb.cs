@@ -151,7 +151,7 @@ internal static class RunVerb
         await output.WriteLineAsync($"Job:      {options.JobDirectory}");
 
         var plan = new SetupPlan(session, new SetupFacts(options.CacheKey, store.Kind), settings.MountPoint,
-            new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, options.JobDirectory), settings.ReadyBudget, AllowFallback: true);
+            new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, options.JobDirectory), settings.Budgets.DaemonReady, AllowFallback: true);
         var setup = await provider.GetRequiredService<SetupSequence>().RunAsync(plan, cancellationToken);
         if (setup.Refusal is { } refusal)
         {

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Blacksmith.Hosting.Composition;
 using Blacksmith.Infrastructure.Buildkit;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Steps;
 
 namespace Blacksmith.Hosting.Hosts;
 
@@ -20,8 +21,8 @@ public sealed record HostSettings
     /// <summary>The daemon's gRPC address.</summary>
     public string DaemonAddress { get; init; } = BlacksmithRunner.BuildkitAddress;
 
-    /// <summary>How long the daemon may take to list a worker.</summary>
-    public TimeSpan ReadyBudget { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>The budgets setup runs under (how long the daemon may take to list a worker); replay starts from the same.</summary>
+    public StepBudgets Budgets { get; init; } = StepBudgets.Hosts;
 
     /// <summary>The journal's directory (resolved by the verb: flag, environment, CI ids).</summary>
     public required string JobDirectory { get; init; }

@@ -86,7 +86,7 @@ public sealed class SetupHost(
             new SetupFacts(cacheKey, store.Kind, inputs.Commit, fork.isFork, MaxCacheSizeMegabytes: inputs.MaxCacheSizeMb, Root: settings.MountPoint, Address: settings.DaemonAddress),
             settings.MountPoint,
             new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, settings.JobDirectory),
-            settings.ReadyBudget,
+            settings.Budgets.DaemonReady,
             AllowFallback: !inputs.NoFallback);
         var outcome = await sequence.RunAsync(plan, cancellationToken);
         var snapshot = outcome.Snapshot;

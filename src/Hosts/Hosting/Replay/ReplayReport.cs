@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Blacksmith.Infrastructure.Simulation.Scripted;
+using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 
@@ -36,6 +37,13 @@ public sealed record ReplayReport(
 {
     /// <summary>What the sweep before each setup did about the other jobs' claims (<see cref="Scenario.Machine"/>); empty when it saw none.</summary>
     public IReadOnlyList<ReplayLeftover> Leftovers { get; init; } = [];
+
+    /// <summary>
+    /// The journal the replayed job wrote, as a real job's hosts would have written it: itself a replay input (the report
+    /// shows its transitions and effects; the records are not printed).
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<JournalRecord> Journal { get; init; } = [];
 
     /// <summary>The replay followed its script and every expectation holds.</summary>
     [JsonPropertyOrder(-1)]

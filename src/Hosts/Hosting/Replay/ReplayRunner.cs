@@ -114,6 +114,7 @@ public static class ReplayRunner
             [])
         {
             Leftovers = leftovers,
+            Journal = records,
         };
         return report with { Unmet = ExpectationCheck.Unmet(scenario.Expect, report, settlements, world.Divergence is null ? world.Unused : []) };
     }

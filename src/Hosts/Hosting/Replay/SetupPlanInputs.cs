@@ -1,4 +1,5 @@
 using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Steps;
 using Blacksmith.Steps.Setup;
 
 namespace Blacksmith.Hosting.Replay;
@@ -16,7 +17,7 @@ namespace Blacksmith.Hosting.Replay;
 /// <param name="NoFallback">Whether a failed setup fails the step instead of falling back to a local builder.</param>
 /// <param name="MountPoint">The BuildKit root the sticky disk is mounted at.</param>
 /// <param name="DaemonAddress">The address buildkitd listens on.</param>
-/// <param name="ReadyBudget">How long buildkitd may take to become ready; null for <see cref="DefaultReadyBudget"/>.</param>
+/// <param name="ReadyBudget">How long buildkitd may take to become ready; null for the setup host's (<see cref="StepBudgets.Hosts"/>).</param>
 /// <param name="MaxCacheSizeMegabytes">The <c>max-cache-size-mb</c> input post prunes to; null for no limit.</param>
 public sealed record SetupPlanInputs(
     string CacheKey,
@@ -35,14 +36,11 @@ public sealed record SetupPlanInputs(
 
     public const string DefaultDaemonAddress = Composition.BlacksmithRunner.BuildkitAddress;
 
-    /// <summary>A cold buildkitd on a large cache lists its workers within seconds; half a minute leaves room for a slow disk.</summary>
-    public static readonly TimeSpan DefaultReadyBudget = TimeSpan.FromSeconds(30);
-
     public SetupPlan ToPlan(string session, string jobDirectory) => new(
         session,
         new SetupFacts(CacheKey, Store, Commit, ForkPullRequest, ReleaseOnSkip, MaxCacheSizeMegabytes, MountPoint, DaemonAddress),
         MountPoint,
         new DaemonLaunch(DaemonAddress, MountPoint, jobDirectory),
-        ReadyBudget ?? DefaultReadyBudget,
+        ReadyBudget ?? StepBudgets.Hosts.DaemonReady,
         AllowFallback: !NoFallback);
 }
