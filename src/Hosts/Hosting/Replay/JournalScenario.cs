@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
@@ -9,7 +8,9 @@ using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Status;
+using Blacksmith.Steps;
 using Blacksmith.Steps.Leftovers;
+using Blacksmith.Steps.Setup;
 
 namespace Blacksmith.Hosting.Replay;
 
@@ -17,13 +18,12 @@ namespace Blacksmith.Hosting.Replay;
 /// Turns a recorded journal into a scenario: its effect records become the world (in journal order, each for its
 /// session, strictly ordered), its sessions and transitions become the host runs, and what it recorded (every
 /// transition, the final state, the decision) becomes the expectations. Replaying it asks today's code to take the
-/// same decisions on the same answers.
+/// same decisions on the same answers. Everything it takes from a record is a field (a budget, a failed call's operation,
+/// kind and exit code), never a message taken apart: rewording a message changes no replay. A journal written before
+/// those fields were recorded still replays, on stated assumptions (the notes say which).
 /// </summary>
-public static partial class JournalScenario
+public static class JournalScenario
 {
-    /// <summary>A budget long enough for any recorded wait: the recording shows when the daemon got ready, not what budget it had.</summary>
-    private static readonly TimeSpan UnknownReadyBudget = TimeSpan.FromMinutes(10);
-
     /// <summary>Reads <c>journal.jsonl</c> at <paramref name="path"/> (a torn last line is left out with a note).</summary>
     public static Scenario Load(string path)
     {
@@ -92,7 +92,7 @@ public static partial class JournalScenario
             Description = $"replay of the recorded journal {source}",
             Ordering = WorldOrdering.Strict,
             Start = records.Count > 0 ? records[0].Ts : Scenario.DefaultStart,
-            Notes = [.. notes ?? [], .. reader.Notes, .. reader.HostOnlyNote() is { } hostOnly ? [hostOnly] : Array.Empty<string>()],
+            Notes = [.. notes ?? [], .. reader.Notes, .. reader.FallbackNotes(), .. reader.HostOnlyNote() is { } hostOnly ? [hostOnly] : Array.Empty<string>()],
         };
     }
 
@@ -113,15 +113,15 @@ public static partial class JournalScenario
         }
     }
 
-    [GeneratedRegex(@"not ready within (?<seconds>[0-9]+(\.[0-9]+)?) s")]
-    private static partial Regex ReadyBudget();
-
     /// <summary>Walks the records in order, building the hosts and the world.</summary>
     private sealed class Reader(bool buildxRecorded, string source)
     {
         private const string BuildCall = "buildx.build";
 
         private readonly SortedDictionary<string, int> _hostOnly = new(StringComparer.Ordinal);
+
+        // Failed calls of a journal from before failures were recorded as data: replayed with their whole message.
+        private readonly List<long> _failuresWithoutData = [];
 
         private readonly Dictionary<string, HostDraft> _current = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HostDraft> _builds = new(StringComparer.Ordinal);
@@ -199,23 +199,19 @@ public static partial class JournalScenario
                 case DiskMounted mounted:
                     host.MountPoint = mounted.MountPoint;
                     break;
+                case DaemonReady ready:
+                    host.ReadyOutcome(ready.BudgetMilliseconds, record.Seq);
+                    break;
                 case SetupFailed failed:
                     host.SetupFailed = true;
-                    if (ReadyBudget().Match(failed.Message) is { Success: true } budget)
+                    if (failed.Step == AwaitDaemonReadyHandler.Step)
                     {
-                        host.ReadyBudget = TimeSpan.FromSeconds(double.Parse(budget.Groups["seconds"].Value, CultureInfo.InvariantCulture));
+                        host.ReadyOutcome(failed.BudgetMilliseconds, record.Seq);
                     }
 
-                    if (failed.Step == "register")
+                    if (failed.Step == "register" && !buildxRecorded)
                     {
-                        var cut = failed.Message.IndexOf(": ", StringComparison.Ordinal);
-                        Builder(record, new ScriptedAnswer
-                        {
-                            Call = ScriptedCalls.BuildxRegister,
-                            Reply = ScriptedReply.Fails,
-                            Operation = cut > 0 ? failed.Message[..cut] : null,
-                            Message = cut > 0 ? failed.Message[(cut + 2)..] : failed.Message,
-                        });
+                        Builder(record, RegisterFailure(failed, record));
                     }
 
                     break;
@@ -274,6 +270,22 @@ public static partial class JournalScenario
             host?.LastEffect(Answers.Count - 1);
         }
 
+        /// <summary>
+        /// The answer to the register call a journal without buildx effects implies: its recorded failure; in a journal
+        /// from before failures were recorded as data, a failure of the call itself with the whole recorded message.
+        /// </summary>
+        private ScriptedAnswer RegisterFailure(SetupFailed failed, JournalRecord record)
+        {
+            var answer = new ScriptedAnswer { Call = ScriptedCalls.BuildxRegister, Reply = ScriptedReply.Fails };
+            if (failed.Failure is { } failure)
+            {
+                return Failing(answer, failure);
+            }
+
+            _failuresWithoutData.Add(record.Seq);
+            return answer with { Message = failed.Message };
+        }
+
         /// <summary>The builder registry is not journaled yet: its answer is what the transition after it recorded.</summary>
         private void Builder(JournalRecord record, ScriptedAnswer answer)
         {
@@ -292,21 +304,51 @@ public static partial class JournalScenario
                 Delay = TimeSpan.FromMilliseconds(Math.Max(0, effect.DurationMs)),
                 Origin = string.Create(CultureInfo.InvariantCulture, $"{source} line {record.Seq}"),
             };
-            // An external failure's message is "operation: message"; split, it makes the very same message again.
-            var (operation, message) = effect.Message?.IndexOf(": ", StringComparison.Ordinal) is int cut and > 0
-                ? (effect.Message[..cut], effect.Message[(cut + 2)..])
-                : (null, effect.Message);
             return effect.Outcome switch
             {
                 EffectOutcome.Succeeded when ScriptedCalls.ValueType(call) is null => answer,
                 EffectOutcome.Succeeded => answer with { Value = effect.Result ?? JsonDocument.Parse("null").RootElement.Clone() },
-                EffectOutcome.TimedOut => answer with { Reply = ScriptedReply.Fails, ErrorKind = ExternalErrorKind.Timeout, Operation = operation, Message = message },
+                // The adapter's failure as it recorded it: the same operation, kind, words and exit code.
+                EffectOutcome.TimedOut or EffectOutcome.Failed when effect.Failure is { } failure => Failing(answer, failure),
+                EffectOutcome.TimedOut => WithoutData(answer with { Reply = ScriptedReply.Fails, ErrorKind = ExternalErrorKind.Timeout, Message = effect.Message }, record),
                 EffectOutcome.Failed when Enum.TryParse<ExternalErrorKind>(effect.ErrorKind, ignoreCase: false, out var kind) =>
-                    answer with { Reply = ScriptedReply.Fails, ErrorKind = kind, Operation = operation, Message = message },
+                    WithoutData(answer with { Reply = ScriptedReply.Fails, ErrorKind = kind, Message = effect.Message }, record),
                 EffectOutcome.Failed => answer with { Reply = ScriptedReply.Crashes, Message = effect.Message },
                 // Cut off by a deadline (or the host's cancellation): it hangs until the same deadline cuts it off again.
                 _ => answer with { Reply = ScriptedReply.Hangs, Delay = TimeSpan.Zero },
             };
+        }
+
+        private static ScriptedAnswer Failing(ScriptedAnswer answer, CallFailure failure) => answer with
+        {
+            Reply = ScriptedReply.Fails,
+            ErrorKind = failure.Kind,
+            Operation = failure.Operation,
+            Message = failure.Message,
+            ExitCode = failure.ExitCode,
+        };
+
+        /// <summary>A failure recorded before failures were data: the call itself fails, with the message as recorded.</summary>
+        private ScriptedAnswer WithoutData(ScriptedAnswer answer, JournalRecord record)
+        {
+            _failuresWithoutData.Add(record.Seq);
+            return answer;
+        }
+
+        /// <summary>What this journal lacks that the replay assumed instead, one note each; empty for a journal that lacks nothing.</summary>
+        public IEnumerable<string> FallbackNotes()
+        {
+            if (_failuresWithoutData.Count > 0)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"line(s) {string.Join(", ", _failuresWithoutData)}: a failure recorded without its data (a journal from before failed calls were journaled as operation, kind and exit code); replayed as a failure of the call itself with the whole recorded message, so the replay's words for it may differ from the recording's");
+            }
+
+            foreach (var host in Hosts.Where(h => h is { ReadyBudget: null, ReadyWithoutBudget: not null }))
+            {
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"line {host.ReadyWithoutBudget}: the readiness wait of session {host.Session} records no budget (a journal from before budgets were journaled); replayed under the setup host's, {StepBudgets.Hosts.DaemonReady.TotalSeconds:0.#} s");
+            }
         }
 
         /// <summary>The note saying which recorded host reports the replay leaves out, or null when there were none.</summary>
@@ -348,7 +390,11 @@ public static partial class JournalScenario
 
         public string? DaemonAddress { get; set; }
 
-        public TimeSpan? ReadyBudget { get; set; }
+        /// <summary>The readiness budget the recording names (the last one, as a restarted daemon waits again under the same).</summary>
+        public TimeSpan? ReadyBudget { get; private set; }
+
+        /// <summary>The first line whose readiness outcome names no budget (an older journal); null when none.</summary>
+        public long? ReadyWithoutBudget { get; private set; }
 
         public bool SetupFailed { get; set; }
 
@@ -368,6 +414,19 @@ public static partial class JournalScenario
         }
 
         public void LastEffect(int index) => LastEffectIndex = index;
+
+        /// <summary>An outcome of the readiness wait, with the budget it names (null in an older journal).</summary>
+        public void ReadyOutcome(long? budgetMilliseconds, long sequence)
+        {
+            if (budgetMilliseconds is { } budget)
+            {
+                ReadyBudget = TimeSpan.FromMilliseconds(budget);
+            }
+            else
+            {
+                ReadyWithoutBudget ??= sequence;
+            }
+        }
 
         /// <summary>Whether the recording shows the host's whole run (else it was killed where its records end).</summary>
         public bool Complete => Kind switch
@@ -393,7 +452,9 @@ public static partial class JournalScenario
                 NoFallback: SetupFailed && !FallbackActivated,
                 MountPoint ?? Setup.Root ?? SetupPlanInputs.DefaultMountPoint,
                 DaemonAddress ?? Setup.Address ?? SetupPlanInputs.DefaultDaemonAddress,
-                ReadyBudget ?? UnknownReadyBudget,
+                // A journal that names no budget ran under the host's (the hosts have never had another), and a setup
+                // that never waited for readiness needs none.
+                ReadyBudget ?? StepBudgets.Hosts.DaemonReady,
                 Setup.MaxCacheSizeMegabytes))
             {
                 KilledAfter = Complete || LastEffectIndex is not null ? null : LastTrigger?.ToString(),

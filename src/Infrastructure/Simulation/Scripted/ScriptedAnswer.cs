@@ -27,6 +27,9 @@ public sealed record ScriptedAnswer
     /// <summary>The operation a failure names (the message's prefix); null for the call itself. A recording keeps the adapter's own.</summary>
     public string? Operation { get; init; }
 
+    /// <summary>The exit code a failure reports (a tool that exited non-zero); a recording keeps the adapter's own.</summary>
+    public int? ExitCode { get; init; }
+
     /// <summary>Virtual time the call takes before it answers; a deadline that passes meanwhile cancels it.</summary>
     public TimeSpan Delay { get; init; }
 

@@ -325,7 +325,7 @@ public sealed class ScriptedWorld
         switch (answer.Reply)
         {
             case ScriptedReply.Fails:
-                throw new ExternalCallException(answer.Operation ?? call, answer.ErrorKind, answer.Message ?? $"scripted {answer.ErrorKind}");
+                throw new ExternalCallException(answer.Operation ?? call, answer.ErrorKind, answer.Message ?? $"scripted {answer.ErrorKind}") { ExitCode = answer.ExitCode };
             case ScriptedReply.Crashes:
                 throw new InvalidOperationException(answer.Message ?? $"scripted crash of {call}");
             case ScriptedReply.Hangs:
