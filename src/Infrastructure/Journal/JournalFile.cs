@@ -312,7 +312,7 @@ public sealed class JournalFile : IJournalStore
                 }
 
                 var lineOffset = start + position;
-                var record = ParseLine(bytes.Slice(position, newline), expected);
+                var record = ParseLine(bytes.Slice(position, newline), expected, Location);
                 if (lineOffset >= cachedEnd)
                 {
                     newLineStarts.Add(lineOffset);
@@ -354,7 +354,13 @@ public sealed class JournalFile : IJournalStore
         return total;
     }
 
-    private JournalRecord ParseLine(ReadOnlySpan<byte> line, long lineNumber)
+    /// <summary>
+    /// Line <paramref name="lineNumber"/> (1-based, without its newline) of the journal at <paramref name="location"/>,
+    /// checked as every reader of a journal checks it: a record of the right shape whose sequence is its line number.
+    /// The one line parser: replay reads a recorded journal through it too, so both report a bad line alike.
+    /// </summary>
+    /// <exception cref="JournalFormatException">The line is not that record; the message names the line and the file.</exception>
+    public static JournalRecord ParseLine(ReadOnlySpan<byte> line, long lineNumber, string location)
     {
         JournalRecord? record;
         try
@@ -363,7 +369,7 @@ public sealed class JournalFile : IJournalStore
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
-            throw Malformed(lineNumber, $"is not a valid journal record: {ex.Message}", ex);
+            throw Malformed(location, lineNumber, $"is not a valid journal record: {ex.Message}", ex);
         }
 
         var problem = record is null ? "is JSON null, not a record" : ShapeProblem(record) ?? record.Seq switch
@@ -373,7 +379,7 @@ public sealed class JournalFile : IJournalStore
             var seq when seq < lineNumber => $"has sequence {seq} where {lineNumber} was expected: the sequence goes backwards",
             _ => null,
         };
-        return problem is null ? record! : throw Malformed(lineNumber, problem);
+        return problem is null ? record! : throw Malformed(location, lineNumber, problem);
     }
 
     /// <summary>What makes a record unfit for the journal apart from its sequence number; null when nothing does.</summary>
@@ -388,8 +394,8 @@ public sealed class JournalFile : IJournalStore
         _ => null,
     };
 
-    private JournalFormatException Malformed(long lineNumber, string problem, Exception? inner = null) =>
-        new(lineNumber, $"line {lineNumber} of {Location} {problem}", inner);
+    private static JournalFormatException Malformed(string location, long lineNumber, string problem, Exception? inner = null) =>
+        new(lineNumber, $"line {lineNumber} of {location} {problem}", inner);
 
     // Caller holds _cacheGate.
     private bool CacheMatches(SafeFileHandle handle, long length)

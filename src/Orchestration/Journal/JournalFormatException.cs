@@ -7,7 +7,11 @@ public sealed class JournalFormatException : Exception
         : base($"journal record {sequence}: {message}", inner)
     {
         Sequence = sequence;
+        Problem = message;
     }
 
     public long Sequence { get; }
+
+    /// <summary>What is wrong, without the record's number (for a reader that names the line its own way).</summary>
+    public string Problem { get; }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Blacksmith.Hosting.Replay;
+using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
@@ -14,9 +15,10 @@ namespace Blacksmith.Hosts.Tests.Replay;
 /// <summary>
 /// What a replay takes from a recorded journal is data: the budget a step ran under and a failed call's operation, kind
 /// and exit code are fields of the records, so rewording a message never changes a replay. A journal written before
-/// those fields existed still replays, and the replay says what it assumed instead.
+/// those fields existed still replays, and the replay says what it assumed instead. And a journal's lines are parsed by
+/// the journal's own parser, so a bad line is reported alike by every reader.
 /// </summary>
-public sealed class RecordedDataTests
+public sealed class RecordedDataTests : IDisposable
 {
     private const string NeverReadyWithinTenSeconds = """
         {
@@ -57,7 +59,20 @@ public sealed class RecordedDataTests
         }
         """;
 
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("blacksmith-replay-data-");
+
     public static TheoryData<string> Jobs => [NeverReadyWithinTenSeconds, ExposeRetriedThenRegistrationFails];
+
+    public static TheoryData<string> MalformedLines =>
+    [
+        "edited by hand",
+        "null",
+        """{"v":1,"seq":5,"ts":"2026-01-01T00:00:01Z","session":"post-1","kind":"transition","type":"PostRequested","payload":{"from":"Idle","to":"Done"}}""",
+        """{"v":1,"seq":1,"ts":"2026-01-01T00:00:01Z","session":"post-1","kind":"transition","type":"PostRequested","payload":{"from":"Idle","to":"Done"}}""",
+        """{"v":1,"seq":2,"ts":"2026-01-01T00:00:01Z","session":"","kind":"transition","type":"PostRequested","payload":{"from":"Idle","to":"Done"}}""",
+        """{"v":1,"seq":2,"ts":"2026-01-01T00:00:01Z","session":"post-1","kind":"transition","type":"PostRequested"}""",
+    ];
 
     [Theory]
     [MemberData(nameof(Jobs))]
@@ -145,6 +160,23 @@ public sealed class RecordedDataTests
 
         Assert.True(report.Passed, ScenarioLibraryTests.Explain(report));
     }
+
+    [Theory]
+    [MemberData(nameof(MalformedLines))]
+    public async Task A_malformed_line_is_reported_the_same_way_by_the_journal_and_by_replay(string line)
+    {
+        var valid = """{"v":1,"seq":1,"ts":"2026-01-01T00:00:00Z","session":"post-1","kind":"transition","type":"PostRequested","payload":{"from":"Idle","to":"Done"}}""";
+        await File.WriteAllTextAsync(Path.Combine(_dir.FullName, JournalFile.JournalFileName), $"{valid}\n{line}\n", Ct);
+
+        var byTheJournal = await Assert.ThrowsAsync<JournalFormatException>(async () => await new JournalFile(_dir.FullName).ReadAsync(0, Ct));
+        var byReplay = Assert.Throws<ScenarioFormatException>(() => ReplayInput.Load(_dir.FullName));
+
+        Assert.Equal(2, byTheJournal.Sequence);
+        Assert.Equal(byTheJournal.Sequence, byReplay.Line);
+        Assert.Equal(byTheJournal.Message, $"journal record {byReplay.Line}: {byReplay.Problem}");
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
 
     /// <summary>The journal a job writes, recorded by replaying a scenario on virtual time.</summary>
     private static IReadOnlyList<JournalRecord> Record(string scenario)

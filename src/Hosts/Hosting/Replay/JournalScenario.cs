@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
@@ -24,10 +24,15 @@ namespace Blacksmith.Hosting.Replay;
 /// </summary>
 public static class JournalScenario
 {
-    /// <summary>Reads <c>journal.jsonl</c> at <paramref name="path"/> (a torn last line is left out with a note).</summary>
+    /// <summary>
+    /// Reads <c>journal.jsonl</c> at <paramref name="path"/> through the journal's own line parser
+    /// (<see cref="JournalFile.ParseLine"/>), so a bad line is reported as every other reader reports it; a torn last
+    /// line is left out with a note.
+    /// </summary>
     public static Scenario Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        var location = Path.GetFullPath(path);
         var bytes = File.ReadAllBytes(path);
         var records = new List<JournalRecord>();
         var notes = new List<string>();
@@ -41,7 +46,7 @@ public static class JournalScenario
                 break;
             }
 
-            records.Add(ReadRecord(bytes.AsSpan(start, end - start), path, line));
+            records.Add(ReadRecord(bytes.AsSpan(start, end - start), path, location, line));
             start = end + 1;
         }
 
@@ -96,20 +101,17 @@ public static class JournalScenario
         };
     }
 
-    private static JournalRecord ReadRecord(ReadOnlySpan<byte> line, string path, int number)
+    private static JournalRecord ReadRecord(ReadOnlySpan<byte> line, string path, string location, int number)
     {
         try
         {
-            var record = JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalRecord)
-                ?? throw new JsonException("the line is null");
-            return record.Seq == number
-                ? record
-                : throw new ScenarioFormatException(path, "$.seq", number, 1, string.Create(CultureInfo.InvariantCulture, $"line {number} holds sequence {record.Seq}"));
+            return JournalFile.ParseLine(line, number, location);
         }
-        catch (JsonException ex)
+        catch (JournalFormatException ex)
         {
-            throw new ScenarioFormatException(path, ex.Path ?? "$", number, (int)(ex.BytePositionInLine ?? 0) + 1,
-                $"not a journal record: {Encoding.UTF8.GetString(line)[..Math.Min(line.Length, 60)]}... ({ex.Message})", ex);
+            // The journal's own words for the problem; the location in the form every replay input uses.
+            var json = ex.InnerException as JsonException;
+            throw new ScenarioFormatException(path, json?.Path ?? "$", number, (int)(json?.BytePositionInLine ?? 0) + 1, ex.Problem, ex);
         }
     }
 
