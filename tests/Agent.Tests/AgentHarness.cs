@@ -7,6 +7,7 @@ using Blacksmith.Infrastructure.StickyDisk;
 using Blacksmith.Orchestration.Ports;
 using Bogus;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Agent.Tests;
@@ -62,10 +63,16 @@ internal sealed class AgentHarness : IAsyncDisposable
         return store;
     }
 
-    /// <summary>Starts the agent; <paramref name="wrap"/> may put a decorator around the real store.</summary>
-    public async Task<AgentServer> StartAsync(AgentSettings settings, Func<IStickyDiskStore, IStickyDiskStore>? wrap = null)
+    /// <summary>Starts the agent; <paramref name="wrap"/> may put a decorator around the real store, <paramref name="logging"/> see its log.</summary>
+    public async Task<AgentServer> StartAsync(AgentSettings settings, Func<IStickyDiskStore, IStickyDiskStore>? wrap = null, ILoggerProvider? logging = null)
     {
-        _server = AgentServer.Create(settings, _ => (wrap ?? (s => s))(NewStore()), logging => { });
+        _server = AgentServer.Create(settings, _ => (wrap ?? (s => s))(NewStore()), builder =>
+        {
+            if (logging is not null)
+            {
+                builder.AddProvider(logging);
+            }
+        });
         await _server.StartAsync(TestContext.Current.CancellationToken);
         return _server;
     }

@@ -43,6 +43,27 @@ public sealed class AgentServerTests
     }
 
     [Fact]
+    public async Task A_settlement_that_changes_nothing_is_logged_as_nothing_to_do_not_as_done()
+    {
+        await using var h = new AgentHarness();
+        using var log = new CapturedLog();
+        await h.StartAsync(h.Settings(), logging: log);
+        var client = h.Client();
+        var key = h.NewKey();
+        var disk = await client.ExposeAsync(key, Ct);
+
+        await client.SettleAsync(new DiskSettlement(disk.ExposeId, key, Commit: true, FsUsageBytes: null), Ct);
+        await client.SettleAsync(new DiskSettlement(disk.ExposeId, key, Commit: true, FsUsageBytes: null), Ct);
+        await client.SettleAsync(new DiskSettlement("never-exposed", key, Commit: false, FsUsageBytes: null), Ct);
+
+        var lines = log.Messages;
+        Assert.Single(lines, l => l.StartsWith($"Committed exposure {disk.ExposeId}", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"Nothing to do for the commit of exposure {disk.ExposeId}", StringComparison.Ordinal) && l.EndsWith("it was already committed", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Nothing to do for the release of exposure never-exposed", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("Released exposure never-exposed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_bad_key_is_refused_as_an_invalid_argument_that_the_engines_client_reports_with_the_reason()
     {
         await using var h = new AgentHarness();

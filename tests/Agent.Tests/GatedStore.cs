@@ -22,11 +22,11 @@ internal sealed class GatedStore(IStickyDiskStore inner) : IStickyDiskStore
 
     public Task<ExposedDisk> ExposeAsync(string cacheKey, CancellationToken cancellationToken) => inner.ExposeAsync(cacheKey, cancellationToken);
 
-    public async Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
+    public async Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
     {
         _entered.TrySetResult();
         await _gate.Task.WaitAsync(cancellationToken);
-        await inner.SettleAsync(settlement, cancellationToken);
+        return await inner.SettleAsync(settlement, cancellationToken);
     }
 
     public Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken) => inner.FindExposuresAsync(holder, cancellationToken);

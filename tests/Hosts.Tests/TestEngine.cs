@@ -22,7 +22,8 @@ internal sealed class TestEngine : IDisposable
     /// <param name="journal">The job's journal (a fresh one by default).</param>
     /// <param name="claim">The job's machine-level claim, when the test looks at it (none by default, as for embedders).</param>
     /// <param name="failpoints">Told of every kill point the engine passes, when the test looks at them (none by default).</param>
-    public TestEngine(InMemoryJournalStore? journal = null, IJobClaim? claim = null, IFailpoints? failpoints = null)
+    /// <param name="controlPlane">The control plane, when the test looks at reports (none by default); its calls are recorded.</param>
+    public TestEngine(InMemoryJournalStore? journal = null, IJobClaim? claim = null, IFailpoints? failpoints = null, IControlPlane? controlPlane = null)
     {
         Journal = journal ?? new InMemoryJournalStore();
         var services = new ServiceCollection();
@@ -34,6 +35,11 @@ internal sealed class TestEngine : IDisposable
         if (failpoints is not null)
         {
             services.AddSingleton(failpoints);
+        }
+
+        if (controlPlane is not null)
+        {
+            services.AddSingleton(controlPlane);
         }
 
         services
@@ -65,6 +71,11 @@ internal sealed class TestEngine : IDisposable
     public BuildSequence Build => _provider.GetRequiredService<BuildSequence>();
 
     public IMediator Mediator => _provider.GetRequiredService<IMediator>();
+
+    /// <summary>The control plane given, behind its recording decorator.</summary>
+    public IControlPlane ControlPlane => _provider.GetRequiredService<IControlPlane>();
+
+    public Orchestration.Journal.LifecycleJournal Lifecycle => _provider.GetRequiredService<Orchestration.Journal.LifecycleJournal>();
 
     public SetupSequence Setup => _provider.GetRequiredService<SetupSequence>();
 

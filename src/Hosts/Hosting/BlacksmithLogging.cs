@@ -4,7 +4,6 @@ using Serilog;
 using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Formatting.Compact;
-using Serilog.Formatting.Display;
 
 namespace Blacksmith.Hosting;
 
@@ -16,8 +15,6 @@ namespace Blacksmith.Hosting;
 public static class BlacksmithLogging
 {
     public const string LogFileName = "blacksmith.log.jsonl";
-
-    private const string ConsoleTemplate = "[{Level:u3}] {Message:lj}{NewLine}{Exception}";
 
     public static ILogger Create(string? jobDirectory, bool verbose) => Create(jobDirectory, verbose, CiKind.Generic, secrets: null);
 
@@ -35,15 +32,10 @@ public static class BlacksmithLogging
             // outside the ::group:: that the runtime writes on stdout around them.
             configuration = configuration.WriteTo.Console(new GitHubActionsTextFormatter(secrets));
         }
-        else if (secrets is not null)
-        {
-            configuration = configuration.WriteTo.Console(
-                new MaskingTextFormatter(new MessageTemplateTextFormatter(ConsoleTemplate), secrets),
-                standardErrorFromLevel: LogEventLevel.Verbose);
-        }
         else
         {
-            configuration = configuration.WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose);
+            // A warning or an error stays one line, whatever it quotes (PlainLogTextFormatter).
+            configuration = configuration.WriteTo.Console(new PlainLogTextFormatter(secrets), standardErrorFromLevel: LogEventLevel.Verbose);
         }
 
         if (jobDirectory is not null)

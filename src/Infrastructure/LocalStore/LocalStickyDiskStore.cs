@@ -79,7 +79,7 @@ public sealed class LocalStickyDiskStore : IStickyDiskStore, IDisposable
     /// Commit: detach, flush, and publish the clone as the key's next generation (the last committed wins). Release:
     /// detach and delete it. Repeating a settlement that already happened succeeds; one that was interrupted resumes.
     /// </summary>
-    public Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken) => _core.SettleAsync(settlement, cancellationToken);
+    public Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken) => _core.SettleAsync(settlement, cancellationToken);
 
     /// <summary>
     /// The exposures handed out to <paramref name="holder"/> (<see cref="LocalStoreOptions.Holder"/>) and not settled.

@@ -6,7 +6,7 @@ namespace Blacksmith.Infrastructure.LocalStore;
 /// <summary>Commit and release: the one decision for an exposure, each made of steps that can be resumed.</summary>
 internal sealed partial class StoreCore
 {
-    public async Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
+    public async Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settlement);
         const string operation = "stickydisk.commit";
@@ -25,9 +25,10 @@ internal sealed partial class StoreCore
 
         try
         {
-            if (await BeginSettleAsync(settlement, encoded, operation, cancellationToken) is not { } record)
+            var (record, nothingToDo) = await BeginSettleAsync(settlement, encoded, operation, cancellationToken);
+            if (record is null)
             {
-                return;
+                return nothingToDo;
             }
 
             if (settlement.Commit)
@@ -42,6 +43,8 @@ internal sealed partial class StoreCore
                 await ReleaseCoreAsync(record, operation, cancellationToken);
                 LocalStoreLog.Released(_logger, exposeId, record.Key);
             }
+
+            return SettleOutcome.Applied;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -55,27 +58,29 @@ internal sealed partial class StoreCore
     }
 
     /// <summary>
-    /// Checks the decision against the record and marks the record committing or releasing, under the lock. Null
-    /// when there is nothing left to do (a repeated commit that already happened, a release of something gone).
+    /// Checks the decision against the record and marks the record committing or releasing, under the lock. No record
+    /// when there is nothing left to do, and why: a commit that already happened (repeated, or a release of it), or a
+    /// release of something gone.
     /// </summary>
-    private async Task<ExposureRecord?> BeginSettleAsync(DiskSettlement settlement, string encoded, string operation, CancellationToken cancellationToken)
+    private async Task<(ExposureRecord? Record, SettleOutcome NothingToDo)> BeginSettleAsync(DiskSettlement settlement, string encoded, string operation, CancellationToken cancellationToken)
     {
         var exposeId = settlement.ExposeId;
         using var held = await LockAsync(operation, cancellationToken);
         var record = ReadRecord(exposeId);
         if (record is null)
         {
+            if (Generations(encoded).FirstOrDefault(g => g.ExposeId == exposeId) is { } published)
+            {
+                // A commit repeated after a lost reply, or finished by recovery after a crash: it is done, and a release
+                // cannot undo it.
+                LocalStoreLog.AlreadyCommitted(_logger, exposeId, published.Number, settlement.CacheKey);
+                return (null, SettleOutcome.AlreadyCommitted);
+            }
+
             if (!settlement.Commit)
             {
                 LocalStoreLog.NothingToRelease(_logger, exposeId);
-                return null;
-            }
-
-            if (Generations(encoded).FirstOrDefault(g => g.ExposeId == exposeId) is { } published)
-            {
-                // A commit repeated after a lost reply, or finished by recovery after a crash: it is done.
-                LocalStoreLog.AlreadyCommitted(_logger, exposeId, published.Number, settlement.CacheKey);
-                return null;
+                return (null, SettleOutcome.NotHeld);
             }
 
             throw new ExternalCallException(
@@ -122,7 +127,7 @@ internal sealed partial class StoreCore
             FsUsageBytes = settlement.FsUsageBytes ?? record.FsUsageBytes,
         };
         WriteRecord(next);
-        return next;
+        return (next, SettleOutcome.Applied);
     }
 
     /// <summary>

@@ -86,7 +86,7 @@ public sealed class AgentStickyDiskStore : IStickyDiskStore, IDisposable
         return new ExposedDisk(reply.ExposeId, reply.DiskIdentifier?.Trim() ?? string.Empty);
     }
 
-    public async Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
+    public async Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settlement);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -104,6 +104,9 @@ public sealed class AgentStickyDiskStore : IStickyDiskStore, IDisposable
         };
 
         await CallAsync(CommitOperation, _options.CommitTimeout, options => _client.CommitStickyDiskAsync(request, options), cancellationToken);
+
+        // stickydisk.v1 answers a commit with an empty message: accepted is all an agent can say.
+        return SettleOutcome.Applied;
     }
 
     /// <summary>

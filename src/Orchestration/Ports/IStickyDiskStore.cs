@@ -15,8 +15,11 @@ public interface IStickyDiskStore
     /// <summary>Exposes the disk of <paramref name="cacheKey"/> as a block device (the agent's <c>GetStickyDisk</c>).</summary>
     Task<ExposedDisk> ExposeAsync(string cacheKey, CancellationToken cancellationToken);
 
-    /// <summary>Sends the one decision for an exposure (the agent's <c>CommitStickyDisk</c>): commit or release.</summary>
-    Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends the one decision for an exposure (the agent's <c>CommitStickyDisk</c>): commit or release. Says what it did:
+    /// a settlement of an exposure already committed, or no longer held, changes nothing and is no error.
+    /// </summary>
+    Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken);
 
     /// <summary>
     /// The exposures the store holds for <paramref name="holder"/> (the job directory of the job that asked for them), so

@@ -22,6 +22,7 @@ namespace Blacksmith.Orchestration.Recording;
 [JsonSerializable(typeof(DaemonIdentity))]
 [JsonSerializable(typeof(DaemonProbe))]
 [JsonSerializable(typeof(SignalDelivery))]
+[JsonSerializable(typeof(SettleOutcome))]
 [JsonSerializable(typeof(ForeignDaemon))]
 [JsonSerializable(typeof(FilesystemUsage))]
 [JsonSerializable(typeof(EarlierStepsReport))]

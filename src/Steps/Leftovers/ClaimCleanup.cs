@@ -193,8 +193,21 @@ public sealed class ClaimCleanup(
         {
             try
             {
-                await DiskSettlementSender.SendAsync(store, new DiskSettlement(exposeId, holdings.CacheKey ?? string.Empty, Commit: false, FsUsageBytes: null), time, cancellationToken);
-                Did(report, $"released its disk unchanged (exposure {exposeId})", "cleanup:released");
+                var settled = await DiskSettlementSender.SendAsync(store, new DiskSettlement(exposeId, holdings.CacheKey ?? string.Empty, Commit: false, FsUsageBytes: null), time, cancellationToken);
+                switch (settled)
+                {
+                    // Said as it was: a job killed right after its commit reached the store left the claim naming an
+                    // exposure that is now the key's newest generation, which a release does not undo.
+                    case SettleOutcome.AlreadyCommitted:
+                        report.Notes.Add($"exposure {exposeId} had already been committed, so there was nothing to release");
+                        break;
+                    case SettleOutcome.NotHeld:
+                        report.Notes.Add($"exposure {exposeId} was no longer held by the store, so there was nothing to release");
+                        break;
+                    default:
+                        Did(report, $"released its disk unchanged (exposure {exposeId})", "cleanup:released");
+                        break;
+                }
             }
             catch (ExternalCallException ex)
             {

@@ -11,10 +11,17 @@ public sealed record LeftoverCleanup(string JobDirectory, string Why, IReadOnlyL
     /// <summary>Nothing of the job is held any more, or nothing more can be done about it: the claim may go.</summary>
     public bool Complete => Problems.Count == 0;
 
-    /// <summary>One line for the log.</summary>
+    /// <summary>Whether the job's claim was still there when the cleanup ended (set by whoever removes claims).</summary>
+    public bool ClaimKept { get; init; }
+
+    /// <summary>One line for the log: what was done, and only that.</summary>
     public string Describe()
     {
-        var done = Actions.Count == 0 ? "nothing was left running, mounted or exposed" : string.Join(", ", Actions);
+        // "Nothing was left" only when nothing was: a note is something deliberately left alone, a problem something that
+        // could not be released.
+        var done = Actions.Count > 0 ? string.Join(", ", Actions)
+            : Notes.Count == 0 && Problems.Count == 0 ? "nothing was left running, mounted or exposed"
+            : "nothing was released";
         var text = $"Cleaned up after the job of {JobDirectory} ({Why}): {done}";
         if (Notes.Count > 0)
         {

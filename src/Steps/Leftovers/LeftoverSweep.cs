@@ -144,7 +144,16 @@ public sealed partial class LeftoverSweep(
         }
         else
         {
-            LogCleanedPartly(logger, summary);
+            // Said only of a claim that is there: the job's own post may have removed it meanwhile.
+            result = result with { ClaimKept = await claims.FindAsync(claim.JobDirectory, cancellationToken) is not null };
+            if (result.ClaimKept)
+            {
+                LogCleanedPartly(logger, summary);
+            }
+            else
+            {
+                LogCleanedPartlyClaimGone(logger, summary);
+            }
         }
 
         await RecordAsync(claim, result, started);
@@ -194,6 +203,9 @@ public sealed partial class LeftoverSweep(
 
     [LoggerMessage(EventId = 3405, Level = LogLevel.Warning, Message = "{Summary}. Its claim is kept, so a later cleanup tries again.")]
     private static partial void LogCleanedPartly(ILogger logger, string summary);
+
+    [LoggerMessage(EventId = 3406, Level = LogLevel.Warning, Message = "{Summary}. Its claim is gone already (its job's own post removed it), so no later cleanup will try again.")]
+    private static partial void LogCleanedPartlyClaimGone(ILogger logger, string summary);
 
     [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "Another job on this machine ({JobDirectory}) holds {Holdings}; it is left alone, since {Why}. A job that ended without its post step is cleaned up after a reboot, once it is older than the maximum job duration, or with `blacksmith leftovers clean --job-dir {JobDirectory}`.")]
     private static partial void LogStillRunning(ILogger logger, string jobDirectory, string holdings, string why);

@@ -18,12 +18,12 @@ public sealed class RecordingStickyDiskStore(IStickyDiskStore inner, EffectCalls
         calls.RunAsync(Port, "expose", Arguments(("cacheKey", cacheKey)),
             () => inner.ExposeAsync(cacheKey, cancellationToken), EffectJsonContext.Default.ExposedDisk);
 
-    public Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
+    public Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settlement);
         return calls.RunAsync(Port, "settle",
             Arguments(("exposeId", settlement.ExposeId), ("cacheKey", settlement.CacheKey), ("commit", settlement.Commit), ("fsUsageBytes", settlement.FsUsageBytes)),
-            () => inner.SettleAsync(settlement, cancellationToken));
+            () => inner.SettleAsync(settlement, cancellationToken), EffectJsonContext.Default.SettleOutcome);
     }
 
     public Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken) =>

@@ -6,6 +6,8 @@ using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Infrastructure.ControlPlane;
 using Blacksmith.Infrastructure.StickyDisk;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Reports;
+using Blacksmith.Steps.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Blacksmith.Hosts.Tests.Hosts;
@@ -38,7 +40,9 @@ public sealed class BlacksmithModeTests : IDisposable
 
         Assert.Equal(StoreMode.Agent, mode);
         Assert.Contains("BLACKSMITH_VM_ID", why, StringComparison.Ordinal);
-        Assert.IsType<HttpControlPlane>(adapters.GetRequiredService<IControlPlane>());
+        Assert.IsType<BoundedControlPlane>(adapters.GetRequiredService<IControlPlane>());
+        Assert.NotNull(adapters.GetService<HttpControlPlane>());
+        Assert.True(adapters.GetRequiredService<FailureReporter>().Enabled);
         Assert.Equal(new Uri("http://192.168.127.1:5557"), Assert.IsType<AgentStickyDiskStore>(adapters.GetRequiredService<IStickyDiskStore>()).Address);
         Assert.Equal("http://192.168.127.1:5000", adapters.GetRequiredService<BuildkitOptions>().RegistryMirror);
         var settings = adapters.GetRequiredService<HostSettings>();
@@ -98,8 +102,11 @@ public sealed class BlacksmithModeTests : IDisposable
         var (mode, _) = StoreSelection.Choose(store, environment);
         using var adapters = Compose(mode, environment);
 
-        Assert.IsType<HttpControlPlane>(adapters.GetRequiredService<IControlPlane>());
+        Assert.IsType<BoundedControlPlane>(adapters.GetRequiredService<IControlPlane>());
+        Assert.NotNull(adapters.GetService<HttpControlPlane>());
         Assert.Equal("http://127.0.0.1:45559", adapters.GetRequiredService<BuildkitOptions>().RegistryMirror);
+        // Builds are reported where the user says; platform failures only to the platform of a Blacksmith runner.
+        Assert.False(adapters.GetRequiredService<FailureReporter>().Enabled);
     }
 
     [Fact]

@@ -4,12 +4,15 @@ using Blacksmith.Hosting.Hosts;
 using Blacksmith.Hosts.Tests.EndToEnd.Runner;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
+using Blacksmith.Infrastructure.ControlPlane;
 using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Reports;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Hosts.Tests.Hosts;
+
 
 /// <summary>Setup's outputs are setup-buildx-action's (name, driver, platforms, nodes) plus job-dir and where its daemon is.</summary>
 public sealed class SetupHostOutputTests : IDisposable
@@ -168,7 +171,8 @@ public sealed class SetupHostOutputTests : IDisposable
         var ci = new GitHubActionsRuntime(environment, _console, new Random(7), new SecretMasker());
         var host = new SetupHost(
             ci, environment, _engine.Setup, _engine.Store, _engine.Journal, _inspector, Settings,
-            _engine.Sweep(new JobClaims(Path.Combine(_dir.FullName, "claims"))));
+            _engine.Sweep(new JobClaims(Path.Combine(_dir.FullName, "claims"))),
+            new FailureReporter(new NoControlPlane(), enabled: false));
 
         var exit = await host.RunAsync(SetupInputs.Read(ci), "setup-1", Ct);
 

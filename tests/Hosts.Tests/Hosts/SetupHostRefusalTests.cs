@@ -2,9 +2,12 @@ using Blacksmith.Hosting;
 using Blacksmith.Hosting.Hosts;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
+using Blacksmith.Infrastructure.ControlPlane;
 using Blacksmith.Infrastructure.Leftovers;
+using Blacksmith.Steps.Reports;
 
 namespace Blacksmith.Hosts.Tests.Hosts;
+
 
 /// <summary>A setup the lifecycle refuses is bad input (ADR 0004): exit 2, with an error naming why.</summary>
 public sealed class SetupHostRefusalTests : IDisposable
@@ -49,7 +52,8 @@ public sealed class SetupHostRefusalTests : IDisposable
         var ci = new GitHubActionsRuntime(environment, log, new Random(7), new SecretMasker());
         var host = new SetupHost(
             ci, environment, _engine.Setup, _engine.Store, _engine.Journal, new FakeBuilderInspector(), new HostSettings { JobDirectory = Path.Combine(_dir.FullName, "job") },
-            _engine.Sweep(new JobClaims(Path.Combine(_dir.FullName, "claims"))));
+            _engine.Sweep(new JobClaims(Path.Combine(_dir.FullName, "claims"))),
+            new FailureReporter(new NoControlPlane(), enabled: false));
 
         var exit = await host.RunAsync(SetupInputs.Read(ci), session, Ct);
         return (exit, log.ToString());

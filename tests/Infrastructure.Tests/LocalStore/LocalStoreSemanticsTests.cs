@@ -99,6 +99,24 @@ public abstract class LocalStoreSemanticsTests
         h.AssertNothingLeft();
     }
 
+    [Fact]
+    public async Task A_settlement_that_changes_nothing_says_why_instead_of_claiming_it_was_done()
+    {
+        await using var h = Harness();
+        using var store = h.Store();
+        var disk = await store.ExposeAsync(Key, Ct);
+
+        var committed = await store.SettleAsync(new DiskSettlement(disk.ExposeId, Key, Commit: true, null), Ct);
+        var again = await store.SettleAsync(new DiskSettlement(disk.ExposeId, Key, Commit: true, null), Ct);
+        var releasedAfter = await store.SettleAsync(new DiskSettlement(disk.ExposeId, Key, Commit: false, null), Ct);
+        var unknown = await store.SettleAsync(new DiskSettlement("never-exposed", Key, Commit: false, null), Ct);
+
+        Assert.Equal(
+            (SettleOutcome.Applied, SettleOutcome.AlreadyCommitted, SettleOutcome.AlreadyCommitted, SettleOutcome.NotHeld),
+            (committed, again, releasedAfter, unknown));
+        Assert.Single(h.GenerationHashes(Key));
+    }
+
     [Theory]
     [MemberData(nameof(CommitSteps))]
     public async Task A_crash_after_any_commit_step_keeps_the_previous_generation_and_the_next_start_finishes_the_commit(string step)

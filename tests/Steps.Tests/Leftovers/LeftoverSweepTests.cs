@@ -33,6 +33,20 @@ public sealed class LeftoverSweepTests
     }
 
     [Fact]
+    public async Task An_exposure_its_job_committed_before_it_was_killed_is_not_said_to_be_released_unchanged()
+    {
+        var world = new SweepWorld();
+        var claim = world.HeldJob(world.Worker(alive: false));
+        world.Store.SettleOutcome = SettleOutcome.AlreadyCommitted;
+
+        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+
+        Assert.True(cleanup.Complete, cleanup.Describe());
+        Assert.DoesNotContain("released", string.Join(", ", cleanup.Actions), StringComparison.Ordinal);
+        Assert.Contains($"exposure {claim.Holdings.ExposeId} had already been committed", cleanup.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Each_cleanup_is_journaled_as_one_leftovers_effect()
     {
         var world = new SweepWorld();

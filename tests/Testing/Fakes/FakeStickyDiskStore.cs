@@ -54,7 +54,10 @@ public sealed class FakeStickyDiskStore : IStickyDiskStore
         return Task.FromResult(Respond?.Invoke(cacheKey) ?? new ExposedDisk($"expose-{n}", $"/dev/fake{n}"));
     }
 
-    public Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
+    /// <summary>What every settlement that does not fail answers.</summary>
+    public SettleOutcome SettleOutcome { get; set; } = SettleOutcome.Applied;
+
+    public Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (Settlements)
@@ -62,7 +65,7 @@ public sealed class FakeStickyDiskStore : IStickyDiskStore
             Settlements.Add(settlement);
         }
 
-        return SettleFailure is null ? Task.CompletedTask : throw SettleFailure;
+        return SettleFailure is null ? Task.FromResult(SettleOutcome) : throw SettleFailure;
     }
 
     /// <summary>The exposures <see cref="FindExposuresAsync"/> reports, per holder.</summary>

@@ -14,6 +14,9 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Decision} exposure {ExposeId} of {Key} (filesystem usage {FsUsageBytes} bytes)")]
     public static partial void Settled(ILogger logger, string decision, string exposeId, string key, long fsUsageBytes);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Nothing to do for the {Asked} of exposure {ExposeId} of {Key}: {Why}")]
+    public static partial void NothingToDo(ILogger logger, string asked, string exposeId, string key, string why);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Metric {Type} = {Value} from repo '{Repo}' ({Region})")]
     public static partial void Metric(ILogger logger, string type, string value, string repo, string region);
 

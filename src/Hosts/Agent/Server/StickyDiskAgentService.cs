@@ -58,8 +58,22 @@ internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess
         // Once begun, a settlement runs to its end even if the caller gives up or the agent is asked to stop: each of
         // its steps is bounded by the store's own tool timeouts, and one cut short would stay marked as this live
         // agent's until a repeat or the next start finished it. Shutdown waits for it (AgentServer).
-        await CallAsync(context, () => store.SettleAsync(settlement, CancellationToken.None));
-        AgentLog.Settled(logger, request.ShouldCommit ? "Committed" : "Released", request.ExposeId, request.StickyDiskKey, request.FsDiskUsageBytes);
+        var outcome = await CallAsync(context, () => store.SettleAsync(settlement, CancellationToken.None));
+        var asked = request.ShouldCommit ? "commit" : "release";
+        switch (outcome)
+        {
+            // A settlement that changed nothing is logged as such, not as done: a repeated commit, or a release of an
+            // exposure committed or gone, is normal after a lost reply and says nothing happened now.
+            case SettleOutcome.AlreadyCommitted:
+                AgentLog.NothingToDo(logger, asked, request.ExposeId, request.StickyDiskKey, "it was already committed");
+                break;
+            case SettleOutcome.NotHeld:
+                AgentLog.NothingToDo(logger, asked, request.ExposeId, request.StickyDiskKey, "the store holds no such exposure (released before, or never exposed here)");
+                break;
+            default:
+                AgentLog.Settled(logger, request.ShouldCommit ? "Committed" : "Released", request.ExposeId, request.StickyDiskKey, request.FsDiskUsageBytes);
+                break;
+        }
         return new CommitStickyDiskResponse();
     }
 

@@ -12,6 +12,8 @@ using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.StickyDisk;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Reports;
+using Blacksmith.Steps.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -98,15 +100,21 @@ public static class JobAdapters
         }
 
         // Blacksmith's API serves Blacksmith's agent only; anywhere else only an address the user gives is reported to.
+        // Whatever the control plane does, a step spends at most ReportBudget.PerStep on all its reports together.
         if ((blacksmith is not null && options.Store == StoreMode.Agent) || NonEmpty(ControlPlaneVariable) is not null)
         {
-            services.AddSingleton<IControlPlane>(sp => new HttpControlPlane(
+            services.AddSingleton(sp => new HttpControlPlane(
                 ControlPlaneOptions.FromEnvironment(Read), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HttpControlPlane>>()));
+            services.AddSingleton<IControlPlane>(sp => new BoundedControlPlane(
+                sp.GetRequiredService<HttpControlPlane>(), new ReportBudget(ReportBudget.PerStep, sp.GetRequiredService<TimeProvider>())));
         }
         else
         {
             services.AddSingleton<IControlPlane, NoControlPlane>();
         }
+
+        // Platform failures go to the platform that had them: a Blacksmith runner's, never a self-hosted machine's.
+        services.AddSingleton(sp => new FailureReporter(sp.GetRequiredService<IControlPlane>(), enabled: blacksmith is not null));
 
         // Each job's own root is one more directory per job ever run: the device removes it again once unmounted.
         var jobRoots = blacksmith is null ? JobBuildkitPaths.RootsDirectory(Read, Privilege.Current.IsRoot) : null;

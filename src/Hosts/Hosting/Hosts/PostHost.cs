@@ -10,6 +10,7 @@ using Blacksmith.Orchestration.Status;
 using Blacksmith.Steps;
 using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Post;
+using Blacksmith.Steps.Reports;
 
 namespace Blacksmith.Hosting.Hosts;
 
@@ -19,24 +20,26 @@ namespace Blacksmith.Hosting.Hosts;
 /// lost its cache. Fails the step (exit 1) whenever something the job held is still held: a daemon that would not stop,
 /// a disk that would not unmount. A journal that can no longer be trusted (deleted, emptied, truncated, hand-edited)
 /// is no licence to forget: what the job's claim names is released, nothing is committed, and the step fails. Ends with
-/// the job's timeline in a collapsed group, so the story outlives the runner's temp directory.
+/// the job's timeline in a collapsed group, so the story outlives the runner's temp directory. On a Blacksmith runner, a
+/// commit, a stop or an unmount that failed is reported to the control plane (<see cref="FailureReports.ForPost"/>).
 /// </summary>
 public sealed class PostHost(
     ICiRuntime ci,
     PostSequence sequence,
     IStickyDiskStore store,
-    IControlPlane controlPlane,
     IJournalStore journal,
     LifecycleJournal lifecycle,
     HostSettings settings,
     IClaimRegistry claims,
-    LeftoverSweep leftovers)
+    LeftoverSweep leftovers,
+    FailureReporter failures)
 {
     public async Task<int> RunAsync(string freshSession, CancellationToken cancellationToken)
     {
-        if (await JournalProblemAsync(freshSession, cancellationToken) is { } unusable)
+        var (unusable, postFrom, claimedKey) = await JournalProblemAsync(freshSession, cancellationToken);
+        if (unusable is not null)
         {
-            return await ReleaseFromClaimAsync(unusable, cancellationToken);
+            return await ReleaseFromClaimAsync(unusable, claimedKey, cancellationToken);
         }
 
         var saved = SavedSession();
@@ -44,7 +47,9 @@ public sealed class PostHost(
         var launch = new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, settings.JobDirectory);
         var outcome = await sequence.RunAsync(new PostPlan(saved, freshSession, launch, PostPerSetup: ci.Kind == CiKind.GitHubActions), cancellationToken);
         var snapshot = outcome.Snapshot;
-        var status = JobStatus.From((await journal.ReadAsync(0, cancellationToken)).Records);
+        var records = (await journal.ReadAsync(0, cancellationToken)).Records;
+        var status = JobStatus.From(records);
+        var findings = PostFindings.None;
 
         if (outcome.Refusal is { } refusal)
         {
@@ -56,7 +61,8 @@ public sealed class PostHost(
         }
         else
         {
-            await ReportOutcomeAsync(snapshot, outcome, status, cancellationToken);
+            findings = PostFindings.From(records, postFrom);
+            await ReportOutcomeAsync(snapshot, outcome, status, findings, cancellationToken);
         }
 
         using (ci.Group("Builder lifecycle (blacksmith status)"))
@@ -68,8 +74,9 @@ public sealed class PostHost(
         if (held)
         {
             var what = string.Join("; ", JobHoldings.Project(snapshot)?.Describe() ?? []);
+            var why = findings.CleanupFailures.Count == 0 ? string.Empty : $" ({string.Join("; ", findings.CleanupFailures)})";
             ci.Annotate(AnnotationKind.Error,
-                $"setup-docker-builder post could not release everything this job held: {what}. Nothing was released or committed under it. "
+                $"setup-docker-builder post could not release everything this job held: {what}{why}. Nothing was released or committed under it. "
                 + $"This job's claim in {claims.Location} keeps naming it: running post again retries, and once this job is over a later job on this machine cleans it up (docs/leftovers.md).");
         }
 
@@ -97,18 +104,22 @@ public sealed class PostHost(
         return null;
     }
 
-    /// <summary>Why this job's journal cannot be trusted (malformed, or behind what its claim names), or null when it can.</summary>
-    private async Task<string?> JournalProblemAsync(string session, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why this job's journal cannot be trusted (malformed, or behind what its claim names), or null when it can; where
+    /// the journal ended before this post; and the cache key its claim names.
+    /// </summary>
+    private async Task<(string? Problem, long Sequence, string? ClaimedKey)> JournalProblemAsync(string session, CancellationToken cancellationToken)
     {
         var claim = (await claims.FindAsync(settings.JobDirectory, cancellationToken))?.Claim;
+        var key = claim?.Holdings.CacheKey;
         try
         {
             var snapshot = await lifecycle.LoadAsync(session, cancellationToken);
-            return claim is null ? null : JournalTrust.WhyUnusable(snapshot, claim);
+            return (claim is null ? null : JournalTrust.WhyUnusable(snapshot, claim), snapshot.Sequence, key);
         }
         catch (JournalFormatException ex)
         {
-            return $"it has a malformed record ({ex.Message})";
+            return ($"it has a malformed record ({ex.Message})", 0, key);
         }
     }
 
@@ -116,7 +127,7 @@ public sealed class PostHost(
     /// The journal cannot say what the job holds: release what its claim names (never commit) and fail the step, since
     /// the job's record cannot be trusted (ADR 0004).
     /// </summary>
-    private async Task<int> ReleaseFromClaimAsync(string problem, CancellationToken cancellationToken)
+    private async Task<int> ReleaseFromClaimAsync(string problem, string? cacheKey, CancellationToken cancellationToken)
     {
         var why = $"this job's journal {journal.Location} is unusable: {problem}";
         var cleanup = await leftovers.CleanAsync(settings.JobDirectory, why, cancellationToken);
@@ -124,13 +135,19 @@ public sealed class PostHost(
         {
             null => "this job has no claim naming anything it held, so there was nothing else to release",
             { Complete: true } => $"released what this job's claim named, committing nothing: {string.Join(", ", cleanup.Actions.DefaultIfEmpty("nothing was still held"))}",
-            _ => $"could not release all this job's claim names ({string.Join("; ", cleanup.Problems)}); the claim is kept for a later cleanup",
+            { ClaimKept: true } => $"could not release all this job's claim names ({string.Join("; ", cleanup.Problems)}); the claim is kept for a later cleanup",
+            _ => $"could not release all this job's claim names ({string.Join("; ", cleanup.Problems)})",
         };
         ci.Annotate(AnnotationKind.Error, $"setup-docker-builder post: {why}. The cache is not committed; {done}.");
+        if (cleanup is { Complete: false })
+        {
+            await failures.SendAsync([new FailureReport(FailureKind.BuilderCleanup, cacheKey ?? string.Empty, "cleanup", string.Join("; ", cleanup.Problems))], cancellationToken);
+        }
+
         return ExitCodes.Failed;
     }
 
-    private async Task ReportOutcomeAsync(LifecycleSnapshot snapshot, SequenceOutcome outcome, JobStatus status, CancellationToken cancellationToken)
+    private async Task ReportOutcomeAsync(LifecycleSnapshot snapshot, SequenceOutcome outcome, JobStatus status, PostFindings findings, CancellationToken cancellationToken)
     {
         var key = snapshot.Setup?.CacheKey ?? "-";
         var jobSucceeded = snapshot.EarlierSteps == EarlierStepsResult.Succeeded;
@@ -141,7 +158,6 @@ public sealed class PostHost(
                 break;
             case CommitDecision.Commit:
                 ci.Annotate(AnnotationKind.Warning, $"The cache for key {key} was not committed: the commit request failed ({snapshot.CommitError ?? "no answer"}). The next job starts from the previous commit.");
-                await ReportFailureAsync(FailureKind.StickyDiskCommit, key, "commit", snapshot.CommitError ?? "commit failed", cancellationToken);
                 break;
             case CommitDecision.Skip { Reason: SkipReason.NoSetup }:
                 ci.Info("No setup ran in this job: there is nothing to drain, release or commit.");
@@ -161,11 +177,18 @@ public sealed class PostHost(
                 break;
         }
 
+        if (findings.DaemonGone is { } gone)
+        {
+            // A daemon that died under the builds is worth knowing about, and its log says why.
+            ci.Annotate(AnnotationKind.Warning, $"setup-docker-builder post: {gone}");
+        }
+
         foreach (var error in outcome.Errors)
         {
             ci.Annotate(AnnotationKind.Error, $"setup-docker-builder post: {error}");
-            await ReportFailureAsync(FailureKind.BuilderCleanup, key, "cleanup", error, cancellationToken);
         }
+
+        await failures.SendAsync(FailureReports.ForPost(snapshot, findings, outcome.Errors), cancellationToken);
 
         if (status.Timeline.FirstOrDefault(t => t.Trigger == LifecycleTrigger.PostRequested) is { } begun
             && status.Timeline.LastOrDefault(t => t.Trigger == LifecycleTrigger.DaemonStopped) is { } stopped)
@@ -174,18 +197,6 @@ public sealed class PostHost(
         }
 
         ci.TryAppendSummary(Summary(snapshot, status));
-    }
-
-    private async Task ReportFailureAsync(FailureKind kind, string key, string step, string message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await controlPlane.ReportFailureAsync(new FailureReport(kind, key, step, message), cancellationToken);
-        }
-        catch (ExternalCallException)
-        {
-            // Reporting is best effort; the recording decorator has journaled the attempt.
-        }
     }
 
     private static string Summary(LifecycleSnapshot snapshot, JobStatus status)

@@ -1,12 +1,15 @@
+using Blacksmith.Hosting.Composition;
+using Blacksmith.Infrastructure.Buildkit;
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Ci;
-using Blacksmith.Hosting.Composition;
 using Blacksmith.Infrastructure.Ci.GitHub;
+using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
 using Blacksmith.Orchestration.Status;
 using Blacksmith.Steps.Leftovers;
+using Blacksmith.Steps.Reports;
 using Blacksmith.Steps.Setup;
 
 namespace Blacksmith.Hosting.Hosts;
@@ -14,7 +17,8 @@ namespace Blacksmith.Hosting.Hosts;
 /// <summary>
 /// setup-docker-builder's main step: reads and checks the inputs, runs the setup sequence, and tells the user what
 /// they got (their builder, or a fallback without the cache, loudly). Holds no lifecycle rule: the sequence and
-/// the machine decide; this reads, sends and reports.
+/// the machine decide; this reads, sends and reports. On a Blacksmith runner, a setup that failed is reported to the
+/// control plane (<see cref="FailureReports.ForSetup"/>); a refusal is bad input and is not.
 /// </summary>
 public sealed class SetupHost(
     ICiRuntime ci,
@@ -24,7 +28,8 @@ public sealed class SetupHost(
     IJournalStore journal,
     IBuilderInspector builders,
     HostSettings settings,
-    LeftoverSweep leftovers)
+    LeftoverSweep leftovers,
+    FailureReporter failures)
 {
     /// <summary>The state name under which main leaves its session for post.</summary>
     public const string SessionState = "session";
@@ -93,9 +98,12 @@ public sealed class SetupHost(
 
         if (outcome.Refusal is { } refusal)
         {
-            ci.Annotate(AnnotationKind.Error, $"setup-docker-builder: {refusal.Message}");
+            ci.Annotate(AnnotationKind.Error, $"setup-docker-builder: {Refusal(refusal, cacheKey)}");
             return ExitCodes.BadInput;
         }
+
+        ShowDaemonLogIfNeverReady(snapshot);
+        var reports = FailureReports.ForSetup(snapshot, outcome.Errors);
 
         switch (snapshot)
         {
@@ -119,8 +127,11 @@ public sealed class SetupHost(
                 ci.Annotate(AnnotationKind.Error, inputs.NoFallback
                     ? $"setup-docker-builder failed and nofallback is set: {snapshot.SetupFailure ?? snapshot.State.ToString()}"
                     : $"setup-docker-builder failed, and so did the fallback builder: {snapshot.SetupFailure ?? snapshot.State.ToString()}{string.Concat(outcome.Errors.Select(e => $"; {e}"))}");
+                await failures.SendAsync(reports, cancellationToken);
                 return ExitCodes.Failed;
         }
+
+        await failures.SendAsync(reports, cancellationToken);
 
         ci.SetOutput("job-dir", settings.JobDirectory);
         // Where this job's own daemon is; a fallback builder is elsewhere, and a foreign daemon has no disk of ours.
@@ -141,6 +152,32 @@ public sealed class SetupHost(
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>What the lifecycle refused, in the user's terms where it knows them.</summary>
+    private static string Refusal(LifecycleResult.Refused refusal, string cacheKey) =>
+        refusal is { Trigger: LifecycleTrigger.SessionAttached, Snapshot.Setup.CacheKey: { } running } && running != cacheKey
+            ? $"this job already has a builder ({refusal.Snapshot.BuilderName ?? "being set up"}) for cache key '{running}', started by an earlier "
+                + $"setup-docker-builder step, and this step asks for cache key '{cacheKey}'. A job has one builder and one cache: give this step "
+                + $"the same cache-key as the first ('{running}'), or leave both at their default, or move the build that needs '{cacheKey}' to a job of its own."
+            : refusal.Message;
+
+    /// <summary>
+    /// A daemon that was spawned and never answered (it exited, or readiness ran out of time) explains itself in its log:
+    /// its last lines go into the job log, where the user looks, rather than only into the job directory.
+    /// </summary>
+    private void ShowDaemonLogIfNeverReady(LifecycleSnapshot snapshot)
+    {
+        if (!snapshot.IsOwner || !snapshot.SetupFailed || snapshot.DaemonReady || snapshot.Daemon is not { LogPath: { } log })
+        {
+            return;
+        }
+
+        var tail = BuildkitDaemon.ReadLogTail(log);
+        using (ci.Group($"buildkitd never became ready; the last lines of its log ({log})"))
+        {
+            ci.Info(tail.Count == 0 ? $"{log} is empty or missing." : string.Join('\n', tail));
+        }
     }
 
     /// <summary>driver, platforms and nodes, as setup-buildx-action sets them from the builder's inspect.</summary>

@@ -61,7 +61,7 @@ public static class FaultMatrix
     {
         [ControlPlaneBuildStarted] = "the build host (`BuildHost`) reports builds to the control plane itself; replay sends `BeginBuild`/`CompleteBuild` directly",
         [ControlPlaneBuildFinished] = "the same: the build host's own call",
-        [ControlPlaneFailure] = "the post host (`PostHost`) reports a failure itself, after the post sequence",
+        [ControlPlaneFailure] = "the setup and post hosts (`SetupHost`, `PostHost`) report failures themselves, after their sequences",
         [StickyDiskReportMetric] = "the hosts send their metrics themselves (`HostMetrics`), best effort under their own budget",
     };
 

@@ -166,7 +166,8 @@ public sealed class GenericCiRuntime(
 
     public void Annotate(AnnotationKind kind, string message, AnnotationProperties? properties = null)
     {
-        var line = secrets.Redact(Annotation(kind.ToString(), message, properties));
+        // One line whatever the message quotes: a line break would start a line that reads as the log's own.
+        var line = OneLine.Escape(secrets.Redact(Annotation(kind.ToString(), message, properties)));
 
         // GitLab and Buildkite colour ANSI, as a terminal does: a warning must stand out from the tool output around it.
         // A plain log may be a file, where escape codes would be noise.
@@ -183,7 +184,7 @@ public sealed class GenericCiRuntime(
     public IDisposable Group(string title)
     {
         ArgumentNullException.ThrowIfNull(title);
-        var shown = secrets.Redact(title).ReplaceLineEndings(" ");
+        var shown = OneLine.Escape(secrets.Redact(title));
         switch (options.Style)
         {
             case GenericLogStyle.GitLab:

@@ -15,12 +15,12 @@ public sealed class ScriptedStickyDiskStore(ScriptedWorld world) : IStickyDiskSt
     public Task<ExposedDisk> ExposeAsync(string cacheKey, CancellationToken cancellationToken) =>
         world.AnswerAsync(ScriptedCalls.StickyDiskExpose, Arguments(("cacheKey", cacheKey)), EffectJsonContext.Default.ExposedDisk, cancellationToken);
 
-    public Task SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
+    public Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settlement);
-        return world.AnswerAsync(ScriptedCalls.StickyDiskSettle,
+        return world.AnswerOrAsync(ScriptedCalls.StickyDiskSettle,
             Arguments(("exposeId", settlement.ExposeId), ("cacheKey", settlement.CacheKey), ("commit", settlement.Commit), ("fsUsageBytes", settlement.FsUsageBytes)),
-            cancellationToken);
+            EffectJsonContext.Default.SettleOutcome, SettleOutcome.Applied, cancellationToken);
     }
 
     public Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken) =>

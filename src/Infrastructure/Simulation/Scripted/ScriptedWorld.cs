@@ -246,6 +246,14 @@ public sealed class ScriptedWorld
         return answer.Value is { ValueKind: not JsonValueKind.Null } value ? value.Deserialize(type) : null;
     }
 
+    /// <summary>Answers a call whose scripts may give no value (written before the call returned one): then <paramref name="otherwise"/>.</summary>
+    public async Task<T> AnswerOrAsync<T>(string call, IReadOnlyDictionary<string, string> arguments, JsonTypeInfo<T> type, T otherwise, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var answer = await ReplyAsync(call, arguments, cancellationToken);
+        return answer.Value is { ValueKind: not JsonValueKind.Null } value ? value.Deserialize(type)! : otherwise;
+    }
+
     /// <summary>Answers a call that returns nothing.</summary>
     public Task AnswerAsync(string call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken) =>
         ReplyAsync(call, arguments, cancellationToken);

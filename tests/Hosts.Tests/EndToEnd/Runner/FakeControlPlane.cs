@@ -18,12 +18,29 @@ namespace Blacksmith.Hosts.Tests.EndToEnd.Runner;
 internal sealed class FakeControlPlane : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _requests = new();
+    private readonly ConcurrentQueue<(string Path, string Body)> _bodies = new();
+    private readonly SemaphoreSlim _arrived = new(0);
     private WebApplication? _app;
 
     public Uri Address { get; private set; } = null!;
 
     /// <summary>"POST stickydisks/dockerbuilds" and so on, in arrival order.</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
+
+    /// <summary>Each request's path and JSON body, in arrival order.</summary>
+    public IReadOnlyList<(string Path, string Body)> Bodies => [.. _bodies];
+
+    /// <summary>When set, no request is ever answered: each waits until its client gives up (or the server stops).</summary>
+    public bool NeverAnswers { get; set; }
+
+    /// <summary>Waits until <paramref name="count"/> requests have arrived.</summary>
+    public async Task WaitForRequestsAsync(int count, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await _arrived.WaitAsync(cancellationToken);
+        }
+    }
 
     public static async Task<FakeControlPlane> StartAsync()
     {
@@ -35,7 +52,17 @@ internal sealed class FakeControlPlane : IAsyncDisposable
         app.Run(async context =>
         {
             var path = context.Request.Path.Value!.TrimStart('/');
+            using (var reader = new StreamReader(context.Request.Body))
+            {
+                plane._bodies.Enqueue((path, await reader.ReadToEndAsync(context.RequestAborted)));
+            }
+
             plane._requests.Enqueue($"{context.Request.Method} {path}");
+            plane._arrived.Release();
+            if (plane.NeverAnswers)
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(path.EndsWith("stickydisks/dockerbuilds", StringComparison.Ordinal) ? """{"docker_build_id":"db-1"}""" : "{}");
         });
@@ -52,5 +79,7 @@ internal sealed class FakeControlPlane : IAsyncDisposable
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        _arrived.Dispose();
     }
 }

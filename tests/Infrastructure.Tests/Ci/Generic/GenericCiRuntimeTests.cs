@@ -257,6 +257,28 @@ public sealed class GenericCiRuntimeTests : IDisposable
     }
 
     [Theory]
+    [InlineData(GenericLogStyle.Plain)]
+    [InlineData(GenericLogStyle.GitLab)]
+    [InlineData(GenericLogStyle.Buildkite)]
+    public void An_annotation_stays_one_line_whatever_the_values_it_echoes(GenericLogStyle style)
+    {
+        var runtime = Runtime(new GenericCiOptions { StateDirectory = StateDirectory, Style = style });
+
+        runtime.Annotate(
+            AnnotationKind.Warning,
+            "buildkitd had already exited; its log ends with:\npanic: boom\r\nError: fake\rsection_start:1:x\e[2K",
+            new AnnotationProperties(Title: "a\ntitle", File: "Docker\nfile"));
+        using (runtime.Group("build of\nError: not ours"))
+        {
+        }
+
+        var lines = LogLines;
+        Assert.Equal(style == GenericLogStyle.GitLab ? 3 : 2, lines.Length);
+        Assert.Contains(@"Warning: a\ntitle: buildkitd had already exited; its log ends with:\npanic: boom\nError: fake\rsection_start:1:x\u001B[2K (Docker\nfile)", lines[0], StringComparison.Ordinal);
+        Assert.Contains(@"build of\nError: not ours", lines[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(GenericLogStyle.GitLab)]
     [InlineData(GenericLogStyle.Buildkite)]
     public void On_GitLab_and_Buildkite_warnings_are_bold_yellow_and_errors_bold_red(GenericLogStyle style)

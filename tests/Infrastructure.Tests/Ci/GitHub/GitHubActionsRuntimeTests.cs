@@ -254,6 +254,21 @@ public sealed class GitHubActionsRuntimeTests : IDisposable
     }
 
     [Fact]
+    public void Values_echoed_into_annotations_and_groups_cannot_break_the_line_or_start_a_command()
+    {
+        const string value = "50% of %0A\r\n::error::injected\n##[error]legacy";
+        _step.Runtime.Annotate(AnnotationKind.Warning, $"cache key {value}", new AnnotationProperties(Title: value, File: value));
+        using (_step.Runtime.Group($"build {value}"))
+        {
+        }
+
+        Assert.Equal(3, _step.LogLines.Length);
+        Assert.All(_step.LogLines, line => Assert.DoesNotContain('\r', line));
+        Assert.Equal(["warning", "group", "endgroup"], _step.LogLines.Select(l => RunnerCommandParser.Command(l, icu: true)));
+        Assert.EndsWith("::cache key 50%25 of %250A%0D%0A::error::injected%0A##[error]legacy", _step.LogLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_runtime_says_it_is_GitHub_Actions_and_detection_agrees()
     {
         Assert.Equal(CiKind.GitHubActions, _step.Runtime.Kind);
