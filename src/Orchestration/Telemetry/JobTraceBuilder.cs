@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Recording;
 
 namespace Blacksmith.Orchestration.Telemetry;
 
@@ -108,19 +109,27 @@ public static class JobTraceBuilder
             }
         }
 
+        // A host's own reports (metrics) are journaled outside any session's scope: they belong to the step that was
+        // running when they were made, the one of the record before them (or after, for the very first records).
+        var placed = records.Select(r => r.Session == EffectScope.Unscoped ? ((string Key, string Name, string? BuildId)?)null : StepOf(r, setupSessions, postStart, buildOfSession, buildNames)).ToList();
         var steps = new List<Step>();
         var byKey = new Dictionary<string, Step>(StringComparer.Ordinal);
-        foreach (var record in records)
+        for (var i = 0; i < records.Count; i++)
         {
-            var (key, name, buildId) = StepOf(record, setupSessions, postStart, buildOfSession, buildNames);
-            if (!byKey.TryGetValue(key, out var step))
+            var record = records[i];
+            var place = placed[i] ?? placed.Take(i).LastOrDefault(p => p is not null) ?? placed.Skip(i).FirstOrDefault(p => p is not null) ?? ("session/unscoped", "step", null);
+            if (!byKey.TryGetValue(place.Key, out var step))
             {
-                step = new Step(key, name, buildId, record.Session, []);
-                byKey[key] = step;
+                step = new Step(place.Key, place.Name, place.BuildId);
+                byKey[place.Key] = step;
                 steps.Add(step);
             }
 
             step.Records.Add(record);
+            if (step.Session is null && record.Session != EffectScope.Unscoped)
+            {
+                step.Session = record.Session;
+            }
         }
 
         return steps;
@@ -221,7 +230,7 @@ public static class JobTraceBuilder
 
     private static List<SpanTag> StepTags(Step step)
     {
-        var attributes = new List<SpanTag> { SpanTag.Of($"{Scope}.session", step.Session) };
+        var attributes = new List<SpanTag> { SpanTag.Of($"{Scope}.session", step.Session ?? EffectScope.Unscoped) };
         if (step.BuildId is not null)
         {
             attributes.Add(SpanTag.Of($"{Scope}.build.id", step.BuildId));
@@ -326,5 +335,17 @@ public static class JobTraceBuilder
         return Convert.ToHexStringLower(id);
     }
 
-    private sealed record Step(string Key, string Name, string? BuildId, string Session, List<JournalRecord> Records);
+    private sealed class Step(string key, string name, string? buildId)
+    {
+        public string Key { get; } = key;
+
+        public string Name { get; } = name;
+
+        public string? BuildId { get; } = buildId;
+
+        /// <summary>The session that ran the step; null while only unscoped reports were placed in it.</summary>
+        public string? Session { get; set; }
+
+        public List<JournalRecord> Records { get; } = [];
+    }
 }

@@ -137,6 +137,26 @@ public sealed class JobTraceBuilderTests
     }
 
     [Fact]
+    public void A_report_journaled_outside_any_session_belongs_to_the_step_that_was_running()
+    {
+        var journal = new TraceJournal(Start)
+            .Effect("unscoped", "stickydisk.reportMetric", 3)
+            .Transition("setup-1", "SetupStarted", "Idle", "Mounting", """{"setup":{"cacheKey":"shop"}}""")
+            .Transition("setup-1", "BuilderRegistered", "Starting", "Ready", """{"builderName":"b"}""")
+            .Effect("unscoped", "stickydisk.reportMetric", 2)
+            .Transition("build-1", "BuildStarted", "Ready", "Building", """{"buildId":"b-1","name":"api"}""")
+            .Transition("build-1", "BuildFinished", "Building", "Ready", """{"buildId":"b-1","outcome":"Succeeded"}""")
+            .Effect("unscoped", "stickydisk.reportMetric", 2);
+
+        var trace = JobTraceBuilder.Build(journal.Records, parent: null)!;
+
+        Assert.Equal(["setup", "build api"], trace.Spans.Where(s => s.Kind == TraceSpanKind.Step).Select(s => s.Name));
+        Assert.Equal(["stickydisk.reportMetric", "stickydisk.reportMetric"], CallsOf(trace, "setup"));
+        Assert.Equal(["stickydisk.reportMetric"], CallsOf(trace, "build api"));
+        Assert.Contains(trace.Spans.Single(s => s.Name == "setup").Tags, t => t is { Key: "blacksmith.session", Text: "setup-1" });
+    }
+
+    [Fact]
     public void An_empty_journal_has_no_trace() =>
         Assert.Null(JobTraceBuilder.Build([], parent: null));
 
