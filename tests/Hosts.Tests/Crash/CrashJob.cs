@@ -18,7 +18,7 @@ internal sealed class CrashJob
     public const string CacheKey = "kill-points";
 
     // What the test host's own environment must not pass on to a step.
-    private static readonly string[] ForeignPrefixes = ["BLACKSMITH_", "GITHUB_", "RUNNER_", "INPUT_", "STATE_", "ACTIONS_", "DOCKER_", "BUILDX_", "BUILDKIT_", "CI_", "GITLAB_", "BUILDKITE"];
+    private static readonly string[] ForeignPrefixes = ["BLACKSMITH_", "GITHUB_", "RUNNER_", "INPUT_", "STATE_", "ACTIONS_", "DOCKER_", "BUILDX_", "BUILDKIT_", "CI_", "GITLAB_", "BUILDKITE", "OTEL_", "TRACEPARENT"];
 
     private readonly CrashMachine _machine;
     private int _steps;

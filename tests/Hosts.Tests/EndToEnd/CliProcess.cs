@@ -36,6 +36,12 @@ internal static class CliProcess
             info.ArgumentList.Add(argument);
         }
 
+        // A developer's own OpenTelemetry variables would make every post export a trace: only a test that sets them gets one.
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal) || k == "TRACEPARENT").ToList())
+        {
+            info.Environment.Remove(name);
+        }
+
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)

@@ -45,7 +45,7 @@ public sealed class FailureReportTests
     {
         await using var plane = await FakeControlPlane.StartAsync();
         using var job = new ReportingJob(plane, TimeProvider.System);
-        job.Settings = job.Settings with { ReadyBudget = TimeSpan.Zero };
+        job.Settings = job.Settings with { Budgets = job.Settings.Budgets with { DaemonReady = TimeSpan.Zero } };
         job.Engine.Daemon.ProbeOverride = DaemonProbeStatus.NotReady;
 
         var (exit, _) = await job.SetupAsync("setup-1");

@@ -12,7 +12,7 @@ public sealed class StepMessageTests
     {
         await using var plane = await FakeControlPlane.StartAsync();
         using var job = new ReportingJob(plane, TimeProvider.System, onBlacksmithRunner: false);
-        job.Settings = job.Settings with { ReadyBudget = TimeSpan.Zero };
+        job.Settings = job.Settings with { Budgets = job.Settings.Budgets with { DaemonReady = TimeSpan.Zero } };
         job.Engine.Daemon.ProbeOverride = DaemonProbeStatus.NotReady;
         await File.WriteAllTextAsync(
             Path.Combine(job.Settings.JobDirectory, "buildkitd.log"),

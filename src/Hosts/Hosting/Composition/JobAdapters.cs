@@ -1,4 +1,5 @@
 using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.Telemetry;
 using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.Buildkit;
 using Blacksmith.Infrastructure.Buildx;
@@ -163,6 +164,7 @@ public static class JobAdapters
         services.AddSingleton<SetupHost>();
         services.AddSingleton<BuildHost>();
         services.AddSingleton<PostHost>();
+        services.AddTraceExport(Read);
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Blacksmith.Hosting.Output;
+using Blacksmith.Hosting.Telemetry;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
@@ -11,6 +12,7 @@ using Blacksmith.Steps;
 using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Reports;
+using Blacksmith.Steps.Telemetry;
 
 namespace Blacksmith.Hosting.Hosts;
 
@@ -32,7 +34,9 @@ public sealed class PostHost(
     HostSettings settings,
     IClaimRegistry claims,
     LeftoverSweep leftovers,
-    FailureReporter failures)
+    FailureReporter failures,
+    TraceExportRequest? traceRequest = null,
+    JobTraceExport? traceExport = null)
 {
     public async Task<int> RunAsync(string freshSession, CancellationToken cancellationToken)
     {
@@ -80,7 +84,33 @@ public sealed class PostHost(
                 + $"This job's claim in {claims.Location} keeps naming it: running post again retries, and once this job is over a later job on this machine cleans it up (docs/leftovers.md).");
         }
 
+        await ExportTraceAsync(cancellationToken);
         return outcome.Errors.Count == 0 && !held ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>Sends the job's trace when the user asked for one; whatever happens, the step's result stays its own.</summary>
+    private async Task ExportTraceAsync(CancellationToken cancellationToken)
+    {
+        if (traceRequest?.Problem is { } problem)
+        {
+            ci.Annotate(AnnotationKind.Warning, $"setup-docker-builder post did not send the job's trace: {problem}");
+            return;
+        }
+
+        if (traceExport is null)
+        {
+            return;
+        }
+
+        var result = await traceExport.ExportAsync(traceRequest?.CiContext, cancellationToken);
+        if (result.Exported)
+        {
+            ci.Info($"Trace {result.TraceId} of this job ({result.Spans} spans) sent to {result.Destination}.");
+        }
+        else
+        {
+            ci.Annotate(AnnotationKind.Warning, $"setup-docker-builder post could not send the job's trace to {result.Destination}: {result.Problem}");
+        }
     }
 
     /// <summary>The session setup's main step saved for this post; null when it saved none or it cannot be read.</summary>

@@ -11,6 +11,7 @@ using Blacksmith.Orchestration.Status;
 using Blacksmith.Steps;
 using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Setup;
+using Blacksmith.Steps.Telemetry;
 
 namespace Blacksmith.Hosting.Replay;
 
@@ -359,7 +360,8 @@ public static class JournalScenario
             : "not replayed, as they come from the hosts and decide nothing: " + string.Join(", ", _hostOnly.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} x{c.Value}")));
 
         private static bool IsHostOnly(string call) =>
-            call is ScriptedCalls.StickyDiskReportMetric or ScriptedCalls.ControlPlaneBuildStarted or ScriptedCalls.ControlPlaneBuildFinished or ScriptedCalls.ControlPlaneFailure;
+            call is ScriptedCalls.StickyDiskReportMetric or ScriptedCalls.ControlPlaneBuildStarted or ScriptedCalls.ControlPlaneBuildFinished or ScriptedCalls.ControlPlaneFailure
+                or $"{JobTraceExport.Port}.{JobTraceExport.Method}";
 
         private HostDraft Begin(string kind, string session)
         {

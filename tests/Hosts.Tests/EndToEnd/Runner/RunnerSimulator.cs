@@ -33,7 +33,7 @@ internal sealed class RunnerSimulator : IAsyncDisposable
     public const string DefaultDockerfile = "FROM alpine\nRUN echo built\n";
 
     // What the runner's own environment must not pass on from the machine running the tests.
-    private static readonly string[] ForeignPrefixes = ["BLACKSMITH_", "GITHUB_", "RUNNER_", "INPUT_", "STATE_", "ACTIONS_", "DOCKER_", "BUILDX_", "BUILDKIT_"];
+    private static readonly string[] ForeignPrefixes = ["BLACKSMITH_", "GITHUB_", "RUNNER_", "INPUT_", "STATE_", "ACTIONS_", "DOCKER_", "BUILDX_", "BUILDKIT_", "OTEL_", "TRACEPARENT"];
 
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("blacksmith-runner-");
     private readonly List<string> _leftovers = [];
