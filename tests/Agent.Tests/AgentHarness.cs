@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Blacksmith.Agent.Configuration;
 using Blacksmith.Agent.Server;
 using Blacksmith.Infrastructure.LocalStore;
@@ -7,7 +8,9 @@ using Blacksmith.Infrastructure.StickyDisk;
 using Blacksmith.Orchestration.Ports;
 using Bogus;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Blacksmith.Agent.Tests;
 
@@ -62,10 +65,16 @@ internal sealed class AgentHarness : IAsyncDisposable
         return store;
     }
 
-    /// <summary>Starts the agent; <paramref name="wrap"/> may put a decorator around the real store.</summary>
-    public async Task<AgentServer> StartAsync(AgentSettings settings, Func<IStickyDiskStore, IStickyDiskStore>? wrap = null)
+    /// <summary>The agent's log, as lines it wrote (formatted messages), for tests that read what it logged.</summary>
+    public FakeLogCollector Logs { get; } = new();
+
+    /// <summary>
+    /// Starts the agent; <paramref name="wrap"/> may put a decorator around the real store. <paramref name="clock"/> is the
+    /// agent's own clock (metric rates, the lease check); the store keeps the system's.
+    /// </summary>
+    public async Task<AgentServer> StartAsync(AgentSettings settings, Func<IStickyDiskStore, IStickyDiskStore>? wrap = null, TimeProvider? clock = null)
     {
-        _server = AgentServer.Create(settings, _ => (wrap ?? (s => s))(NewStore()), logging => { });
+        _server = AgentServer.Create(settings, _ => (wrap ?? (s => s))(NewStore()), logging => logging.AddProvider(new FakeLoggerProvider(Logs)), clock);
         await _server.StartAsync(TestContext.Current.CancellationToken);
         return _server;
     }
@@ -85,10 +94,33 @@ internal sealed class AgentHarness : IAsyncDisposable
         return client;
     }
 
-    /// <summary>A plain gRPC channel to the agent, for calls the engine's client cannot make.</summary>
-    public GrpcChannel Channel()
+    /// <summary>
+    /// A plain gRPC channel to the agent, for calls the engine's client cannot make; with <paramref name="from"/>, its
+    /// connections come from that loopback address (127.0.0.2 is another caller to the agent than 127.0.0.1).
+    /// </summary>
+    public GrpcChannel Channel(IPAddress? from = null)
     {
-        var channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler(), DisposeHttpClient = true });
+        var handler = new SocketsHttpHandler();
+        if (from is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(from.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        var channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         _owned.Add(channel);
         return channel;
     }

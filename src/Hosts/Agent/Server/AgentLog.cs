@@ -2,20 +2,23 @@ using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Agent.Server;
 
-/// <summary>The agent's log events. Tokens never appear in any of them.</summary>
+/// <summary>
+/// The agent's log events. Tokens never appear in any of them; fields a caller chose are logged as
+/// <see cref="CallerField"/>, which escapes and caps them.
+/// </summary>
 internal static partial class AgentLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {Addresses} ({Security}); store: {Kind} at {DataDirectory}")]
     public static partial void Listening(ILogger logger, string addresses, string security, string kind, string dataDirectory);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Exposed {Key} as {Device} (expose id {ExposeId}) for repo '{Repo}', vm '{VmId}'")]
-    public static partial void Exposed(ILogger logger, string key, string device, string exposeId, string repo, string vmId);
+    public static partial void Exposed(ILogger logger, string key, string device, string exposeId, CallerField repo, CallerField vmId);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Decision} exposure {ExposeId} of {Key} (filesystem usage {FsUsageBytes} bytes)")]
     public static partial void Settled(ILogger logger, string decision, string exposeId, string key, long fsUsageBytes);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Metric {Type} = {Value} from repo '{Repo}' ({Region})")]
-    public static partial void Metric(ILogger logger, string type, string value, string repo, string region);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Metric {Type} = {Value} from repo '{Repo}' ({Region}), caller {Caller}")]
+    public static partial void Metric(ILogger logger, string type, string value, CallerField repo, CallerField region, string caller);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Method} from {Peer} failed: {Code}: {Detail}")]
     public static partial void CallFailed(ILogger logger, string method, string peer, string code, string detail);
@@ -34,4 +37,10 @@ internal static partial class AgentLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{Warning}")]
     public static partial void ConfigurationWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Refusing metrics from {Caller} with RESOURCE_EXHAUSTED: {Reason} (further refusals over the rate are counted, and logged once it sends within it again)")]
+    public static partial void MetricRefused(ILogger logger, string caller, string reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Refused {Count} metric(s) from {Caller} over the rate of {PerMinute} a minute")]
+    public static partial void MetricsRefused(ILogger logger, int count, string caller, int perMinute);
 }

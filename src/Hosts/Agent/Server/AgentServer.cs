@@ -62,8 +62,9 @@ public sealed class AgentServer : IAsyncDisposable
     /// <param name="settings">How to serve.</param>
     /// <param name="store">Makes the store, from the agent's services (logging, <see cref="ProcessRunner"/>, <see cref="TimeProvider"/>). The agent disposes it.</param>
     /// <param name="logging">Configures logging; the default writes single lines to stderr.</param>
+    /// <param name="time">The agent's clock (metric rates, the lease check); the system's by default. Tests pass a fake one.</param>
     /// <exception cref="AgentConfigurationException">The settings are refused, or the TLS certificate cannot be loaded.</exception>
-    public static AgentServer Create(AgentSettings settings, Func<IServiceProvider, IStickyDiskStore> store, Action<ILoggingBuilder>? logging = null)
+    public static AgentServer Create(AgentSettings settings, Func<IServiceProvider, IStickyDiskStore> store, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(store);
@@ -106,7 +107,8 @@ public sealed class AgentServer : IAsyncDisposable
             grpc.MaxReceiveMessageSize = 64 * 1024;
             grpc.EnableDetailedErrors = false;
         });
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
+        builder.Services.AddSingleton<MetricAdmission>();
         builder.Services.AddSingleton<ProcessRunner>();
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new AgentAccess(settings.Token));
