@@ -25,10 +25,10 @@ internal sealed class AgentHarness : IAsyncDisposable
     private readonly List<IDisposable> _stores = [];
     private AgentServer? _server;
 
-    public AgentHarness(LocalStoreMode mode = LocalStoreMode.Directory, int seed = 1)
+    public AgentHarness(LocalStoreMode mode = LocalStoreMode.Directory, int seed = 1, TimeSpan? lease = null)
     {
         Root = Directory.CreateTempSubdirectory("blacksmith-agent-tests-").FullName;
-        StoreOptions = new LocalStoreOptions(Path.Combine(Root, "data")) { Mode = mode, DiskSizeBytes = 8 * 1024 * 1024 };
+        StoreOptions = new LocalStoreOptions(Path.Combine(Root, "data")) { Mode = mode, DiskSizeBytes = 8 * 1024 * 1024, ExposureLease = lease };
         Faker = new Faker { Random = new Randomizer(seed) };
     }
 

@@ -38,6 +38,12 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{Warning}")]
     public static partial void ConfigurationWarning(ILogger logger, string warning);
 
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Exposures are leased for {Lease}: every {Interval}, one whose lease ran out is released (never committed) if nothing on this host mounts its device or holds it open")]
+    public static partial void Leasing(ILogger logger, string lease, string interval);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "The lease check failed: {Reason}; the next one runs on time")]
+    public static partial void LeaseCheckFailed(ILogger logger, string reason, Exception exception);
+
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Refusing metrics from {Caller} with RESOURCE_EXHAUSTED: {Reason} (further refusals over the rate are counted, and logged once it sends within it again)")]
     public static partial void MetricRefused(ILogger logger, string caller, string reason);
 
