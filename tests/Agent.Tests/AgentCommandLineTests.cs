@@ -117,7 +117,7 @@ public sealed class AgentCommandLineTests
     }
 
     [Fact]
-    public void A_missing_token_file_a_token_given_twice_and_a_short_token_are_refused()
+    public void A_missing_token_file_a_token_given_twice_and_a_tooShorttoken_are_refused()
     {
         var missing = Assert.Throws<AgentConfigurationException>(() => Read(["--token-file", "/nonexistent/token"], NoEnvironment));
         var twice = Assert.Throws<AgentConfigurationException>(() =>
@@ -128,6 +128,42 @@ public sealed class AgentCommandLineTests
         Assert.Contains("cannot read the token file /nonexistent/token", missing.Message, StringComparison.Ordinal);
         Assert.Contains("keep one", twice.Message, StringComparison.Ordinal);
         Assert.Contains("too weak", weak.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Exposures_are_leased_for_6_hours_checked_every_5_minutes_unless_a_flag_or_the_environment_says_otherwise()
+    {
+        var defaults = Read([], NoEnvironment);
+        var environment = Read([], new Dictionary<string, string?>
+        {
+            [AgentCommandLine.ExposureLeaseVariable] = "2d",
+            [AgentCommandLine.LeaseCheckIntervalVariable] = "90s",
+        });
+        var flags = Read(["--exposure-lease", "12h", "--lease-check-interval", "1m"], new Dictionary<string, string?>
+        {
+            [AgentCommandLine.ExposureLeaseVariable] = "2d",
+        });
+
+        Assert.Equal(TimeSpan.FromHours(6), defaults.Store.ExposureLease);
+        Assert.Equal(TimeSpan.FromMinutes(5), defaults.LeaseCheckInterval);
+        Assert.Equal(TimeSpan.FromDays(2), environment.Store.ExposureLease);
+        Assert.Equal(TimeSpan.FromSeconds(90), environment.LeaseCheckInterval);
+        Assert.Equal(TimeSpan.FromHours(12), flags.Store.ExposureLease);
+        Assert.Equal(TimeSpan.FromMinutes(1), flags.LeaseCheckInterval);
+        defaults.Validate();
+    }
+
+    [Fact]
+    public void A_lease_that_is_not_a_duration_or_is_under_a_minute_is_refused_naming_where_it_came_from()
+    {
+        var flag = Assert.Throws<AgentConfigurationException>(() => Read(["--exposure-lease", "6 hours"], NoEnvironment));
+        var variable = Assert.Throws<AgentConfigurationException>(() =>
+            Read([], new Dictionary<string, string?> { [AgentCommandLine.LeaseCheckIntervalVariable] = "-5m" }));
+        var tooShort = Assert.Throws<AgentConfigurationException>(() => Read(["--exposure-lease", "30s"], NoEnvironment).Validate());
+
+        Assert.Equal("--exposure-lease must be a whole number of s, m, h or d (e.g. 6h, 5m), not '6 hours'", flag.Message);
+        Assert.StartsWith(AgentCommandLine.LeaseCheckIntervalVariable + " must be a whole number", variable.Message, StringComparison.Ordinal);
+        Assert.Contains("at least 1 minute", tooShort.Message, StringComparison.Ordinal);
     }
 
     private static AgentSettings Read(string[] args, IReadOnlyDictionary<string, string?> environment, List<string>? warnings = null)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Blacksmith.Agent.Configuration;
 using Blacksmith.Agent.Server;
 using Blacksmith.Infrastructure.LocalStore;
@@ -9,6 +10,7 @@ using Bogus;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Blacksmith.Agent.Tests;
 
@@ -23,10 +25,10 @@ internal sealed class AgentHarness : IAsyncDisposable
     private readonly List<IDisposable> _stores = [];
     private AgentServer? _server;
 
-    public AgentHarness(LocalStoreMode mode = LocalStoreMode.Directory, int seed = 1)
+    public AgentHarness(LocalStoreMode mode = LocalStoreMode.Directory, int seed = 1, TimeSpan? lease = null)
     {
         Root = Directory.CreateTempSubdirectory("blacksmith-agent-tests-").FullName;
-        StoreOptions = new LocalStoreOptions(Path.Combine(Root, "data")) { Mode = mode, DiskSizeBytes = 8 * 1024 * 1024 };
+        StoreOptions = new LocalStoreOptions(Path.Combine(Root, "data")) { Mode = mode, DiskSizeBytes = 8 * 1024 * 1024, ExposureLease = lease };
         Faker = new Faker { Random = new Randomizer(seed) };
     }
 
@@ -63,16 +65,24 @@ internal sealed class AgentHarness : IAsyncDisposable
         return store;
     }
 
-    /// <summary>Starts the agent; <paramref name="wrap"/> may put a decorator around the real store, <paramref name="logging"/> see its log.</summary>
-    public async Task<AgentServer> StartAsync(AgentSettings settings, Func<IStickyDiskStore, IStickyDiskStore>? wrap = null, ILoggerProvider? logging = null)
+    /// <summary>The agent's log, as lines it wrote (formatted messages), for tests that read what it logged.</summary>
+    public FakeLogCollector Logs { get; } = new();
+
+    /// <summary>
+    /// Starts the agent; <paramref name="wrap"/> may put a decorator around the real store. <paramref name="clock"/> is the
+    /// agent's own clock (metric rates, the lease check); the store keeps the system's. <paramref name="logging"/> sees its
+    /// log too.
+    /// </summary>
+    public async Task<AgentServer> StartAsync(AgentSettings settings, Func<IStickyDiskStore, IStickyDiskStore>? wrap = null, TimeProvider? clock = null, ILoggerProvider? logging = null)
     {
         _server = AgentServer.Create(settings, _ => (wrap ?? (s => s))(NewStore()), builder =>
         {
+            builder.AddProvider(new FakeLoggerProvider(Logs));
             if (logging is not null)
             {
                 builder.AddProvider(logging);
             }
-        });
+        }, clock);
         await _server.StartAsync(TestContext.Current.CancellationToken);
         return _server;
     }
@@ -92,10 +102,33 @@ internal sealed class AgentHarness : IAsyncDisposable
         return client;
     }
 
-    /// <summary>A plain gRPC channel to the agent, for calls the engine's client cannot make.</summary>
-    public GrpcChannel Channel()
+    /// <summary>
+    /// A plain gRPC channel to the agent, for calls the engine's client cannot make; with <paramref name="from"/>, its
+    /// connections come from that loopback address (127.0.0.2 is another caller to the agent than 127.0.0.1).
+    /// </summary>
+    public GrpcChannel Channel(IPAddress? from = null)
     {
-        var channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler(), DisposeHttpClient = true });
+        var handler = new SocketsHttpHandler();
+        if (from is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(from.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        var channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         _owned.Add(channel);
         return channel;
     }

@@ -79,6 +79,20 @@ public sealed class AgentProcessTests
     }
 
     [Fact]
+    public async Task A_lease_that_is_not_a_duration_is_one_line_and_exit_2_before_the_store_is_opened()
+    {
+        await using var h = new AgentHarness();
+        using var agent = AgentProcess.Start(["--exposure-lease", "forever", "--data-dir", h.StoreOptions.DataDirectory]);
+
+        var exit = await agent.WaitForExitAsync(Ct);
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(agent.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal("blacksmith-agent: --exposure-lease must be a whole number of s, m, h or d (e.g. 6h, 5m), not 'forever'", line);
+        Assert.False(Directory.Exists(h.StoreOptions.DataDirectory));
+    }
+
+    [Fact]
     public async Task SIGTERM_stops_the_agent_after_serving_and_it_exits_0()
     {
         await using var h = new AgentHarness();

@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project tests/Benchmarks -- journal
 //   dotnet run -c Release --project tests/Benchmarks -- hosts [path/to/blacksmith]   (eng/publish.sh first for the AOT binary)
 //   dotnet run -c Release --project tests/Benchmarks -- replay
+//   dotnet run -c Release --project tests/Benchmarks -- device-usage [/dev/loopN]   (as root: the lease check's look at one device)
 using Blacksmith.Benchmarks;
 
 var name = args.Length > 0 ? args[0] : "";
@@ -11,9 +12,11 @@ switch (name)
         return await JournalBenchmark.RunAsync(CancellationToken.None);
     case "replay":
         return ReplayBenchmark.Run();
+    case "device-usage":
+        return await DeviceUsageBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
     case "hosts":
         return await HostsBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
     default:
-        await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project tests/Benchmarks -- journal | hosts [binary] | replay");
+        await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project tests/Benchmarks -- journal | hosts [binary] | replay | device-usage [device]");
         return 2;
 }

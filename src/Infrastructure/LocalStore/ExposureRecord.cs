@@ -34,4 +34,10 @@ internal sealed record ExposureRecord(
 
     /// <summary>Who asked for the exposure (<see cref="LocalStoreOptions.Holder"/>); null when nobody said.</summary>
     public string? Holder { get; init; }
+
+    /// <summary>
+    /// When its lease runs out: the time it was handed out plus <see cref="LocalStoreOptions.ExposureLease"/>, fixed when
+    /// granted. Null: no lease (the embedded store's exposures, which their job's claim settles).
+    /// </summary>
+    public DateTimeOffset? LeaseExpires { get; init; }
 }

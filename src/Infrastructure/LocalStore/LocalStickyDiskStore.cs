@@ -1,4 +1,5 @@
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Orchestration.Leases;
 using Blacksmith.Orchestration.Ports;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,7 @@ namespace Blacksmith.Infrastructure.LocalStore;
 /// Safe to share between concurrent callers and between processes on one data directory. Dispose it when done: it
 /// holds a lock that tells other stores this one is alive (the kernel drops it anyway if the process dies).
 /// </remarks>
-public sealed class LocalStickyDiskStore : IStickyDiskStore, IDisposable
+public sealed class LocalStickyDiskStore : IStickyDiskStore, IExposureLeases, IDisposable
 {
     /// <summary><see cref="Kind"/> in loop-device mode.</summary>
     public const string LoopDeviceKind = "local";
@@ -111,6 +112,12 @@ public sealed class LocalStickyDiskStore : IStickyDiskStore, IDisposable
         LocalStoreLog.Metric(_logger, metric.Kind, metric.Value);
         return Task.CompletedTask;
     }
+
+    /// <summary>The exposures handed out and not settled, with their leases (<see cref="LocalStoreOptions.ExposureLease"/>).</summary>
+    public Task<IReadOnlyList<ExposureLease>> ListLeasesAsync(CancellationToken cancellationToken) => _core.ListLeasesAsync(cancellationToken);
+
+    /// <summary>Releases (never commits) an exposure still handed out as listed; false when its job settled it meanwhile.</summary>
+    public Task<bool> ReleaseExpiredAsync(ExposureLease lease, CancellationToken cancellationToken) => _core.ReleaseExpiredAsync(lease, cancellationToken);
 
     public void Dispose() => _core.Dispose();
 }

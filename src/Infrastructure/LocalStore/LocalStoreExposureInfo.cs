@@ -9,6 +9,7 @@ namespace Blacksmith.Infrastructure.LocalStore;
 /// <param name="BaseGeneration">The generation it started from; null for a new disk.</param>
 /// <param name="Created">When it was exposed.</param>
 /// <param name="Pid">The process that last wrote its record.</param>
+/// <param name="LeaseExpires">When its lease runs out (<see cref="LocalStoreOptions.ExposureLease"/>); null when it has none.</param>
 public sealed record LocalStoreExposureInfo(
     string ExposeId,
     string Key,
@@ -17,4 +18,5 @@ public sealed record LocalStoreExposureInfo(
     CloneMethod? Method,
     long? BaseGeneration,
     DateTimeOffset Created,
-    int Pid);
+    int Pid,
+    DateTimeOffset? LeaseExpires);

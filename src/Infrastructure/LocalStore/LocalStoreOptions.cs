@@ -24,6 +24,13 @@ public sealed record LocalStoreOptions(string DataDirectory)
     public string? Holder { get; init; }
 
     /// <summary>
+    /// The lease each exposure is granted when handed out, recorded with it: once it has run out, whoever serves the
+    /// store (<c>blacksmith-agent</c>) releases the exposure if nothing on the host uses its device (docs/agent.md,
+    /// "Leases"). Null: no lease, for the embedded store, whose exposures their job's claim settles (docs/leftovers.md).
+    /// </summary>
+    public TimeSpan? ExposureLease { get; init; }
+
+    /// <summary>
     /// The size of a new image, and the size an older, smaller generation's clone is grown to (the mount step then
     /// grows its ext4). Images are sparse, so this costs nothing until written; it is never used to shrink one.
     /// Unused in directory mode.
@@ -90,6 +97,11 @@ public sealed record LocalStoreOptions(string DataDirectory)
         if (TotalSizeCapBytes is { } cap)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(cap, nameof(TotalSizeCapBytes));
+        }
+
+        if (ExposureLease is { } lease)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero, nameof(ExposureLease));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LockTimeout, TimeSpan.Zero, nameof(LockTimeout));

@@ -27,7 +27,7 @@ internal sealed partial class StoreCore
             .ToList();
         var exposures = records
             .OrderBy(r => r.Created)
-            .Select(r => new LocalStoreExposureInfo(r.ExposeId, r.Key, r.State, r.Device, r.Method, r.BaseGeneration, r.Created, r.Pid))
+            .Select(r => new LocalStoreExposureInfo(r.ExposeId, r.Key, r.State, r.Device, r.Method, r.BaseGeneration, r.Created, r.Pid, r.LeaseExpires))
             .ToList();
         return new LocalStoreListing(DataDirectory, true, Mode, keys, exposures, _options.TotalSizeCapBytes);
     }

@@ -225,7 +225,16 @@ internal sealed partial class StoreCore : IDisposable
             Fault(StoreStep.ExposeCloned);
             var device = await Backing.AttachAsync(clone, operation, cancellationToken);
             Fault(StoreStep.ExposeAttached);
-            record = record with { State = ExposureState.Exposed, Method = method, Device = device, Owner = null, Pid = Environment.ProcessId };
+            // The lease runs from the hand-out, not from the start of a clone that may have taken a while.
+            record = record with
+            {
+                State = ExposureState.Exposed,
+                Method = method,
+                Device = device,
+                Owner = null,
+                Pid = Environment.ProcessId,
+                LeaseExpires = _time.GetUtcNow() + _options.ExposureLease,
+            };
             using (await LockAsync(operation, CancellationToken.None))
             {
                 WriteRecord(record);

@@ -16,6 +16,14 @@ public sealed class AgentCommandLine
     public const string TokenFileVariable = "BLACKSMITH_AGENT_TOKEN_FILE";
     public const string TlsCertificateVariable = "BLACKSMITH_AGENT_TLS_CERT";
     public const string TlsKeyVariable = "BLACKSMITH_AGENT_TLS_KEY";
+    public const string ExposureLeaseVariable = "BLACKSMITH_AGENT_EXPOSURE_LEASE";
+    public const string LeaseCheckIntervalVariable = "BLACKSMITH_AGENT_LEASE_CHECK_INTERVAL";
+
+    /// <summary>The lease of an exposure when none is configured: GitHub's own limit on a job's run time.</summary>
+    public static readonly TimeSpan DefaultExposureLease = TimeSpan.FromHours(6);
+
+    /// <summary>How often leases are checked when nothing else is configured.</summary>
+    public static readonly TimeSpan DefaultLeaseCheckInterval = TimeSpan.FromMinutes(5);
 
     private const long GiB = 1024L * 1024 * 1024;
 
@@ -92,6 +100,21 @@ public sealed class AgentCommandLine
         CustomParser = result => WholeNumber(result) ?? 0,
     };
 
+    private readonly Option<string?> _exposureLease = new("--exposure-lease")
+    {
+        Description = "How long an exposure may stay unsettled: once it is older, the agent releases it (never commits it) as soon as nothing on "
+            + "this host mounts its device or holds it open. Set it above the longest job. A whole number of s, m, h or d (at least 1 minute), "
+            + $"e.g. 6h, 2d. Default: {ExposureLeaseVariable}, else 6h.",
+        HelpName = "duration",
+    };
+
+    private readonly Option<string?> _leaseCheckInterval = new("--lease-check-interval")
+    {
+        Description = $"How often the agent checks the leases of its exposures: a whole number of s, m, h or d, e.g. 5m. Default: {LeaseCheckIntervalVariable}, "
+            + "else 5m.",
+        HelpName = "duration",
+    };
+
     private readonly Option<bool> _verbose = new("--verbose", "-v")
     {
         Description = "Log debug events too, and print the stack trace of an internal error. Default: off. Flag only.",
@@ -106,7 +129,8 @@ public sealed class AgentCommandLine
             "blacksmith-agent: serves stickydisk.v1.StickyDiskService over gRPC from a local sticky-disk store, for CI runners on this host "
             + "(point them at it with BLACKSMITH_AGENT_ADDRESS).")
         {
-            _listen, _dataDirectory, _tokenFile, _tlsCertificate, _tlsKey, _mode, _diskSize, _generations, _sizeCap, _shutdownSeconds, _verbose,
+            _listen, _dataDirectory, _tokenFile, _tlsCertificate, _tlsKey, _mode, _diskSize, _generations, _sizeCap, _exposureLease, _leaseCheckInterval,
+            _shutdownSeconds, _verbose,
         };
     }
 
@@ -142,6 +166,7 @@ public sealed class AgentCommandLine
         var store = new LocalStoreOptions(parse.GetValue(_dataDirectory) ?? LocalStoreOptions.DefaultDataDirectory(environment, isRoot))
         {
             Mode = parse.GetValue(_mode),
+            ExposureLease = Duration(parse.GetValue(_exposureLease), "--exposure-lease", Read(ExposureLeaseVariable), ExposureLeaseVariable) ?? DefaultExposureLease,
         };
         if (parse.GetValue(_diskSize) is { } diskSize)
         {
@@ -166,8 +191,36 @@ public sealed class AgentCommandLine
             TlsCertificatePath = parse.GetValue(_tlsCertificate) ?? Read(TlsCertificateVariable),
             TlsKeyPath = parse.GetValue(_tlsKey) ?? Read(TlsKeyVariable),
             ShutdownTimeout = TimeSpan.FromSeconds(Positive(parse.GetValue(_shutdownSeconds), "--shutdown-timeout")),
+            LeaseCheckInterval = Duration(parse.GetValue(_leaseCheckInterval), "--lease-check-interval", Read(LeaseCheckIntervalVariable), LeaseCheckIntervalVariable)
+                ?? DefaultLeaseCheckInterval,
             Verbose = parse.GetValue(_verbose),
         };
+    }
+
+    /// <summary>A whole number of seconds, minutes, hours or days (<c>90m</c>, <c>6h</c>, <c>2d</c>), from the flag or else its variable.</summary>
+    private static TimeSpan? Duration(string? flag, string flagName, string? variable, string variableName)
+    {
+        if ((flag ?? variable) is not { } text)
+        {
+            return null;
+        }
+
+        var trimmed = text.Trim();
+        var unit = trimmed.Length < 2 ? '?' : char.ToLowerInvariant(trimmed[^1]);
+        if (unit is 's' or 'm' or 'h' or 'd'
+            && int.TryParse(trimmed.AsSpan(0, trimmed.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0)
+        {
+            return unit switch
+            {
+                's' => TimeSpan.FromSeconds(count),
+                'm' => TimeSpan.FromMinutes(count),
+                'h' => TimeSpan.FromHours(count),
+                _ => TimeSpan.FromDays(count),
+            };
+        }
+
+        var source = flag is null ? variableName : flagName;
+        throw new AgentConfigurationException($"{source} must be a whole number of s, m, h or d (e.g. 6h, 5m), not '{text}'");
     }
 
     private static string? ReadToken(string? file, string? variable, Action<string> warnings)

@@ -35,6 +35,12 @@ public sealed record AgentSettings
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often the agent checks the leases of its exposures (<see cref="LocalStoreOptions.ExposureLease"/>, set in
+    /// <see cref="Store"/>) and releases those that ran out and that nothing uses (docs/agent.md, "Leases").
+    /// </summary>
+    public TimeSpan LeaseCheckInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Whether debug events are logged.</summary>
     public bool Verbose { get; init; }
 
@@ -68,6 +74,16 @@ public sealed record AgentSettings
             throw new AgentConfigurationException("a TLS key was given without a certificate (expected --tls-cert with --tls-key)");
         }
 
+        if (Store.ExposureLease is { } lease && lease < TimeSpan.FromMinutes(1))
+        {
+            throw new AgentConfigurationException(string.Create(CultureInfo.InvariantCulture, $"the exposure lease must be at least 1 minute, not {lease}; it should outlast the longest job"));
+        }
+
+        if (LeaseCheckInterval < TimeSpan.FromSeconds(1))
+        {
+            throw new AgentConfigurationException(string.Create(CultureInfo.InvariantCulture, $"the lease check interval must be at least 1 second, not {LeaseCheckInterval}"));
+        }
+
         if (ShutdownTimeout <= TimeSpan.Zero)
         {
             throw new AgentConfigurationException(string.Create(CultureInfo.InvariantCulture, $"the shutdown timeout must be positive, not {ShutdownTimeout}"));
@@ -78,7 +94,7 @@ public sealed record AgentSettings
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture, $"Store = {Store}, Listen = [{string.Join(", ", Listen)}], Token = {(Token is null ? "(none)" : "(set)")}, ");
-        builder.Append(CultureInfo.InvariantCulture, $"TlsCertificatePath = {TlsCertificatePath}, TlsKeyPath = {TlsKeyPath}, ShutdownTimeout = {ShutdownTimeout}, Verbose = {Verbose}");
+        builder.Append(CultureInfo.InvariantCulture, $"TlsCertificatePath = {TlsCertificatePath}, TlsKeyPath = {TlsKeyPath}, ShutdownTimeout = {ShutdownTimeout}, LeaseCheckInterval = {LeaseCheckInterval}, Verbose = {Verbose}");
         return true;
     }
 }

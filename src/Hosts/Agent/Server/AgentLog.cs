@@ -2,14 +2,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Agent.Server;
 
-/// <summary>The agent's log events. Tokens never appear in any of them.</summary>
+/// <summary>
+/// The agent's log events. Tokens never appear in any of them; fields a caller chose are logged as
+/// <see cref="CallerField"/>, which escapes and caps them.
+/// </summary>
 internal static partial class AgentLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {Addresses} ({Security}); store: {Kind} at {DataDirectory}")]
     public static partial void Listening(ILogger logger, string addresses, string security, string kind, string dataDirectory);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Exposed {Key} as {Device} (expose id {ExposeId}) for repo '{Repo}', vm '{VmId}'")]
-    public static partial void Exposed(ILogger logger, string key, string device, string exposeId, string repo, string vmId);
+    public static partial void Exposed(ILogger logger, string key, string device, string exposeId, CallerField repo, CallerField vmId);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Decision} exposure {ExposeId} of {Key} (filesystem usage {FsUsageBytes} bytes)")]
     public static partial void Settled(ILogger logger, string decision, string exposeId, string key, long fsUsageBytes);
@@ -17,8 +20,8 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Nothing to do for the {Asked} of exposure {ExposeId} of {Key}: {Why}")]
     public static partial void NothingToDo(ILogger logger, string asked, string exposeId, string key, string why);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Metric {Type} = {Value} from repo '{Repo}' ({Region})")]
-    public static partial void Metric(ILogger logger, string type, string value, string repo, string region);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Metric {Type} = {Value} from repo '{Repo}' ({Region}), caller {Caller}")]
+    public static partial void Metric(ILogger logger, string type, string value, CallerField repo, CallerField region, string caller);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Method} from {Peer} failed: {Code}: {Detail}")]
     public static partial void CallFailed(ILogger logger, string method, string peer, string code, string detail);
@@ -37,4 +40,16 @@ internal static partial class AgentLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{Warning}")]
     public static partial void ConfigurationWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Exposures are leased for {Lease}: every {Interval}, one whose lease ran out is released (never committed) if nothing on this host mounts its device or holds it open")]
+    public static partial void Leasing(ILogger logger, string lease, string interval);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "The lease check failed: {Reason}; the next one runs on time")]
+    public static partial void LeaseCheckFailed(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Refusing metrics from {Caller} with RESOURCE_EXHAUSTED: {Reason} (further refusals over the rate are counted, and logged once it sends within it again)")]
+    public static partial void MetricRefused(ILogger logger, string caller, string reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Refused {Count} metric(s) from {Caller} over the rate of {PerMinute} a minute")]
+    public static partial void MetricsRefused(ILogger logger, int count, string caller, int perMinute);
 }

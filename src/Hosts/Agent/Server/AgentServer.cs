@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Blacksmith.Agent.Configuration;
+using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Leases;
+using Blacksmith.Steps.Leftovers;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
@@ -62,8 +65,9 @@ public sealed class AgentServer : IAsyncDisposable
     /// <param name="settings">How to serve.</param>
     /// <param name="store">Makes the store, from the agent's services (logging, <see cref="ProcessRunner"/>, <see cref="TimeProvider"/>). The agent disposes it.</param>
     /// <param name="logging">Configures logging; the default writes single lines to stderr.</param>
+    /// <param name="time">The agent's clock (metric rates, the lease check); the system's by default. Tests pass a fake one.</param>
     /// <exception cref="AgentConfigurationException">The settings are refused, or the TLS certificate cannot be loaded.</exception>
-    public static AgentServer Create(AgentSettings settings, Func<IServiceProvider, IStickyDiskStore> store, Action<ILoggingBuilder>? logging = null)
+    public static AgentServer Create(AgentSettings settings, Func<IServiceProvider, IStickyDiskStore> store, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(store);
@@ -106,10 +110,15 @@ public sealed class AgentServer : IAsyncDisposable
             grpc.MaxReceiveMessageSize = 64 * 1024;
             grpc.EnableDetailedErrors = false;
         });
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
+        builder.Services.AddSingleton<MetricAdmission>();
         builder.Services.AddSingleton<ProcessRunner>();
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new AgentAccess(settings.Token));
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<IDeviceUsage, HostDeviceUsage>();
+        builder.Services.AddSingleton<LeaseService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LeaseService>());
 
         var health = new HealthServiceImpl();
         builder.Services.AddSingleton(health);
@@ -144,7 +153,18 @@ public sealed class AgentServer : IAsyncDisposable
         var security = (_settings.UsesTls ? "TLS" : "cleartext HTTP/2") + (_settings.Token is null ? ", no token" : ", token required");
         var addresses = string.Join(", ", Addresses);
         AgentLog.Listening(_logger, addresses, security, store.Kind, _settings.Store.DataDirectory);
+        if (store is IExposureLeases && _settings.Store.ExposureLease is { } lease)
+        {
+            var (leased, every) = (JobEnd.Describe(lease), JobEnd.Describe(_settings.LeaseCheckInterval));
+            AgentLog.Leasing(_logger, leased, every);
+        }
     }
+
+    /// <summary>
+    /// The exposures the next lease check (the next to begin after this call) judged, and what it released. Tests advance
+    /// the agent's clock by the check interval and wait on this.
+    /// </summary>
+    public Task<IReadOnlyList<LeaseReview>> NextLeaseCheckAsync() => _app.Services.GetRequiredService<LeaseService>().NextCheckAsync();
 
     /// <summary>Logs a configuration warning found before the logger existed.</summary>
     public void Warn(string warning) => AgentLog.ConfigurationWarning(_logger, warning);

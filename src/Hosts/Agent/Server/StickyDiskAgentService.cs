@@ -8,10 +8,10 @@ namespace Blacksmith.Agent.Server;
 
 /// <summary>
 /// <c>stickydisk.v1.StickyDiskService</c> over the local store: <c>Up</c> checks the store, <c>GetStickyDisk</c>
-/// exposes, <c>CommitStickyDisk</c> commits or releases, <c>ReportMetric</c> logs. <c>QueueDockerJob</c> is left
+/// exposes, <c>CommitStickyDisk</c> commits or releases, <c>ReportMetric</c> logs (within a rate and size per caller). <c>QueueDockerJob</c> is left
 /// unimplemented, as neither action calls it.
 /// </summary>
-internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess access, ILogger<StickyDiskAgentService> logger)
+internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess access, MetricAdmission metrics, ILogger<StickyDiskAgentService> logger)
     : StickyDiskService.StickyDiskServiceBase
 {
     /// <summary>A connectivity check, open to all: it says nothing and changes nothing, and the actions send no token with it.</summary>
@@ -36,7 +36,7 @@ internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess
             throw new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled; the disk it exposed was released"));
         }
 
-        AgentLog.Exposed(logger, request.StickyDiskKey, disk.Device, disk.ExposeId, request.RepoName, request.VmId);
+        AgentLog.Exposed(logger, request.StickyDiskKey, disk.Device, disk.ExposeId, new CallerField(request.RepoName), new CallerField(request.VmId));
         return new GetStickyDiskResponse { ExposeId = disk.ExposeId, DiskIdentifier = disk.Device };
     }
 
@@ -77,11 +77,32 @@ internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess
         return new CommitStickyDiskResponse();
     }
 
+    /// <summary>
+    /// Logs the metric. Open to all, like <c>Up</c>: upstream's clients send no token with it (the message has no field
+    /// for one), and a metric touches no disk. What bounds it instead: a rate and a size per caller
+    /// (<see cref="MetricAdmission"/>), and the caller's fields escaped and capped before they reach the log.
+    /// </summary>
     public override Task<ReportMetricResponse> ReportMetric(ReportMetricRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        Authorize(context, bodyToken: null);
+        var caller = MetricAdmission.Caller(context.Peer);
+        var decision = metrics.Admit(caller, request.CalculateSize());
+        if (decision.RefusedBefore > 0)
+        {
+            AgentLog.MetricsRefused(logger, decision.RefusedBefore, caller, MetricAdmission.PerMinute);
+        }
+
+        if (!decision.Admitted)
+        {
+            if (decision.FirstRefusal)
+            {
+                AgentLog.MetricRefused(logger, caller, decision.Refusal!);
+            }
+
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, decision.Refusal!));
+        }
+
         var metric = request.Metric ?? new Metric();
         var value = metric.ValueCase switch
         {
@@ -89,8 +110,8 @@ internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess
             Metric.ValueOneofCase.DoubleValue => metric.DoubleValue.ToString(CultureInfo.InvariantCulture),
             _ => "(none)",
         };
-        var type = metric.Type.ToString();
-        AgentLog.Metric(logger, type, value, request.RepoName, request.Region);
+        var type = Enum.IsDefined(metric.Type) ? metric.Type.ToString() : ((int)metric.Type).ToString(CultureInfo.InvariantCulture);
+        AgentLog.Metric(logger, type, value, new CallerField(request.RepoName), new CallerField(request.Region), caller);
         return Task.FromResult(new ReportMetricResponse());
     }
 

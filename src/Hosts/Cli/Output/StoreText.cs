@@ -2,13 +2,15 @@ using System.Globalization;
 using System.Text;
 using Blacksmith.Cli.Verbs;
 using Blacksmith.Infrastructure.LocalStore;
+using Blacksmith.Steps.Leftovers;
 
 namespace Blacksmith.Cli.Output;
 
 /// <summary>The human form of <c>blacksmith store ls</c> and <c>store gc</c>.</summary>
 internal static class StoreText
 {
-    public static string Render(LocalStoreListing listing)
+    /// <summary>The listing, with each exposure's age and lease as of <paramref name="now"/>.</summary>
+    public static string Render(LocalStoreListing listing, DateTimeOffset now)
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -42,7 +44,8 @@ internal static class StoreText
             {
                 var origin = exposure.BaseGeneration is { } generation ? $"from generation {generation}" : "new disk";
                 var method = exposure.Method is { } made ? $", {made}" : "";
-                text.AppendLine(inv, $"  {exposure.ExposeId}  {exposure.Key}  {exposure.State}  {exposure.Device ?? "-"}  ({origin}{method}, since {Time(exposure.Created)}, pid {exposure.Pid})");
+                var age = JobEnd.Describe(now - exposure.Created);
+                text.AppendLine(inv, $"  {exposure.ExposeId}  {exposure.Key}  {exposure.State}  {exposure.Device ?? "-"}  ({origin}{method}, since {Time(exposure.Created)}, {age} ago, {Lease(exposure.LeaseExpires, now)}, pid {exposure.Pid})");
             }
         }
 
@@ -61,6 +64,14 @@ internal static class StoreText
         text.AppendLine(inv, $"Freed:                  {StoreArguments.FormatSize(report.BytesFreed)}");
         return text.ToString();
     }
+
+    // The agent grants leases and takes back what ran out unused (docs/agent.md, "Leases"); the embedded store grants none.
+    private static string Lease(DateTimeOffset? expires, DateTimeOffset now) => expires switch
+    {
+        null => "no lease",
+        { } at when at > now => $"lease runs out {Time(at)}, {JobEnd.Describe(at - now)} left",
+        { } at => $"lease ran out {Time(at)}, {JobEnd.Describe(now - at)} ago",
+    };
 
     private static string Describe(LocalStoreMode mode) => mode == LocalStoreMode.LoopDevice ? "loop-device" : "directory";
 

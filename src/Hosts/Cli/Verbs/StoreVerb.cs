@@ -36,13 +36,13 @@ internal static class StoreVerb
     private static Command List(Option<string?> dataDir, Option<bool> verbose)
     {
         var json = new Option<bool>("--json") { Description = "Print the listing as JSON. Default: text. Flag only." };
-        var command = new Command("ls", "List the keys (generations, size, last use, last commit) and the exposures not settled yet.") { json };
+        var command = new Command("ls", "List the keys (generations, size, last use, last commit) and the exposures not settled yet (age, lease).") { json };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, dataDir, verbose, null, null, async (admin, output) =>
         {
             var listing = await admin.ListAsync(cancellationToken);
             await output.WriteAsync(parse.GetValue(json)
                 ? JsonSerializer.Serialize(listing, CliJsonContext.Default.LocalStoreListing) + Environment.NewLine
-                : StoreText.Render(listing));
+                : StoreText.Render(listing, TimeProvider.System.GetUtcNow()));
             return ExitCodes.Success;
         }));
         return command;
