@@ -19,7 +19,9 @@ namespace Blacksmith.Hosting.Hosts;
 /// lost its cache. Fails the step (exit 1) whenever something the job held is still held: a daemon that would not stop,
 /// a disk that would not unmount. A journal that can no longer be trusted (deleted, emptied, truncated, hand-edited)
 /// is no licence to forget: what the job's claim names is released, nothing is committed, and the step fails. Ends with
-/// the job's timeline in a collapsed group, so the story outlives the runner's temp directory.
+/// the job's timeline in a collapsed group, so the story outlives the runner's temp directory. Last, whatever happened,
+/// it removes the secret files of the job's builds that were killed before they could (<see cref="IBuildSecrets"/>);
+/// one it cannot remove fails the step too.
 /// </summary>
 public sealed class PostHost(
     ICiRuntime ci,
@@ -30,9 +32,16 @@ public sealed class PostHost(
     LifecycleJournal lifecycle,
     HostSettings settings,
     IClaimRegistry claims,
-    LeftoverSweep leftovers)
+    LeftoverSweep leftovers,
+    IBuildSecrets secrets)
 {
     public async Task<int> RunAsync(string freshSession, CancellationToken cancellationToken)
+    {
+        var exitCode = await DrainAsync(freshSession, cancellationToken);
+        return await RemoveBuildSecretsAsync(cancellationToken) ? exitCode : ExitCodes.Failed;
+    }
+
+    private async Task<int> DrainAsync(string freshSession, CancellationToken cancellationToken)
     {
         if (await JournalProblemAsync(freshSession, cancellationToken) is { } unusable)
         {
@@ -74,6 +83,29 @@ public sealed class PostHost(
         }
 
         return outcome.Errors.Count == 0 && !held ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// Removes what builds killed mid-build left of their secret files (every build of the job is over by post). False,
+    /// with an error annotation, when one could not be removed: a secret left on the machine must be seen.
+    /// </summary>
+    private async Task<bool> RemoveBuildSecretsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var removed = await secrets.RemoveLeftoversAsync(settings.JobDirectory, cancellationToken);
+            if (removed.Count > 0)
+            {
+                ci.Info($"Removed the secret files of {(removed.Count == 1 ? "a build" : $"{removed.Count} builds")} that ended before they could: {string.Join(", ", removed)}");
+            }
+
+            return true;
+        }
+        catch (ExternalCallException ex)
+        {
+            ci.Annotate(AnnotationKind.Error, $"setup-docker-builder post could not remove the secret files a build of this job left: {ex.Message}. Remove them by hand.");
+            return false;
+        }
     }
 
     /// <summary>The session setup's main step saved for this post; null when it saved none or it cannot be read.</summary>
