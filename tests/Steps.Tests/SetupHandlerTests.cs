@@ -5,6 +5,7 @@ using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Setup;
 using Blacksmith.Testing.Fakes;
 using Bogus;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Steps.Tests;
@@ -133,16 +134,84 @@ public sealed class SetupHandlerTests
         Assert.Equal(["size", "detect", "grow", "mount"], device.Calls);
     }
 
-    [Fact]
-    public async Task Device_with_another_filesystem_is_left_untouched()
+    [Theory]
+    [InlineData("xfs")]
+    [InlineData("btrfs")]
+    [InlineData("dos partition table")]
+    public async Task Device_with_another_filesystem_is_reformatted_with_a_warning_naming_what_was_found(string found)
     {
-        var device = new FakeBlockDevice { Filesystem = "xfs" };
+        // The store hands this key's own device to this job only, so what is on it is a cache that cannot be used:
+        // left alone, every later job of the key would fall back too.
+        var device = new FakeBlockDevice { Filesystem = found };
+        var log = new FakeLogger<MountStickyDiskHandler>();
+
+        var mounted = Assert.IsType<DiskMounted>(await MountAsync(device, log: log));
+
+        Assert.True(mounted.Formatted);
+        Assert.Equal(["size", "detect", "format", "mount"], device.Calls);
+        var warning = Assert.Single(log.Warnings);
+        Assert.Contains($"/dev/vdb holds {found}, not ext4", warning, StringComparison.Ordinal);
+        Assert.Contains("reformatted", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Device_with_another_filesystem_that_is_in_use_is_not_formatted_and_setup_fails()
+    {
+        var device = new FakeBlockDevice
+        {
+            Filesystem = "xfs",
+            FormatFailure = new ExternalCallException("device.format", ExternalErrorKind.Failed, "/dev/vdb is mounted at /mnt/other; it was not formatted"),
+        };
 
         var failed = Assert.IsType<SetupFailed>(await MountAsync(device));
 
-        Assert.Contains("xfs", failed.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("format", device.Calls);
+        Assert.Contains("mounted at /mnt/other", failed.Message, StringComparison.Ordinal);
+        Assert.False(device.Formatted);
         Assert.Empty(device.Mounted);
+    }
+
+    [Fact]
+    public async Task Ext4_that_fails_to_mount_as_corrupt_is_reformatted_and_mounted_with_a_warning()
+    {
+        var device = new FakeBlockDevice();
+        device.MountFailures.Enqueue(new ExternalCallException("device.mount", ExternalErrorKind.Corrupt, "could not mount /dev/vdb: Structure needs cleaning"));
+        var log = new FakeLogger<MountStickyDiskHandler>();
+
+        var mounted = Assert.IsType<DiskMounted>(await MountAsync(device, log: log));
+
+        Assert.True(mounted.Formatted);
+        Assert.Equal(["size", "detect", "grow", "mount", "format", "mount"], device.Calls);
+        var warning = Assert.Single(log.Warnings);
+        Assert.Contains("Structure needs cleaning", warning, StringComparison.Ordinal);
+        Assert.Contains("reformatted", warning, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ExternalErrorKind.Failed, "already mounted or mount point busy")]
+    [InlineData(ExternalErrorKind.Failed, "must be superuser to use mount")]
+    [InlineData(ExternalErrorKind.Timeout, "did not finish within 60 s")]
+    public async Task Ext4_that_fails_to_mount_for_any_other_reason_is_never_formatted(ExternalErrorKind kind, string why)
+    {
+        var device = new FakeBlockDevice { MountFailure = new ExternalCallException("device.mount", kind, why) };
+
+        var failed = Assert.IsType<SetupFailed>(await MountAsync(device));
+
+        Assert.Contains(why, failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("format", device.Calls);
+    }
+
+    [Fact]
+    public async Task A_freshly_formatted_device_that_fails_to_mount_as_corrupt_is_not_formatted_again()
+    {
+        var device = new FakeBlockDevice { Filesystem = null };
+        var corrupt = new ExternalCallException("device.mount", ExternalErrorKind.Corrupt, "bad superblock on /dev/vdb");
+        device.MountFailures.Enqueue(corrupt);
+        device.MountFailures.Enqueue(corrupt);
+
+        var failed = Assert.IsType<SetupFailed>(await MountAsync(device));
+
+        Assert.Contains("bad superblock", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(1, device.Calls.Count(c => c == "format"));
     }
 
     [Fact]
@@ -328,10 +397,11 @@ public sealed class SetupHandlerTests
         return Assert.IsType<LifecycleResult.Proposed>(result).Events;
     }
 
-    private static async Task<LifecycleEvent> MountAsync(FakeBlockDevice device, FakeBuildkitDaemon? daemons = null)
+    private static async Task<LifecycleEvent> MountAsync(FakeBlockDevice device, FakeBuildkitDaemon? daemons = null, ILogger<MountStickyDiskHandler>? log = null)
     {
         var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")), new DiskExposed("e", "/dev/vdb"));
-        var handler = new MountStickyDiskHandler(device, daemons ?? new FakeBuildkitDaemon(), Lifecycles.Context(snapshot), new ImmediateTime(), NullLogger<MountStickyDiskHandler>.Instance);
+        var handler = new MountStickyDiskHandler(
+            device, daemons ?? new FakeBuildkitDaemon(), Lifecycles.Context(snapshot), new ImmediateTime(), log ?? NullLogger<MountStickyDiskHandler>.Instance);
         var result = await handler.Handle(new MountStickyDisk(Lifecycles.Owner, "/var/lib/buildkit"), Ct);
         return Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events);
     }

@@ -175,12 +175,67 @@ public sealed class LinuxBlockDevice : IBlockDevice
         await RunOrThrowAsync(operation, command, _timeouts.Grow, $"could not grow the filesystem on {device}", cancellationToken);
     }
 
-    /// <summary><c>mkfs.ext4</c> with <see cref="FormatOptions"/>; <c>-F</c> also keeps it from asking whether to proceed.</summary>
+    /// <summary>
+    /// <c>mkfs.ext4</c> with <see cref="FormatOptions"/>; <c>-F</c> also keeps it from asking whether to proceed. A device
+    /// that is in use is refused first: mounted anywhere this process can see (<c>/proc/self/mountinfo</c>, by device
+    /// number, so under any name), or held by another block device (<c>/sys/dev/block/…/holders</c>: device-mapper, md).
+    /// mkfs's own check stays behind it, and a single <c>-F</c> does not override it: it refuses a device that is mounted
+    /// or that another process holds open exclusively, in any mount namespace.
+    /// </summary>
     public async Task FormatAsync(string device, CancellationToken cancellationToken)
     {
         const string operation = "device.format";
+        if (await FindUseAsync(device, cancellationToken) is { } use)
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"{device} is in use ({use}); it was not formatted");
+        }
+
         var command = Privileged("mkfs.ext4", [.. FormatOptions, device]);
-        await RunOrThrowAsync(operation, command, _timeouts.Format, $"could not format {device} as ext4", cancellationToken);
+        var result = await RunAsync(operation, command, _timeouts.Format, cancellationToken);
+        if (result.ExitCode == 0)
+        {
+            return;
+        }
+
+        // mke2fs: "<dev> is mounted; will not make a filesystem here!", "<dev> is apparently in use by the system; …".
+        var error = result.StandardErrorTail;
+        throw error.Contains("is mounted;", StringComparison.Ordinal) || error.Contains("apparently in use", StringComparison.Ordinal)
+            ? Failure(operation, ExternalErrorKind.Failed, $"{device} is in use; it was not formatted", command, result)
+            : Failure(operation, ExternalErrorKind.Failed, $"could not format {device} as ext4", command, result);
+    }
+
+    /// <summary>
+    /// What uses <paramref name="device"/>, if anything this process can see: a mount of it (by device number) or a block
+    /// device built on it. Null when nothing does, or when the device's number cannot be read (mkfs then judges).
+    /// </summary>
+    private async Task<string?> FindUseAsync(string device, CancellationToken cancellationToken)
+    {
+        if (Libc.Statx(Libc.AtCurrentDirectory, device, 0, Libc.StatxType, out var status) != 0
+            || (status.Mode & Libc.FileTypeMask) != Libc.BlockDeviceType)
+        {
+            return null;
+        }
+
+        var mounts = (await ReadMountsAsync("device.format", cancellationToken))
+            .Where(m => m.Major == status.DeviceMajor && m.Minor == status.DeviceMinor)
+            .Select(m => m.MountPoint)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (mounts.Count > 0)
+        {
+            return $"mounted at {string.Join(", ", mounts)}";
+        }
+
+        var holders = $"{SysDeviceBlock}/{status.DeviceMajor}:{status.DeviceMinor}/holders";
+        try
+        {
+            var held = Directory.Exists(holders) ? Directory.GetFileSystemEntries(holders).Select(Path.GetFileName).ToList() : [];
+            return held.Count > 0 ? $"held by {string.Join(", ", held)}" : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -198,8 +253,25 @@ public sealed class LinuxBlockDevice : IBlockDevice
         }
 
         var command = Privileged("mount", "-t", "ext4", "-o", MountOptions, device, mountPoint);
-        await RunOrThrowAsync(operation, command, _timeouts.Mount, $"could not mount {device} at {mountPoint}", cancellationToken);
+        var result = await RunAsync(operation, command, _timeouts.Mount, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw Failure(operation, IsCorrupt(result.StandardErrorTail) ? ExternalErrorKind.Corrupt : ExternalErrorKind.Failed,
+                $"could not mount {device} at {mountPoint}", command, result);
+        }
     }
+
+    /// <summary>
+    /// Whether mount failed because the filesystem is damaged, as util-linux words the kernel's answer: EFSCORRUPTED
+    /// ("Structure needs cleaning"), EFSBADCRC ("Bad message", a checksum that does not match) and EINVAL ("wrong fs type,
+    /// bad option, bad superblock", which with <c>-t ext4</c> after a probe found ext4 and options every ext4 kernel knows
+    /// can only be the superblock). Never a busy device ("already mounted or mount point busy"), a permission error or a
+    /// device that cannot be read ("can't read superblock" is EIO): formatting would fix none of them.
+    /// </summary>
+    internal static bool IsCorrupt(string mountError) =>
+        mountError.Contains("Structure needs cleaning", StringComparison.Ordinal)
+        || mountError.Contains("Bad message", StringComparison.Ordinal)
+        || mountError.Contains("bad superblock", StringComparison.Ordinal);
 
     public async Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken) =>
         MountInfo.IsMountPoint(await ReadMountsAsync("device.mounted", cancellationToken), Canonical(mountPoint));

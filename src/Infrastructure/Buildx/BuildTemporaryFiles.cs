@@ -7,11 +7,15 @@ namespace Blacksmith.Infrastructure.Buildx;
 
 /// <summary>
 /// One build's private directory (0700) for its secret files (0600), image id file and metadata file, removed with
-/// everything in it when the build is done. It lives under a directory the caller names (the job directory), so a
-/// host killed mid-build leaves it where the CI's own cleanup of that directory finds it.
+/// everything in it when the build is done. It lives under a directory the caller names: the job's directory in memory
+/// (<see cref="BuildSecretDirectories"/>), else the job directory, where post and the cleanup after the job find what a
+/// host killed mid-build left.
 /// </summary>
 public sealed class BuildTemporaryFiles : IDisposable
 {
+    /// <summary>How every build's directory name starts, so that post and the cleanup find them.</summary>
+    public const string Prefix = "build-";
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     private BuildTemporaryFiles(string directory, IReadOnlyList<string> warnings)
@@ -35,7 +39,7 @@ public sealed class BuildTemporaryFiles : IDisposable
         var parent = Path.GetFullPath(root);
         var warnings = UnixFiles.CreatePrivateDirectory(parent);
         // A random part: the same build id may run again in this job (a retried step) while the old directory lingers.
-        var directory = Path.Combine(parent, $"build-{JobDirectory.Sanitize(buildId)}-{RandomNumberGenerator.GetHexString(12, lowercase: true)}");
+        var directory = Path.Combine(parent, $"{Prefix}{JobDirectory.Sanitize(buildId)}-{RandomNumberGenerator.GetHexString(12, lowercase: true)}");
         if (OperatingSystem.IsWindows())
         {
             System.IO.Directory.CreateDirectory(directory);

@@ -69,7 +69,7 @@ public sealed class BuildxImageBuilder : IImageBuilder
 
     private async Task<BuildReport> RunAsync(BuildRequest request, BuildxBuildFacts facts, List<string> notices, CancellationToken cancellationToken)
     {
-        var scratch = CreateTemporaryFiles(request.BuildId);
+        var (scratch, notInMemory) = await CreateTemporaryFilesAsync(request.BuildId, cancellationToken);
         try
         {
             BuildxBuildPlan plan;
@@ -80,6 +80,11 @@ public sealed class BuildxImageBuilder : IImageBuilder
             catch (InvalidBuildInputsException ex)
             {
                 return Rejected(request, ex.Message, notices);
+            }
+
+            if (plan.SecretFiles.Count > 0 && notInMemory is not null)
+            {
+                BuildxBuildLog.Notice(_logger, $"The build's secrets are not kept in memory: {notInMemory}.");
             }
 
             WriteSecrets(scratch, plan);
@@ -136,9 +141,13 @@ public sealed class BuildxImageBuilder : IImageBuilder
         return BuildxReports.Rejected(reason, notices);
     }
 
-    private BuildTemporaryFiles CreateTemporaryFiles(string buildId)
+    /// <summary>The build's private directory, in memory when the job has a place there; else why not.</summary>
+    private async Task<(BuildTemporaryFiles Files, string? NotInMemory)> CreateTemporaryFilesAsync(string buildId, CancellationToken cancellationToken)
     {
-        var root = _options.TemporaryRoot ?? Path.GetTempPath();
+        var jobDirectory = _options.TemporaryRoot ?? Path.GetTempPath();
+        var (root, notInMemory) = _options.SecretDirectories is { } secrets
+            ? await secrets.ChooseAsync(jobDirectory, cancellationToken)
+            : (jobDirectory, null);
         try
         {
             var files = BuildTemporaryFiles.Create(root, buildId);
@@ -147,7 +156,7 @@ public sealed class BuildxImageBuilder : IImageBuilder
                 BuildxBuildLog.Notice(_logger, warning);
             }
 
-            return files;
+            return (files, notInMemory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

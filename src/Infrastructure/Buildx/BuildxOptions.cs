@@ -10,10 +10,14 @@ public sealed class BuildxOptions
     public string? SearchPath { get; set; }
 
     /// <summary>
-    /// Where each build's private directory (secret files, image id, metadata) is created: the job directory. The
+    /// The job directory: where each build's private directory (secret files, image id, metadata) is created when
+    /// <see cref="SecretDirectories"/> finds no memory-backed place for it, and what names the job's place there. The
     /// system temp directory when null.
     /// </summary>
     public string? TemporaryRoot { get; set; }
+
+    /// <summary>Where the job's builds keep their private directories in memory; null: in <see cref="TemporaryRoot"/>.</summary>
+    public BuildSecretDirectories? SecretDirectories { get; set; }
 
     /// <summary>
     /// A build may run this long before its process tree is killed. Builds are long; this only stops one that hangs

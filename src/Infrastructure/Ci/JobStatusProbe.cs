@@ -7,8 +7,8 @@ namespace Blacksmith.Infrastructure.Ci;
 /// Learns whether the job's earlier steps succeeded from the job status the CI hands to post: the hidden
 /// <c>job-status</c> input on GitHub Actions (default <c>${{ job.status }}</c>, evaluated again for post), or
 /// <c>--job-status</c> / <c>BLACKSMITH_JOB_STATUS</c> elsewhere. When none is given it asks
-/// <paramref name="whenNotGiven"/> (the runner's diagnostic logs on GitHub), and without one the answer is
-/// inconclusive, never a pass.
+/// <paramref name="whenNotGiven"/> (the runner's diagnostic logs on GitHub), which may only tell a failure or a
+/// cancellation: anything else it answers is inconclusive, never a pass, and a warning says the fallback was used.
 /// </summary>
 /// <remarks>
 /// A status that is missing or unknown costs the job its cache (post skips the commit) but nothing else: post still
@@ -65,17 +65,22 @@ public sealed class JobStatusProbe(ICiRuntime runtime, IEarlierStepsProbe? whenN
             throw;
         }
 
-        if (report.Result == EarlierStepsResult.Inconclusive)
+        switch (report.Result)
         {
-            WarnNotGivenNorFound(origin, report.Detail);
+            case EarlierStepsResult.Failed or EarlierStepsResult.Cancelled:
+                runtime.Annotate(AnnotationKind.Warning,
+                    $"No job status was given ({origin}), so post read it from the {report.Source}: {report.Detail ?? report.Result.ToString()}. {HowToPass()}");
+                return report;
+            default:
+                // Guessed logs can show a failure, but a pass read from them could commit a failed job's cache for every later job.
+                WarnNotGivenNorFound(origin, report.Detail);
+                return report with { Result = EarlierStepsResult.Inconclusive };
         }
-
-        return report;
     }
 
     private void WarnNotGivenNorFound(string origin, string? why) =>
         runtime.Annotate(AnnotationKind.Warning,
-            $"No job status was given ({origin}) and the runner's logs did not tell ({why ?? "no answer"}), so post cannot tell whether the job "
+            $"No job status was given ({origin}) and the runner's logs cannot show a success ({why ?? "no answer"}), so post cannot tell whether the job "
             + $"succeeded and does not commit the cache. {HowToPass()}");
 
     private string HowToPass() => runtime.Kind == CiKind.GitHubActions

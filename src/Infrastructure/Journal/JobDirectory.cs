@@ -1,4 +1,5 @@
 using System.Text;
+using Blacksmith.Infrastructure.Unix;
 
 namespace Blacksmith.Infrastructure.Journal;
 
@@ -82,9 +83,13 @@ public sealed record JobDirectory(string Path, JobDirectorySource Source)
 
     /// <summary>
     /// Creates the directory when it is missing and checks that files can be made in it, so that a job directory that
-    /// cannot hold the journal is refused before anything is done, not found out half-way through a step.
+    /// cannot hold the journal is refused before anything is done, not found out half-way through a step. A directory
+    /// that is a symbolic link, or that another user owns, is refused too: the job writes its journal, logs, state and
+    /// the daemon's config there, as root on many machines, and a job directory linked to /etc would get them all.
     /// </summary>
-    /// <exception cref="JobDirectoryException">The path is a file, or the directory cannot be created or written to.</exception>
+    /// <exception cref="JobDirectoryException">
+    /// The path is a file, a symbolic link or another user's directory, or the directory cannot be created or written to.
+    /// </exception>
     public void Prepare()
     {
         if (File.Exists(Path))
@@ -92,9 +97,13 @@ public sealed record JobDirectory(string Path, JobDirectorySource Source)
             throw new JobDirectoryException($"The job directory {Path} ({Origin}) is a file, not a directory. {Advice}");
         }
 
+        RefuseUnlessOwn();
         try
         {
             Directory.CreateDirectory(Path);
+
+            // Again, now that it exists: whatever was made at the path in the meantime is judged before anything is written.
+            RefuseUnlessOwn();
 
             // Deleted on close: nothing is left behind, and a directory that refuses it refuses the journal too.
             using var probe = new FileStream(
@@ -111,6 +120,38 @@ public sealed record JobDirectory(string Path, JobDirectorySource Source)
         }
     }
 
+    /// <summary>
+    /// Refuses a job directory that is a symbolic link or belongs to another user (checked without following a link),
+    /// and, for a path derived from the CI, a link in place of the <c>blacksmith</c> directory it is derived under: that
+    /// one may sit in a temp directory every user can write to.
+    /// </summary>
+    private void RefuseUnlessOwn()
+    {
+        if (Source is not (JobDirectorySource.Flag or JobDirectorySource.EnvironmentVariable)
+            && System.IO.Path.GetDirectoryName(Path) is { } derivedUnder
+            && new DirectoryInfo(derivedUnder).LinkTarget is { } parentTarget)
+        {
+            throw new JobDirectoryException(
+                $"The job directory {Path} ({Origin}) is inside {derivedUnder}, which is a symbolic link (to {parentTarget}); the job's files are "
+                + $"never written through a link. {OwnAdvice}");
+        }
+
+        if (new DirectoryInfo(Path).LinkTarget is { } target)
+        {
+            throw new JobDirectoryException(
+                $"The job directory {Path} ({Origin}) is a symbolic link (to {target}); the job's journal, logs and build files are never written "
+                + $"through a link, which could point anywhere. {OwnAdvice}");
+        }
+
+        if (OperatingSystem.IsLinux() && Directory.Exists(Path) && UnixFiles.TryGetOwner(Path, out var owner, out _, ofLink: true)
+            && Libc.GetEffectiveUserId() is var me && owner != me)
+        {
+            throw new JobDirectoryException(
+                $"The job directory {Path} ({Origin}) belongs to uid {owner}, not to this user (uid {me}); a job directory another user "
+                + $"owns could be read or changed under the job. {OwnAdvice}");
+        }
+    }
+
     private string Origin => Source switch
     {
         JobDirectorySource.Flag => $"from {FlagName}",
@@ -122,6 +163,8 @@ public sealed record JobDirectory(string Path, JobDirectorySource Source)
     };
 
     private static string Advice => $"Choose a directory this user can write to with {FlagName} or {EnvironmentVariable}.";
+
+    private static string OwnAdvice => $"Choose a directory of this user's own, not a link, with {FlagName} or {EnvironmentVariable}.";
 
     /// <summary>
     /// Makes an environment value safe as one path component: only letters, digits, <c>.</c>, <c>_</c> and

@@ -80,7 +80,11 @@ internal static class UnixFiles
     }
 
     /// <summary>The owner of <paramref name="path"/>; false where it cannot be known (not Linux, or no statx).</summary>
-    public static bool TryGetOwner(string path, out uint uid, out uint gid)
+    /// <param name="path">The file; a symbolic link is followed unless <paramref name="ofLink"/>.</param>
+    /// <param name="uid">Its owner's user id.</param>
+    /// <param name="gid">Its group id.</param>
+    /// <param name="ofLink">The owner of a link itself rather than of what it points to.</param>
+    public static bool TryGetOwner(string path, out uint uid, out uint gid, bool ofLink = false)
     {
         uid = gid = 0;
         if (!OperatingSystem.IsLinux())
@@ -91,7 +95,7 @@ internal static class UnixFiles
         try
         {
             const uint wanted = Libc.StatxUid | Libc.StatxGid;
-            if (Libc.Statx(Libc.AtCurrentDirectory, path, 0, wanted, out var buffer) != 0 || (buffer.Mask & wanted) != wanted)
+            if (Libc.Statx(Libc.AtCurrentDirectory, path, ofLink ? Libc.AtSymlinkNoFollow : 0, wanted, out var buffer) != 0 || (buffer.Mask & wanted) != wanted)
             {
                 return false;
             }

@@ -23,4 +23,11 @@ public enum ExternalErrorKind
     /// Worth a retry only for a call that can be repeated safely (see <see cref="ExternalCallException.IsTransient"/>).
     /// </summary>
     Interrupted,
+
+    /// <summary>
+    /// What the other side holds is damaged: a filesystem the kernel refuses to mount because its structures are
+    /// corrupt (not because it is busy or the caller lacks permission). Not transient; for the sticky disk, which is
+    /// this key's own device, the step repairs it by formatting.
+    /// </summary>
+    Corrupt,
 }

@@ -15,10 +15,17 @@ public interface IBlockDevice
     /// <summary>Grows an ext4 filesystem to the device's size.</summary>
     Task GrowFilesystemAsync(string device, CancellationToken cancellationToken);
 
-    /// <summary>Formats the device as ext4.</summary>
+    /// <summary>
+    /// Formats the device as ext4, whatever it held. A device that is mounted or in use is refused
+    /// (<see cref="ExternalErrorKind.Failed"/>) and left as it is.
+    /// </summary>
     Task FormatAsync(string device, CancellationToken cancellationToken);
 
-    /// <summary>Mounts the device at <paramref name="mountPoint"/>, creating the directory.</summary>
+    /// <summary>
+    /// Mounts the device at <paramref name="mountPoint"/>, creating the directory. A filesystem the kernel refuses
+    /// because it is damaged fails with <see cref="ExternalErrorKind.Corrupt"/>; every other failure (busy, permission,
+    /// an unreadable device) is not that.
+    /// </summary>
     Task MountAsync(string device, string mountPoint, CancellationToken cancellationToken);
 
     /// <summary>Whether something is mounted at <paramref name="mountPoint"/> (from /proc/self/mountinfo).</summary>

@@ -15,7 +15,9 @@ namespace Blacksmith.Steps.Leftovers;
 /// </summary>
 /// <remarks>
 /// Besides what the claim names, it looks for what a job killed between an effect and its record acquired: the
-/// buildkitd started with the job's config, and the exposures the store holds for the job's directory. Right after each
+/// buildkitd started with the job's config, and the exposures the store holds for the job's directory. And it removes
+/// the secret files of the job's builds that were killed before they could (<see cref="IBuildSecrets"/>), whatever else
+/// could or could not be released: a secret must not outlive the job that had it. Right after each
 /// release is a kill point (<c>cleanup:daemonStopped</c>, <c>cleanup:unmounted</c>, <c>cleanup:released</c>;
 /// <see cref="IFailpoints"/>): a cleanup killed half-way must leave a claim the next one can finish from.
 /// </remarks>
@@ -26,7 +28,8 @@ public sealed class ClaimCleanup(
     IStickyDiskStore? store,
     TimeProvider time,
     LeftoverOptions? options = null,
-    IFailpoints? failpoints = null)
+    IFailpoints? failpoints = null,
+    IBuildSecrets? secrets = null)
 {
     private readonly LeftoverOptions _options = options ?? new LeftoverOptions();
     private readonly IFailpoints? _failpoints = NoFailpoints.Active(failpoints);
@@ -53,6 +56,8 @@ public sealed class ClaimCleanup(
             {
                 await ReleaseAsync(claim, report, budget.Token);
             }
+
+            await RemoveSecretsAsync(claim, report, budget.Token);
         }
         catch (OperationCanceledException) when (expired.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -213,6 +218,23 @@ public sealed class ClaimCleanup(
             {
                 report.Problems.Add($"could not release exposure {exposeId}: {ex.Message}");
             }
+        }
+    }
+
+    /// <summary>The secret files of the job's builds that were killed before they could remove them.</summary>
+    private async Task RemoveSecretsAsync(JobClaim claim, Report report, CancellationToken cancellationToken)
+    {
+        if (secrets is null)
+        {
+            return;
+        }
+
+        var removed = await LookAsync<IReadOnlyList<string>>("buildsecrets.remove", async ct => await secrets.RemoveLeftoversAsync(claim.JobDirectory, ct), report, cancellationToken);
+        if (removed is { Count: > 0 })
+        {
+            report.Actions.Add(removed.Count == 1
+                ? $"removed the secret files a build left ({removed[0]})"
+                : $"removed the secret files {removed.Count} builds left ({string.Join(", ", removed)})");
         }
     }
 

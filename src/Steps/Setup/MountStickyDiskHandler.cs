@@ -8,11 +8,17 @@ using Microsoft.Extensions.Logging;
 namespace Blacksmith.Steps.Setup;
 
 /// <summary>
-/// Waits for the exposed device to report a size, prepares its filesystem (grow an ext4, format a blank device,
-/// never touch another filesystem) and mounts it at the BuildKit root. First it makes sure no buildkitd this job
-/// did not start is using that root: mounting over it would swap the files under a running daemon (and hide its
-/// lock from the spawn step's own check).
+/// Waits for the exposed device to report a size, prepares its filesystem (grow an ext4, format a blank device) and
+/// mounts it at the BuildKit root. First it makes sure no buildkitd this job did not start is using that root: mounting
+/// over it would swap the files under a running daemon (and hide its lock from the spawn step's own check).
 /// </summary>
+/// <remarks>
+/// A device that holds anything but ext4 (another filesystem, a partition table, conflicting signatures), and an ext4
+/// the kernel refuses to mount as corrupt, are reformatted with a warning: the store hands this job the device of its
+/// own cache key, so what is on it is a cache that cannot be used, and left as it is every later job of the key would
+/// fall back too. Formatting itself refuses a device that is mounted or in use (<see cref="IBlockDevice.FormatAsync"/>),
+/// and a device this step formatted is never formatted again.
+/// </remarks>
 public sealed partial class MountStickyDiskHandler(
     IBlockDevice device,
     IBuildkitDaemon daemons,
@@ -65,10 +71,25 @@ public sealed partial class MountStickyDiskHandler(
                     formatted = true;
                     break;
                 default:
-                    return new SetupFailed(Step, $"{exposed} holds a {filesystem} filesystem, not ext4; it was left untouched");
+                    LogReformatting(logger, exposed, filesystem);
+                    await device.FormatAsync(exposed, cancellationToken);
+                    formatted = true;
+                    break;
             }
 
-            await device.MountAsync(exposed, command.MountPoint, cancellationToken);
+            try
+            {
+                await device.MountAsync(exposed, command.MountPoint, cancellationToken);
+            }
+            catch (ExternalCallException ex) when (ex.Kind == ExternalErrorKind.Corrupt && !formatted)
+            {
+                // Only corruption: a busy device, a missing permission or a timeout says nothing about the cache.
+                LogReformattingCorrupt(logger, exposed, ex.Message);
+                await device.FormatAsync(exposed, cancellationToken);
+                formatted = true;
+                await device.MountAsync(exposed, command.MountPoint, cancellationToken);
+            }
+
             return new DiskMounted(command.MountPoint, formatted);
         });
     }
@@ -104,6 +125,14 @@ public sealed partial class MountStickyDiskHandler(
             LogGrowFailed(logger, exposed, ex.Message);
         }
     }
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
+        Message = "{Device} holds {Found}, not ext4; it is reformatted as ext4 and this job starts with an empty cache (the store gave this job the device of its own cache key, so nothing else can be on it)")]
+    private static partial void LogReformatting(ILogger logger, string device, string found);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
+        Message = "The ext4 on {Device} is corrupt and does not mount ({Reason}); it is reformatted and this job starts with an empty cache")]
+    private static partial void LogReformattingCorrupt(ILogger logger, string device, string reason);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not grow the filesystem on {Device} to the device's size: {Reason}")]
     private static partial void LogGrowFailed(ILogger logger, string device, string reason);

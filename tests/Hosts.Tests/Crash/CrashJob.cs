@@ -47,10 +47,25 @@ internal sealed class CrashJob
     public Task<StepRun> BuildAsync(KillPoint? kill = null) =>
         RunAsync("build", ["--context", _machine.Workspace, "--tags", $"kill-points:{Number}"], kill, null);
 
+    /// <summary>Starts a build and returns it running, for a test that kills it at a moment it watches for itself.</summary>
+    public System.Diagnostics.Process StartBuild(IReadOnlyDictionary<string, string> environment)
+    {
+        var (log, trace) = StepFiles("build");
+        var variables = StepEnvironment(trace);
+        foreach (var (variable, value) in environment)
+        {
+            variables[variable] = value;
+        }
+
+        return SessionProcess.Start(
+            [BlacksmithBinary.Path, "build", "--context", _machine.Workspace, "--tags", $"kill-points:{Number}"], _machine.Workspace, variables, log);
+    }
+
     /// <param name="jobStatus">What the CI says of the job's earlier steps (GitLab's <c>CI_JOB_STATUS</c>: success, failed).</param>
     /// <param name="kill">Where to kill it, if at all.</param>
-    public Task<StepRun> PostAsync(string jobStatus, KillPoint? kill = null) =>
-        RunAsync("post", ["--job-status", jobStatus], kill, null);
+    /// <param name="environment">Variables to add to the step's environment.</param>
+    public Task<StepRun> PostAsync(string jobStatus, KillPoint? kill = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        RunAsync("post", ["--job-status", jobStatus], kill, environment);
 
     /// <summary>The job's journal as it is now.</summary>
     public async Task<IReadOnlyList<JournalRecord>> JournalAsync()
@@ -65,10 +80,7 @@ internal sealed class CrashJob
 
     private async Task<StepRun> RunAsync(string verb, IReadOnlyList<string> arguments, KillPoint? kill, IReadOnlyDictionary<string, string>? extra)
     {
-        var step = Interlocked.Increment(ref _steps);
-        var name = string.Create(CultureInfo.InvariantCulture, $"job{Number}-{step}-{verb}");
-        var log = Path.Combine(_machine.Logs, name + ".log");
-        var trace = Path.Combine(_machine.Logs, name + ".trace");
+        var (log, trace) = StepFiles(verb);
         var environment = StepEnvironment(trace);
         if (kill is not null)
         {
@@ -83,6 +95,13 @@ internal sealed class CrashJob
 
         var exit = await SessionProcess.RunAsync([BlacksmithBinary.Path, verb, .. arguments], _machine.Workspace, environment, log);
         return new StepRun(verb, exit, log, trace);
+    }
+
+    private (string Log, string Trace) StepFiles(string verb)
+    {
+        var step = Interlocked.Increment(ref _steps);
+        var name = string.Create(CultureInfo.InvariantCulture, $"job{Number}-{step}-{verb}");
+        return (Path.Combine(_machine.Logs, name + ".log"), Path.Combine(_machine.Logs, name + ".trace"));
     }
 
     private Dictionary<string, string> StepEnvironment(string trace)

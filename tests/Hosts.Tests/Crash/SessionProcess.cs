@@ -19,6 +19,24 @@ internal static class SessionProcess
     /// <exception cref="TimeoutException">The step ran longer than two minutes; its whole group was killed.</exception>
     public static async Task<int> RunAsync(IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> environment, string log)
     {
+        using var process = Start(command, workingDirectory, environment, log);
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillGroupAsync(process);
+            throw new TimeoutException($"{string.Join(' ', command)} did not finish within {Timeout}; its process group was killed. Its log: {log}");
+        }
+
+        return process.ExitCode;
+    }
+
+    /// <summary>Starts the step and returns it running; the caller waits for it, or kills its group.</summary>
+    public static Process Start(IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> environment, string log)
+    {
         ArgumentNullException.ThrowIfNull(command);
         var start = new ProcessStartInfo("setsid")
         {
@@ -40,25 +58,20 @@ internal static class SessionProcess
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
+        var process = Process.Start(start)!;
         process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // The step leads its own group: take the whole group, as a runner would.
-            using (var kill = Process.Start(new ProcessStartInfo("kill", ["-KILL", "--", $"-{process.Id}"]) { UseShellExecute = false })!)
-            {
-                await kill.WaitForExitAsync(CancellationToken.None);
-            }
+        return process;
+    }
 
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"{string.Join(' ', command)} did not finish within {Timeout}; its process group was killed. Its log: {log}");
+    /// <summary>SIGKILL to the step's whole process group (it leads its own), as a runner kills a step; waits for the step.</summary>
+    public static async Task KillGroupAsync(Process process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-KILL", "--", $"-{process.Id}"]) { UseShellExecute = false })!)
+        {
+            await kill.WaitForExitAsync(CancellationToken.None);
         }
 
-        return process.ExitCode;
+        await process.WaitForExitAsync(CancellationToken.None);
     }
 }

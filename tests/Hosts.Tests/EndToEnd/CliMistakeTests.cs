@@ -64,6 +64,47 @@ public sealed class CliMistakeTests : IDisposable
         Assert.EndsWith("Choose a directory this user can write to with --job-dir or BLACKSMITH_JOB_DIR.", result.Errors.Trim(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("setup")]
+    [InlineData("build")]
+    [InlineData("post")]
+    [InlineData("run")]
+    public async Task A_job_directory_that_is_a_symbolic_link_exits_2_and_nothing_is_written_where_it_points(string verb)
+    {
+        // What a job directory linked to /etc would get: the journal, its lock, the logs, the state, the config.
+        var target = Directory.CreateDirectory(Path.Combine(_dir.FullName, "etc")).FullName;
+        var link = Path.Combine(_dir.FullName, "job-link");
+        File.CreateSymbolicLink(link, target);
+
+        var result = await RunAsync(verb == "run" ? ["run", "--simulate", "--job-dir", link, "--data-dir", Data] : [verb, "--job-dir", link, "--data-dir", Data]);
+
+        AssertOneLine(result, 2, $"blacksmith {verb}: The job directory {link} (from --job-dir) is a symbolic link (to {target}); ");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(target));
+    }
+
+    [Fact]
+    public async Task A_job_directory_owned_by_another_user_exits_2_and_nothing_is_written_in_it()
+    {
+        Assert.SkipUnless(Environment.UserName == "root", "only root can make a directory that belongs to another user");
+        const int nobody = 65534;
+        var foreign = Directory.CreateDirectory(Path.Combine(_dir.FullName, "foreign-job")).FullName;
+        await ChownAsync(foreign, nobody);
+
+        var setup = await RunAsync("setup", "--job-dir", foreign, "--data-dir", Data);
+        var post = await RunAsync(["post", "--data-dir", Data], new() { [JobDirectory.EnvironmentVariable] = foreign });
+
+        AssertOneLine(setup, 2, $"blacksmith setup: The job directory {foreign} (from --job-dir) belongs to uid {nobody}, not to this user (uid 0); ");
+        AssertOneLine(post, 2, $"blacksmith post: The job directory {foreign} (from BLACKSMITH_JOB_DIR) belongs to uid {nobody}, not to this user (uid 0); ");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(foreign));
+    }
+
+    private static async Task ChownAsync(string path, int uid)
+    {
+        using var chown = System.Diagnostics.Process.Start("chown", [uid.ToString(System.Globalization.CultureInfo.InvariantCulture), path])!;
+        await chown.WaitForExitAsync(Ct);
+        Assert.Equal(0, chown.ExitCode);
+    }
+
     [Fact]
     public async Task An_output_file_that_is_a_directory_exits_2_before_the_job_directory_is_made()
     {

@@ -7,6 +7,7 @@ using Blacksmith.Infrastructure.ControlPlane;
 using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Steps.Reports;
 using Blacksmith.Steps.Resilience;
+using Blacksmith.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Hosts.Tests.Reports;
@@ -64,7 +65,7 @@ internal sealed class ReportingJob : IDisposable
         var environment = Environment(session, ("STATE_session", session));
         using var log = new StringWriter();
         var ci = new GitHubActionsRuntime(environment, log, new Random(7), new SecretMasker());
-        var host = new PostHost(ci, Engine.Post, Engine.Store, Engine.Journal, Engine.Lifecycle, Settings, Claims(), Engine.Sweep(Claims()), Reporter());
+        var host = new PostHost(ci, Engine.Post, Engine.Store, Engine.Journal, Engine.Lifecycle, Settings, Claims(), Engine.Sweep(Claims()), Reporter(), new FakeBuildSecrets());
         var exit = await host.RunAsync("post-fresh", TestContext.Current.CancellationToken);
         return (exit, log.ToString());
     }

@@ -187,6 +187,158 @@ public sealed class LinuxBlockDeviceLoopTests
         Assert.Equal(ExternalErrorKind.Failed, format.Kind);
     }
 
+    [RequiresLoopDevicesFact]
+    public async Task Xfs_is_named_as_it_is_and_formatting_replaces_it_with_an_ext4_that_mounts()
+    {
+        Assert.SkipWhen(ExecutableResolver.Resolve("mkfs.xfs") is null, "mkfs.xfs is not installed (xfsprogs), so no xfs image can be made");
+        // xfs needs 300 MB at least.
+        await using var loop = await LoopDevice.AttachAsync(320 * MiB, Ct, image => Tool("mkfs.xfs", "-q", image));
+        var mountPoint = loop.NewMountPoint();
+
+        Assert.Equal("xfs", await _device.DetectFilesystemAsync(loop.Path, Ct));
+        await _device.FormatAsync(loop.Path, Ct);
+
+        Assert.Equal("ext4", await _device.DetectFilesystemAsync(loop.Path, Ct));
+        await _device.MountAsync(loop.Path, mountPoint, Ct);
+        await _device.UnmountAsync(mountPoint, Ct);
+    }
+
+    [RequiresLoopDevicesFact]
+    public async Task An_ext4_with_garbage_over_its_group_descriptors_fails_to_mount_as_corrupt_and_formatting_heals_it()
+    {
+        await using var loop = await LoopDevice.AttachAsync(64 * MiB, Ct);
+        var mountPoint = loop.NewMountPoint();
+        await _device.FormatAsync(loop.Path, Ct);
+        await WriteGarbageOverGroupDescriptorsAsync(loop.Path);
+
+        Assert.Equal("ext4", await _device.DetectFilesystemAsync(loop.Path, Ct));
+        var corrupt = await Assert.ThrowsAsync<ExternalCallException>(() => _device.MountAsync(loop.Path, mountPoint, Ct));
+
+        Assert.Equal(("device.mount", ExternalErrorKind.Corrupt), (corrupt.Operation, corrupt.Kind));
+        Assert.Contains("Structure needs cleaning", corrupt.Message, StringComparison.Ordinal);
+        Assert.False(await _device.IsMountedAsync(mountPoint, Ct));
+        await _device.FormatAsync(loop.Path, Ct);
+        await _device.MountAsync(loop.Path, mountPoint, Ct);
+        await _device.UnmountAsync(mountPoint, Ct);
+    }
+
+    [RequiresLoopDevicesFact]
+    public async Task An_ext4_whose_superblock_holds_garbage_fails_to_mount_as_corrupt()
+    {
+        await using var loop = await LoopDevice.AttachAsync(64 * MiB, Ct);
+        await _device.FormatAsync(loop.Path, Ct);
+        // s_log_block_size, 24 bytes into the superblock: a block size of 2^58 bytes, with the ext4 magic intact.
+        await WriteAsync(loop.Path, 1024 + 24, [0x30, 0, 0, 0]);
+
+        Assert.Equal("ext4", await _device.DetectFilesystemAsync(loop.Path, Ct));
+        var corrupt = await Assert.ThrowsAsync<ExternalCallException>(() => _device.MountAsync(loop.Path, loop.NewMountPoint(), Ct));
+
+        Assert.Equal(ExternalErrorKind.Corrupt, corrupt.Kind);
+    }
+
+    [RequiresLoopDevicesFact]
+    public async Task Random_garbage_is_no_filesystem_and_is_formatted()
+    {
+        var garbage = new byte[64 * MiB];
+        new Random(19).NextBytes(garbage);
+        await using var loop = await LoopDevice.AttachAsync(64 * MiB, Ct, image => File.WriteAllBytes(image, garbage));
+
+        Assert.Null(await _device.DetectFilesystemAsync(loop.Path, Ct));
+        await _device.FormatAsync(loop.Path, Ct);
+        Assert.Equal("ext4", await _device.DetectFilesystemAsync(loop.Path, Ct));
+    }
+
+    [RequiresLoopDevicesFact]
+    public async Task A_device_mounted_elsewhere_is_never_formatted_and_keeps_its_files()
+    {
+        await using var loop = await LoopDevice.AttachAsync(64 * MiB, Ct);
+        var elsewhere = loop.NewMountPoint("elsewhere");
+        await _device.FormatAsync(loop.Path, Ct);
+        await _device.MountAsync(loop.Path, elsewhere, Ct);
+        await File.WriteAllTextAsync(Path.Combine(elsewhere, "cache"), "kept", Ct);
+
+        var refused = await Assert.ThrowsAsync<ExternalCallException>(() => _device.FormatAsync(loop.Path, Ct));
+
+        Assert.Equal(("device.format", ExternalErrorKind.Failed), (refused.Operation, refused.Kind));
+        Assert.Contains($"is in use (mounted at {LinuxBlockDevice.Canonical(elsewhere)})", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("kept", await File.ReadAllTextAsync(Path.Combine(elsewhere, "cache"), Ct));
+        await _device.UnmountAsync(elsewhere, Ct);
+    }
+
+    [RequiresLoopDevicesFact]
+    public async Task A_mount_this_process_cannot_see_still_keeps_mkfs_from_formatting_the_device()
+    {
+        await using var loop = await LoopDevice.AttachAsync(64 * MiB, Ct);
+        var elsewhere = loop.NewMountPoint("elsewhere");
+        await _device.FormatAsync(loop.Path, Ct);
+        await _device.MountAsync(loop.Path, elsewhere, Ct);
+        // As from another mount namespace: the adapter's own look finds no mount, and mkfs's check is what refuses.
+        var blind = Path.Combine(Path.GetDirectoryName(loop.Image)!, "empty-mountinfo");
+        await File.WriteAllTextAsync(blind, "", Ct);
+        var device = new LinuxBlockDevice(new ProcessRunner(new ListLogger<ProcessRunner>(), TimeProvider.System), Privilege.Current, new BlockDeviceTimeouts(), null, blind);
+
+        var refused = await Assert.ThrowsAsync<ExternalCallException>(() => device.FormatAsync(loop.Path, Ct));
+
+        Assert.Contains("is in use; it was not formatted", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("will not make a filesystem here", refused.Message, StringComparison.Ordinal);
+        await _device.UnmountAsync(elsewhere, Ct);
+    }
+
+    [RequiresLoopDevicesFact]
+    public async Task A_mount_point_that_is_busy_is_not_taken_for_a_corrupt_filesystem()
+    {
+        await using var loop = await LoopDevice.AttachAsync(64 * MiB, Ct);
+        var mountPoint = loop.NewMountPoint();
+        await _device.FormatAsync(loop.Path, Ct);
+        await _device.MountAsync(loop.Path, mountPoint, Ct);
+
+        var busy = await Assert.ThrowsAsync<ExternalCallException>(() => _device.MountAsync(loop.Path, mountPoint, Ct));
+
+        Assert.Equal(ExternalErrorKind.Failed, busy.Kind);
+        Assert.Contains("already mounted", busy.Message, StringComparison.Ordinal);
+        await _device.UnmountAsync(mountPoint, Ct);
+    }
+
+    /// <summary>
+    /// Overwrites the first block of the group descriptor table (the block after the superblock's) with 0xFF, through the
+    /// device so that its buffer cache sees it, then drops that cache: the kernel reads the damage at mount.
+    /// </summary>
+    private async Task WriteGarbageOverGroupDescriptorsAsync(string device)
+    {
+        var logBlockSize = new byte[4];
+        await using (var read = new FileStream(device, FileMode.Open, FileAccess.Read))
+        {
+            read.Seek(1024 + 24, SeekOrigin.Begin);
+            await read.ReadExactlyAsync(logBlockSize, Ct);
+        }
+
+        var blockSize = 1024 << BitConverter.ToInt32(logBlockSize);
+        var descriptors = blockSize == 1024 ? 2 * 1024 : blockSize;
+        await WriteAsync(device, descriptors, Enumerable.Repeat((byte)0xFF, blockSize).ToArray());
+    }
+
+    private async Task WriteAsync(string device, long offset, byte[] bytes)
+    {
+        await using (var write = new FileStream(device, FileMode.Open, FileAccess.Write))
+        {
+            write.Seek(offset, SeekOrigin.Begin);
+            await write.WriteAsync(bytes, Ct);
+        }
+
+        await _device.FlushAsync(device, Ct);
+    }
+
+    private static void Tool(string tool, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardError = true, UseShellExecute = false })!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} exited with {process.ExitCode}: {error}");
+        }
+    }
+
     /// <summary>A DOS partition table with one Linux partition, as <c>fdisk</c> would write it.</summary>
     private static void WriteMasterBootRecord(string image)
     {

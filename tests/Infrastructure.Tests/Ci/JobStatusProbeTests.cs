@@ -35,14 +35,33 @@ public sealed class JobStatusProbeTests : IDisposable
         Assert.Contains(status, report.Detail, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Without_the_input_the_fallback_answers()
+    [Theory]
+    [InlineData(EarlierStepsResult.Failed)]
+    [InlineData(EarlierStepsResult.Cancelled)]
+    public async Task Without_the_input_a_failure_the_fallback_found_answers_and_a_warning_says_the_fallback_was_used(EarlierStepsResult found)
     {
-        var fallback = new FakeEarlierStepsProbe { Report = new(EarlierStepsResult.Cancelled, "runner _diag Worker logs", "step 'x' Canceled") };
+        var fallback = new FakeEarlierStepsProbe { Report = new(found, "runner _diag Worker logs", "step 'x' Canceled") };
 
         var report = await new JobStatusProbe(_step.Runtime, fallback).CheckAsync(Token);
 
         Assert.Equal(fallback.Report, report);
+        var warning = Assert.Single(_step.LogLines, l => l.StartsWith("::warning::", StringComparison.Ordinal));
+        Assert.Contains("runner _diag Worker logs", warning, StringComparison.Ordinal);
+        Assert.Contains("job-status input at its default", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_the_input_a_fallback_that_saw_no_failure_is_unknown_never_a_pass()
+    {
+        var fallback = new FakeEarlierStepsProbe { Report = new(EarlierStepsResult.Succeeded, "runner _diag Worker logs", "3 step results, none failed") };
+
+        var report = await new JobStatusProbe(_step.Runtime, fallback).CheckAsync(Token);
+
+        Assert.Equal(EarlierStepsResult.Inconclusive, report.Result);
+        Assert.Equal("runner _diag Worker logs", report.Source);
+        Assert.Contains("3 step results, none failed", report.Detail, StringComparison.Ordinal);
+        var warning = Assert.Single(_step.LogLines, l => l.StartsWith("::warning::", StringComparison.Ordinal));
+        Assert.Contains("does not commit the cache", warning, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -56,6 +56,44 @@ public sealed partial class JobDirectoryTests
     }
 
     [Fact]
+    public void A_link_in_place_of_the_blacksmith_directory_a_gitlab_job_directory_is_derived_under_is_refused_before_anything_is_made()
+    {
+        // On GitLab the job directory is derived under the system temp directory, which every user of the machine can write to.
+        using var temp = new TempDirectory();
+        var elsewhere = Directory.CreateDirectory(temp.Sub("elsewhere")).FullName;
+        File.CreateSymbolicLink(temp.Sub("blacksmith"), elsewhere);
+        var dir = JobDirectory.Resolve(null, Only(("CI_JOB_ID", "77")), temp.Path);
+
+        var refused = Assert.Throws<JobDirectoryException>(dir.Prepare);
+
+        Assert.StartsWith($"The job directory {dir.Path} (derived from CI_JOB_ID) is inside {temp.Sub("blacksmith")}, which is a symbolic link (to {elsewhere})", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(elsewhere));
+    }
+
+    [Fact]
+    public void A_job_directory_that_is_a_link_is_refused_even_when_its_target_is_a_directory_of_this_user()
+    {
+        using var temp = new TempDirectory();
+        var target = Directory.CreateDirectory(temp.Sub("real-job")).FullName;
+        File.CreateSymbolicLink(temp.Sub("job"), target);
+
+        var refused = Assert.Throws<JobDirectoryException>(new JobDirectory(temp.Sub("job"), JobDirectorySource.Flag).Prepare);
+
+        Assert.Contains("is a symbolic link", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(target));
+    }
+
+    [Fact]
+    public void A_job_directory_of_this_user_is_made_and_accepted()
+    {
+        using var temp = new TempDirectory();
+
+        new JobDirectory(temp.Sub("job"), JobDirectorySource.Flag).Prepare();
+
+        Assert.True(Directory.Exists(temp.Sub("job")));
+    }
+
+    [Fact]
     public void GitHub_Actions_without_a_run_attempt_counts_as_the_first_attempt()
     {
         var env = new Dictionary<string, string?>(GitHub) { ["GITHUB_RUN_ATTEMPT"] = null };

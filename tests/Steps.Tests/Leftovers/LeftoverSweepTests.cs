@@ -218,6 +218,48 @@ public sealed class LeftoverSweepTests
     }
 
     [Fact]
+    public async Task The_secret_files_of_an_ended_jobs_builds_killed_mid_build_are_removed()
+    {
+        var world = new SweepWorld();
+        var claim = world.HeldJob(world.Worker(alive: false));
+        var other = world.HeldJob(world.Worker(alive: true));
+        world.Secrets.Left[claim.JobDirectory] = ["/dev/shm/blacksmith-builds-0/job-1/build-api-1"];
+        world.Secrets.Left[other.JobDirectory] = ["/dev/shm/blacksmith-builds-0/job-2/build-web-1"];
+
+        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+
+        Assert.True(cleanup.Complete, cleanup.Describe());
+        Assert.Contains("removed the secret files a build left (/dev/shm/blacksmith-builds-0/job-1/build-api-1)", cleanup.Actions);
+        Assert.False(world.Secrets.Left.ContainsKey(claim.JobDirectory));
+        // A job that may still run keeps its builds' files: they may be in use.
+        Assert.True(world.Secrets.Left.ContainsKey(other.JobDirectory));
+    }
+
+    [Fact]
+    public async Task Secret_files_are_removed_even_when_the_daemon_cannot_be_stopped_and_a_failure_to_remove_them_keeps_the_claim()
+    {
+        var world = new SweepWorld();
+        var claim = world.HeldJob(world.Worker(alive: false));
+        world.Daemons.IgnoresTerminate = true;
+        world.Daemons.IgnoresKill = true;
+        world.Secrets.Left[claim.JobDirectory] = ["/dev/shm/blacksmith-builds-0/job-1/build-api-1"];
+
+        var stuck = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+
+        Assert.Contains(stuck.Actions, a => a.StartsWith("removed the secret files", StringComparison.Ordinal));
+        Assert.Empty(world.Secrets.Left);
+
+        var failing = new SweepWorld();
+        var kept = failing.HeldJob(failing.Worker(alive: false));
+        failing.Secrets.Failure = new ExternalCallException("buildsecrets.remove", ExternalErrorKind.Failed, "could not remove /dev/shm/x: permission denied");
+
+        var cleanup = Assert.Single(await failing.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+
+        Assert.Contains("permission denied", Assert.Single(cleanup.Problems), StringComparison.Ordinal);
+        Assert.NotNull(failing.Claims.Read(kept.JobDirectory));
+    }
+
+    [Fact]
     public async Task A_disk_from_another_store_is_not_released_through_this_one()
     {
         var world = new SweepWorld();

@@ -31,6 +31,8 @@ internal sealed class SweepWorld
 
     public LeftoverOptions Options { get; set; } = new();
 
+    public FakeBuildSecrets Secrets { get; } = new();
+
     /// <summary>A GitHub job's owner: its runner's Runner.Worker, alive or not.</summary>
     public ClaimOwner Worker(bool alive)
     {
@@ -85,7 +87,7 @@ internal sealed class SweepWorld
     public LeftoverSweep Sweep() => new(
         Claims,
         Machine,
-        new ClaimCleanup(Daemons, Devices, new DiskUnmounter(Devices, Time, NullLogger<DiskUnmounter>.Instance), Store, Time, Options),
+        new ClaimCleanup(Daemons, Devices, new DiskUnmounter(Devices, Time, NullLogger<DiskUnmounter>.Instance), Store, Time, Options, secrets: Secrets),
         Recorder,
         Time,
         NullLogger<LeftoverSweep>.Instance,

@@ -18,6 +18,12 @@ public sealed class FakeBlockDevice : IBlockDevice
 
     public Exception? MountFailure { get; set; }
 
+    /// <summary>Failures the next mount attempts throw, one per attempt, before <see cref="MountFailure"/>.</summary>
+    public Queue<Exception> MountFailures { get; } = new();
+
+    /// <summary>When set, formatting fails with it (a device in use, a tool that failed).</summary>
+    public Exception? FormatFailure { get; set; }
+
     /// <summary>Failures the next unmount attempts throw, one per attempt.</summary>
     public Queue<Exception> UnmountFailures { get; } = new();
 
@@ -48,6 +54,11 @@ public sealed class FakeBlockDevice : IBlockDevice
     public Task FormatAsync(string device, CancellationToken cancellationToken)
     {
         Calls.Add("format");
+        if (FormatFailure is not null)
+        {
+            throw FormatFailure;
+        }
+
         Formatted = true;
         Filesystem = "ext4";
         return Task.CompletedTask;
@@ -57,6 +68,11 @@ public sealed class FakeBlockDevice : IBlockDevice
     {
         cancellationToken.ThrowIfCancellationRequested();
         Calls.Add("mount");
+        if (MountFailures.TryDequeue(out var failure))
+        {
+            throw failure;
+        }
+
         if (MountFailure is not null)
         {
             throw MountFailure;

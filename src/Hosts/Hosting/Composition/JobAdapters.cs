@@ -145,7 +145,10 @@ public static class JobAdapters
         services.AddSingleton<BuildxBuilderRegistry>();
         services.AddSingleton<IBuilderRegistry>(sp => sp.GetRequiredService<BuildxBuilderRegistry>());
         services.AddSingleton<IBuilderInspector>(sp => sp.GetRequiredService<BuildxBuilderRegistry>());
-        services.AddSingleton(new BuildxOptions { TemporaryRoot = settings.JobDirectory });
+        // Secrets in memory, per job: what a build killed mid-build leaves, post or a later job's cleanup removes.
+        var secretDirectories = BuildSecretDirectories.ForThisUser(Read);
+        services.AddSingleton<IBuildSecrets>(secretDirectories);
+        services.AddSingleton(new BuildxOptions { TemporaryRoot = settings.JobDirectory, SecretDirectories = secretDirectories });
         services.AddSingleton(BuildEnvironment.Read(Read));
         services.AddSingleton<IImageBuilder, BuildxImageBuilder>();
         services.AddSingleton<IEarlierStepsProbe>(_ => options.Ci.Kind == CiKind.GitHubActions

@@ -14,7 +14,8 @@ public static class LeftoverCleanupRegistration
     /// <summary>
     /// Registers the claims (<see cref="JobClaims"/> in their default directory), the machine's facts, the settings from
     /// the environment, <see cref="ClaimCleanup"/> over the daemon, block-device and store adapters registered under
-    /// <paramref name="adapterKey"/> (or unkeyed when null), and <see cref="LeftoverSweep"/>.
+    /// <paramref name="adapterKey"/> (or unkeyed when null) and the build secrets' directories when registered, and
+    /// <see cref="LeftoverSweep"/>.
     /// </summary>
     public static IServiceCollection AddLeftoverCleanup(this IServiceCollection services, Func<string, string?> environment, object? adapterKey)
     {
@@ -37,7 +38,8 @@ public static class LeftoverCleanupRegistration
                 Adapter<IStickyDiskStore>(),
                 time,
                 sp.GetRequiredService<LeftoverOptions>(),
-                sp.GetService<IFailpoints>());
+                sp.GetService<IFailpoints>(),
+                sp.GetService<IBuildSecrets>());
         });
         services.AddSingleton<LeftoverSweep>();
         return services;

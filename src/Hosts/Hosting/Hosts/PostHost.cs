@@ -24,6 +24,8 @@ namespace Blacksmith.Hosting.Hosts;
 /// is no licence to forget: what the job's claim names is released, nothing is committed, and the step fails. Ends with
 /// the job's timeline in a collapsed group, so the story outlives the runner's temp directory. On a Blacksmith runner, a
 /// commit, a stop or an unmount that failed is reported to the control plane (<see cref="FailureReports.ForPost"/>).
+/// Last, whatever happened, it removes the secret files of the job's builds that were killed before they could
+/// (<see cref="IBuildSecrets"/>); one it cannot remove fails the step too.
 /// </summary>
 public sealed class PostHost(
     ICiRuntime ci,
@@ -35,10 +37,17 @@ public sealed class PostHost(
     IClaimRegistry claims,
     LeftoverSweep leftovers,
     FailureReporter failures,
+    IBuildSecrets secrets,
     TraceExportRequest? traceRequest = null,
     JobTraceExport? traceExport = null)
 {
     public async Task<int> RunAsync(string freshSession, CancellationToken cancellationToken)
+    {
+        var exitCode = await DrainAsync(freshSession, cancellationToken);
+        return await RemoveBuildSecretsAsync(cancellationToken) ? exitCode : ExitCodes.Failed;
+    }
+
+    private async Task<int> DrainAsync(string freshSession, CancellationToken cancellationToken)
     {
         var (unusable, postFrom, claimedKey) = await JournalProblemAsync(freshSession, cancellationToken);
         if (unusable is not null)
@@ -110,6 +119,29 @@ public sealed class PostHost(
         else
         {
             ci.Annotate(AnnotationKind.Warning, $"setup-docker-builder post could not send the job's trace to {result.Destination}: {result.Problem}");
+        }
+    }
+
+    /// <summary>
+    /// Removes what builds killed mid-build left of their secret files (every build of the job is over by post). False,
+    /// with an error annotation, when one could not be removed: a secret left on the machine must be seen.
+    /// </summary>
+    private async Task<bool> RemoveBuildSecretsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var removed = await secrets.RemoveLeftoversAsync(settings.JobDirectory, cancellationToken);
+            if (removed.Count > 0)
+            {
+                ci.Info($"Removed the secret files of {(removed.Count == 1 ? "a build" : $"{removed.Count} builds")} that ended before they could: {string.Join(", ", removed)}");
+            }
+
+            return true;
+        }
+        catch (ExternalCallException ex)
+        {
+            ci.Annotate(AnnotationKind.Error, $"setup-docker-builder post could not remove the secret files a build of this job left: {ex.Message}. Remove them by hand.");
+            return false;
         }
     }
 

@@ -8,8 +8,10 @@ namespace Blacksmith.Infrastructure.Ci.GitHub;
 /// The last resort on GitHub Actions when no <c>job-status</c> input reached post: reads the runner's
 /// <c>_diag/Worker_*.log</c> trace of this job (protocols §5). Unlike the scan of the JS action it reads every page of
 /// this job (the Worker starts a new file every 8 MB), only this job's (a reused runner keeps earlier jobs' files),
-/// matches the runner's own spelling (<c>Canceled</c>), and needs positive evidence: no step results, an unreadable page,
-/// or no sign of where the job's log starts make the answer inconclusive, never a pass.
+/// matches the runner's own spelling (<c>Canceled</c>), and can only ever say failed, cancelled or inconclusive: a trace
+/// that shows no failure is not proof of success (a page it cannot read, a format it does not know, a line it does not
+/// match would look the same), so the commit is skipped. Its value is the other direction: a failure it does see is
+/// reported as a failure, with the step and the page.
 /// </summary>
 /// <remarks>
 /// The trace is internal diagnostics, not an interface; it is read only when the supported input is missing. Like
@@ -104,7 +106,7 @@ public sealed partial class RunnerDiagnosticsProbe : IEarlierStepsProbe
             : !startFound ? Inconclusive($"where this job's Worker log starts was not found in {pages}")
             : job.Unrecognised is { } unknown ? Inconclusive($"step result '{unknown}' is not one the runner is known to print")
             : job.Results == 0 ? Inconclusive($"no step results in this job's {pages}; the runner's trace format may have changed")
-            : new EarlierStepsReport(EarlierStepsResult.Succeeded, Source, $"{job.Results} step results in {pages}, none failed or cancelled");
+            : Inconclusive($"{job.Results} step results in {pages}, none failed or cancelled; an undocumented trace cannot prove that the job succeeded");
     }
 
     private static async Task<List<WorkerLogEvent>> ReadEventsAsync(string path, CancellationToken cancellationToken)
