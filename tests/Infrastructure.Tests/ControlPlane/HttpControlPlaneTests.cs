@@ -93,7 +93,9 @@ public sealed class HttpControlPlaneTests
     public async Task A_hung_attempt_times_out_and_is_retried()
     {
         await using var server = new LoopbackHttpServer { Gate = new TaskCompletionSource() };
-        var options = Options(server.BaseAddress) with { AttemptTimeout = TimeSpan.FromMilliseconds(200), MaxRetries = 1 };
+        // Each attempt waits out its whole timeout (the server holds every answer), so the timeout is long enough for a
+        // request to reach the server on a loaded machine: at 200 ms, an attempt could give up before it was even read.
+        var options = Options(server.BaseAddress) with { AttemptTimeout = TimeSpan.FromSeconds(2), MaxRetries = 1 };
         using var plane = new HttpControlPlane(options, TimeProvider.System, new ListLogger<HttpControlPlane>());
 
         var accepted = await plane.ReportFailureAsync(new FailureReport(FailureKind.BuilderStartup, "key", "start", "boom"), Ct);
