@@ -3,7 +3,6 @@ using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Infrastructure.Processes;
 using Serilog.Events;
 using Serilog.Formatting;
-using Serilog.Formatting.Display;
 
 namespace Blacksmith.Infrastructure.Logging;
 
@@ -20,20 +19,11 @@ namespace Blacksmith.Infrastructure.Logging;
 /// <param name="secrets">Secrets to replace by <c>***</c> before anything is written; null for none.</param>
 public sealed class GitHubActionsTextFormatter(SecretMasker? secrets = null) : ITextFormatter
 {
-    // ":lj" writes strings without quotes and structures as JSON, like the plain console template.
-    private readonly MessageTemplateTextFormatter _text = new("{Message:lj}{NewLine}{Exception}");
-
     public void Format(LogEvent logEvent, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(logEvent);
         ArgumentNullException.ThrowIfNull(output);
-        using var buffer = new StringWriter();
-        _text.Format(logEvent, buffer);
-        var text = buffer.ToString().TrimEnd('\r', '\n');
-        if (secrets is not null)
-        {
-            text = secrets.Redact(text);
-        }
+        var text = LogEventText.Render(logEvent, secrets);
 
         output.Write(logEvent.Level switch
         {

@@ -14,20 +14,13 @@ namespace Blacksmith.Infrastructure.Logging;
 /// <param name="secrets">Secrets to replace by <c>***</c> before anything is written; null for none.</param>
 public sealed class PlainLogTextFormatter(SecretMasker? secrets = null) : ITextFormatter
 {
-    private readonly MessageTemplateTextFormatter _text = new("{Message:lj}{NewLine}{Exception}");
     private readonly MessageTemplateTextFormatter _level = new("[{Level:u3}] ");
 
     public void Format(LogEvent logEvent, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(logEvent);
         ArgumentNullException.ThrowIfNull(output);
-        using var buffer = new StringWriter();
-        _text.Format(logEvent, buffer);
-        var text = buffer.ToString().TrimEnd('\r', '\n');
-        if (secrets is not null)
-        {
-            text = secrets.Redact(text);
-        }
+        var text = LogEventText.Render(logEvent, secrets);
 
         _level.Format(logEvent, output);
         output.Write(logEvent.Level >= LogEventLevel.Warning ? OneLine.Escape(text) : text);
