@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Blacksmith.Infrastructure.CephStore;
 using Blacksmith.Infrastructure.LocalStore;
 
 namespace Blacksmith.Agent.Configuration;
@@ -16,6 +17,13 @@ public sealed class AgentCommandLine
     public const string TokenFileVariable = "BLACKSMITH_AGENT_TOKEN_FILE";
     public const string TlsCertificateVariable = "BLACKSMITH_AGENT_TLS_CERT";
     public const string TlsKeyVariable = "BLACKSMITH_AGENT_TLS_KEY";
+    public const string BackendVariable = "BLACKSMITH_AGENT_BACKEND";
+    public const string CephConfigVariable = "BLACKSMITH_CEPH_CONF";
+    public const string CephKeyringVariable = "BLACKSMITH_CEPH_KEYRING";
+    public const string CephUserVariable = "BLACKSMITH_CEPH_USER";
+    public const string CephPoolVariable = "BLACKSMITH_CEPH_POOL";
+    public const string CephNamespaceVariable = "BLACKSMITH_CEPH_NAMESPACE";
+    public const string CephAttachVariable = "BLACKSMITH_CEPH_ATTACH";
 
     private const long GiB = 1024L * 1024 * 1024;
 
@@ -61,6 +69,52 @@ public sealed class AgentCommandLine
         CustomParser = StoreMode,
     };
 
+    private readonly Option<string?> _backend = new("--backend")
+    {
+        Description = $"Where the sticky disks live: local (this host's data directory; the default) or ceph (RBD images in a Ceph pool shared by "
+            + $"every runner host's agent). Default: {BackendVariable}, else local. Not the engine's --store, which picks the agent or the embedded store.",
+        HelpName = "local|ceph",
+    };
+
+    private readonly Option<string?> _cephConfig = new("--ceph-conf")
+    {
+        Description = $"With --backend ceph: the cluster's ceph.conf, naming its monitors (mon host); given to every Ceph call. Required. "
+            + $"Default: {CephConfigVariable}.",
+        HelpName = "file",
+    };
+
+    private readonly Option<string?> _cephKeyring = new("--ceph-keyring")
+    {
+        Description = $"With --backend ceph: the keyring of --ceph-user (mode 0600). Default: {CephKeyringVariable}, else the keyring ceph.conf names.",
+        HelpName = "file",
+    };
+
+    private readonly Option<string?> _cephUser = new("--ceph-user")
+    {
+        Description = $"With --backend ceph: the Ceph user, without 'client.'. Default: {CephUserVariable}, else admin.",
+        HelpName = "name",
+    };
+
+    private readonly Option<string?> _cephPool = new("--ceph-pool")
+    {
+        Description = $"With --backend ceph: the RBD pool (rbd pool init). Required. Default: {CephPoolVariable}.",
+        HelpName = "pool",
+    };
+
+    private readonly Option<string?> _cephNamespace = new("--ceph-namespace")
+    {
+        Description = $"With --backend ceph: an RBD namespace of the pool (rbd namespace create), to share one pool among fleets. "
+            + $"Default: {CephNamespaceVariable}, else the pool's default namespace.",
+        HelpName = "namespace",
+    };
+
+    private readonly Option<string?> _cephAttach = new("--ceph-attach")
+    {
+        Description = $"With --backend ceph: how an image becomes a block device here: krbd (rbd device map --exclusive), rbd-fuse (rbd-fuse and a "
+            + $"loop device, where the kernel has no rbd module), or auto (krbd when /sys/bus/rbd exists). Default: {CephAttachVariable}, else auto.",
+        HelpName = "auto|krbd|rbd-fuse",
+    };
+
     private readonly Option<int?> _diskSize = new("--disk-size-gib")
     {
         Description = "The size of a new sticky disk, in GiB (images are sparse), a whole number from 1. Default: 20. Flag only.",
@@ -103,10 +157,11 @@ public sealed class AgentCommandLine
     public AgentCommandLine()
     {
         Command = new RootCommand(
-            "blacksmith-agent: serves stickydisk.v1.StickyDiskService over gRPC from a local sticky-disk store, for CI runners on this host "
-            + "(point them at it with BLACKSMITH_AGENT_ADDRESS).")
+            "blacksmith-agent: serves stickydisk.v1.StickyDiskService over gRPC from a sticky-disk store, local or on a Ceph cluster shared by every "
+            + "runner host's agent, for CI runners on this host (point them at it with BLACKSMITH_AGENT_ADDRESS).")
         {
-            _listen, _dataDirectory, _tokenFile, _tlsCertificate, _tlsKey, _mode, _diskSize, _generations, _sizeCap, _shutdownSeconds, _verbose,
+            _listen, _dataDirectory, _tokenFile, _tlsCertificate, _tlsKey, _backend, _cephConfig, _cephKeyring, _cephUser, _cephPool, _cephNamespace,
+            _cephAttach, _mode, _diskSize, _generations, _sizeCap, _shutdownSeconds, _verbose,
         };
     }
 
@@ -158,15 +213,72 @@ public sealed class AgentCommandLine
             store = store with { TotalSizeCapBytes = Positive(sizeCap, "--size-cap-gib") * GiB };
         }
 
+        var backend = (parse.GetValue(_backend) ?? Read(BackendVariable) ?? "local").ToLowerInvariant() switch
+        {
+            "local" => AgentBackend.Local,
+            "ceph" => AgentBackend.Ceph,
+            var other => throw new AgentConfigurationException($"--backend must be local or ceph, not '{other}'"),
+        };
+        var ceph = backend == AgentBackend.Ceph ? ReadCeph(parse, Read, store) : null;
+        if (backend == AgentBackend.Local
+            && new Option[] { _cephConfig, _cephKeyring, _cephUser, _cephPool, _cephNamespace, _cephAttach }.FirstOrDefault(o => parse.GetResult(o) is not null) is { } stray)
+        {
+            throw new AgentConfigurationException($"{stray.Name} applies to --backend ceph only; add --backend ceph, or drop it");
+        }
+
         return new AgentSettings
         {
             Store = store,
+            Backend = backend,
+            Ceph = ceph,
             Listen = endpoints,
             Token = ReadToken(parse.GetValue(_tokenFile) ?? Read(TokenFileVariable), Read(TokenVariable), warnings),
             TlsCertificatePath = parse.GetValue(_tlsCertificate) ?? Read(TlsCertificateVariable),
             TlsKeyPath = parse.GetValue(_tlsKey) ?? Read(TlsKeyVariable),
             ShutdownTimeout = TimeSpan.FromSeconds(Positive(parse.GetValue(_shutdownSeconds), "--shutdown-timeout")),
             Verbose = parse.GetValue(_verbose),
+        };
+    }
+
+    private CephStoreOptions ReadCeph(ParseResult parse, Func<string, string?> read, LocalStoreOptions store)
+    {
+        var config = parse.GetValue(_cephConfig) ?? read(CephConfigVariable)
+            ?? throw new AgentConfigurationException($"--backend ceph needs the cluster's ceph.conf: --ceph-conf FILE or {CephConfigVariable}");
+        var pool = parse.GetValue(_cephPool) ?? read(CephPoolVariable)
+            ?? throw new AgentConfigurationException($"--backend ceph needs the RBD pool: --ceph-pool POOL or {CephPoolVariable}");
+        if (!File.Exists(config))
+        {
+            throw new AgentConfigurationException($"the Ceph config file {config} does not exist (--ceph-conf)");
+        }
+
+        var keyring = parse.GetValue(_cephKeyring) ?? read(CephKeyringVariable);
+        if (keyring is not null && !File.Exists(keyring))
+        {
+            throw new AgentConfigurationException($"the Ceph keyring {keyring} does not exist (--ceph-keyring)");
+        }
+
+        var attach = (parse.GetValue(_cephAttach) ?? read(CephAttachVariable) ?? "auto").ToLowerInvariant() switch
+        {
+            "auto" => CephAttachMode.Auto,
+            "krbd" => CephAttachMode.Krbd,
+            "rbd-fuse" => CephAttachMode.RbdFuse,
+            var other => throw new AgentConfigurationException($"--ceph-attach must be auto, krbd or rbd-fuse, not '{other}'"),
+        };
+        var user = parse.GetValue(_cephUser) ?? read(CephUserVariable) ?? "admin";
+        if (user.StartsWith("client.", StringComparison.Ordinal))
+        {
+            user = user["client.".Length..];
+        }
+
+        return new CephStoreOptions(Path.GetFullPath(config), pool, store.DataDirectory)
+        {
+            Keyring = keyring is null ? null : Path.GetFullPath(keyring),
+            User = user,
+            Namespace = parse.GetValue(_cephNamespace) ?? read(CephNamespaceVariable),
+            Attach = attach,
+            DiskSizeBytes = store.DiskSizeBytes,
+            GenerationsKept = store.GenerationsKept,
+            TotalSizeCapBytes = store.TotalSizeCapBytes,
         };
     }
 
