@@ -28,6 +28,7 @@ internal sealed class RbdFuseAttach(CephStoreOptions options, CephCli cli, Proce
     {
         var mountPoint = Path.Combine(Root, exposeId);
         var file = Path.Combine(mountPoint, image);
+        ReapExited();
         if (LoopDevices.List().FirstOrDefault(d => d.BackingFile == file) is { } attached)
         {
             return attached.Path;
@@ -88,9 +89,10 @@ internal sealed class RbdFuseAttach(CephStoreOptions options, CephCli cli, Proce
 
         // rbd-fuse closes the image (flushing it, and dropping its watch and lock) as it exits after the unmount.
         var started = time.GetTimestamp();
-        foreach (var pid in fuse)
+        foreach (var process in fuse)
         {
-            while (ProcStat.TryRead(pid) is { HasExited: false })
+            var pid = process.Pid;
+            while (ProcessLifetime.IsRunning(process))
             {
                 if (time.GetElapsedTime(started) > ExitWait)
                 {
@@ -103,6 +105,7 @@ internal sealed class RbdFuseAttach(CephStoreOptions options, CephCli cli, Proce
 
         TryDelete(() => Directory.Delete(mountPoint));
         TryDelete(() => File.Delete(LogFile(exposeId)));
+        ReapExited();
     }
 
     public async Task<IReadOnlyList<(string ExposeId, string Image)>> AttachedAsync(CancellationToken cancellationToken)
@@ -138,21 +141,39 @@ internal sealed class RbdFuseAttach(CephStoreOptions options, CephCli cli, Proce
         (await MountInfo.ReadAsync(MountInfo.SelfPath, cancellationToken)).Any(m => m.MountPoint == path);
 
     // Found by their command line: after a restart of the agent nothing else names them.
-    private static List<int> FuseProcesses(string mountPoint)
+    private static List<SpawnedProcess> FuseProcesses(string mountPoint)
     {
-        var pids = new List<int>();
+        var found = new List<SpawnedProcess>();
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(entry), out var pid)
                 && ProcessTree.CommandLine(pid) is { Count: > 0 } argv
                 && Path.GetFileName(argv[0]) == "rbd-fuse"
-                && argv.Contains(mountPoint))
+                && argv.Contains(mountPoint)
+                && ProcStat.TryRead(pid) is { } stat)
             {
-                pids.Add(pid);
+                found.Add(new SpawnedProcess(pid, stat.StartTimeTicks));
             }
         }
 
-        return pids;
+        return found;
+    }
+
+    /// <summary>
+    /// Reaps the rbd-fuse processes this agent started that have ended (a crashed client's among them): the agent
+    /// lives long, and an exited child stays a zombie until its parent waits for it.
+    /// </summary>
+    private static void ReapExited()
+    {
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), out var pid)
+                && ProcStat.TryRead(pid) is { HasExited: true, Command: "rbd-fuse" } stat
+                && stat.ParentPid == Environment.ProcessId)
+            {
+                _ = ProcessLifetime.IsRunning(new SpawnedProcess(pid, stat.StartTimeTicks));
+            }
+        }
     }
 
     private string LogFile(string exposeId) => Path.Combine(Root, exposeId + ".log");
