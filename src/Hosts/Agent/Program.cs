@@ -41,6 +41,7 @@ internal static class Program
             return AgentErrors.Success;
         });
 
+        StoreCommands.Configure(commandLine);
         var parse = commandLine.Command.Parse(args);
         if (parse.Errors.Count > 0)
         {

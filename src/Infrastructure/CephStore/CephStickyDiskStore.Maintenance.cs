@@ -92,26 +92,43 @@ public sealed partial class CephStickyDiskStore
             kept.UnionWith(exposure.Chain);
         }
 
+        // An ancestor is refused while its child lives; passes repeat, so a chain goes child first, whatever the order listed.
         var removed = 0;
-        foreach (var image in images.Where(i => !kept.Contains(i)))
+        var left = images.Where(i => !kept.Contains(i)).ToList();
+        for (var progress = true; progress && left.Count > 0;)
+        {
+            var before = left.Count;
+            left = await RemoveUnusedAsync(left, state?.Key ?? encodedKey, operation, cancellationToken);
+            removed += before - left.Count;
+            progress = left.Count < before;
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes what it can of <paramref name="images"/>; returns those still refused.</summary>
+    private async Task<List<string>> RemoveUnusedAsync(List<string> images, string key, string operation, CancellationToken cancellationToken)
+    {
+        var refused = new List<string>();
+        foreach (var image in images)
         {
             // Clone v2: a snapshot with clones goes to the trash and disappears with its last clone; the image itself
             // is refused while such a clone lives, and is tried again by a later collection.
             var snapshot = await _cli.TryRbdAsync(operation, ["snap", "rm", _cli.Spec(image, CephImageNames.Snapshot)], cancellationToken);
-            if (!snapshot.Succeeded && !snapshot.NotFound)
-            {
-                continue;
-            }
-
-            var gone = await _cli.TryRbdAsync(operation, ["rm", _cli.Spec(image)], cancellationToken, slow: true);
+            var gone = snapshot.Succeeded || snapshot.NotFound
+                ? await _cli.TryRbdAsync(operation, ["rm", _cli.Spec(image)], cancellationToken, slow: true)
+                : snapshot;
             if (gone.Succeeded || gone.NotFound)
             {
-                removed++;
-                CephStoreLog.Collected(_logger, image, state?.Key ?? encodedKey);
+                CephStoreLog.Collected(_logger, image, key);
+            }
+            else
+            {
+                refused.Add(image);
             }
         }
 
-        return removed;
+        return refused;
     }
 
     /// <summary>Evicts whole keys, least recently used first, while the images use more than <paramref name="cap"/>.</summary>

@@ -39,6 +39,7 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
     private readonly string _boot;
     private readonly SemaphoreSlim _start = new(1, 1);
     private readonly List<Task> _maintenance = [];
+    private readonly bool _administration;
     private FileStream? _hostLock;
     private bool _recovered;
 
@@ -66,7 +67,8 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
         TimeProvider time,
         ILogger logger,
         Func<CephExposureRecord, DateTimeOffset, bool>? releaseHandedOut,
-        IBlockAttach? attach)
+        IBlockAttach? attach,
+        bool administration = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.FlattenDepth is < 1 or > CephStoreOptions.MaxFlattenDepth)
@@ -82,9 +84,20 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
         _attach = attach ?? (UsesKrbd(options.Attach) ? new KrbdAttach(_cli, runner) : new RbdFuseAttach(options, _cli, runner, time, logger));
         _releaseHandedOut = releaseHandedOut ?? ((_, _) => false);
         _boot = ReadBootId();
+        _administration = administration;
     }
 
+    /// <summary>
+    /// A store for <c>blacksmith-agent store ls|rm|gc</c>, beside a running agent: it neither takes the data
+    /// directory's lock nor recovers this host's exposures, which are the running agent's to settle.
+    /// </summary>
+    public static CephStickyDiskStore ForAdministration(CephStoreOptions options, ProcessRunner runner, TimeProvider time, ILogger logger) =>
+        new(options, runner, time, logger, releaseHandedOut: null, attach: null, administration: true);
+
     public string Kind => CephKind;
+
+    /// <summary>What the store was configured with.</summary>
+    public CephStoreOptions Options => _options;
 
     /// <summary>The data path in use: <c>krbd</c> or <c>rbd-fuse</c>.</summary>
     public string AttachName => _attach.Name;
@@ -102,7 +115,11 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
         await _start.WaitAsync(cancellationToken);
         try
         {
-            TakeHostLock(operation);
+            if (!_administration)
+            {
+                TakeHostLock(operation);
+            }
+
             var reply = await _cli.TryRbdAsync(operation, ["ls", "--format", "json", _cli.Spec(string.Empty).TrimEnd('/')], cancellationToken);
             if (!reply.Succeeded)
             {
@@ -114,7 +131,11 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
             if (!_recovered)
             {
                 CephStoreLog.Started(_logger, _options.Pool, _options.Namespace ?? "(default)", _options.ConfigFile, _options.User, _attach.Name, AgentName);
-                await RecoverAsync(operation, cancellationToken);
+                if (!_administration)
+                {
+                    await RecoverAsync(operation, cancellationToken);
+                }
+
                 _recovered = true;
             }
         }

@@ -37,6 +37,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<string?> _dataDirectory = new("--data-dir")
     {
+        Recursive = true,
         Description = $"The store's data directory. Default: {LocalStoreOptions.DataDirectoryVariable}, else {LocalStoreOptions.SystemDataDirectory} for root, "
             + "else $XDG_DATA_HOME/blacksmith (~/.local/share/blacksmith).",
         HelpName = "dir",
@@ -71,6 +72,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<string?> _backend = new("--backend")
     {
+        Recursive = true,
         Description = $"Where the sticky disks live: local (this host's data directory; the default) or ceph (RBD images in a Ceph pool shared by "
             + $"every runner host's agent). Default: {BackendVariable}, else local. Not the engine's --store, which picks the agent or the embedded store.",
         HelpName = "local|ceph",
@@ -78,6 +80,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<string?> _cephConfig = new("--ceph-conf")
     {
+        Recursive = true,
         Description = $"With --backend ceph: the cluster's ceph.conf, naming its monitors (mon host); given to every Ceph call. Required. "
             + $"Default: {CephConfigVariable}.",
         HelpName = "file",
@@ -85,24 +88,28 @@ public sealed class AgentCommandLine
 
     private readonly Option<string?> _cephKeyring = new("--ceph-keyring")
     {
+        Recursive = true,
         Description = $"With --backend ceph: the keyring of --ceph-user (mode 0600). Default: {CephKeyringVariable}, else the keyring ceph.conf names.",
         HelpName = "file",
     };
 
     private readonly Option<string?> _cephUser = new("--ceph-user")
     {
+        Recursive = true,
         Description = $"With --backend ceph: the Ceph user, without 'client.'. Default: {CephUserVariable}, else admin.",
         HelpName = "name",
     };
 
     private readonly Option<string?> _cephPool = new("--ceph-pool")
     {
+        Recursive = true,
         Description = $"With --backend ceph: the RBD pool (rbd pool init). Required. Default: {CephPoolVariable}.",
         HelpName = "pool",
     };
 
     private readonly Option<string?> _cephNamespace = new("--ceph-namespace")
     {
+        Recursive = true,
         Description = $"With --backend ceph: an RBD namespace of the pool (rbd namespace create), to share one pool among fleets. "
             + $"Default: {CephNamespaceVariable}, else the pool's default namespace.",
         HelpName = "namespace",
@@ -110,6 +117,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<string?> _cephAttach = new("--ceph-attach")
     {
+        Recursive = true,
         Description = $"With --backend ceph: how an image becomes a block device here: krbd (rbd device map --exclusive), rbd-fuse (rbd-fuse and a "
             + $"loop device, where the kernel has no rbd module), or auto (krbd when /sys/bus/rbd exists). Default: {CephAttachVariable}, else auto.",
         HelpName = "auto|krbd|rbd-fuse",
@@ -117,6 +125,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<int?> _diskSize = new("--disk-size-gib")
     {
+        Recursive = true,
         Description = "The size of a new sticky disk, in GiB (images are sparse), a whole number from 1. Default: 20. Flag only.",
         HelpName = "GiB",
         CustomParser = WholeNumber,
@@ -124,6 +133,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<int?> _generations = new("--generations")
     {
+        Recursive = true,
         Description = "Committed generations kept per key, a whole number from 1. Default: 2. Flag only.",
         HelpName = "count",
         CustomParser = WholeNumber,
@@ -131,6 +141,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<int?> _sizeCap = new("--size-cap-gib")
     {
+        Recursive = true,
         Description = "The most all committed generations may occupy, in GiB; past it the least recently used keys are evicted. Default: no cap. "
             + "Flag only.",
         HelpName = "GiB",
@@ -148,11 +159,40 @@ public sealed class AgentCommandLine
 
     private readonly Option<bool> _verbose = new("--verbose", "-v")
     {
+        Recursive = true,
         Description = "Log debug events too, and print the stack trace of an internal error. Default: off. Flag only.",
     };
 
-    /// <summary>The flags, on a root command without an action (the program sets it).</summary>
+    /// <summary>The flags, on a root command whose action the program sets, and the <c>store</c> verbs.</summary>
     public RootCommand Command { get; }
+
+    /// <summary><c>store ls</c>: the Ceph store's keys, generations and open exposures.</summary>
+    public Command StoreList { get; } = new("ls", "List the keys in the cluster (generations, chain depth, who committed) and the exposures not settled, of every host.");
+
+    /// <summary><c>store rm KEY</c>.</summary>
+    public Command StoreRemove { get; }
+
+    /// <summary><c>store gc</c>.</summary>
+    public Command StoreCollect { get; }
+
+    /// <summary>The key of <c>store rm</c>.</summary>
+    public Argument<string> StoreKey { get; } = new("key") { Description = "The cache key whose generations to delete, as store ls shows it." };
+
+    /// <summary><c>store gc --keep</c>.</summary>
+    public Option<int?> Keep { get; } = new("--keep")
+    {
+        Description = "Prune each key to this many generations (the newest included), a whole number from 1. Default: prune nothing. Flag only.",
+        HelpName = "count",
+        CustomParser = WholeNumber,
+    };
+
+    /// <summary><c>store gc --abandoned-after</c>.</summary>
+    public Option<string?> AbandonedAfter { get; } = new("--abandoned-after")
+    {
+        Description = "Also release this host's exposures handed out longer ago than this whose device is not mounted: a whole number of s, m, h or d, "
+            + "e.g. 24h. Default: keep them. Flag only.",
+        HelpName = "age",
+    };
 
     public AgentCommandLine()
     {
@@ -163,6 +203,17 @@ public sealed class AgentCommandLine
             _listen, _dataDirectory, _tokenFile, _tlsCertificate, _tlsKey, _backend, _cephConfig, _cephKeyring, _cephUser, _cephPool, _cephNamespace,
             _cephAttach, _mode, _diskSize, _generations, _sizeCap, _shutdownSeconds, _verbose,
         };
+        StoreRemove = new Command("rm", "Delete every generation of a key from the cluster; exposures already handed out keep their clones.") { StoreKey };
+        StoreCollect = new Command("gc", "Flatten deep heads, remove images nothing needs, and, when asked, prune, evict over --size-cap-gib, release abandoned exposures.")
+        {
+            Keep, AbandonedAfter,
+        };
+        // Replaced by the program's; with a subcommand beside it, a root without an action would be "required command not provided".
+        Command.SetAction(_ => 0);
+        Command.Add(new Command("store", "Administer the Ceph store (--backend ceph) from any fleet host, beside its running agent; the local store is administered with blacksmith store.")
+        {
+            StoreList, StoreRemove, StoreCollect,
+        });
     }
 
     /// <summary>
