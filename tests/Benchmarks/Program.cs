@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project tests/Benchmarks -- journal
 //   dotnet run -c Release --project tests/Benchmarks -- hosts [path/to/blacksmith]   (eng/publish.sh first for the AOT binary)
 //   dotnet run -c Release --project tests/Benchmarks -- replay
+//   dotnet run -c Release --project tests/Benchmarks -- stores [path/to/blacksmith-agent]   (root; Ceph packages; dotnet build -c Release src/Hosts/Agent first)
 using Blacksmith.Benchmarks;
 
 var name = args.Length > 0 ? args[0] : "";
@@ -13,7 +14,9 @@ switch (name)
         return ReplayBenchmark.Run();
     case "hosts":
         return await HostsBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
+    case "stores":
+        return await StoresBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
     default:
-        await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project tests/Benchmarks -- journal | hosts [binary] | replay");
+        await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project tests/Benchmarks -- journal | hosts [binary] | replay | stores [agent binary]");
         return 2;
 }
