@@ -74,7 +74,7 @@ public sealed class CephFleetTests(CephClusterFixture fixture)
 
             var generations = (await KeyStateAsync(ns, key)).GetProperty("generations").EnumerateArray()
                 .Select(g => (Number: g.GetProperty("number").GetInt64(), ExposeId: g.GetProperty("exposeId").GetString()!)).ToList();
-            Assert.Equal([onA.ExposeId, onB.ExposeId], generations.Select(g => g.ExposeId).Order(StringComparer.Ordinal), StringComparer.Ordinal);
+            Assert.Equal(new[] { onA.ExposeId, onB.ExposeId }.Order(StringComparer.Ordinal), generations.Select(g => g.ExposeId).Order(StringComparer.Ordinal), StringComparer.Ordinal);
             Assert.Equal([(round * 2) + 1L, (round * 2) + 2L], generations.Select(g => g.Number));
             var head = generations[^1];
 

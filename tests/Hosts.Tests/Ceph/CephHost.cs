@@ -51,7 +51,8 @@ internal sealed class CephHost : IAsyncDisposable
     {
         var mountPoint = Path.Combine(DataDirectory, "mnt");
         Directory.CreateDirectory(mountPoint);
-        var blank = (await TryRunAsync("blkid", "-o", "value", "-s", "TYPE", device)).Output.Trim().Length == 0;
+        // -p probes the device itself: blkid's cache remembers what an earlier user of the same loop device held.
+        var blank = (await TryRunAsync("blkid", "-p", "-o", "value", "-s", "TYPE", device)).Output.Trim().Length == 0;
         if (blank)
         {
             // The engine's own mkfs flags (LinuxBlockDevice.FormatOptions).
@@ -73,7 +74,7 @@ internal sealed class CephHost : IAsyncDisposable
     /// <summary>Mounts the disk and reads a file back (null when it is not there, or the disk is blank).</summary>
     public async Task<string?> ReadAsync(string device, string name)
     {
-        if ((await TryRunAsync("blkid", "-o", "value", "-s", "TYPE", device)).Output.Trim() != "ext4")
+        if ((await TryRunAsync("blkid", "-p", "-o", "value", "-s", "TYPE", device)).Output.Trim() != "ext4")
         {
             return null;
         }
