@@ -166,6 +166,60 @@ public sealed class AgentCommandLineTests
         Assert.Contains("at least 1 minute", tooShort.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Backend_ceph_reads_the_cluster_from_flags_and_variables_and_keeps_the_data_directory_for_this_hosts_attachments()
+    {
+        var directory = Directory.CreateTempSubdirectory("agent-ceph-");
+        try
+        {
+            var conf = Path.Combine(directory.FullName, "ceph.conf");
+            var keyring = Path.Combine(directory.FullName, "keyring");
+            File.WriteAllText(conf, "[global]\nmon host = 127.0.0.1\n");
+            File.WriteAllText(keyring, string.Empty);
+
+            var settings = Read(
+                ["--backend", "ceph", "--ceph-conf", conf, "--ceph-pool", "builds", "--data-dir", directory.FullName, "--generations", "3"],
+                new Dictionary<string, string?>
+                {
+                    [AgentCommandLine.CephKeyringVariable] = keyring,
+                    [AgentCommandLine.CephUserVariable] = "client.fleet",
+                    [AgentCommandLine.CephNamespaceVariable] = "ci",
+                    [AgentCommandLine.CephAttachVariable] = "rbd-fuse",
+                });
+
+            Assert.Equal(AgentBackend.Ceph, settings.Backend);
+            var ceph = Assert.IsType<Blacksmith.Infrastructure.CephStore.CephStoreOptions>(settings.Ceph);
+            Assert.Equal((conf, "builds", keyring, "fleet", "ci"), (ceph.ConfigFile, ceph.Pool, ceph.Keyring, ceph.User, ceph.Namespace));
+            Assert.Equal(Blacksmith.Infrastructure.CephStore.CephAttachMode.RbdFuse, ceph.Attach);
+            Assert.Equal((directory.FullName, 3), (ceph.DataDirectory, ceph.GenerationsKept));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "--backend", "ceph", "--ceph-pool", "rbd" }, "--ceph-conf")]
+    [InlineData(new[] { "--backend", "ceph", "--ceph-conf", "/nonexistent/ceph.conf", "--ceph-pool", "rbd" }, "does not exist")]
+    [InlineData(new[] { "--backend", "s3" }, "local or ceph")]
+    [InlineData(new[] { "--ceph-pool", "rbd" }, "--backend ceph only")]
+    public void Backend_ceph_without_a_usable_cluster_configuration_is_refused_before_anything_starts(string[] args, string expected)
+    {
+        var refused = Assert.Throws<AgentConfigurationException>(() => Read(args, NoEnvironment));
+
+        Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Backend_defaults_to_the_local_store()
+    {
+        var settings = Read([], new Dictionary<string, string?> { ["HOME"] = "/home/ci" });
+
+        Assert.Equal(AgentBackend.Local, settings.Backend);
+        Assert.Null(settings.Ceph);
+    }
+
     private static AgentSettings Read(string[] args, IReadOnlyDictionary<string, string?> environment, List<string>? warnings = null)
     {
         var commandLine = new AgentCommandLine();

@@ -3,6 +3,7 @@
 //   dotnet run -c Release --project tests/Benchmarks -- hosts [path/to/blacksmith]   (eng/publish.sh first for the AOT binary)
 //   dotnet run -c Release --project tests/Benchmarks -- replay
 //   dotnet run -c Release --project tests/Benchmarks -- device-usage [/dev/loopN]   (as root: the lease check's look at one device)
+//   dotnet run -c Release --project tests/Benchmarks -- stores [path/to/blacksmith-agent]   (root; Ceph packages; dotnet build -c Release src/Hosts/Agent first)
 using Blacksmith.Benchmarks;
 
 var name = args.Length > 0 ? args[0] : "";
@@ -16,7 +17,9 @@ switch (name)
         return await DeviceUsageBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
     case "hosts":
         return await HostsBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
+    case "stores":
+        return await StoresBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
     default:
-        await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project tests/Benchmarks -- journal | hosts [binary] | replay | device-usage [device]");
+        await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project tests/Benchmarks -- journal | hosts [binary] | replay | device-usage [device] | stores [agent binary]");
         return 2;
 }

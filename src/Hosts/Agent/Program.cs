@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Blacksmith.Agent.Configuration;
 using Blacksmith.Agent.Server;
+using Blacksmith.Infrastructure.CephStore;
+using Blacksmith.Infrastructure.Failpoints;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,11 +19,17 @@ internal static class Program
         {
             var warnings = new List<string>();
             var settings = commandLine.Read(parse, Environment.GetEnvironmentVariable, Privilege.Current.IsRoot, warnings.Add);
-            await using var server = AgentServer.Create(settings, services => new LocalStickyDiskStore(
-                settings.Store,
-                services.GetRequiredService<ProcessRunner>(),
-                services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<ILogger<LocalStickyDiskStore>>()));
+            await using var server = AgentServer.Create(settings, services => settings.Backend == AgentBackend.Ceph
+                ? new CephStickyDiskStore(
+                    settings.Ceph! with { Failpoints = TestFailpoints.FromEnvironment(Environment.GetEnvironmentVariable) },
+                    services.GetRequiredService<ProcessRunner>(),
+                    services.GetRequiredService<TimeProvider>(),
+                    services.GetRequiredService<ILogger<CephStickyDiskStore>>())
+                : new LocalStickyDiskStore(
+                    settings.Store,
+                    services.GetRequiredService<ProcessRunner>(),
+                    services.GetRequiredService<TimeProvider>(),
+                    services.GetRequiredService<ILogger<LocalStickyDiskStore>>()));
             foreach (var warning in warnings)
             {
                 server.Warn(warning);
@@ -33,6 +41,7 @@ internal static class Program
             return AgentErrors.Success;
         });
 
+        StoreCommands.Configure(commandLine);
         var parse = commandLine.Command.Parse(args);
         if (parse.Errors.Count > 0)
         {

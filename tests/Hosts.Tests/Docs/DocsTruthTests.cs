@@ -178,6 +178,7 @@ public sealed partial class DocsTruthTests
         var command = root;
         var inherited = root.Options.Where(o => o.Recursive).ToList();
         var first = true;
+        var value = false;
         foreach (var token in arguments)
         {
             if (token is "|" or "&&" or ";" or ">" or "2>&1")
@@ -188,11 +189,20 @@ public sealed partial class DocsTruthTests
             if (Flag().Match(token) is { Success: true } match)
             {
                 var flag = match.Groups["flag"].Value;
-                if (!Options(command, inherited).Any(o => o.Name == flag || o.Aliases.Contains(flag)))
+                var option = Options(command, inherited).FirstOrDefault(o => o.Name == flag || o.Aliases.Contains(flag));
+                if (option is null)
                 {
                     yield return $"{CommandName(command)} has no option {flag}";
                 }
 
+                // `--backend ceph`: the word after a flag that takes a value is that value, not a verb.
+                value = option is { Arity.MaximumNumberOfValues: > 0 } && !token.Contains('=', StringComparison.Ordinal) && option.ValueType != typeof(bool);
+                continue;
+            }
+
+            if (value)
+            {
+                value = false;
                 continue;
             }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Blacksmith.Infrastructure.CephStore;
 using Blacksmith.Infrastructure.LocalStore;
 
 namespace Blacksmith.Agent.Configuration;
@@ -25,6 +26,14 @@ public sealed class AgentCommandLine
     /// <summary>How often leases are checked when nothing else is configured.</summary>
     public static readonly TimeSpan DefaultLeaseCheckInterval = TimeSpan.FromMinutes(5);
 
+    public const string BackendVariable = "BLACKSMITH_AGENT_BACKEND";
+    public const string CephConfigVariable = "BLACKSMITH_CEPH_CONF";
+    public const string CephKeyringVariable = "BLACKSMITH_CEPH_KEYRING";
+    public const string CephUserVariable = "BLACKSMITH_CEPH_USER";
+    public const string CephPoolVariable = "BLACKSMITH_CEPH_POOL";
+    public const string CephNamespaceVariable = "BLACKSMITH_CEPH_NAMESPACE";
+    public const string CephAttachVariable = "BLACKSMITH_CEPH_ATTACH";
+
     private const long GiB = 1024L * 1024 * 1024;
 
     private readonly Option<string[]> _listen = new("--listen")
@@ -37,6 +46,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<string?> _dataDirectory = new("--data-dir")
     {
+        Recursive = true,
         Description = $"The store's data directory. Default: {LocalStoreOptions.DataDirectoryVariable}, else {LocalStoreOptions.SystemDataDirectory} for root, "
             + "else $XDG_DATA_HOME/blacksmith (~/.local/share/blacksmith).",
         HelpName = "dir",
@@ -69,8 +79,62 @@ public sealed class AgentCommandLine
         CustomParser = StoreMode,
     };
 
+    private readonly Option<string?> _backend = new("--backend")
+    {
+        Recursive = true,
+        Description = $"Where the sticky disks live: local (this host's data directory; the default) or ceph (RBD images in a Ceph pool shared by "
+            + $"every runner host's agent). Default: {BackendVariable}, else local. Not the engine's --store, which picks the agent or the embedded store.",
+        HelpName = "local|ceph",
+    };
+
+    private readonly Option<string?> _cephConfig = new("--ceph-conf")
+    {
+        Recursive = true,
+        Description = $"With --backend ceph: the cluster's ceph.conf, naming its monitors (mon host); given to every Ceph call. Required. "
+            + $"Default: {CephConfigVariable}.",
+        HelpName = "file",
+    };
+
+    private readonly Option<string?> _cephKeyring = new("--ceph-keyring")
+    {
+        Recursive = true,
+        Description = $"With --backend ceph: the keyring of --ceph-user (mode 0600). Default: {CephKeyringVariable}, else the keyring ceph.conf names.",
+        HelpName = "file",
+    };
+
+    private readonly Option<string?> _cephUser = new("--ceph-user")
+    {
+        Recursive = true,
+        Description = $"With --backend ceph: the Ceph user, without 'client.'. Default: {CephUserVariable}, else admin.",
+        HelpName = "name",
+    };
+
+    private readonly Option<string?> _cephPool = new("--ceph-pool")
+    {
+        Recursive = true,
+        Description = $"With --backend ceph: the RBD pool (rbd pool init). Required. Default: {CephPoolVariable}.",
+        HelpName = "pool",
+    };
+
+    private readonly Option<string?> _cephNamespace = new("--ceph-namespace")
+    {
+        Recursive = true,
+        Description = $"With --backend ceph: an RBD namespace of the pool (rbd namespace create), to share one pool among fleets. "
+            + $"Default: {CephNamespaceVariable}, else the pool's default namespace.",
+        HelpName = "namespace",
+    };
+
+    private readonly Option<string?> _cephAttach = new("--ceph-attach")
+    {
+        Recursive = true,
+        Description = $"With --backend ceph: how an image becomes a block device here: krbd (rbd device map --exclusive), rbd-fuse (rbd-fuse and a "
+            + $"loop device, where the kernel has no rbd module), or auto (krbd when /sys/bus/rbd exists). Default: {CephAttachVariable}, else auto.",
+        HelpName = "auto|krbd|rbd-fuse",
+    };
+
     private readonly Option<int?> _diskSize = new("--disk-size-gib")
     {
+        Recursive = true,
         Description = "The size of a new sticky disk, in GiB (images are sparse), a whole number from 1. Default: 20. Flag only.",
         HelpName = "GiB",
         CustomParser = WholeNumber,
@@ -78,6 +142,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<int?> _generations = new("--generations")
     {
+        Recursive = true,
         Description = "Committed generations kept per key, a whole number from 1. Default: 2. Flag only.",
         HelpName = "count",
         CustomParser = WholeNumber,
@@ -85,6 +150,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<int?> _sizeCap = new("--size-cap-gib")
     {
+        Recursive = true,
         Description = "The most all committed generations may occupy, in GiB; past it the least recently used keys are evicted. Default: no cap. "
             + "Flag only.",
         HelpName = "GiB",
@@ -117,21 +183,61 @@ public sealed class AgentCommandLine
 
     private readonly Option<bool> _verbose = new("--verbose", "-v")
     {
+        Recursive = true,
         Description = "Log debug events too, and print the stack trace of an internal error. Default: off. Flag only.",
     };
 
-    /// <summary>The flags, on a root command without an action (the program sets it).</summary>
+    /// <summary>The flags, on a root command whose action the program sets, and the <c>store</c> verbs.</summary>
     public RootCommand Command { get; }
+
+    /// <summary><c>store ls</c>: the Ceph store's keys, generations and open exposures.</summary>
+    public Command StoreList { get; } = new("ls", "List the keys in the cluster (generations, chain depth, who committed) and the exposures not settled, of every host.");
+
+    /// <summary><c>store rm KEY</c>.</summary>
+    public Command StoreRemove { get; }
+
+    /// <summary><c>store gc</c>.</summary>
+    public Command StoreCollect { get; }
+
+    /// <summary>The key of <c>store rm</c>.</summary>
+    public Argument<string> StoreKey { get; } = new("key") { Description = "The cache key whose generations to delete, as store ls shows it." };
+
+    /// <summary><c>store gc --keep</c>.</summary>
+    public Option<int?> Keep { get; } = new("--keep")
+    {
+        Description = "Prune each key to this many generations (the newest included), a whole number from 1. Default: prune nothing. Flag only.",
+        HelpName = "count",
+        CustomParser = WholeNumber,
+    };
+
+    /// <summary><c>store gc --abandoned-after</c>.</summary>
+    public Option<string?> AbandonedAfter { get; } = new("--abandoned-after")
+    {
+        Description = "Also release this host's exposures handed out longer ago than this whose device is not mounted: a whole number of s, m, h or d, "
+            + "e.g. 24h. Default: keep them. Flag only.",
+        HelpName = "age",
+    };
 
     public AgentCommandLine()
     {
         Command = new RootCommand(
-            "blacksmith-agent: serves stickydisk.v1.StickyDiskService over gRPC from a local sticky-disk store, for CI runners on this host "
-            + "(point them at it with BLACKSMITH_AGENT_ADDRESS).")
+            "blacksmith-agent: serves stickydisk.v1.StickyDiskService over gRPC from a sticky-disk store, local or on a Ceph cluster shared by every "
+            + "runner host's agent, for CI runners on this host (point them at it with BLACKSMITH_AGENT_ADDRESS).")
         {
-            _listen, _dataDirectory, _tokenFile, _tlsCertificate, _tlsKey, _mode, _diskSize, _generations, _sizeCap, _exposureLease, _leaseCheckInterval,
-            _shutdownSeconds, _verbose,
+            _listen, _dataDirectory, _tokenFile, _tlsCertificate, _tlsKey, _backend, _cephConfig, _cephKeyring, _cephUser, _cephPool, _cephNamespace,
+            _cephAttach, _mode, _diskSize, _generations, _sizeCap, _exposureLease, _leaseCheckInterval, _shutdownSeconds, _verbose,
         };
+        StoreRemove = new Command("rm", "Delete every generation of a key from the cluster; exposures already handed out keep their clones.") { StoreKey };
+        StoreCollect = new Command("gc", "Flatten deep heads, remove images nothing needs, and, when asked, prune, evict over --size-cap-gib, release abandoned exposures.")
+        {
+            Keep, AbandonedAfter,
+        };
+        // Replaced by the program's; with a subcommand beside it, a root without an action would be "required command not provided".
+        Command.SetAction(_ => 0);
+        Command.Add(new Command("store", "Administer the Ceph store (--backend ceph) from any fleet host, beside its running agent; the local store is administered with blacksmith store.")
+        {
+            StoreList, StoreRemove, StoreCollect,
+        });
     }
 
     /// <summary>
@@ -183,9 +289,24 @@ public sealed class AgentCommandLine
             store = store with { TotalSizeCapBytes = Positive(sizeCap, "--size-cap-gib") * GiB };
         }
 
+        var backend = (parse.GetValue(_backend) ?? Read(BackendVariable) ?? "local").ToLowerInvariant() switch
+        {
+            "local" => AgentBackend.Local,
+            "ceph" => AgentBackend.Ceph,
+            var other => throw new AgentConfigurationException($"--backend must be local or ceph, not '{other}'"),
+        };
+        var ceph = backend == AgentBackend.Ceph ? ReadCeph(parse, Read, store) : null;
+        if (backend == AgentBackend.Local
+            && new Option[] { _cephConfig, _cephKeyring, _cephUser, _cephPool, _cephNamespace, _cephAttach }.FirstOrDefault(o => parse.GetResult(o) is not null) is { } stray)
+        {
+            throw new AgentConfigurationException($"{stray.Name} applies to --backend ceph only; add --backend ceph, or drop it");
+        }
+
         return new AgentSettings
         {
             Store = store,
+            Backend = backend,
+            Ceph = ceph,
             Listen = endpoints,
             Token = ReadToken(parse.GetValue(_tokenFile) ?? Read(TokenFileVariable), Read(TokenVariable), warnings),
             TlsCertificatePath = parse.GetValue(_tlsCertificate) ?? Read(TlsCertificateVariable),
@@ -221,6 +342,48 @@ public sealed class AgentCommandLine
 
         var source = flag is null ? variableName : flagName;
         throw new AgentConfigurationException($"{source} must be a whole number of s, m, h or d (e.g. 6h, 5m), not '{text}'");
+    }
+
+    private CephStoreOptions ReadCeph(ParseResult parse, Func<string, string?> read, LocalStoreOptions store)
+    {
+        var config = parse.GetValue(_cephConfig) ?? read(CephConfigVariable)
+            ?? throw new AgentConfigurationException($"--backend ceph needs the cluster's ceph.conf: --ceph-conf FILE or {CephConfigVariable}");
+        var pool = parse.GetValue(_cephPool) ?? read(CephPoolVariable)
+            ?? throw new AgentConfigurationException($"--backend ceph needs the RBD pool: --ceph-pool POOL or {CephPoolVariable}");
+        if (!File.Exists(config))
+        {
+            throw new AgentConfigurationException($"the Ceph config file {config} does not exist (--ceph-conf)");
+        }
+
+        var keyring = parse.GetValue(_cephKeyring) ?? read(CephKeyringVariable);
+        if (keyring is not null && !File.Exists(keyring))
+        {
+            throw new AgentConfigurationException($"the Ceph keyring {keyring} does not exist (--ceph-keyring)");
+        }
+
+        var attach = (parse.GetValue(_cephAttach) ?? read(CephAttachVariable) ?? "auto").ToLowerInvariant() switch
+        {
+            "auto" => CephAttachMode.Auto,
+            "krbd" => CephAttachMode.Krbd,
+            "rbd-fuse" => CephAttachMode.RbdFuse,
+            var other => throw new AgentConfigurationException($"--ceph-attach must be auto, krbd or rbd-fuse, not '{other}'"),
+        };
+        var user = parse.GetValue(_cephUser) ?? read(CephUserVariable) ?? "admin";
+        if (user.StartsWith("client.", StringComparison.Ordinal))
+        {
+            user = user["client.".Length..];
+        }
+
+        return new CephStoreOptions(Path.GetFullPath(config), pool, store.DataDirectory)
+        {
+            Keyring = keyring is null ? null : Path.GetFullPath(keyring),
+            User = user,
+            Namespace = parse.GetValue(_cephNamespace) ?? read(CephNamespaceVariable),
+            Attach = attach,
+            DiskSizeBytes = store.DiskSizeBytes,
+            GenerationsKept = store.GenerationsKept,
+            TotalSizeCapBytes = store.TotalSizeCapBytes,
+        };
     }
 
     private static string? ReadToken(string? file, string? variable, Action<string> warnings)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Blacksmith.Infrastructure.CephStore;
 using Blacksmith.Infrastructure.LocalStore;
 
 namespace Blacksmith.Agent.Configuration;
@@ -13,6 +14,12 @@ public sealed record AgentSettings
 {
     /// <summary>Where the local store keeps its generations, and how.</summary>
     public required LocalStoreOptions Store { get; init; }
+
+    /// <summary>Which store serves the disks: this host's local store (the default) or the Ceph store in <see cref="Ceph"/>.</summary>
+    public AgentBackend Backend { get; init; } = AgentBackend.Local;
+
+    /// <summary>The cluster, pool and namespace with <see cref="AgentBackend.Ceph"/>; its data directory is <see cref="Store"/>'s.</summary>
+    public CephStoreOptions? Ceph { get; init; }
 
     /// <summary>The addresses to listen on; loopback 127.0.0.1:5557 by default.</summary>
     public IReadOnlyList<ListenEndpoint> Listen { get; init; } = [ListenEndpoint.Default];
@@ -84,6 +91,11 @@ public sealed record AgentSettings
             throw new AgentConfigurationException(string.Create(CultureInfo.InvariantCulture, $"the lease check interval must be at least 1 second, not {LeaseCheckInterval}"));
         }
 
+        if (Backend == AgentBackend.Ceph && Ceph is null)
+        {
+            throw new AgentConfigurationException("--backend ceph needs the cluster's configuration (--ceph-conf and --ceph-pool)");
+        }
+
         if (ShutdownTimeout <= TimeSpan.Zero)
         {
             throw new AgentConfigurationException(string.Create(CultureInfo.InvariantCulture, $"the shutdown timeout must be positive, not {ShutdownTimeout}"));
@@ -93,7 +105,7 @@ public sealed record AgentSettings
     // The generated ToString would print the token into any log line that mentions the settings.
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append(CultureInfo.InvariantCulture, $"Store = {Store}, Listen = [{string.Join(", ", Listen)}], Token = {(Token is null ? "(none)" : "(set)")}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"Store = {Store}, Backend = {Backend}, Ceph = {Ceph}, Listen = [{string.Join(", ", Listen)}], Token = {(Token is null ? "(none)" : "(set)")}, ");
         builder.Append(CultureInfo.InvariantCulture, $"TlsCertificatePath = {TlsCertificatePath}, TlsKeyPath = {TlsKeyPath}, ShutdownTimeout = {ShutdownTimeout}, LeaseCheckInterval = {LeaseCheckInterval}, Verbose = {Verbose}");
         return true;
     }

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+
+namespace Blacksmith.Testing.Ceph;
+
+/// <summary>
+/// Takes away what tests on a Ceph cluster leave on this machine, found by what it is and never by a guess: mounts
+/// under a directory (deepest first), loop devices whose backing file lies under it, and rbd-fuse processes whose
+/// command line names it or the cluster's config.
+/// </summary>
+public static class HostCleanup
+{
+    /// <summary>Unmounts, detaches and stops everything of ours under <paramref name="directory"/>.</summary>
+    public static async Task ReleaseUnderAsync(string directory, string? configFile = null)
+    {
+        var prefix = directory.TrimEnd('/') + "/";
+
+        // ext4 mounts first (over loop devices), then the FUSE mounts beneath those devices.
+        foreach (var mountPoint in MountPoints().Where(m => m.Point.StartsWith(prefix, StringComparison.Ordinal) && m.Type != "fuse").Select(m => m.Point).Reverse())
+        {
+            await RunAsync("umount", "-l", mountPoint);
+        }
+
+        foreach (var (device, backing) in LoopDevices().Where(d => d.Backing.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            await RunAsync("losetup", "-d", device);
+            _ = backing;
+        }
+
+        foreach (var mountPoint in MountPoints().Where(m => m.Point.StartsWith(prefix, StringComparison.Ordinal)).Select(m => m.Point).Reverse())
+        {
+            await RunAsync("umount", "-l", mountPoint);
+        }
+
+        foreach (var pid in FuseProcesses(prefix, configFile))
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                await StopAsync(process);
+            }
+            catch (ArgumentException)
+            {
+                // Gone already.
+            }
+        }
+    }
+
+    /// <summary>SIGTERM, up to 10 s, then SIGKILL.</summary>
+    public static async Task StopAsync(Process process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        await RunAsync("kill", "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await process.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    private static List<(string Point, string Type)> MountPoints() =>
+        File.ReadAllLines("/proc/self/mountinfo")
+            .Select(line => line.Split(' '))
+            .Select(fields => (Point: Unescape(fields[4]), Type: fields[Array.IndexOf(fields, "-") + 1]))
+            .ToList();
+
+    private static IEnumerable<(string Device, string Backing)> LoopDevices()
+    {
+        foreach (var directory in Directory.Exists("/sys/block") ? Directory.EnumerateDirectories("/sys/block", "loop*") : [])
+        {
+            var backing = Path.Combine(directory, "loop", "backing_file");
+            string file;
+            try
+            {
+                file = File.ReadAllText(backing).TrimEnd('\n');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            yield return ("/dev/" + Path.GetFileName(directory), file.EndsWith(" (deleted)", StringComparison.Ordinal) ? file[..^10] : file);
+        }
+    }
+
+    private static List<int> FuseProcesses(string prefix, string? configFile)
+    {
+        var pids = new List<int>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid))
+            {
+                continue;
+            }
+
+            string[] argv;
+            try
+            {
+                argv = File.ReadAllText(Path.Combine(entry, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (argv.Length > 0 && Path.GetFileName(argv[0]) == "rbd-fuse"
+                && argv.Any(a => a.StartsWith(prefix, StringComparison.Ordinal) || (configFile is not null && a == configFile)))
+            {
+                pids.Add(pid);
+            }
+        }
+
+        return pids;
+    }
+
+    private static string Unescape(string field) =>
+        field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal).Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal);
+
+    private static async Task RunAsync(string tool, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await process.StandardOutput.ReadToEndAsync();
+        await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+    }
+}
