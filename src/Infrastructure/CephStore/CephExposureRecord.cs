@@ -19,6 +19,10 @@ namespace Blacksmith.Infrastructure.CephStore;
 /// <param name="Created">When the exposure began.</param>
 /// <param name="Updated">The last change of state.</param>
 /// <param name="FsUsageBytes">Measured by the job before unmounting, sent with the commit.</param>
+/// <param name="LeaseExpires">
+/// When its lease runs out (<see cref="CephStoreOptions.ExposureLease"/> after it was handed out), kept in the cluster so
+/// that any agent and <c>store ls</c> see it; null when it has none (records written before leases existed).
+/// </param>
 public sealed record CephExposureRecord(
     string ExposeId,
     string Key,
@@ -32,4 +36,5 @@ public sealed record CephExposureRecord(
     string? Device,
     DateTimeOffset Created,
     DateTimeOffset Updated,
-    long? FsUsageBytes);
+    long? FsUsageBytes,
+    DateTimeOffset? LeaseExpires = null);

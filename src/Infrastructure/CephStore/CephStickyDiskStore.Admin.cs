@@ -33,7 +33,8 @@ public sealed partial class CephStickyDiskStore
             text.Append("Exposures not settled:\n");
             foreach (var exposure in exposures.OrderBy(e => e.Created))
             {
-                text.Append(CultureInfo.InvariantCulture, $"  {exposure.ExposeId}  {exposure.Key}  {exposure.State}  {exposure.Device ?? "-"}  on {exposure.Agent}  since {exposure.Created:u}\n");
+                var lease = exposure.LeaseExpires is { } expires ? $"  lease until {expires:u}" : "  no lease";
+                text.Append(CultureInfo.InvariantCulture, $"  {exposure.ExposeId}  {exposure.Key}  {exposure.State}  {exposure.Device ?? "-"}  on {exposure.Agent}  since {exposure.Created:u}{lease}\n");
             }
         }
 

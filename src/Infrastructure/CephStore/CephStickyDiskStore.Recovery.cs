@@ -10,12 +10,11 @@ public sealed partial class CephStickyDiskStore
     /// returned is undone; a commit is finished (same boot; the snapshot is taken again or found, the generation
     /// published once) or, after a reboot, undone before it is published; a release is finished; an exposure handed
     /// out in an earlier boot is released. An exposure handed out in this boot is kept (re-adopted: its job may still
-    /// run) unless the lease decision says its job is over. Attachments on this host that no record names are detached.
+    /// run); once its lease runs out the lease check releases it (<see cref="ReleaseExpiredAsync"/>). Attachments on this host that no record names are detached.
     /// Records of other agents are theirs.
     /// </summary>
     private async Task RecoverAsync(string operation, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
         var records = await _registry.ListExposuresAsync(operation, cancellationToken);
         foreach (var record in records.Where(r => r.Agent == AgentName))
         {
@@ -27,10 +26,6 @@ public sealed partial class CephStickyDiskStore
                     break;
                 case CephExposureState.Exposed when record.Boot != _boot:
                     CephStoreLog.Recovering(_logger, record.ExposeId, record.Key, record.State, "handed out before this host restarted", "releasing it");
-                    await DiscardAsync(record, operation);
-                    break;
-                case CephExposureState.Exposed when _releaseHandedOut(record, now):
-                    CephStoreLog.Recovering(_logger, record.ExposeId, record.Key, record.State, "its lease ended", "releasing it");
                     await DiscardAsync(record, operation);
                     break;
                 case CephExposureState.Exposed:

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using Blacksmith.Infrastructure.Processes;
@@ -21,7 +22,7 @@ namespace Blacksmith.Infrastructure.CephStore;
 /// directory is used by one store at a time (a lock file), so that what the cluster records as this agent's is this
 /// process's to finish after a crash.
 /// </remarks>
-public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
+public sealed partial class CephStickyDiskStore : IStickyDiskStore, IExposureLeases, IDisposable
 {
     /// <summary><see cref="Kind"/>: journaled and shown, so that a job says which store served it.</summary>
     public const string CephKind = "ceph";
@@ -35,7 +36,7 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
     private readonly IBlockAttach _attach;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Func<CephExposureRecord, DateTimeOffset, bool> _releaseHandedOut;
+    private readonly ConcurrentDictionary<string, byte> _settling = new(StringComparer.Ordinal);
     private readonly string _boot;
     private readonly SemaphoreSlim _start = new(1, 1);
     private readonly List<Task> _maintenance = [];
@@ -47,17 +48,12 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
     /// <param name="runner">Runs rbd, rados, losetup, blockdev and umount.</param>
     /// <param name="time">Stamps records, bounds waits.</param>
     /// <param name="logger">The store's log.</param>
-    /// <param name="releaseHandedOut">
-    /// The lease decision: whether an exposure this host handed out in this boot, and never settled, may be released
-    /// now (its job is known to be over). Recovery never releases one otherwise, as the local store does not; null: never.
-    /// </param>
     public CephStickyDiskStore(
         CephStoreOptions options,
         ProcessRunner runner,
         TimeProvider time,
-        ILogger<CephStickyDiskStore> logger,
-        Func<CephExposureRecord, DateTimeOffset, bool>? releaseHandedOut = null)
-        : this(options, runner, time, (ILogger)logger, releaseHandedOut, attach: null)
+        ILogger<CephStickyDiskStore> logger)
+        : this(options, runner, time, (ILogger)logger, attach: null)
     {
     }
 
@@ -66,7 +62,6 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
         ProcessRunner runner,
         TimeProvider time,
         ILogger logger,
-        Func<CephExposureRecord, DateTimeOffset, bool>? releaseHandedOut,
         IBlockAttach? attach,
         bool administration = false)
     {
@@ -82,7 +77,6 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
         _logger = logger;
         _registry = new CephRegistry(_cli, options.EffectiveAgentName, time);
         _attach = attach ?? (UsesKrbd(options.Attach) ? new KrbdAttach(_cli, runner) : new RbdFuseAttach(options, _cli, runner, time, logger));
-        _releaseHandedOut = releaseHandedOut ?? ((_, _) => false);
         _boot = ReadBootId();
         _administration = administration;
     }
@@ -92,7 +86,7 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
     /// directory's lock nor recovers this host's exposures, which are the running agent's to settle.
     /// </summary>
     public static CephStickyDiskStore ForAdministration(CephStoreOptions options, ProcessRunner runner, TimeProvider time, ILogger logger) =>
-        new(options, runner, time, logger, releaseHandedOut: null, attach: null, administration: true);
+        new(options, runner, time, logger, attach: null, administration: true);
 
     public string Kind => CephKind;
 
@@ -158,7 +152,7 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
         var now = _time.GetUtcNow();
         var record = new CephExposureRecord(
             exposeId, cacheKey, image, CephExposureState.Exposing, head?.Number, head is null ? [] : [head.Image, .. head.Chain],
-            AgentName, _boot, _options.Holder, null, now, now, null);
+            AgentName, _boot, _options.Holder, null, now, now, null, now + _options.ExposureLease);
 
         // Recorded before the image exists: whatever a crash leaves in the cluster can be traced to a record.
         await _registry.WriteExposureAsync(record, operation, cancellationToken);
@@ -205,6 +199,26 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IDisposable
         }
 
         await EnsureUpAsync(cancellationToken);
+
+        // Only this process settles this host's exposures (the data directory's lock). Taken before the record is read,
+        // so that the lease check cannot release it under this call, nor a second call of the same settlement race it.
+        if (!_settling.TryAdd(settlement.ExposeId, 0))
+        {
+            throw new ExternalCallException(operation, ExternalErrorKind.Unavailable, $"exposure {settlement.ExposeId} is being settled right now; try again");
+        }
+
+        try
+        {
+            return await SettleHeldAsync(settlement, encoded, operation, cancellationToken);
+        }
+        finally
+        {
+            _settling.TryRemove(settlement.ExposeId, out _);
+        }
+    }
+
+    private async Task<SettleOutcome> SettleHeldAsync(DiskSettlement settlement, string encoded, string operation, CancellationToken cancellationToken)
+    {
         var record = await _registry.ReadExposureAsync(settlement.ExposeId, operation, cancellationToken);
         if (record is null)
         {

@@ -55,6 +55,12 @@ public sealed record CephStoreOptions(string ConfigFile, string Pool, string Dat
     /// </summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromSeconds(40);
 
+    /// <summary>
+    /// How long an exposure may stay unsettled before the agent's lease check may release it (never commit it), once
+    /// nothing on this host uses its device. Null: exposures have no lease and only their job or an administrator settles them.
+    /// </summary>
+    public TimeSpan? ExposureLease { get; init; }
+
     /// <summary>Who asks for exposures (the engine gives the job directory in embedded use); recorded with each. Null: not recorded.</summary>
     public string? Holder { get; init; }
 

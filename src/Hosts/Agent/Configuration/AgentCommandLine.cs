@@ -383,6 +383,7 @@ public sealed class AgentCommandLine
             DiskSizeBytes = store.DiskSizeBytes,
             GenerationsKept = store.GenerationsKept,
             TotalSizeCapBytes = store.TotalSizeCapBytes,
+            ExposureLease = store.ExposureLease,
         };
     }
 

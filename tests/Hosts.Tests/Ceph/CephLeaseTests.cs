@@ -1,0 +1,91 @@
+using Blacksmith.Infrastructure.BlockDevices;
+using Blacksmith.Infrastructure.CephStore;
+using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Orchestration.Leases;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Leases;
+using Blacksmith.Testing.Ceph;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Blacksmith.Hosts.Tests.Ceph;
+
+/// <summary>
+/// The agent's lease check over the Ceph store: the lease is recorded in the cluster with the exposure, and an exposure
+/// past it that nothing on its host uses is released, never committed. The lease check's clock is a fake one moved past the lease;
+/// the cluster, the clones, the loop devices and the mounts are real.
+/// </summary>
+[Collection(CephClusterGroup.Name)]
+public sealed class CephLeaseTests(CephClusterFixture fixture)
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromHours(6);
+
+    private CephTestCluster Cluster => fixture.Cluster;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [RequiresCephFact]
+    public async Task An_exposure_past_its_lease_that_nothing_uses_is_released_unpublished_and_a_mounted_one_is_kept()
+    {
+        var ns = await Cluster.CreateNamespaceAsync(Cancellation);
+        await using var host = new CephHost(Cluster, ns, "host-a");
+        // The store keeps the real time (its waits for rbd-fuse run on it); the lease check's clock is moved past the lease.
+        using var store = Store(host, ns);
+        const string key = "acme/widgets:main";
+        var committed = await store.ExposeAsync(key, Cancellation);
+        await host.WriteAsync(committed.Device, "marker", "generation 1");
+        await store.SettleAsync(new DiskSettlement(committed.ExposeId, key, Commit: true, FsUsageBytes: null), Cancellation);
+        var abandoned = await store.ExposeAsync(key, Cancellation);
+        await host.WriteAsync(abandoned.Device, "marker", "never committed");
+        var mounted = await store.ExposeAsync(key, Cancellation);
+        var mountPoint = Directory.CreateDirectory(Path.Combine(host.DataDirectory, "mnt-" + mounted.ExposeId)).FullName;
+        await CephHost.RunAsync("mount", mounted.Device, mountPoint);
+        try
+        {
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var sweep = new LeaseSweep(store, new HostDeviceUsage(), clock, NullLogger<LeaseSweep>.Instance);
+            var leases = await store.ListLeasesAsync(Cancellation);
+            var listing = await store.DescribeAsync(Cancellation);
+
+            var early = await sweep.SweepAsync(Cancellation);
+            clock.Advance(Lease + TimeSpan.FromMinutes(1));
+            var late = await sweep.SweepAsync(Cancellation);
+
+            Assert.All(leases, l => Assert.Equal(l.GrantedAt + Lease, l.ExpiresAt));
+            Assert.Equal([abandoned.ExposeId, mounted.ExposeId], leases.Select(l => l.ExposeId));
+            Assert.Contains($"lease until {leases[0].ExpiresAt:u}", listing, StringComparison.Ordinal);
+            Assert.DoesNotContain(early, r => r.Released);
+            Assert.Equal(abandoned.ExposeId, Assert.Single(late, r => r.Released).Lease.ExposeId);
+            Assert.Equal(LeaseStanding.ExpiredInUse, Assert.Single(late, r => !r.Released).Verdict.Standing);
+            Assert.Equal([mounted.ExposeId], (await store.ListLeasesAsync(Cancellation)).Select(l => l.ExposeId));
+            var images = await Cluster.CephAsync("rbd", ["ls", $"{CephTestCluster.Pool}/{ns}"], Cancellation);
+            Assert.DoesNotContain(abandoned.ExposeId, images, StringComparison.Ordinal);
+            var commitAfter = await Assert.ThrowsAsync<ExternalCallException>(
+                () => store.SettleAsync(new DiskSettlement(abandoned.ExposeId, key, Commit: true, FsUsageBytes: null), Cancellation));
+            Assert.Contains("nothing was committed", commitAfter.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await CephHost.TryRunAsync("umount", mountPoint);
+        }
+
+        await store.SettleAsync(new DiskSettlement(mounted.ExposeId, key, Commit: false, FsUsageBytes: null), Cancellation);
+        var next = await store.ExposeAsync(key, Cancellation);
+        Assert.Equal("generation 1", await host.ReadAsync(next.Device, "marker"));
+        await store.SettleAsync(new DiskSettlement(next.ExposeId, key, Commit: false, FsUsageBytes: null), Cancellation);
+    }
+
+    private CephStickyDiskStore Store(CephHost host, string ns) => new(
+        new CephStoreOptions(Cluster.ConfigFile, CephTestCluster.Pool, host.DataDirectory)
+        {
+            Keyring = Cluster.Keyring,
+            Namespace = ns,
+            Attach = CephAttachMode.RbdFuse,
+            DiskSizeBytes = 256L * 1024 * 1024,
+            ExposureLease = Lease,
+            WatchTimeout = TimeSpan.FromSeconds(CephTestCluster.WatchTimeoutSeconds * 3),
+        },
+        new ProcessRunner(NullLogger<ProcessRunner>.Instance, TimeProvider.System),
+        TimeProvider.System,
+        NullLogger<CephStickyDiskStore>.Instance);
+}
