@@ -220,6 +220,80 @@ public sealed class AgentCommandLineTests
         Assert.Null(settings.Ceph);
     }
 
+    [Fact]
+    public void Without_a_metrics_address_no_metrics_are_served()
+    {
+        var settings = Read([], NoEnvironment);
+
+        Assert.Null(settings.MetricsListen);
+        Assert.False(settings.MetricsAllowRemote);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:9100", "127.0.0.1:9100")]
+    [InlineData("127.0.0.1", "127.0.0.1:9557")]
+    [InlineData("[::1]:9200", "[::1]:9200")]
+    [InlineData("localhost:9300", "localhost:9300")]
+    public void A_metrics_address_is_parsed_with_9557_as_its_default_port(string text, string expected)
+    {
+        var settings = Read(["--metrics-listen", text], NoEnvironment);
+
+        Assert.Equal(expected, settings.MetricsListen!.ToString());
+        settings.Validate();
+    }
+
+    [Fact]
+    public void The_metrics_address_comes_from_the_environment_when_no_flag_gives_it()
+    {
+        var fromVariable = Read([], new Dictionary<string, string?> { [AgentCommandLine.MetricsListenVariable] = "127.0.0.1:9400" });
+        var flagWins = Read(["--metrics-listen", "127.0.0.1:9500"], new Dictionary<string, string?> { [AgentCommandLine.MetricsListenVariable] = "127.0.0.1:9400" });
+
+        Assert.Equal("127.0.0.1:9400", fromVariable.MetricsListen!.ToString());
+        Assert.Equal("127.0.0.1:9500", flagWins.MetricsListen!.ToString());
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0:9557")]
+    [InlineData("172.17.0.1:9557")]
+    [InlineData("[::]:9557")]
+    public void A_metrics_address_beyond_loopback_is_refused_unless_the_operator_allows_it(string text)
+    {
+        var refused = Read(["--metrics-listen", text], NoEnvironment);
+        var allowed = Read(["--metrics-listen", text, "--metrics-allow-remote"], NoEnvironment);
+
+        var error = Assert.Throws<AgentConfigurationException>(refused.Validate);
+        Assert.StartsWith($"refusing to serve metrics on {refused.MetricsListen}, beyond loopback", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--metrics-allow-remote", error.Message, StringComparison.Ordinal);
+        Assert.True(allowed.MetricsAllowRemote);
+        allowed.Validate();
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5557")]
+    [InlineData("localhost:5557")]
+    public void A_metrics_address_on_an_api_port_is_refused(string text)
+    {
+        var settings = Read(["--metrics-listen", text], NoEnvironment);
+
+        var error = Assert.Throws<AgentConfigurationException>(settings.Validate);
+        Assert.Contains("give the metrics a port of their own", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--metrics-listen", "metrics.example.com:9557", "--metrics-listen: 'metrics.example.com:9557' is not a listen address")]
+    [InlineData("--metrics-listen", "127.0.0.1:http", "--metrics-listen: '127.0.0.1:http' is not a listen address: 'http' is not a TCP port")]
+    [InlineData(null, "127.0.0.1:70000", "BLACKSMITH_AGENT_METRICS_LISTEN: '127.0.0.1:70000' is not a listen address")]
+    public void A_metrics_address_that_is_not_one_is_a_configuration_error_naming_where_it_came_from(string? flag, string value, string expected)
+    {
+        var commandLine = new AgentCommandLine();
+        var parse = commandLine.Command.Parse(flag is null ? [] : [flag, value]);
+        var environment = flag is null ? new Dictionary<string, string?> { [AgentCommandLine.MetricsListenVariable] = value } : NoEnvironment;
+
+        var error = Assert.Throws<AgentConfigurationException>(() => commandLine.Read(parse, name => environment.GetValueOrDefault(name), isRoot: false, _ => { }));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
     private static AgentSettings Read(string[] args, IReadOnlyDictionary<string, string?> environment, List<string>? warnings = null)
     {
         var commandLine = new AgentCommandLine();

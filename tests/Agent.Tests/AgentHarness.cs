@@ -133,6 +133,21 @@ internal sealed class AgentHarness : IAsyncDisposable
         return channel;
     }
 
+    /// <summary>Settings for an agent that also serves <c>/metrics</c>, on another free loopback port.</summary>
+    public AgentSettings MetricsSettings(string? token = null) => Settings(token) with { MetricsListen = new ListenEndpoint(IPAddress.Loopback, 0) };
+
+    /// <summary>GET /metrics over HTTP/1.1, as Prometheus scrapes: the reply's content type and body.</summary>
+    public async Task<(string? ContentType, string Body)> ScrapeAsync()
+    {
+        using var http = new HttpClient();
+        using var reply = await http.GetAsync(new Uri(Server.MetricsAddress!, "/metrics"), TestContext.Current.CancellationToken);
+        reply.EnsureSuccessStatusCode();
+        return (reply.Content.Headers.ContentType?.ToString(), await reply.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>A scrape, read back by the strict parser.</summary>
+    public async Task<PrometheusExposition> MetricsAsync() => PrometheusExposition.Parse((await ScrapeAsync()).Body);
+
     /// <summary>What the store holds, read by an administrator's view of the data directory.</summary>
     public async Task<LocalStoreListing> ListAsync()
     {

@@ -92,6 +92,22 @@ public sealed class AgentProcessTests
         Assert.False(Directory.Exists(h.StoreOptions.DataDirectory));
     }
 
+    [Theory]
+    [InlineData("metrics.example.com:9557", "blacksmith-agent: --metrics-listen: 'metrics.example.com:9557' is not a listen address")]
+    [InlineData("0.0.0.0:0", "blacksmith-agent: refusing to serve metrics on 0.0.0.0:0, beyond loopback")]
+    public async Task A_metrics_address_that_is_bad_or_beyond_loopback_is_one_line_and_exit_2_before_the_store_is_opened(string address, string expected)
+    {
+        await using var h = new AgentHarness();
+        using var agent = AgentProcess.Start(["--metrics-listen", address, "--listen", "127.0.0.1:0", "--data-dir", h.StoreOptions.DataDirectory]);
+
+        var exit = await agent.WaitForExitAsync(Ct);
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(agent.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith(expected, line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(h.StoreOptions.DataDirectory));
+    }
+
     [Fact]
     public async Task SIGTERM_stops_the_agent_after_serving_and_it_exits_0()
     {

@@ -16,7 +16,7 @@ namespace Blacksmith.Infrastructure.LocalStore;
 /// Safe to share between concurrent callers and between processes on one data directory. Dispose it when done: it
 /// holds a lock that tells other stores this one is alive (the kernel drops it anyway if the process dies).
 /// </remarks>
-public sealed class LocalStickyDiskStore : IStickyDiskStore, IExposureLeases, IDisposable
+public sealed class LocalStickyDiskStore : IStickyDiskStore, IExposureLeases, IStoreInventory, IDisposable
 {
     /// <summary><see cref="Kind"/> in loop-device mode.</summary>
     public const string LoopDeviceKind = "local";
@@ -118,6 +118,17 @@ public sealed class LocalStickyDiskStore : IStickyDiskStore, IExposureLeases, ID
 
     /// <summary>Releases (never commits) an exposure still handed out as listed; false when its job settled it meanwhile.</summary>
     public Task<bool> ReleaseExpiredAsync(ExposureLease lease, CancellationToken cancellationToken) => _core.ReleaseExpiredAsync(lease, cancellationToken);
+
+    /// <summary>
+    /// The keys with a generation, their generations and the bytes allocated to them (as <c>blacksmith store ls</c> counts
+    /// them), and the exposures handed out. Nothing where there is no store yet.
+    /// </summary>
+    public async Task<StoreInventory> TakeInventoryAsync(CancellationToken cancellationToken)
+    {
+        var listing = await _core.ListAsync(cancellationToken);
+        var keys = listing.Keys.Where(k => k.Generations.Count > 0).ToList();
+        return new StoreInventory(keys.Count, keys.Sum(k => k.Generations.Count), listing.SizeBytes, await _core.ListLeasesAsync(cancellationToken));
+    }
 
     public void Dispose() => _core.Dispose();
 }

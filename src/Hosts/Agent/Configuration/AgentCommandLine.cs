@@ -19,6 +19,10 @@ public sealed class AgentCommandLine
     public const string TlsKeyVariable = "BLACKSMITH_AGENT_TLS_KEY";
     public const string ExposureLeaseVariable = "BLACKSMITH_AGENT_EXPOSURE_LEASE";
     public const string LeaseCheckIntervalVariable = "BLACKSMITH_AGENT_LEASE_CHECK_INTERVAL";
+    public const string MetricsListenVariable = "BLACKSMITH_AGENT_METRICS_LISTEN";
+
+    /// <summary>The port of a <c>--metrics-listen</c> address given without one: the API's 5557 in the exporters' 9xxx range.</summary>
+    public const int DefaultMetricsPort = 9557;
 
     /// <summary>The lease of an exposure when none is configured: GitHub's own limit on a job's run time.</summary>
     public static readonly TimeSpan DefaultExposureLease = TimeSpan.FromHours(6);
@@ -181,6 +185,19 @@ public sealed class AgentCommandLine
         HelpName = "duration",
     };
 
+    private readonly Option<string?> _metricsListen = new("--metrics-listen")
+    {
+        Description = $"Serve /metrics in the Prometheus format on this address, ADDRESS:PORT (a bare address: port {DefaultMetricsPort}), over plain "
+            + $"HTTP/1.1 and apart from the API. Loopback only unless --metrics-allow-remote. Default: {MetricsListenVariable}, else no metrics.",
+        HelpName = "address",
+    };
+
+    private readonly Option<bool> _metricsAllowRemote = new("--metrics-allow-remote")
+    {
+        Description = "Let --metrics-listen be an address beyond loopback: whoever reaches it reads the metrics (counts and times, no keys, no token). "
+            + "Default: off. Flag only.",
+    };
+
     private readonly Option<bool> _verbose = new("--verbose", "-v")
     {
         Recursive = true,
@@ -225,7 +242,8 @@ public sealed class AgentCommandLine
             + "runner host's agent, for CI runners on this host (point them at it with BLACKSMITH_AGENT_ADDRESS).")
         {
             _listen, _dataDirectory, _tokenFile, _tlsCertificate, _tlsKey, _backend, _cephConfig, _cephKeyring, _cephUser, _cephPool, _cephNamespace,
-            _cephAttach, _mode, _diskSize, _generations, _sizeCap, _exposureLease, _leaseCheckInterval, _shutdownSeconds, _verbose,
+            _cephAttach, _mode, _diskSize, _generations, _sizeCap, _exposureLease, _leaseCheckInterval, _metricsListen, _metricsAllowRemote,
+            _shutdownSeconds, _verbose,
         };
         StoreRemove = new Command("rm", "Delete every generation of a key from the cluster; exposures already handed out keep their clones.") { StoreKey };
         StoreCollect = new Command("gc", "Flatten deep heads, remove images nothing needs, and, when asked, prune, evict over --size-cap-gib, release abandoned exposures.")
@@ -314,6 +332,8 @@ public sealed class AgentCommandLine
             ShutdownTimeout = TimeSpan.FromSeconds(Positive(parse.GetValue(_shutdownSeconds), "--shutdown-timeout")),
             LeaseCheckInterval = Duration(parse.GetValue(_leaseCheckInterval), "--lease-check-interval", Read(LeaseCheckIntervalVariable), LeaseCheckIntervalVariable)
                 ?? DefaultLeaseCheckInterval,
+            MetricsListen = MetricsListen(parse.GetValue(_metricsListen), Read(MetricsListenVariable)),
+            MetricsAllowRemote = parse.GetValue(_metricsAllowRemote),
             Verbose = parse.GetValue(_verbose),
         };
     }
@@ -342,6 +362,23 @@ public sealed class AgentCommandLine
 
         var source = flag is null ? variableName : flagName;
         throw new AgentConfigurationException($"{source} must be a whole number of s, m, h or d (e.g. 6h, 5m), not '{text}'");
+    }
+
+    private static ListenEndpoint? MetricsListen(string? flag, string? variable)
+    {
+        if ((flag ?? variable) is not { } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ListenEndpoint.Parse(text, DefaultMetricsPort);
+        }
+        catch (FormatException ex)
+        {
+            throw new AgentConfigurationException($"{(flag is null ? MetricsListenVariable : "--metrics-listen")}: {ex.Message}", ex);
+        }
     }
 
     private CephStoreOptions ReadCeph(ParseResult parse, Func<string, string?> read, LocalStoreOptions store)

@@ -48,6 +48,15 @@ public sealed record AgentSettings
     /// </summary>
     public TimeSpan LeaseCheckInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Where <c>/metrics</c> is served in the Prometheus format, over plain HTTP/1.1 and apart from the API; null (the
+    /// default): nowhere.
+    /// </summary>
+    public ListenEndpoint? MetricsListen { get; init; }
+
+    /// <summary>Whether <see cref="MetricsListen"/> may be an address beyond loopback (<c>--metrics-allow-remote</c>).</summary>
+    public bool MetricsAllowRemote { get; init; }
+
     /// <summary>Whether debug events are logged.</summary>
     public bool Verbose { get; init; }
 
@@ -91,6 +100,18 @@ public sealed record AgentSettings
             throw new AgentConfigurationException(string.Create(CultureInfo.InvariantCulture, $"the lease check interval must be at least 1 second, not {LeaseCheckInterval}"));
         }
 
+        if (MetricsListen is { IsLoopback: false } remote && !MetricsAllowRemote)
+        {
+            throw new AgentConfigurationException(
+                $"refusing to serve metrics on {remote}, beyond loopback: anyone who reaches it reads them, without a token. Add --metrics-allow-remote "
+                + "to mean it, or listen on 127.0.0.1");
+        }
+
+        if (MetricsListen is { Port: > 0 } metrics && Listen.Any(endpoint => endpoint.Port == metrics.Port && Overlaps(endpoint, metrics)))
+        {
+            throw new AgentConfigurationException($"--metrics-listen {metrics} is also an API address (--listen); give the metrics a port of their own");
+        }
+
         if (Backend == AgentBackend.Ceph && Ceph is null)
         {
             throw new AgentConfigurationException("--backend ceph needs the cluster's configuration (--ceph-conf and --ceph-pool)");
@@ -102,11 +123,17 @@ public sealed record AgentSettings
         }
     }
 
+    // Two endpoints on one port collide when either is a wildcard, localhost, or they are the same address.
+    private static bool Overlaps(ListenEndpoint a, ListenEndpoint b) =>
+        a.Address is null || b.Address is null || a.Address.Equals(b.Address)
+        || a.Address.Equals(System.Net.IPAddress.Any) || b.Address.Equals(System.Net.IPAddress.Any)
+        || a.Address.Equals(System.Net.IPAddress.IPv6Any) || b.Address.Equals(System.Net.IPAddress.IPv6Any);
+
     // The generated ToString would print the token into any log line that mentions the settings.
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture, $"Store = {Store}, Backend = {Backend}, Ceph = {Ceph}, Listen = [{string.Join(", ", Listen)}], Token = {(Token is null ? "(none)" : "(set)")}, ");
-        builder.Append(CultureInfo.InvariantCulture, $"TlsCertificatePath = {TlsCertificatePath}, TlsKeyPath = {TlsKeyPath}, ShutdownTimeout = {ShutdownTimeout}, LeaseCheckInterval = {LeaseCheckInterval}, Verbose = {Verbose}");
+        builder.Append(CultureInfo.InvariantCulture, $"TlsCertificatePath = {TlsCertificatePath}, TlsKeyPath = {TlsKeyPath}, ShutdownTimeout = {ShutdownTimeout}, LeaseCheckInterval = {LeaseCheckInterval}, MetricsListen = {MetricsListen?.ToString() ?? "(off)"}, MetricsAllowRemote = {MetricsAllowRemote}, Verbose = {Verbose}");
         return true;
     }
 }

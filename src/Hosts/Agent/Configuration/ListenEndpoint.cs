@@ -25,13 +25,15 @@ public sealed record ListenEndpoint(IPAddress? Address, int Port)
     /// Parses <c>127.0.0.1:5557</c>, <c>[::1]:5557</c>, <c>localhost:5557</c>, <c>0.0.0.0:5557</c>, or a bare address
     /// (port 5557).
     /// </summary>
+    /// <param name="text">The address.</param>
+    /// <param name="defaultPort">The port of a bare address: 5557 for the API, another for the metrics listener.</param>
     /// <exception cref="FormatException">It is none of those.</exception>
-    public static ListenEndpoint Parse(string text)
+    public static ListenEndpoint Parse(string text, int defaultPort = DefaultPort)
     {
         ArgumentNullException.ThrowIfNull(text);
         var value = text.Trim();
         var (host, portText) = Split(value);
-        var port = DefaultPort;
+        var port = defaultPort;
         if (portText is not null && !TryPort(portText, out port))
         {
             throw new FormatException($"'{text}' is not a listen address: '{portText}' is not a TCP port (0-65535)");

@@ -52,4 +52,10 @@ internal static partial class AgentLog
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Refused {Count} metric(s) from {Caller} over the rate of {PerMinute} a minute")]
     public static partial void MetricsRefused(ILogger logger, int count, string caller, int perMinute);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Serving Prometheus metrics on {Address}/metrics (no token: counts only, no keys)")]
+    public static partial void ServingMetrics(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Could not count what the store holds for /metrics: {Reason}; blacksmith_agent_store_up is 0 until it can")]
+    public static partial void InventoryFailed(ILogger logger, string reason);
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Blacksmith.Agent.Configuration;
+using Blacksmith.Agent.Metrics;
 using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Orchestration.Ports;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,16 +44,22 @@ public sealed class AgentServer : IAsyncDisposable
     private readonly HealthServiceImpl _health;
     private readonly ILogger _logger;
 
-    private AgentServer(WebApplication app, AgentSettings settings, HealthServiceImpl health)
+    private readonly Func<ListenOptions?> _metricsListener;
+
+    private AgentServer(WebApplication app, AgentSettings settings, HealthServiceImpl health, Func<ListenOptions?> metricsListener)
     {
         _app = app;
         _settings = settings;
         _health = health;
+        _metricsListener = metricsListener;
         _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Blacksmith.Agent");
     }
 
     /// <summary>Where the agent listens, once started: <c>http://127.0.0.1:5557</c>, or <c>https://…</c> with TLS.</summary>
     public IReadOnlyList<Uri> Addresses { get; private set; } = [];
+
+    /// <summary>Where <c>/metrics</c> is served once started (<c>http://127.0.0.1:9557</c>); null when it is not.</summary>
+    public Uri? MetricsAddress { get; private set; }
 
     /// <summary>The store calls are served from.</summary>
     public IStickyDiskStore Store => _app.Services.GetRequiredService<IStickyDiskStore>();
@@ -78,9 +86,29 @@ public sealed class AgentServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         (logging ?? DefaultLogging(settings.Verbose))(builder.Logging);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
+        ListenOptions? metricsListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            if (settings.MetricsListen is { } metrics)
+            {
+                // HTTP/1.1, as Prometheus scrapes, and never TLS: loopback by default, and nothing secret is on it.
+                void Metrics(ListenOptions listen)
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    metricsListener = listen;
+                }
+
+                if (metrics.Address is null)
+                {
+                    kestrel.ListenLocalhost(metrics.Port, Metrics);
+                }
+                else
+                {
+                    kestrel.Listen(metrics.Address, metrics.Port, Metrics);
+                }
+            }
+
             foreach (var endpoint in settings.Listen)
             {
                 void Configure(ListenOptions listen)
@@ -112,6 +140,10 @@ public sealed class AgentServer : IAsyncDisposable
         });
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton<MetricAdmission>();
+        builder.Services.AddSingleton<AgentMeter>();
+        builder.Services.AddSingleton(services => new MetricsCollector(services.GetRequiredService<AgentMeter>().Meter));
+        builder.Services.AddSingleton<StoreGauges>();
+        builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton<ProcessRunner>();
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new AgentAccess(settings.Token));
@@ -125,7 +157,16 @@ public sealed class AgentServer : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<StickyDiskAgentService>();
         app.MapGrpcService<HealthServiceImpl>();
-        return new AgentServer(app, settings, health);
+        if (settings.MetricsListen is not null)
+        {
+            // The listener first, then the instruments it listens to, so that the failure counters start at zero.
+            _ = app.Services.GetRequiredService<MetricsCollector>();
+            _ = app.Services.GetRequiredService<StoreGauges>();
+            app.Services.GetRequiredService<AgentMeter>().Initialize();
+            app.MapGet("/metrics", (RequestDelegate)app.Services.GetRequiredService<MetricsEndpoint>().ServeAsync);
+        }
+
+        return new AgentServer(app, settings, health, () => metricsListener);
     }
 
     /// <summary>
@@ -144,9 +185,21 @@ public sealed class AgentServer : IAsyncDisposable
         });
         _app.Lifetime.ApplicationStopped.Register(() => AgentLog.Stopped(_logger));
         await _app.StartAsync(cancellationToken);
-        Addresses = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+        var bound = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
             .Select(address => new Uri(address))
             .ToList();
+        if (_settings.MetricsListen is { } metrics)
+        {
+            // Kestrel writes the port it bound (a free one for port 0) back into the listener's endpoint.
+            var port = (_metricsListener()?.EndPoint as System.Net.IPEndPoint)?.Port ?? metrics.Port;
+            _app.Services.GetRequiredService<MetricsEndpoint>().Port = port;
+            MetricsAddress = bound.FirstOrDefault(address => address.Port == port);
+            bound.RemoveAll(address => address.Port == port);
+            var served = MetricsAddress?.ToString().TrimEnd('/') ?? metrics.ToString();
+            AgentLog.ServingMetrics(_logger, served);
+        }
+
+        Addresses = bound;
         _health.SetStatus(string.Empty, HealthCheckResponse.Types.ServingStatus.Serving);
         _health.SetStatus(ServiceName, HealthCheckResponse.Types.ServingStatus.Serving);
         var store = Store;

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Blacksmith.Agent.Configuration;
+using Blacksmith.Agent.Metrics;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Leases;
 using Microsoft.Extensions.Hosting;
@@ -15,13 +17,15 @@ internal sealed class LeaseService : BackgroundService
 {
     private readonly LeaseSweep? _sweep;
     private readonly ILogger _logger;
+    private readonly AgentMeter _meter;
 
     // Made with the service, so that a tick of the clock that comes before the loop first waits is not lost.
     private readonly PeriodicTimer _timer;
     private TaskCompletionSource<IReadOnlyList<LeaseReview>> _next = NewCheck();
 
-    public LeaseService(IStickyDiskStore store, IDeviceUsage usage, AgentSettings settings, TimeProvider time, ILoggerFactory loggers)
+    public LeaseService(IStickyDiskStore store, IDeviceUsage usage, AgentSettings settings, TimeProvider time, AgentMeter meter, ILoggerFactory loggers)
     {
+        _meter = meter;
         _logger = loggers.CreateLogger("Blacksmith.Agent");
         _sweep = store is IExposureLeases leases ? new LeaseSweep(leases, usage, time, loggers.CreateLogger<LeaseSweep>()) : null;
         _timer = new PeriodicTimer(settings.LeaseCheckInterval, time);
@@ -63,9 +67,12 @@ internal sealed class LeaseService : BackgroundService
     private async Task CheckAsync(LeaseSweep sweep, CancellationToken stoppingToken)
     {
         var check = Interlocked.Exchange(ref _next, NewCheck());
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            check.TrySetResult(await sweep.SweepAsync(stoppingToken));
+            var reviews = await sweep.SweepAsync(stoppingToken);
+            _meter.LeaseChecked(Stopwatch.GetElapsedTime(started), reviews.Count(r => r.Released), reviews.Count(r => r.Problem is not null));
+            check.TrySetResult(reviews);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -76,6 +83,7 @@ internal sealed class LeaseService : BackgroundService
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            _meter.Failure(AgentMeter.LeaseCheck, ex is ExternalCallException failure ? AgentMeter.KindLabel(failure.Kind) : AgentMeter.InternalKind);
             AgentLog.LeaseCheckFailed(_logger, ex.Message, ex);
             check.TrySetException(ex);
         }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using Blacksmith.Agent.Metrics;
 using Blacksmith.Infrastructure.StickyDisk.Protocol;
 using Blacksmith.Orchestration.Ports;
 using Grpc.Core;
@@ -11,7 +13,7 @@ namespace Blacksmith.Agent.Server;
 /// exposes, <c>CommitStickyDisk</c> commits or releases, <c>ReportMetric</c> logs (within a rate and size per caller). <c>QueueDockerJob</c> is left
 /// unimplemented, as neither action calls it.
 /// </summary>
-internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess access, MetricAdmission metrics, ILogger<StickyDiskAgentService> logger)
+internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess access, MetricAdmission metrics, AgentMeter meter, ILogger<StickyDiskAgentService> logger)
     : StickyDiskService.StickyDiskServiceBase
 {
     /// <summary>A connectivity check, open to all: it says nothing and changes nothing, and the actions send no token with it.</summary>
@@ -27,7 +29,7 @@ internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess
         ArgumentNullException.ThrowIfNull(context);
         Authorize(context, request.StickyDiskToken);
         Require(request.StickyDiskKey, "sticky_disk_key", "the cache key whose disk to expose");
-        var disk = await CallAsync(context, () => store.ExposeAsync(request.StickyDiskKey, context.CancellationToken));
+        var disk = await CallAsync(context, () => store.ExposeAsync(request.StickyDiskKey, context.CancellationToken), AgentMeter.Expose);
         if (context.CancellationToken.IsCancellationRequested)
         {
             // Exposed after the caller gave up (its deadline passed while cloning): nobody would ever settle it.
@@ -58,8 +60,9 @@ internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess
         // Once begun, a settlement runs to its end even if the caller gives up or the agent is asked to stop: each of
         // its steps is bounded by the store's own tool timeouts, and one cut short would stay marked as this live
         // agent's until a repeat or the next start finished it. Shutdown waits for it (AgentServer).
-        var outcome = await CallAsync(context, () => store.SettleAsync(settlement, CancellationToken.None));
-        var asked = request.ShouldCommit ? "commit" : "release";
+        var asked = request.ShouldCommit ? AgentMeter.Commit : AgentMeter.Release;
+        var outcome = await CallAsync(
+            context, () => store.SettleAsync(settlement, CancellationToken.None), asked, done => done == SettleOutcome.Applied ? AgentMeter.Ok : AgentMeter.NothingToDo);
         switch (outcome)
         {
             // A settlement that changed nothing is logged as such, not as done: a repeated commit, or a release of an
@@ -143,20 +146,46 @@ internal sealed class StickyDiskAgentService(IStickyDiskStore store, AgentAccess
             return true;
         });
 
-    private async Task<T> CallAsync<T>(ServerCallContext context, Func<Task<T>> call)
+    /// <summary>
+    /// Makes one store call; with an <paramref name="operation"/>, also times it and counts it by outcome, and a failure
+    /// by its kind (only the fixed names of <see cref="AgentMeter"/>: nothing the caller sent becomes a label).
+    /// </summary>
+    private async Task<T> CallAsync<T>(ServerCallContext context, Func<Task<T>> call, string? operation = null, Func<T, string>? outcome = null)
     {
+        var started = Stopwatch.GetTimestamp();
+        void Served(string result)
+        {
+            if (operation is not null)
+            {
+                meter.Served(operation, result, Stopwatch.GetElapsedTime(started));
+            }
+        }
+
+        void Failed(string kind)
+        {
+            Served(AgentMeter.Failed);
+            if (operation is not null)
+            {
+                meter.Failure(operation, kind);
+            }
+        }
+
         try
         {
-            return await call();
+            var result = await call();
+            Served(outcome?.Invoke(result) ?? AgentMeter.Ok);
+            return result;
         }
         catch (ExternalCallException ex)
         {
+            Failed(AgentMeter.KindLabel(ex.Kind));
             var status = StoreFailures.From(ex);
             AgentLog.CallFailed(logger, context.Method, context.Peer, status.StatusCode.ToString(), status.Status.Detail);
             throw status;
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or RpcException))
         {
+            Failed(AgentMeter.InternalKind);
             AgentLog.Bug(logger, context.Method, ex);
             throw new RpcException(new Status(StatusCode.Internal, "the agent failed unexpectedly; its log has the details"));
         }
