@@ -2,7 +2,7 @@
 // it tells the engine instead of letting it probe. Usage: blacksmith-embedding-sample <work-dir> [--fail]
 using Blacksmith.Hosting;
 using Blacksmith.Hosting.Composition;
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Infrastructure.Simulation;

@@ -5,6 +5,7 @@ using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Orchestration.Leases;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Leases;
+using Blacksmith.Testing.BlockDevices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Agent.Tests;
 

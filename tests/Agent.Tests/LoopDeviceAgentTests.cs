@@ -2,6 +2,7 @@ using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing.BlockDevices;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Agent.Tests;

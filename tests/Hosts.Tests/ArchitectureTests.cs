@@ -1,4 +1,9 @@
 using System.Reflection;
+using Blacksmith.Agent.Server;
+using Blacksmith.Cli;
+using Blacksmith.Hosting;
+using Blacksmith.Infrastructure.CephStore;
+using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps;
@@ -29,6 +34,41 @@ public sealed class ArchitectureTests
         var offending = Offending(typeof(StepsAssembly).Assembly, [.. CoreMayReference, "Blacksmith.Orchestration"]);
 
         Assert.Empty(offending);
+    }
+
+    [Fact]
+    public void The_agent_references_its_stores_and_the_machine_primitives_never_the_engines_adapters()
+    {
+        var ours = OursReferencedBy(typeof(AgentServer).Assembly);
+
+        Assert.Equal(Sorted("Orchestration", "Steps", "Infrastructure.Linux", "Infrastructure.LocalStore", "Infrastructure.CephStore"), ours);
+    }
+
+    [Fact]
+    public void The_local_store_references_only_the_machine_primitives_and_Orchestration()
+    {
+        var ours = OursReferencedBy(typeof(LocalStickyDiskStore).Assembly);
+
+        Assert.Equal(Sorted("Orchestration", "Infrastructure.Linux"), ours);
+    }
+
+    [Fact]
+    public void The_Ceph_store_references_only_the_local_store_the_machine_primitives_and_Orchestration()
+    {
+        var ours = OursReferencedBy(typeof(CephStickyDiskStore).Assembly);
+
+        Assert.Equal(Sorted("Orchestration", "Infrastructure.Linux", "Infrastructure.LocalStore"), ours);
+    }
+
+    [Fact]
+    public void The_blacksmith_executable_carries_neither_the_Ceph_store_nor_the_agent()
+    {
+        string[] agentOnly = ["Blacksmith.Infrastructure.CephStore", "blacksmith-agent"];
+        var referenced = new[] { typeof(ExitCodes).Assembly, typeof(CliErrors).Assembly }
+            .SelectMany(a => a.GetReferencedAssemblies())
+            .Select(a => a.Name);
+
+        Assert.DoesNotContain(referenced, agentOnly.Contains);
     }
 
     [Fact]
@@ -63,6 +103,16 @@ public sealed class ArchitectureTests
 
         Assert.All(commands, c => Assert.Contains(c, handled));
     }
+
+    // Which of our projects an assembly takes, without the "Blacksmith." prefix; its packages are not the question here.
+    private static List<string> OursReferencedBy(Assembly assembly) =>
+        [.. assembly.GetReferencedAssemblies()
+            .Select(a => a.Name ?? string.Empty)
+            .Where(name => name.StartsWith("Blacksmith.", StringComparison.Ordinal))
+            .Select(name => name["Blacksmith.".Length..])
+            .Order(StringComparer.Ordinal)];
+
+    private static List<string> Sorted(params string[] projects) => [.. projects.Order(StringComparer.Ordinal)];
 
     private static List<string> Offending(Assembly assembly, string[] allowed) =>
         [.. assembly.GetReferencedAssemblies()

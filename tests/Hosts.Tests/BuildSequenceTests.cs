@@ -11,7 +11,7 @@ namespace Blacksmith.Hosts.Tests;
 public sealed class BuildSequenceTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
-    private readonly Faker _faker = new();
+    private readonly Faker _faker = new() { Random = new Randomizer(107) };
 
     [Fact]
     public async Task A_build_on_the_jobs_builder_is_tracked_and_runs_on_that_builder()

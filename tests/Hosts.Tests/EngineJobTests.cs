@@ -11,7 +11,7 @@ namespace Blacksmith.Hosts.Tests;
 public sealed class EngineJobTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
-    private readonly Faker _faker = new();
+    private readonly Faker _faker = new() { Random = new Randomizer(106) };
 
     [Fact]
     public async Task Job_with_successful_builds_commits_once_with_the_measured_usage()

@@ -13,7 +13,7 @@ namespace Blacksmith.Steps.Tests;
 public sealed class SetupHandlerTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
-    private readonly Faker _faker = new();
+    private readonly Faker _faker = new() { Random = new Randomizer(112) };
 
     [Fact]
     public async Task Expose_retries_an_unavailable_agent_then_exposes_the_disk()

@@ -36,26 +36,14 @@ public static class CacheKeyName
             throw new ExternalCallException(operation, ExternalErrorKind.Failed, $"cache key {Printable(key)} is not valid: {problem}; {Rule}");
         }
 
-        var name = new StringBuilder(key!.Length);
-        foreach (var c in key)
-        {
-            if (Encoded.Contains(c, StringComparison.Ordinal))
-            {
-                name.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                name.Append(c);
-            }
-        }
-
+        var name = Name(key!);
         if (name.Length > MaxEncodedLength)
         {
             throw new ExternalCallException(
                 operation, ExternalErrorKind.Failed, $"cache key {Printable(key)} is not valid: it is too long once its / : + @ are encoded ({name.Length} > {MaxEncodedLength} bytes)");
         }
 
-        return name.ToString();
+        return name;
     }
 
     /// <summary>The key a directory name stands for, or null when the name is not one this store made.</summary>
@@ -82,8 +70,28 @@ public static class CacheKeyName
             i += 2;
         }
 
+        // Only the name Encode gives a key stands for it: "a@" (a literal @) or "a%2f" (lower-case hex) would otherwise
+        // read as the keys of "a%40" and "a%2F", a key listed under a name that removing it never finds.
         var decoded = key.ToString();
-        return Problem(decoded) is null ? decoded : null;
+        return Problem(decoded) is null && Name(decoded) == name ? decoded : null;
+    }
+
+    private static string Name(string key)
+    {
+        var name = new StringBuilder(key.Length);
+        foreach (var c in key)
+        {
+            if (Encoded.Contains(c, StringComparison.Ordinal))
+            {
+                name.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                name.Append(c);
+            }
+        }
+
+        return name.ToString();
     }
 
     /// <summary>What is wrong with <paramref name="key"/>, or null when it is valid.</summary>

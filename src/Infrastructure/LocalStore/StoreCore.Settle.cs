@@ -135,7 +135,7 @@ internal sealed partial class StoreCore
     /// finished by running this again, whoever runs it: detach (if attached), fsync (again), then, under the lock,
     /// rename unless a generation of this exposure already exists, and the bookkeeping after it.
     /// </summary>
-    private async Task CommitCoreAsync(ExposureRecord record, string encoded, string operation, CancellationToken cancellationToken)
+    internal async Task CommitCoreAsync(ExposureRecord record, string encoded, string operation, CancellationToken cancellationToken)
     {
         var clone = Path.Combine(Layout.Clones, record.CloneName);
         await Backing.DetachAsync(clone, forCommit: true, operation, cancellationToken);
@@ -207,7 +207,7 @@ internal sealed partial class StoreCore
     }
 
     /// <summary>Detaches and deletes the clone, then forgets the exposure; repeatable like the commit.</summary>
-    private async Task ReleaseCoreAsync(ExposureRecord record, string operation, CancellationToken cancellationToken)
+    internal async Task ReleaseCoreAsync(ExposureRecord record, string operation, CancellationToken cancellationToken)
     {
         var clone = Path.Combine(Layout.Clones, record.CloneName);
 

@@ -79,11 +79,20 @@ internal sealed partial class StoreCore : IDisposable
     /// <summary>The mode in use once started; before that, the one the store will start in.</summary>
     public LocalStoreMode Mode => _backing?.Mode ?? PredictMode();
 
-    private StoreLayout Layout => _layout ?? throw new InvalidOperationException("the store has not started");
+    // What StoreRecovery works with: it recovers through this store, under its lock.
+    internal StoreLayout Layout => _layout ?? throw new InvalidOperationException("the store has not started");
 
-    private IDiskBacking Backing => _backing ?? throw new InvalidOperationException("the store has not started");
+    internal IDiskBacking Backing => _backing ?? throw new InvalidOperationException("the store has not started");
 
-    private OwnerLock Me => _owner ?? throw new InvalidOperationException("the store has not started");
+    internal OwnerLock Me => _owner ?? throw new InvalidOperationException("the store has not started");
+
+    internal string BootId => _bootId;
+
+    internal ConcurrentDictionary<string, byte> InFlight => _inFlight;
+
+    internal TimeProvider Time => _time;
+
+    internal ILogger Logger => _logger;
 
     /// <summary>
     /// Opens the data directory (creating it and its layout when <paramref name="create"/>), settles its mode and takes
@@ -340,7 +349,7 @@ internal sealed partial class StoreCore : IDisposable
         }
     }
 
-    private Task<FileLock> LockAsync(string operation, CancellationToken cancellationToken) => LockAsync(Layout, operation, cancellationToken);
+    internal Task<FileLock> LockAsync(string operation, CancellationToken cancellationToken) => LockAsync(Layout, operation, cancellationToken);
 
     private async Task<FileLock> LockAsync(StoreLayout layout, string operation, CancellationToken cancellationToken)
     {
@@ -360,7 +369,7 @@ internal sealed partial class StoreCore : IDisposable
 
     private void Fault(StoreStep step) => _fault?.Invoke(step);
 
-    private List<GenerationEntry> Generations(string encodedKey)
+    internal List<GenerationEntry> Generations(string encodedKey)
     {
         var directory = Layout.Generations(encodedKey);
         if (!Directory.Exists(directory))
@@ -385,7 +394,7 @@ internal sealed partial class StoreCore : IDisposable
         DurableFile.ReadJson(Layout.Record(exposeId), LocalStoreJsonContext.Default.ExposureRecord);
 
     /// <summary>Every readable record; one that cannot be read is logged and left alone (its clone with it).</summary>
-    private List<ExposureRecord> ReadRecords()
+    internal List<ExposureRecord> ReadRecords()
     {
         var records = new List<ExposureRecord>();
         foreach (var path in Directory.EnumerateFiles(Layout.Exposures))
@@ -411,7 +420,7 @@ internal sealed partial class StoreCore : IDisposable
         return records;
     }
 
-    private void WriteRecord(ExposureRecord record) =>
+    internal void WriteRecord(ExposureRecord record) =>
         DurableFile.WriteJson(Layout.Record(record.ExposeId), record, LocalStoreJsonContext.Default.ExposureRecord);
 
     private KeyRecord? ReadKeyRecord(string encodedKey)
@@ -438,7 +447,7 @@ internal sealed partial class StoreCore : IDisposable
     }
 
     /// <summary>Moves a file or tree into the trash by one rename; null when there is nothing at <paramref name="path"/>.</summary>
-    private string? MoveToTrash(string path, string label)
+    internal string? MoveToTrash(string path, string label)
     {
         if (FileTree.IsDirectory(path))
         {
@@ -458,7 +467,7 @@ internal sealed partial class StoreCore : IDisposable
     }
 
     /// <summary>Deletes trash entries; returns the bytes they held. A failure is logged: the next recovery tries again.</summary>
-    private long DeleteTrash(IEnumerable<string?> entries)
+    internal long DeleteTrash(IEnumerable<string?> entries)
     {
         var freed = 0L;
         foreach (var entry in entries)

@@ -61,23 +61,7 @@ internal sealed partial class BuildxStore
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
     /// <summary>The store's flock, as buildx takes it around every transaction.</summary>
-    public IDisposable Lock()
-    {
-        var path = Path.Combine(Directory, ".lock");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                // On Unix, FileShare.None is an exclusive flock on the file.
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(10);
-            }
-        }
-    }
+    public IDisposable Lock() => StoreLock.Acquire(Path.Combine(Directory, ".lock"));
 
     public NodeGroup? Find(string name)
     {

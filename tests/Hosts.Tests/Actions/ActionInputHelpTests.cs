@@ -1,4 +1,4 @@
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using YamlDotNet.RepresentationModel;
 
 namespace Blacksmith.Hosts.Tests.Actions;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
-using Blacksmith.Hosts.Tests.EndToEnd.Isolation;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.Ceph;
 

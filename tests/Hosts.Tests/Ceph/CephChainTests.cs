@@ -2,6 +2,7 @@ using System.Text.Json;
 using Blacksmith.Infrastructure.CephStore;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing;
 using Blacksmith.Testing.Ceph;
 using Bogus;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,7 +13,7 @@ namespace Blacksmith.Hosts.Tests.Ceph;
 [Collection(CephClusterGroup.Name)]
 public sealed class CephChainTests(CephClusterFixture fixture)
 {
-    private static readonly Faker Faker = new();
+    private static readonly Faker Faker = new() { Random = new Randomizer(111) };
 
     private CephTestCluster Cluster => fixture.Cluster;
 
@@ -110,11 +111,11 @@ public sealed class CephChainTests(CephClusterFixture fixture)
             "--ceph-namespace", ns, "--data-dir", host.DataDirectory,
         ];
 
-        var listed = await CephHost.TryRunAsync(EndToEnd.Isolation.AgentBinary.Path, ["store", "ls", .. cluster]);
-        var collected = await CephHost.TryRunAsync(EndToEnd.Isolation.AgentBinary.Path, ["store", "gc", "--keep", "1", .. cluster]);
-        var removed = await CephHost.TryRunAsync(EndToEnd.Isolation.AgentBinary.Path, ["store", "rm", key, .. cluster]);
-        var again = await CephHost.TryRunAsync(EndToEnd.Isolation.AgentBinary.Path, ["store", "rm", key, .. cluster]);
-        var local = await CephHost.TryRunAsync(EndToEnd.Isolation.AgentBinary.Path, ["store", "ls", "--data-dir", host.DataDirectory]);
+        var listed = await CephHost.TryRunAsync(AgentBinary.Path, ["store", "ls", .. cluster]);
+        var collected = await CephHost.TryRunAsync(AgentBinary.Path, ["store", "gc", "--keep", "1", .. cluster]);
+        var removed = await CephHost.TryRunAsync(AgentBinary.Path, ["store", "rm", key, .. cluster]);
+        var again = await CephHost.TryRunAsync(AgentBinary.Path, ["store", "rm", key, .. cluster]);
+        var local = await CephHost.TryRunAsync(AgentBinary.Path, ["store", "ls", "--data-dir", host.DataDirectory]);
 
         Assert.True(listed.Code == 0, listed.Errors);
         Assert.Contains(key + "  last used", listed.Output, StringComparison.Ordinal);

@@ -12,7 +12,7 @@ namespace Blacksmith.Hosts.Tests.Ceph;
 [Collection(CephClusterGroup.Name)]
 public sealed class CephFleetTests(CephClusterFixture fixture)
 {
-    private static readonly Faker Faker = new();
+    private static readonly Faker Faker = new() { Random = new Randomizer(110) };
 
     private CephTestCluster Cluster => fixture.Cluster;
 

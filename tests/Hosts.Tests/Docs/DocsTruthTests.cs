@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using Blacksmith.Agent.Configuration;
 using Blacksmith.Cli;
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Testing;
 

@@ -1,5 +1,5 @@
 using Blacksmith.Hosting.Composition;
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Buildkit;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.Generic;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.LocalStore;
 using Bogus;
 

@@ -1,4 +1,4 @@
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Buildkit;
 
 namespace Blacksmith.Hosts.Tests.Hosts;

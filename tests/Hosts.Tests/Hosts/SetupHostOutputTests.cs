@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Blacksmith.Hosting;
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Hosts.Tests.EndToEnd.Runner;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;

@@ -1,5 +1,5 @@
 using Blacksmith.Hosting;
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Infrastructure.ControlPlane;

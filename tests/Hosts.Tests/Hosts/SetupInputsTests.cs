@@ -1,4 +1,4 @@
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Orchestration.Lifecycle;
@@ -8,7 +8,7 @@ namespace Blacksmith.Hosts.Tests.Hosts;
 
 public sealed class SetupInputsTests
 {
-    private readonly Faker _faker = new();
+    private readonly Faker _faker = new() { Random = new Randomizer(108) };
 
     [Fact]
     public void No_inputs_give_upstream_defaults_and_no_warnings()

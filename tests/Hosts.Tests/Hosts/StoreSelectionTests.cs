@@ -6,7 +6,7 @@ namespace Blacksmith.Hosts.Tests.Hosts;
 
 public sealed class StoreSelectionTests
 {
-    private readonly Faker _faker = new();
+    private readonly Faker _faker = new() { Random = new Randomizer(109) };
 
     [Theory]
     [InlineData("BLACKSMITH_VM_ID")]

@@ -89,8 +89,8 @@ public sealed class FaultMatrixTests
     {
         var ct = TestContext.Current.CancellationToken;
         var path = Path.Combine(LauncherHarness.RepositoryRoot(), "docs", "reliability.md");
-        var generated = FaultMatrix.Markdown(Cells, SweepCells);
-        var current = File.Exists(path) ? (await File.ReadAllTextAsync(path, ct)).Replace("\r\n", "\n", StringComparison.Ordinal) : null;
+        var current = (await File.ReadAllTextAsync(path, ct)).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var generated = FaultMatrix.Markdown(current, Cells, SweepCells);
         if (current == generated)
         {
             return;
@@ -98,7 +98,7 @@ public sealed class FaultMatrixTests
 
         Assert.True(
             Environment.GetEnvironmentVariable(UpdateVariable) == "1",
-            $"{path} differs from FaultMatrix.Markdown(). Regenerate it with: {FaultMatrix.RegenerateCommand} (or {UpdateVariable}=1 dotnet test --project tests/Hosts.Tests)");
+            $"The generated tables of {path} differ from FaultMatrix.Markdown(). Regenerate it with: {FaultMatrix.RegenerateCommand} (or {UpdateVariable}=1 dotnet test --project tests/Hosts.Tests)");
         await File.WriteAllTextAsync(path, generated, ct);
     }
 

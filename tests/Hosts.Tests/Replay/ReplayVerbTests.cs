@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Blacksmith.Hosts.Tests.EndToEnd;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.Replay;
 
@@ -93,6 +95,32 @@ public sealed class ReplayVerbTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Decision: skip, BuildFailed", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_fault_matrix_rewrites_only_the_generated_tables_of_its_output_file_and_keeps_the_prose()
+    {
+        var document = await File.ReadAllTextAsync(Path.Combine(Checkout.Root, "docs", "reliability.md"), Ct);
+        var prose = "A paragraph written by hand, which no generator knows.";
+        var stale = Regex.Replace(document, @"(?<=<!-- generated: matrix -->\n)(?s:.*?)(?=<!-- end: matrix -->)", "stale\n");
+        var path = Write("reliability.md", stale.Replace("## Problems", prose + "\n\n## Problems", StringComparison.Ordinal));
+
+        var result = await ReplayAsync("--fault-matrix", "--output", path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(document.Replace("## Problems", prose + "\n\n## Problems", StringComparison.Ordinal), await File.ReadAllTextAsync(path, Ct));
+    }
+
+    [Fact]
+    public async Task A_fault_matrix_output_file_without_a_generated_region_is_refused_in_one_line_naming_it()
+    {
+        var document = await File.ReadAllTextAsync(Path.Combine(Checkout.Root, "docs", "reliability.md"), Ct);
+        var path = Write("reliability.md", document.Replace("<!-- generated: sweep-matrix -->\n", "", StringComparison.Ordinal));
+
+        var result = await ReplayAsync("--fault-matrix", "--output", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("has no region for sweep-matrix", Assert.Single(result.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
     public void Dispose() => _dir.Delete(recursive: true);

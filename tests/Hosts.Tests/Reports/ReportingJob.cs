@@ -1,4 +1,4 @@
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Hosts.Tests.EndToEnd.Runner;
 using Blacksmith.Hosts.Tests.Hosts;
 using Blacksmith.Infrastructure.Ci;

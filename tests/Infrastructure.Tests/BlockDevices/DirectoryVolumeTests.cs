@@ -9,7 +9,7 @@ public sealed class DirectoryVolumeTests : IDisposable
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("blacksmith-dirvol-");
     private readonly DirectoryVolume _volume = new();
-    private readonly Faker _faker = new();
+    private readonly Faker _faker = new() { Random = new Randomizer(104) };
 
     private string Disk => Path.Combine(_root.FullName, "disk");
 

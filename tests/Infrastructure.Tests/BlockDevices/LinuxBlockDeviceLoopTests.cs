@@ -3,6 +3,7 @@ using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing.BlockDevices;
 
 namespace Blacksmith.Infrastructure.Tests.BlockDevices;
 

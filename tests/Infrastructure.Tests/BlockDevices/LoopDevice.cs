@@ -1,5 +1,6 @@
 using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Testing.BlockDevices;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Infrastructure.Tests.BlockDevices;

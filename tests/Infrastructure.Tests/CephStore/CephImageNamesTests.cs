@@ -7,7 +7,7 @@ namespace Blacksmith.Infrastructure.Tests.CephStore;
 /// <summary>How cache keys become object, image and snapshot names in the cluster (docs/agent.md, "Names in the cluster").</summary>
 public sealed class CephImageNamesTests
 {
-    private static readonly Faker Faker = new();
+    private static readonly Faker Faker = new() { Random = new Randomizer(103) };
 
     [Theory]
     [InlineData("shop-image", "shop-image")]

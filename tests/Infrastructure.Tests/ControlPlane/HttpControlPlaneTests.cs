@@ -10,7 +10,7 @@ namespace Blacksmith.Infrastructure.Tests.ControlPlane;
 public sealed class HttpControlPlaneTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
-    private readonly Faker _faker = new();
+    private readonly Faker _faker = new() { Random = new Randomizer(102) };
 
     [Fact]
     public async Task Build_start_is_reported_with_snake_case_facts_and_returns_the_build_id()

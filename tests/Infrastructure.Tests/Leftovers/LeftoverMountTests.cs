@@ -1,11 +1,11 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.Processes;
-using Blacksmith.Infrastructure.Tests.BlockDevices;
 using Blacksmith.Infrastructure.Tests.Buildkit;
 using Blacksmith.Infrastructure.Unix;
 using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Testing.BlockDevices;
 
 namespace Blacksmith.Infrastructure.Tests.Leftovers;
 

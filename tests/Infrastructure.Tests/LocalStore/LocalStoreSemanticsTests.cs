@@ -1,7 +1,7 @@
 using Blacksmith.Infrastructure.LocalStore;
-using Blacksmith.Infrastructure.Tests.BlockDevices;
 using Blacksmith.Infrastructure.Unix;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing.BlockDevices;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.LocalStore;

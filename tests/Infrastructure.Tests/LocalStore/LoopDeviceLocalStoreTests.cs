@@ -1,9 +1,9 @@
 using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
-using Blacksmith.Infrastructure.Tests.BlockDevices;
 using Blacksmith.Infrastructure.Unix;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing.BlockDevices;
 
 namespace Blacksmith.Infrastructure.Tests.LocalStore;
 

@@ -11,7 +11,7 @@ namespace Blacksmith.Steps.Tests.Recording;
 
 public sealed class EffectCallsTests
 {
-    private readonly Faker _faker = new();
+    private readonly Faker _faker = new() { Random = new Randomizer(113) };
     private readonly ListEffectRecorder _recorder = new();
     private readonly FakeTimeProvider _time = new();
 

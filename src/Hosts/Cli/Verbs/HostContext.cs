@@ -1,6 +1,6 @@
 using Blacksmith.Hosting;
 using Blacksmith.Hosting.Composition;
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Ci;
 using Serilog;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Blacksmith.Hosting;
 using Blacksmith.Hosting.Composition;
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Infrastructure.Ci.GitHub;

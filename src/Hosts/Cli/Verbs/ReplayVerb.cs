@@ -20,7 +20,7 @@ internal static class ReplayVerb
         var file = new Argument<string?>("file") { Description = "A scenario (*.json), a recorded journal (journal.jsonl), or a job directory holding one.", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON (the fields of the text report). Default: text. Flag only." };
         var faultMatrix = new Option<bool>("--fault-matrix") { Description = "Instead of a file: replay the standard job with each external call faulted each way, and print the matrix as markdown (docs/reliability.md). Default: off. Flag only." };
-        var outputFile = new Option<string?>("--output") { Description = "With --fault-matrix: write the markdown to this file. Default: standard output. Flag only.", HelpName = "file" };
+        var outputFile = new Option<string?>("--output") { Description = "With --fault-matrix: rewrite the generated tables of this markdown file (docs/reliability.md), keeping its prose; a file that does not exist yet gets the tables alone. Default: the tables on standard output. Flag only.", HelpName = "file" };
         var command = new Command("replay", "Replay a scenario or a recorded job against the real lifecycle code, with a scripted world instead of the system.")
         {
             file,
@@ -80,7 +80,19 @@ internal static class ReplayVerb
     {
         var cells = FaultMatrix.Generate();
         var sweep = SweepFaultMatrix.Generate();
-        var markdown = FaultMatrix.Markdown(cells, sweep);
+        string markdown;
+        try
+        {
+            markdown = path is not null && File.Exists(path)
+                ? FaultMatrix.Markdown(await File.ReadAllTextAsync(path, cancellationToken), cells, sweep)
+                : FaultMatrix.Tables(cells, sweep);
+        }
+        catch (InvalidDataException ex)
+        {
+            await error.WriteLineAsync($"blacksmith replay: {path} cannot take the fault matrix: {ex.Message}.");
+            return ExitCodes.BadInput;
+        }
+
         if (path is null)
         {
             await output.WriteAsync(markdown);

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Blacksmith.Hosting;
 using Blacksmith.Hosting.Composition;
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Hosting.Output;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.Generic;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Blacksmith.Cli.Verbs;

@@ -1,4 +1,4 @@
-using Blacksmith.Hosting.Hosts;
+using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Hosting.Telemetry;
 using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.Buildkit;

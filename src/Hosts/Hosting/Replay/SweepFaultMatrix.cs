@@ -45,72 +45,42 @@ public static class SweepFaultMatrix
         return cells;
     }
 
-    /// <summary>The section of docs/reliability.md that shows <paramref name="cells"/>.</summary>
-    public static string Markdown(IReadOnlyList<SweepCell> cells)
+    /// <summary>The generated regions of docs/reliability.md's section on the sweep, by name.</summary>
+    public static IReadOnlyDictionary<string, string> Sections(IReadOnlyList<SweepCell> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
-        var text = new StringBuilder();
-        text.Append("""
-
-            ## The sweep
-
-            Before its sequence, setup cleans up after the earlier jobs of its machine that ended without their post
-            (docs/leftovers.md); a replay runs that sweep where the setup host does (docs/replay.md). Each cell below replays
-            the standard job on a machine that holds two other jobs' claims: **an ended job**, a GitHub job whose
-            `Runner.Worker` is gone while its buildkitd still runs and its disk is still mounted at its root and exposed; and
-            **a job that may still run**, a GitLab job whose setup shell exited an hour ago, with its daemon, mount and
-            exposure in use. One call of the sweep is faulted as in the columns above, in the sweep only (the machine's
-            script, `machine.world`): this job's own calls stay healthy. The rows are the calls the sweep can make
-            (`ScriptedCalls.Sweep`). A crash here is always the adapter's bug: the daemons the sweep talks to are not this
-            job's.
-
-            A cell reads: what became of the ended job's claim (`cleaned`: everything released, the claim removed; `kept`:
-            something could not be released, the claim stays for a later cleanup; `interrupted`: the setup host stopped
-            before the cleanup ended, the claim stays), what the machine still holds for that job (`released`, or `left:`
-            daemon, mount, disk), the hosts that did not complete, and what this job reached when it is not `commit`.
-
-            """);
+        var variants = new StringBuilder();
         if (Variants.Count > 0)
         {
-            text.Append("\nCalls a healthy sweep never makes are faulted on a machine that makes them:\n\n| Call | Machine |\n|---|---|\n");
+            variants.Append("| Call | Machine |\n|---|---|\n");
             foreach (var (call, variant) in Variants.OrderBy(v => v.Key, StringComparer.Ordinal))
             {
-                text.Append(CultureInfo.InvariantCulture, $"| `{call}` | {variant} |\n");
+                variants.Append(CultureInfo.InvariantCulture, $"| `{call}` | {variant} |\n");
             }
         }
 
         var baseline = cells.Single(c => c.Call is null);
-        text.Append(CultureInfo.InvariantCulture, $"\nThe healthy sweep, no fault: **{Render(baseline)}**; the job that may still run is left alone, and this job commits.\n\n");
-        text.Append("| Call | ").AppendJoin(" | ", FaultMatrix.Kinds.Select(FaultMatrix.Header)).Append(" |\n");
-        text.Append("|---|").AppendJoin(string.Empty, FaultMatrix.Kinds.Select(_ => "---|")).Append('\n');
+        var matrix = new StringBuilder();
+        matrix.Append(CultureInfo.InvariantCulture, $"The healthy sweep, no fault: **{Render(baseline)}**; the job that may still run is left alone, and this job commits.\n\n");
+        matrix.Append("| Call | ").AppendJoin(" | ", FaultMatrix.Kinds.Select(FaultMatrix.Header)).Append(" |\n");
+        matrix.Append("|---|").AppendJoin(string.Empty, FaultMatrix.Kinds.Select(_ => "---|")).Append('\n');
         foreach (var row in cells.Where(c => c.Call is not null).GroupBy(c => c.Call!))
         {
-            text.Append(CultureInfo.InvariantCulture, $"| `{row.Key}` | ").AppendJoin(" | ", row.Select(Render)).Append(" |\n");
+            matrix.Append(CultureInfo.InvariantCulture, $"| `{row.Key}` | ").AppendJoin(" | ", row.Select(Render)).Append(" |\n");
         }
 
-        text.Append("""
-
-            A cell is a problem (⚠) when the sweep asks the store to commit another job's disk, this job commits after a
-            failure, the job that may still run is touched (a signal or a wait for its daemon, an unmount of its root, a
-            release of its exposure, its claim removed), the ended job's claim is removed while the machine still holds
-            something of that job (a silent loss), or a fault that only fails calls (error, transient, blip, timeout, hang)
-            keeps this job from committing: nothing in the sweep fails setup.
-
-            Problems of the sweep:
-
-            """);
-        var problems = cells.Where(c => c.Problems.Count > 0).ToList();
-        if (problems.Count == 0)
+        var problems = new StringBuilder();
+        foreach (var cell in cells.Where(c => c.Problems.Count > 0))
         {
-            text.Append("None.\n");
+            problems.Append(CultureInfo.InvariantCulture, $"- `{cell.Call ?? "healthy"}`, {(cell.Kind is { } kind ? FaultMatrix.Header(kind) : "no fault")}: {string.Join("; ", cell.Problems)}.\n");
         }
 
-        foreach (var cell in problems)
+        return new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            text.Append(CultureInfo.InvariantCulture, $"- `{cell.Call ?? "healthy"}`, {(cell.Kind is { } kind ? FaultMatrix.Header(kind) : "no fault")}: {string.Join("; ", cell.Problems)}.\n");
-        }
-
-        return text.ToString();
+            ["sweep-variants"] = variants.ToString(),
+            ["sweep-matrix"] = matrix.ToString(),
+            ["sweep-problems"] = problems.Length == 0 ? "None.\n" : problems.ToString(),
+        };
     }
 
     private static string Render(SweepCell cell)

@@ -4,6 +4,7 @@ using System.Runtime.Versioning;
 using System.Text;
 using Blacksmith.Hosts.Tests.EndToEnd.Runner;
 using Blacksmith.Infrastructure.Buildkit;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.EndToEnd.Isolation;
 

@@ -1,54 +1,34 @@
-using System.Diagnostics;
+using Blacksmith.Testing.BlockDevices;
 
 namespace Blacksmith.Hosts.Tests.EndToEnd.Runner;
 
 /// <summary>
 /// Whether this machine can run simulated jobs, and if not, what is missing: the local store puts the BuildKit
-/// root on a loop device (root, /dev/loop-control, the ext4 and mount tools), and the actions are node scripts.
-/// Checked once per test run, the way tests/Infrastructure.Tests checks for loop devices.
+/// root on a loop device (what <see cref="LoopDeviceSupport"/> probes for every loop-device test), and the actions
+/// are node scripts that bash and kill drive. Checked once per test run.
 /// </summary>
 internal static class RunnerSupport
 {
-    /// <summary>Set to 1 where the loop-device tests must run (CI as root): a missing capability then fails them instead of skipping them.</summary>
-    public const string RequiredVariable = "BLACKSMITH_REQUIRE_LOOP_DEVICES";
-
-    private static readonly string[] Tools = ["node", "bash", "losetup", "mkfs.ext4", "resize2fs", "blkid", "blockdev", "mount", "umount", "sync", "kill"];
+    private static readonly string[] Tools = ["node", "bash", "kill"];
 
     private static readonly Lazy<string?> Missing = new(Probe);
 
     /// <summary>Why simulated jobs cannot run here, or null when they can.</summary>
     public static string? MissingReason => Missing.Value;
 
-    public static bool Required => Environment.GetEnvironmentVariable(RequiredVariable) == "1";
+    /// <summary>Where loop-device tests must run (BLACKSMITH_REQUIRE_LOOP_DEVICES=1), simulated jobs must too.</summary>
+    public static bool Required => LoopDeviceSupport.Required;
 
     private static string? Probe()
     {
-        if (!OperatingSystem.IsLinux())
+        if (LoopDeviceSupport.MissingReason is { } loop)
         {
-            return $"the local store's loop devices are Linux only; this is {Environment.OSVersion.Platform}";
-        }
-
-        if (!Infrastructure.Processes.Privilege.Current.IsRoot)
-        {
-            return "not root: attaching loop devices, mkfs and mount need root";
-        }
-
-        if (!File.Exists("/dev/loop-control"))
-        {
-            return "no /dev/loop-control: the loop driver is not loaded, or this container was not given it";
+            return $"the local store needs loop devices: {loop}";
         }
 
         var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
-        if (Tools.FirstOrDefault(tool => !path.Any(dir => File.Exists(Path.Combine(dir, tool)))) is { } missing)
-        {
-            return $"{missing} is not installed (not on PATH)";
-        }
-
-        // /dev/loop-control can be there yet unusable (an unprivileged container): ask for a free device as losetup will.
-        using var losetup = Process.Start(new ProcessStartInfo("losetup", ["--find"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var error = losetup.StandardError.ReadToEnd();
-        _ = losetup.StandardOutput.ReadToEnd();
-        losetup.WaitForExit();
-        return losetup.ExitCode == 0 ? null : $"losetup --find failed (exit {losetup.ExitCode}): {error.Trim()}";
+        return Tools.FirstOrDefault(tool => !path.Any(dir => File.Exists(Path.Combine(dir, tool)))) is { } missing
+            ? $"{missing} is not installed (not on PATH)"
+            : null;
     }
 }

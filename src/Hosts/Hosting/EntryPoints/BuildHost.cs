@@ -7,7 +7,7 @@ using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Build;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>
 /// build-push-action's main step: one build on the job's builder, its start and finish journaled (also when buildx

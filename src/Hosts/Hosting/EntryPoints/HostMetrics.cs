@@ -1,6 +1,6 @@
 using Blacksmith.Orchestration.Ports;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>Metrics are best effort: a store that cannot take one never fails or delays a step for long.</summary>
 internal static class HostMetrics

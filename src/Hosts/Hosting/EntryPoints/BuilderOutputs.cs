@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Blacksmith.Infrastructure.Buildx;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>
 /// The outputs docker/setup-buildx-action derives from the builder's inspect (protocols §2.10): <c>driver</c>,

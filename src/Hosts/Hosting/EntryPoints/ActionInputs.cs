@@ -1,6 +1,6 @@
 using Blacksmith.Infrastructure.LocalStore;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>
 /// Every input of the two actions, described once: the descriptions are those of their action.yml files (a test holds

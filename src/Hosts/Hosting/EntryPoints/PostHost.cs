@@ -14,7 +14,7 @@ using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Reports;
 using Blacksmith.Steps.Telemetry;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>
 /// setup-docker-builder's post step: runs the post sequence as the builder's owner, then says what happened to the

@@ -1,21 +1,22 @@
 using System.Diagnostics;
-using Blacksmith.Infrastructure.Processes;
 
-namespace Blacksmith.Agent.Tests;
+namespace Blacksmith.Testing.BlockDevices;
 
 /// <summary>
-/// Whether this machine can run the loop-device tests, and if not, what is missing (the same probe as
-/// Infrastructure.Tests). Checked once per test run.
+/// Whether this machine can run the loop-device tests, and if not, what is missing. Checked once per test run, for
+/// every test project that formats and mounts ext4 images on loop devices.
 /// </summary>
-internal static class LoopDeviceSupport
+public static class LoopDeviceSupport
 {
     /// <summary>Set to 1 where the loop-device tests must run (CI as root): a missing capability then fails them instead of skipping them.</summary>
     public const string RequiredVariable = "BLACKSMITH_REQUIRE_LOOP_DEVICES";
 
-    private static readonly string[] Tools = ["losetup", "mkfs.ext4", "blkid", "blockdev", "mount", "umount", "sync"];
+    // What the tests and the code under test run: the local store grows images (resize2fs) and makes directories as root.
+    private static readonly string[] Tools = ["losetup", "mkfs.ext4", "resize2fs", "blkid", "blockdev", "mount", "umount", "sync", "mkdir"];
 
     private static readonly Lazy<string?> Missing = new(Probe);
 
+    /// <summary>Why the tests cannot run here, or null when they can.</summary>
     public static string? MissingReason => Missing.Value;
 
     public static bool Required => Environment.GetEnvironmentVariable(RequiredVariable) == "1";
@@ -27,7 +28,7 @@ internal static class LoopDeviceSupport
             return $"loop devices are Linux only; this is {Environment.OSVersion.Platform}";
         }
 
-        if (!Privilege.Current.IsRoot)
+        if (!Environment.IsPrivilegedProcess)
         {
             return "not root: attaching loop devices, mkfs and mount need root";
         }

@@ -4,7 +4,7 @@ using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Orchestration.Lifecycle;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>
 /// setup-docker-builder's inputs (v1 and v2, plus <c>commit</c>), read and checked before anything is done: a bad

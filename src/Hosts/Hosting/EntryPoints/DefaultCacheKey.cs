@@ -3,7 +3,7 @@ using System.Text;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.LocalStore;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>
 /// The cache key used when <c>cache-key</c> is not given: the repository, the workflow and job, and the runner's

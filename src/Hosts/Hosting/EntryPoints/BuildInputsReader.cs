@@ -1,7 +1,7 @@
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Orchestration.Ports;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>
 /// Reads docker/build-push-action v7's inputs (plus <c>estargz</c>) the way upstream does: which list inputs split on

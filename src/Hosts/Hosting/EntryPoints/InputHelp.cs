@@ -1,7 +1,7 @@
 using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Infrastructure.Ci.GitHub;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>
 /// What one action input means, for <c>--help</c>: the action.yml description (the same words, checked by a test), the

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Xunit;
 
-namespace Blacksmith.Infrastructure.Tests.BlockDevices;
+namespace Blacksmith.Testing.BlockDevices;
 
 /// <summary>
 /// A fact that formats and mounts real ext4 images on loop devices. It is skipped, with the missing capability as

@@ -4,7 +4,7 @@ using Blacksmith.Infrastructure.Buildkit;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Steps;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>
 /// Where a job's pieces live on this machine. The property defaults are a Blacksmith runner's fixed root and address;

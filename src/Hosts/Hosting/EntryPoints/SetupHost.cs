@@ -12,7 +12,7 @@ using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Reports;
 using Blacksmith.Steps.Setup;
 
-namespace Blacksmith.Hosting.Hosts;
+namespace Blacksmith.Hosting.EntryPoints;
 
 /// <summary>
 /// setup-docker-builder's main step: reads and checks the inputs, runs the setup sequence, and tells the user what

@@ -1,13 +1,13 @@
 using System.Reflection;
-using Blacksmith.Testing;
 
-namespace Blacksmith.Hosts.Tests.EndToEnd.Isolation;
+namespace Blacksmith.Testing;
 
 /// <summary>
-/// The blacksmith-agent executable: <c>BLACKSMITH_AGENT_BINARY</c> when set (the AOT build), else the JIT build of
-/// src/Hosts/Agent, which this test project builds (it references the project without its assembly).
+/// The blacksmith-agent executable the process tests run: <c>BLACKSMITH_AGENT_BINARY</c> when set (the AOT build),
+/// else the JIT build of src/Hosts/Agent in this checkout, which every test project that runs it builds (Agent.Tests
+/// and Hosts.Tests reference the agent's project).
 /// </summary>
-internal static class AgentBinary
+public static class AgentBinary
 {
     public const string Variable = "BLACKSMITH_AGENT_BINARY";
 
@@ -24,6 +24,6 @@ internal static class AgentBinary
         var path = System.IO.Path.Combine(Checkout.Root, "src", "Hosts", "Agent", "bin", configuration, "net10.0", "blacksmith-agent");
         return File.Exists(path)
             ? path
-            : throw new InvalidOperationException($"No blacksmith-agent build found at {path}; build tests/Hosts.Tests (it references the agent) or set {Variable}.");
+            : throw new InvalidOperationException($"No blacksmith-agent build found at {path}; build the solution first or set {Variable}.");
     }
 }
