@@ -284,12 +284,7 @@ public sealed class PostHandlerTests
     [InlineData(ExternalErrorKind.Failed, false)]
     public async Task Release_the_store_refuses_is_recorded_as_not_accepted_retrying_only_while_unavailable(ExternalErrorKind kind, bool retried)
     {
-        var snapshot = await Lifecycles.AfterAsync(
-        [
-            .. Starting, new BuilderRegistered("b"), new PostRequested(),
-            new DaemonStopped(DaemonStopOutcome.Forced), new DiskUnmounted(true, 10),
-            new EarlierStepsChecked(EarlierStepsResult.Succeeded, "test"),
-        ]);
+        var snapshot = await ReleaseDueAsync();
         var store = new FakeStickyDiskStore { SettleFailure = new ExternalCallException("stickydisk.commit", kind, "agent says no") };
 
         var result = await new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct);
@@ -300,6 +295,29 @@ public sealed class PostHandlerTests
         Assert.All(store.Settlements, s => Assert.Equal("expose-1", s.ExposeId));
         Assert.Equal(retried, store.Settlements.Count > 1);
     }
+
+    [Fact]
+    public async Task A_release_the_store_never_answers_times_out_as_a_release_not_a_commit()
+    {
+        var snapshot = await ReleaseDueAsync();
+        var store = new FakeStickyDiskStore { SettleHangs = true };
+        var time = new FakeTimeProvider();
+
+        var pending = new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot), time).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct).AsTask();
+        time.Advance(TimeSpan.FromSeconds(31));
+
+        var released = Assert.IsType<DiskReleased>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(await pending).Events));
+        Assert.False(released.Accepted);
+        Assert.StartsWith($"{DiskSettlement.ReleaseOperation}: no answer within", released.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>A drain whose daemon had to be killed: the policy skips the commit, and the release is due.</summary>
+    private static Task<LifecycleSnapshot> ReleaseDueAsync() => Lifecycles.AfterAsync(
+    [
+        .. Starting, new BuilderRegistered("b"), new PostRequested(),
+        new DaemonStopped(DaemonStopOutcome.Forced), new DiskUnmounted(true, 10),
+        new EarlierStepsChecked(EarlierStepsResult.Succeeded, "test"),
+    ]);
 
     private static readonly LifecycleEvent[] Starting =
     [

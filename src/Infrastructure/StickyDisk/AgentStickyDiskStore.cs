@@ -19,7 +19,6 @@ public sealed class AgentStickyDiskStore : IStickyDiskStore, IDisposable
 
     private const string UpOperation = "stickydisk.up";
     private const string ExposeOperation = "stickydisk.expose";
-    private const string CommitOperation = "stickydisk.commit";
     private const string MetricOperation = "stickydisk.metric";
 
     private readonly AgentOptions _options;
@@ -103,7 +102,8 @@ public sealed class AgentStickyDiskStore : IStickyDiskStore, IDisposable
             FsDiskUsageBytes = settlement.FsUsageBytes ?? 0,
         };
 
-        await CallAsync(CommitOperation, _options.CommitTimeout, options => _client.CommitStickyDiskAsync(request, options), cancellationToken);
+        // One RPC settles both ways; a release's failure still names a release (DiskSettlement.Operation).
+        await CallAsync(settlement.Operation, _options.CommitTimeout, options => _client.CommitStickyDiskAsync(request, options), cancellationToken);
 
         // stickydisk.v1 answers a commit with an empty message: accepted is all an agent can say.
         return SettleOutcome.Applied;

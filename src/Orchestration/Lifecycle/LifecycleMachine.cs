@@ -98,7 +98,8 @@ public static class LifecycleMachine
         m.Configure(Starting)
             .InternalTransitionIf(DaemonSpawned, _ => f.Before.Daemon is null, _ => { }, "no daemon was spawned yet")
             .InternalTransitionIf(DaemonReady, _ => f.Before.Daemon is not null, _ => { }, "the daemon was spawned")
-            .InternalTransitionIf(DaemonExited, _ => f.Before.Daemon is not null && !f.Before.DaemonReady, _ => { }, "a spawned daemon exited before it was ready")
+            // The restart a DaemonExited allows is bounded here, so setup's loop cannot spawn the daemon a third time.
+            .InternalTransitionIf(DaemonExited, _ => f.Before.Daemon is not null && !f.Before.DaemonReady && MayRestartDaemon(f.Before), _ => { }, "a spawned daemon exited before it was ready, and it was not restarted yet")
             .PermitIf(BuilderRegistered, Ready, () => f.Before.DaemonReady, "the daemon is ready");
 
         foreach (var state in SetupStates)
@@ -137,9 +138,9 @@ public static class LifecycleMachine
             // journal did not know, and only while the setup never finished (a finished setup recorded everything).
             .InternalTransitionIf(HoldingsFound, _ => IsNewFinding(f), _ => { }, "setup never finished and the journal did not record what was found")
             // A stop or an unmount that failed may be tried again (a post run again); one that succeeded may not.
-            .InternalTransitionIf(DaemonStopped, _ => JobHoldings.IsRunning(f.Before), _ => { }, "a daemon was spawned and may still run")
-            .InternalTransitionIf(DiskUnmounted, _ => f.Before.Disk.Mounted, _ => { }, "the disk is still mounted")
-            .InternalTransitionIf(EarlierStepsChecked, _ => f.Before.EarlierSteps == EarlierStepsResult.Unchecked, _ => { }, "earlier steps were not checked yet")
+            .InternalTransitionIf(DaemonStopped, _ => IsStopDue(f.Before), _ => { }, "a daemon was spawned and may still run")
+            .InternalTransitionIf(DiskUnmounted, _ => IsUnmountDue(f.Before), _ => { }, "the disk is still mounted, no daemon may run on it and no look is owed")
+            .InternalTransitionIf(EarlierStepsChecked, _ => IsEarlierStepsCheckDue(f.Before), _ => { }, "earlier steps were not checked yet")
             .InternalTransitionIf(DiskReleased, _ => IsReleaseDue(f.Before), _ => { }, "the policy skips the commit and the expose id was not settled yet")
             .PermitIf(Drained, Committing, () => EverythingReleased(f.Before) && CommitPolicy.Decide(f.Before).IsCommit, "everything was released and the commit policy commits")
             .PermitIf(Drained, Done, () => EverythingReleased(f.Before) && !CommitPolicy.Decide(f.Before).IsCommit && !IsReleaseDue(f.Before), "everything was released and the commit policy skips");
@@ -187,6 +188,50 @@ public static class LifecycleMachine
     {
         ArgumentNullException.ThrowIfNull(s);
         return !JobHoldings.IsRunning(s) && !s.Disk.Mounted && s.Unreconciled is null;
+    }
+
+    /// <summary>
+    /// How many times setup may start the daemon again after it died on a corrupt cache database (moved aside first).
+    /// Once is enough to heal a corrupt cache; a daemon that dies again fails the setup instead of looping.
+    /// </summary>
+    public const int MaxDaemonRestarts = 1;
+
+    /// <summary>A daemon that exited before it was ready may be started once more (<see cref="MaxDaemonRestarts"/>).</summary>
+    public static bool MayRestartDaemon(LifecycleSnapshot s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.DaemonRestarts < MaxDaemonRestarts;
+    }
+
+    /// <summary>Post owes a stop: the daemon was spawned and may still run (a stop that failed is tried again).</summary>
+    public static bool IsStopDue(LifecycleSnapshot s) => JobHoldings.IsRunning(s);
+
+    /// <summary>
+    /// Post owes an unmount: the disk is still mounted (an unmount that failed is tried again), and it is never unmounted
+    /// from under a daemon that may still run or while a look for one an unfinished setup may have left is owed.
+    /// </summary>
+    public static bool IsUnmountDue(LifecycleSnapshot s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.Disk.Mounted && !JobHoldings.IsRunning(s) && s.Unreconciled is null;
+    }
+
+    /// <summary>Post owes the check of the job's earlier steps: it was not made yet.</summary>
+    public static bool IsEarlierStepsCheckDue(LifecycleSnapshot s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.EarlierSteps == EarlierStepsResult.Unchecked;
+    }
+
+    /// <summary>
+    /// Post prunes the cache before the stop: a maximum size was asked for and the daemon is ready and not yet stopped
+    /// (one that never became ready has no cache worth pruning). A prune records no fact, so no guard checks this at
+    /// append time; it is the machine's rule all the same, beside the stop it precedes.
+    /// </summary>
+    public static bool IsPruneDue(LifecycleSnapshot s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.Setup?.MaxCacheSizeMegabytes > 0 && s.Daemon is not null && s.DaemonReady && s.DaemonStop == DaemonStopOutcome.None;
     }
 
     /// <summary>A skipped commit still owes the store an explicit release of the expose id, unless turned off.</summary>

@@ -17,7 +17,7 @@ public sealed class CheckEarlierStepsHandler(IEarlierStepsProbe probe, ILifecycl
 
     public async ValueTask<LifecycleResult> Handle(CheckEarlierSteps command, CancellationToken cancellationToken)
     {
-        if (lifecycle.Snapshot.EarlierSteps != EarlierStepsResult.Unchecked)
+        if (!LifecycleMachine.IsEarlierStepsCheckDue(lifecycle.Snapshot))
         {
             return LifecycleResult.Nothing();
         }

@@ -24,12 +24,8 @@ public sealed partial class PruneCacheHandler(IBuildkitDaemon daemon, ILifecycle
     {
         var snapshot = lifecycle.Snapshot;
         var megabytes = snapshot.Setup?.MaxCacheSizeMegabytes ?? 0;
-        if (megabytes <= 0
-            || snapshot.Daemon is not { } identity
-            || !snapshot.DaemonReady
-            || snapshot.DaemonStop != DaemonStopOutcome.None)
+        if (!LifecycleMachine.IsPruneDue(snapshot) || snapshot.Daemon is not { } identity)
         {
-            // No limit asked for, or no daemon to ask: one that never became ready has no cache worth pruning.
             return LifecycleResult.Nothing();
         }
 

@@ -16,7 +16,7 @@ public sealed class StopDaemonHandler(IBuildkitDaemon daemon, ILifecycleContext 
     public async ValueTask<LifecycleResult> Handle(StopDaemon command, CancellationToken cancellationToken)
     {
         var snapshot = lifecycle.Snapshot;
-        if (!JobHoldings.IsRunning(snapshot))
+        if (!LifecycleMachine.IsStopDue(snapshot))
         {
             return LifecycleResult.Nothing();
         }

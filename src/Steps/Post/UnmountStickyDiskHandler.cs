@@ -19,8 +19,8 @@ public sealed class UnmountStickyDiskHandler(DiskUnmounter unmounter, ILifecycle
         var disk = snapshot.Disk;
 
         // Never from under a daemon that may still run (its stop failed, or a look for one an unfinished setup may have
-        // left failed): the disk stays held, and the drain with it.
-        if (!disk.Mounted || disk.MountPoint is null || JobHoldings.IsRunning(snapshot) || snapshot.Unreconciled is not null)
+        // left failed): the machine's rule, so the disk stays held, and the drain with it.
+        if (!LifecycleMachine.IsUnmountDue(snapshot) || disk.MountPoint is null)
         {
             return LifecycleResult.Nothing();
         }

@@ -12,5 +12,5 @@ internal static class DiskSettlementSender
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     public static Task<SettleOutcome> SendAsync(IStickyDiskStore store, DiskSettlement settlement, TimeProvider time, CancellationToken cancellationToken) =>
-        TransientRetry.RunAsync("stickydisk.commit", ct => store.SettleAsync(settlement, ct), Deadline, time, cancellationToken);
+        TransientRetry.RunAsync(settlement.Operation, ct => store.SettleAsync(settlement, ct), Deadline, time, cancellationToken);
 }

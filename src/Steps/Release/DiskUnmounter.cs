@@ -15,7 +15,9 @@ namespace Blacksmith.Steps.Release;
 public sealed partial class DiskUnmounter(IBlockDevice device, TimeProvider time, ILogger<DiskUnmounter> logger)
 {
     public const int UnmountAttempts = 5;
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    // A busy mount point (a process still closing its files) is retried with a doubling delay from 100 ms.
+    private static readonly CallRetry UnmountRetry = new(ex => ex.IsTransient, UnmountAttempts, TimeSpan.FromMilliseconds(100), TimeSpan.MaxValue);
 
     /// <summary>Each call's own deadline: a sync of a large dirty cache takes seconds, never minutes.</summary>
     public static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(120);
@@ -57,23 +59,19 @@ public sealed partial class DiskUnmounter(IBlockDevice device, TimeProvider time
         }
 
         var usage = await HelperAsync<FilesystemUsage?>("blockdevice.measure", async ct => await device.MeasureAsync(mountPoint, ct), null, cancellationToken);
-        var delay = FirstRetryDelay;
-        for (var attempt = 1; ; attempt++)
+        var attempts = 0;
+        try
         {
-            try
+            await CallPipeline.RunAsync("blockdevice.unmount", async ct =>
             {
-                await Bounded.RunAsync("blockdevice.unmount", ct => device.UnmountAsync(mountPoint, ct), CallDeadline, time, cancellationToken);
-                break;
-            }
-            catch (ExternalCallException ex) when (ex.IsTransient && attempt < UnmountAttempts)
-            {
-                await Task.Delay(delay, time, cancellationToken);
-                delay *= 2;
-            }
-            catch (ExternalCallException ex)
-            {
-                return new DiskUnmounted(false, usage?.UsedBytes, $"{ex.Message} (after {attempt} attempt(s))", StillMounted: true);
-            }
+                attempts++;
+                await device.UnmountAsync(mountPoint, ct);
+                return true;
+            }, deadline: null, UnmountRetry, time, cancellationToken, attemptDeadline: CallDeadline);
+        }
+        catch (ExternalCallException ex)
+        {
+            return new DiskUnmounted(false, usage?.UsedBytes, $"{ex.Message} (after {attempts} attempt(s))", StillMounted: true);
         }
 
         if (!string.IsNullOrEmpty(exposedDevice))

@@ -10,25 +10,13 @@ namespace Blacksmith.Steps.Resilience;
 /// </summary>
 public static class Bounded
 {
-    public static async Task<T> RunAsync<T>(
+    public static Task<T> RunAsync<T>(
         string operation,
         Func<CancellationToken, Task<T>> attempt,
         TimeSpan deadline,
         TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(attempt);
-        using var own = new CancellationTokenSource(deadline, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, own.Token);
-        try
-        {
-            return await attempt(linked.Token);
-        }
-        catch (OperationCanceledException) when (own.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new ExternalCallException(operation, ExternalErrorKind.Timeout, $"no answer within {deadline.TotalSeconds:0.#} s");
-        }
-    }
+        CancellationToken cancellationToken) =>
+        CallPipeline.RunAsync(operation, attempt, deadline, retry: null, time, cancellationToken);
 
     public static Task RunAsync(
         string operation,

@@ -1,4 +1,5 @@
 using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
@@ -43,7 +44,7 @@ public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleCo
                 {
                     case DaemonProbeStatus.Ready:
                         return new DaemonReady((long)waited.TotalMilliseconds, budget);
-                    case DaemonProbeStatus.Exited when probe.CorruptDatabase is { } database && snapshot.DaemonRestarts == 0:
+                    case DaemonProbeStatus.Exited when probe.CorruptDatabase is { } database && LifecycleMachine.MayRestartDaemon(snapshot):
                         var quarantined = await daemon.QuarantineDatabaseAsync(database, cancellationToken);
                         return new DaemonExited(probe.Detail ?? "corrupt cache database", quarantined);
                     case DaemonProbeStatus.Exited:

@@ -2,6 +2,7 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Resilience;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -94,24 +95,8 @@ public sealed partial class MountStickyDiskHandler(
         });
     }
 
-    private async Task<bool> HasSizeAsync(string exposed, CancellationToken cancellationToken)
-    {
-        var started = time.GetTimestamp();
-        while (true)
-        {
-            if (await device.GetSizeAsync(exposed, cancellationToken) > 0)
-            {
-                return true;
-            }
-
-            if (time.GetElapsedTime(started) + SizePoll > SizeBudget)
-            {
-                return false;
-            }
-
-            await Task.Delay(SizePoll, time, cancellationToken);
-        }
-    }
+    private Task<bool> HasSizeAsync(string exposed, CancellationToken cancellationToken) =>
+        CallPipeline.PollAsync(async ct => await device.GetSizeAsync(exposed, ct) > 0, SizePoll, SizeBudget, time, cancellationToken);
 
     private async Task GrowAsync(string exposed, CancellationToken cancellationToken)
     {

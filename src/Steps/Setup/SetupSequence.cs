@@ -41,33 +41,41 @@ public sealed class SetupSequence(ISender sender)
             return new SequenceOutcome(snapshot, null, []);
         }
 
-        ILifecycleCommand[] steps =
-        [
-            new ExposeStickyDisk(plan.Session),
-            new MountStickyDisk(plan.Session, plan.MountPoint),
-            new SpawnDaemon(plan.Session, plan.Daemon),
-            new AwaitDaemonReady(plan.Session, plan.ReadyBudget),
-            new RegisterBuilder(plan.Session),
-        ];
-        for (var i = 0; i < steps.Length; i++)
+        // Expose and mount once; spawn and wait for readiness once, and once more for each restart the machine allows
+        // (a daemon that died on a corrupt cache database, moved aside); then register. A refusal stops the sequence, a
+        // failed step skips the rest.
+        LifecycleResult? stopped = null;
+        async Task<bool> StepAsync(ILifecycleCommand command)
         {
-            var result = await sender.Send(steps[i], cancellationToken);
+            var result = await sender.Send(command, cancellationToken);
             if (result is not LifecycleResult.Applied applied)
             {
-                return Stopped(result);
+                stopped = result;
+                return false;
             }
 
             snapshot = applied.Snapshot;
-            if (snapshot.State == LifecycleState.Failed)
+            return snapshot.State != LifecycleState.Failed;
+        }
+
+        var going = await StepAsync(new ExposeStickyDisk(plan.Session)) && await StepAsync(new MountStickyDisk(plan.Session, plan.MountPoint));
+        for (var start = 0; going && start <= LifecycleMachine.MaxDaemonRestarts; start++)
+        {
+            going = await StepAsync(new SpawnDaemon(plan.Session, plan.Daemon)) && await StepAsync(new AwaitDaemonReady(plan.Session, plan.ReadyBudget));
+            if (snapshot is not { State: LifecycleState.Starting, Daemon: null })
             {
                 break;
             }
+        }
 
-            // The daemon died and its corrupt cache was moved aside: spawn it once more and wait again.
-            if (steps[i] is AwaitDaemonReady && snapshot is { State: LifecycleState.Starting, Daemon: null })
-            {
-                i -= 2;
-            }
+        if (going)
+        {
+            _ = await StepAsync(new RegisterBuilder(plan.Session));
+        }
+
+        if (stopped is not null)
+        {
+            return Stopped(stopped);
         }
 
         if (snapshot.State == LifecycleState.Failed && plan.AllowFallback)

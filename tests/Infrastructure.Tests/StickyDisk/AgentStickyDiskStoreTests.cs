@@ -19,6 +19,8 @@ public sealed class AgentStickyDiskStoreTests
         { AgentRpc.Up, "stickydisk.up" },
         { AgentRpc.GetStickyDisk, "stickydisk.expose" },
         { AgentRpc.CommitStickyDisk, "stickydisk.commit" },
+        // The same RPC with should_commit = false: a release is named a release.
+        { AgentRpc.CommitStickyDisk, "stickydisk.release" },
         { AgentRpc.ReportMetric, "stickydisk.metric" },
     };
 
@@ -94,7 +96,7 @@ public sealed class AgentStickyDiskStoreTests
         agent.FailWith(rpc, StatusCode.Unavailable, "agent restarting");
         using var store = new AgentStickyDiskStore(job.Options(agent.Address));
 
-        var error = await FailsAsync(job, () => CallAsync(store, rpc, job));
+        var error = await FailsAsync(job, () => CallAsync(store, rpc, job, operation));
 
         Assert.Equal(ExternalErrorKind.Unavailable, error.Kind);
         Assert.True(error.IsTransient);
@@ -160,7 +162,7 @@ public sealed class AgentStickyDiskStoreTests
         await store.UpAsync(Token);
         var hold = agent.Hold(rpc);
 
-        var error = await FailsAsync(job, () => CallAsync(store, rpc, job));
+        var error = await FailsAsync(job, () => CallAsync(store, rpc, job, operation));
 
         Assert.Equal(ExternalErrorKind.Timeout, error.Kind);
         Assert.False(error.IsTransient);
@@ -214,7 +216,7 @@ public sealed class AgentStickyDiskStoreTests
 
         var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            var call = CallAsync(store, rpc, job, caller.Token);
+            var call = CallAsync(store, rpc, job, operation, caller.Token);
             await hold.WaitUntilReachedAsync(Token);
             await caller.CancelAsync();
             await call;
@@ -289,7 +291,7 @@ public sealed class AgentStickyDiskStoreTests
         agent.DropConnection(rpc);
         using var store = new AgentStickyDiskStore(job.Options(agent.Address));
 
-        var error = await FailsAsync(job, () => CallAsync(store, rpc, job));
+        var error = await FailsAsync(job, () => CallAsync(store, rpc, job, operation));
 
         // The agent got the call: it may have exposed or committed before the connection broke.
         Assert.Equal(ExternalErrorKind.Interrupted, error.Kind);
@@ -448,14 +450,14 @@ public sealed class AgentStickyDiskStoreTests
         return error;
     }
 
-    private static Task CallAsync(AgentStickyDiskStore store, AgentRpc rpc, AgentJob job, CancellationToken? cancellationToken = null)
+    private static Task CallAsync(AgentStickyDiskStore store, AgentRpc rpc, AgentJob job, string? operation = null, CancellationToken? cancellationToken = null)
     {
         var token = cancellationToken ?? Token;
         return rpc switch
         {
             AgentRpc.Up => store.UpAsync(token),
             AgentRpc.GetStickyDisk => store.ExposeAsync(job.CacheKey, token),
-            AgentRpc.CommitStickyDisk => store.SettleAsync(new DiskSettlement("expose-1", job.CacheKey, Commit: true, 42), token),
+            AgentRpc.CommitStickyDisk => store.SettleAsync(new DiskSettlement("expose-1", job.CacheKey, Commit: operation != DiskSettlement.ReleaseOperation, 42), token),
             AgentRpc.ReportMetric => store.ReportMetricAsync(new StickyDiskMetric(StickyDiskMetricKind.FeatureUsage, 1), token),
             _ => throw new ArgumentOutOfRangeException(nameof(rpc), rpc, null),
         };

@@ -205,10 +205,48 @@ public sealed class LifecycleMachineGuardTests
     public void Drained_is_refused_while_the_daemon_is_not_stopped()
     {
         var draining = new SnapshotBuilder().CompleteSetup().Build("b1", BuildOutcome.Succeeded)
-            .Post().Unmount().CheckEarlierSteps().Snapshot;
+            .Post().CheckEarlierSteps().Snapshot;
 
         AssertRefused(Evaluate(draining, new Drained()));
-        AssertMoved(Evaluate(Next(draining, new DaemonStopped(DaemonStopOutcome.Graceful)), new Drained()), LifecycleState.Draining, LifecycleState.Committing);
+        var stopped = Next(Next(draining, new DaemonStopped(DaemonStopOutcome.Graceful)), new DiskUnmounted(true, 1));
+        AssertMoved(Evaluate(stopped, new Drained()), LifecycleState.Draining, LifecycleState.Committing);
+    }
+
+    [Theory]
+    [InlineData(DaemonStopOutcome.None)]
+    [InlineData(DaemonStopOutcome.Failed)]
+    public void DiskUnmounted_is_refused_while_the_daemon_may_still_run_on_the_disk(DaemonStopOutcome stop)
+    {
+        var builder = new SnapshotBuilder().CompleteSetup().Build("b1", BuildOutcome.Succeeded).Post();
+        var draining = (stop == DaemonStopOutcome.None ? builder : builder.StopDaemon(stop)).Snapshot;
+
+        var refused = AssertRefused(Evaluate(draining, new DiskUnmounted(true, 1)));
+
+        Assert.False(LifecycleMachine.IsUnmountDue(draining));
+        Assert.Contains("the disk is still mounted, no daemon may run on it and no look is owed", refused.Unmet);
+    }
+
+    [Fact]
+    public void DiskUnmounted_is_refused_while_a_look_for_what_an_unfinished_setup_left_is_owed()
+    {
+        var draining = new SnapshotBuilder().StartSetup().ExposeDisk().MountDisk().Post()
+            .Fire(new HoldingsFound(Unsearched: "the daemon: ps failed")).Snapshot;
+
+        AssertRefused(Evaluate(draining, new DiskUnmounted(true, 1)));
+        Assert.False(LifecycleMachine.IsUnmountDue(draining));
+    }
+
+    [Fact]
+    public void DaemonExited_is_refused_once_the_daemon_was_restarted_so_setup_spawns_it_at_most_twice()
+    {
+        var restarted = new SnapshotBuilder().StartSetup().ExposeDisk().MountDisk().SpawnDaemon()
+            .Fire(new DaemonExited("panic: freepages", "/var/lib/buildkit/history.db.corrupt")).SpawnDaemon().Snapshot;
+
+        var refused = AssertRefused(Evaluate(restarted, new DaemonExited("panic: freepages again", null)));
+
+        Assert.False(LifecycleMachine.MayRestartDaemon(restarted));
+        Assert.Equal(LifecycleMachine.MaxDaemonRestarts, restarted.DaemonRestarts);
+        Assert.Contains("a spawned daemon exited before it was ready, and it was not restarted yet", refused.Unmet);
     }
 
     [Fact]
@@ -288,7 +326,9 @@ public sealed class LifecycleMachineGuardTests
     [InlineData(LifecycleTrigger.EarlierStepsChecked)]
     public void A_post_step_from_a_session_that_does_not_own_the_builder_is_refused_while_the_owner_drains(LifecycleTrigger trigger)
     {
-        var draining = new SnapshotBuilder().CompleteSetup().AttachSession().Build("b1", BuildOutcome.Succeeded).Post().Snapshot;
+        var owner = new SnapshotBuilder().CompleteSetup().AttachSession().Build("b1", BuildOutcome.Succeeded).Post();
+        // An unmount is due only once the daemon is stopped.
+        var draining = (trigger == LifecycleTrigger.DiskUnmounted ? owner.StopDaemon() : owner).Snapshot;
 
         AssertRefused(Evaluate(draining, TestEvents.For(trigger), TestSessions.Attached));
         AssertMoved(Evaluate(draining, TestEvents.For(trigger)), LifecycleState.Draining, LifecycleState.Draining);

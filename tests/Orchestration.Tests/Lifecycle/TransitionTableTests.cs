@@ -144,7 +144,7 @@ public sealed class TransitionTableTests
         Draining   | BuildFinished       | yes | Draining
         Draining   | PostRequested       | yes | Draining
         Draining   | DaemonStopped       | yes | Draining
-        Draining   | DiskUnmounted       | yes | Draining
+        Draining   | DiskUnmounted       | yes | refused
         Draining   | EarlierStepsChecked | yes | Draining
         Draining   | DiskReleased        | yes | refused
         Draining   | Drained             | yes | refused

@@ -87,7 +87,7 @@ public sealed class CommitPolicyTests
     public void A_daemon_whose_stop_was_never_recorded_blocks_the_commit()
     {
         var snapshot = new SnapshotBuilder().CompleteSetup().Build("b1", BuildOutcome.Succeeded)
-            .Post().Unmount().CheckEarlierSteps().Snapshot;
+            .Post().CheckEarlierSteps().Snapshot;
 
         var skip = Assert.IsType<CommitDecision.Skip>(CommitPolicy.Decide(snapshot));
         Assert.Equal(SkipReason.DaemonNotStopped, skip.Reason);

@@ -57,6 +57,9 @@ public sealed class FakeStickyDiskStore : IStickyDiskStore
     /// <summary>What every settlement that does not fail answers.</summary>
     public SettleOutcome SettleOutcome { get; set; } = SettleOutcome.Applied;
 
+    /// <summary>Every settlement waits until it is cancelled, as a store that never answers.</summary>
+    public bool SettleHangs { get; set; }
+
     public Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -65,7 +68,18 @@ public sealed class FakeStickyDiskStore : IStickyDiskStore
             Settlements.Add(settlement);
         }
 
+        if (SettleHangs)
+        {
+            return HangAsync(cancellationToken);
+        }
+
         return SettleFailure is null ? Task.FromResult(SettleOutcome) : throw SettleFailure;
+    }
+
+    private async Task<SettleOutcome> HangAsync(CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        return SettleOutcome;
     }
 
     /// <summary>The exposures <see cref="FindExposuresAsync"/> reports, per holder.</summary>
