@@ -1,6 +1,7 @@
 using System.Net;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing.BlockDevices;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Agent.Tests;

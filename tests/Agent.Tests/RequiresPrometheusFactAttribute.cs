@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Blacksmith.Testing.BlockDevices;
 
 namespace Blacksmith.Agent.Tests;
 

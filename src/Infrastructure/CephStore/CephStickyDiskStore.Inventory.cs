@@ -8,8 +8,8 @@ public sealed partial class CephStickyDiskStore : IStoreInventory
 {
     /// <summary>
     /// The keys, generations and bytes of the whole pool (or namespace), which every agent of the fleet shares, and the
-    /// exposures this host's agent handed out. Bytes are what <c>rbd du</c> says the generations' images use. An
-    /// exposure has no lease here: Ceph's recovery, not a lease check, takes back what an agent left.
+    /// exposures this host's agent handed out, with their leases (<see cref="ListLeasesAsync"/>). Bytes are what
+    /// <c>rbd du</c> says the generations' images use.
     /// </summary>
     public async Task<StoreInventory> TakeInventoryAsync(CancellationToken cancellationToken)
     {
@@ -32,7 +32,7 @@ public sealed partial class CephStickyDiskStore : IStoreInventory
         var exposures = (await _registry.ListExposuresAsync(operation, cancellationToken))
             .Where(e => e.State == CephExposureState.Exposed && e.Agent == _registry.Agent)
             .OrderBy(e => e.Created)
-            .Select(e => new ExposureLease(e.ExposeId, e.Key, e.Device ?? string.Empty, e.Created, ExpiresAt: null))
+            .Select(e => new ExposureLease(e.ExposeId, e.Key, e.Device ?? string.Empty, e.Created, e.LeaseExpires))
             .ToList();
         return new StoreInventory(keys, generations, bytes, exposures);
     }

@@ -75,6 +75,32 @@ public sealed class CephLeaseTests(CephClusterFixture fixture)
         await store.SettleAsync(new DiskSettlement(next.ExposeId, key, Commit: false, FsUsageBytes: null), Cancellation);
     }
 
+    [RequiresCephFact]
+    public async Task The_inventory_counts_the_keys_generations_and_bytes_and_the_open_exposures_with_their_leases()
+    {
+        var ns = await Cluster.CreateNamespaceAsync(Cancellation);
+        await using var host = new CephHost(Cluster, ns, "host-a");
+        using var store = Store(host, ns);
+        string[] keys = ["acme/widgets", "acme/gadgets:main", "acme/widgets"];
+        foreach (var key in keys)
+        {
+            var disk = await store.ExposeAsync(key, Cancellation);
+            await host.WriteAsync(disk.Device, "marker", key);
+            await store.SettleAsync(new DiskSettlement(disk.ExposeId, key, Commit: true, FsUsageBytes: null), Cancellation);
+        }
+
+        var open = await store.ExposeAsync(keys[1], Cancellation);
+
+        var inventory = await store.TakeInventoryAsync(Cancellation);
+
+        Assert.Equal((2, 3), (inventory.Keys, inventory.Generations));
+        Assert.True(inventory.Bytes > 0, "the generations' images hold the filesystems written to them");
+        var exposure = Assert.Single(inventory.Exposures);
+        Assert.Equal(open.ExposeId, exposure.ExposeId);
+        Assert.Equal(exposure.GrantedAt + Lease, exposure.ExpiresAt);
+        await store.SettleAsync(new DiskSettlement(open.ExposeId, keys[1], Commit: false, FsUsageBytes: null), Cancellation);
+    }
+
     private CephStickyDiskStore Store(CephHost host, string ns) => new(
         new CephStoreOptions(Cluster.ConfigFile, CephTestCluster.Pool, host.DataDirectory)
         {
