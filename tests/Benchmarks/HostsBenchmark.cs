@@ -50,7 +50,7 @@ internal static class HostsBenchmark
             Console.WriteLine($"floor:      {floor}");
             Console.WriteLine($"machine:    {Environment.ProcessorCount} CPUs, load average {(await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ')[0]} at the start");
             var spawnLog = Path.Combine(work.FullName, "spawned.log");
-            var runner = new StepEnvironment(work.FullName, ShimDirectory(root, work.FullName, spawnLog), spawnLog);
+            var runner = new StepEnvironment(work.FullName, await ShimDirectoryAsync(root, work.FullName, spawnLog, cancellationToken), spawnLog);
 
             await NothingToCleanUpAsync(binary, floor, runner, cancellationToken);
             await JobsAsync(binary, runner, cancellationToken);
@@ -258,8 +258,12 @@ internal static class HostsBenchmark
         return floor;
     }
 
-    /// <summary>One script per double, named as the real tool, that execs it: first on PATH, they shadow the machine's tools.</summary>
-    private static string ShimDirectory(string root, string work, string spawnLog)
+    /// <summary>
+    /// One script per double, named as the real tool, that notes itself and execs it: first on PATH, they shadow the
+    /// machine's tools. The doubles are built here when missing, not referenced: a reference would bring their
+    /// ASP.NET Core framework into this project's output and leave the journal writer without its assemblies.
+    /// </summary>
+    private static async Task<string> ShimDirectoryAsync(string root, string work, string spawnLog, CancellationToken cancellationToken)
     {
         var configuration = typeof(HostsBenchmark).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         var directory = Directory.CreateDirectory(Path.Combine(work, "shims")).FullName;
@@ -268,11 +272,16 @@ internal static class HostsBenchmark
             var target = Path.Combine(root, "tests", "Doubles", project, "bin", configuration, "net10.0", executable);
             if (!File.Exists(target))
             {
-                throw new InvalidOperationException($"the {executable} double is not built at {target}");
+                var projectFile = Path.Combine(root, "tests", "Doubles", project, $"Blacksmith.Doubles.{project}.csproj");
+                var built = await RunAsync(Start("dotnet", ["build", projectFile, "-c", configuration, "--nologo"]), cancellationToken);
+                if (built.ExitCode != 0 || !File.Exists(target))
+                {
+                    throw new InvalidOperationException($"the {executable} double could not be built at {target}: {built.Output}");
+                }
             }
 
             var shim = Path.Combine(directory, executable);
-            File.WriteAllText(shim, $"#!/bin/sh\necho {executable} >> '{spawnLog}'\nexec '{target}' \"$@\"\n");
+            await File.WriteAllTextAsync(shim, $"#!/bin/sh\necho {executable} >> '{spawnLog}'\nexec '{target}' \"$@\"\n", cancellationToken);
             File.SetUnixFileMode(shim, (UnixFileMode)0b111_101_101);
         }
 
