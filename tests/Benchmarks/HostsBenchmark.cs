@@ -1,52 +1,60 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
+using System.Runtime.Versioning;
 using System.Text.Json;
 
 namespace Blacksmith.Benchmarks;
 
 /// <summary>
-/// Start-up and overhead of the hosts as the runner sees them: fresh processes. Uses the Native AOT binary in
-/// dist/linux-x64 when it is there (eng/publish.sh), else the JIT build, and says which.
+/// The hosts as the runner starts them, fresh processes with a GitHub runner's step environment, timed with public
+/// tools in one run beside the floor (a Native AOT program whose Main returns 0, tests/Tools/Floor, published with
+/// blacksmith's properties): hyperfine for wall time after warm-up, /usr/bin/time for peak RSS, strace for fsync time. Then whole jobs (setup, one build, post with commit) with the buildkitd,
+/// buildctl and docker doubles and the local store on loop devices, and readiness against a daemon that starts late.
+/// Uses the Native AOT binary in dist/linux-x64 (eng/publish.sh) unless given one. Needs hyperfine
+/// (<c>apt-get install -y --no-install-recommends hyperfine</c>), strace, and root for the loop devices.
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal static class HostsBenchmark
 {
-    private const int PostRuns = 20;
-    private const int JobRuns = 8;
+    private const int Warmup = 5;
+    private const int Runs = 30;
+    private const int RssRuns = 9;
+    private const int Jobs = 6;
+    private static readonly int[] ReadyAfterMs = [0, 300, 1000, 2000];
 
     public static async Task<int> RunAsync(string? binary, CancellationToken cancellationToken)
     {
-        binary ??= Locate();
-        Console.WriteLine($"binary: {binary}");
+        foreach (var tool in new[] { "hyperfine", "strace" })
+        {
+            if (Which(tool) is null)
+            {
+                await Console.Error.WriteLineAsync($"hosts: {tool} is not installed; run apt-get install -y --no-install-recommends {tool}");
+                return 2;
+            }
+        }
+
+        var root = CheckoutRoot.Find();
+        binary ??= Path.Combine(root, "dist", "linux-x64", "blacksmith");
+        if (!File.Exists(binary))
+        {
+            await Console.Error.WriteLineAsync($"hosts: no blacksmith at {binary}; run eng/publish.sh linux-x64, or name the binary");
+            return 2;
+        }
+
+        var floor = await FloorAsync(root, cancellationToken);
         var work = Directory.CreateTempSubdirectory("blacksmith-bench-");
         try
         {
-            var post = new List<Sample>();
-            var tails = new List<double>();
-            for (var i = 0; i < PostRuns; i++)
-            {
-                var jobDir = Path.Combine(work.FullName, $"post-{i}");
-                var sample = await RunOnceAsync(binary, ["post", "--store", "local", "--job-dir", jobDir, "--data-dir", Path.Combine(work.FullName, "data")], cancellationToken);
-                post.Add(sample);
-                tails.Add((sample.ExitedAt - LastRecord(Path.Combine(jobDir, "journal.jsonl"))).TotalMilliseconds);
-            }
+            Console.WriteLine($"blacksmith: {binary}");
+            Console.WriteLine($"floor:      {floor}");
+            Console.WriteLine($"machine:    {Environment.ProcessorCount} CPUs, load average {(await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ')[0]} at the start");
+            var spawnLog = Path.Combine(work.FullName, "spawned.log");
+            var runner = new StepEnvironment(work.FullName, await ShimDirectoryAsync(root, work.FullName, spawnLog, cancellationToken), spawnLog);
 
-            var jobs = new List<(Sample Process, double JournalMs)>();
-            for (var i = 0; i < JobRuns; i++)
-            {
-                var jobDir = Path.Combine(work.FullName, $"job-{i}");
-                var sample = await RunOnceAsync(binary, ["run", "--simulate", "--builds", "3", "--job-dir", jobDir, "--data-dir", Path.Combine(work.FullName, "data")], cancellationToken);
-                jobs.Add((sample, JournalSpanMs(Path.Combine(jobDir, "journal.jsonl"))));
-            }
-
-            Console.WriteLine();
-            Console.WriteLine("| measure | median | p90 |");
-            Console.WriteLine("|---|---|---|");
-            Row("`post` with nothing to clean up: process start to exit (ms)", post.Select(s => s.WallMs));
-            Row("`post`: its last journal record to process exit (ms)", tails);
-            Row("`post`: peak RSS (MiB)", post.Where(s => s.PeakRssKb > 0).Select(s => s.PeakRssKb / 1024.0));
-            Row("simulated job (setup, 3 builds, post, local store): process start to exit (ms)", jobs.Select(j => j.Process.WallMs));
-            Row("simulated job: first to last journal record (ms)", jobs.Select(j => j.JournalMs));
-            Row("simulated job: peak RSS (MiB)", jobs.Where(j => j.Process.PeakRssKb > 0).Select(j => j.Process.PeakRssKb / 1024.0));
+            await NothingToCleanUpAsync(binary, floor, runner, cancellationToken);
+            await JobsAsync(binary, runner, cancellationToken);
+            await ReadinessAsync(binary, runner, cancellationToken);
             return 0;
         }
         finally
@@ -55,66 +63,296 @@ internal static class HostsBenchmark
         }
     }
 
-    private static void Row(string name, IEnumerable<double> values)
+    /// <summary>post in a job without setup, against the floor, in one hyperfine run; peak RSS and fsync on their own.</summary>
+    private static async Task NothingToCleanUpAsync(string binary, string floor, StepEnvironment runner, CancellationToken cancellationToken)
     {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0)
+        var step = runner.Step("post-nothing", "post");
+        var json = Path.Combine(runner.Work, "hyperfine-post.json");
+        var hyperfine = new ProcessStartInfo("hyperfine") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])[
+            "-N", "--warmup", $"{Warmup}", "--runs", $"{Runs}", "--export-json", json,
+            "--prepare", $"rm -rf {step.JobDirectory}",
+            "-n", "floor", floor,
+            "-n", "post", $"{binary} post"])
         {
-            Console.WriteLine($"| {name} | n/a | n/a |");
-            return;
+            hyperfine.ArgumentList.Add(argument);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {sorted[sorted.Length / 2]:0.0} | {sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(sorted.Length * 0.9) - 1)]:0.0} |"));
+        step.Apply(hyperfine.Environment);
+        var run = await RunAsync(hyperfine, cancellationToken);
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"hyperfine failed: {run.Error}");
+        }
+
+        using var results = JsonDocument.Parse(await File.ReadAllTextAsync(json, cancellationToken));
+        var medians = results.RootElement.GetProperty("results").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("command").GetString()!, r => r.GetProperty("median").GetDouble() * 1000);
+        var floorRss = await PeakRssAsync([floor], step, cancellationToken);
+        var postRss = await PeakRssAsync([binary, "post"], step, cancellationToken);
+        var (fsyncs, fsyncMs) = await FsyncsAsync(binary, step, cancellationToken);
+        var records = (await File.ReadAllLinesAsync(Path.Combine(step.JobDirectory, "journal.jsonl"), cancellationToken)).Length;
+
+        Console.WriteLine();
+        Console.WriteLine($"post with nothing to clean up (hyperfine -N, {Warmup} warm-up runs, {Runs} runs, median; peak RSS median of {RssRuns})");
+        Console.WriteLine("| measure | floor | post | target | met |");
+        Console.WriteLine("|---|---|---|---|---|");
+        var ratio = medians["post"] / medians["floor"];
+        Row("wall time (ms)", medians["floor"], medians["post"], $"≤ 3× floor ({3 * medians["floor"]:0.0})", ratio <= 3);
+        Row("peak RSS (MiB)", floorRss, postRss, "≤ 16", postRss <= 16);
+        Console.WriteLine(Invariant($"| fsync: {fsyncs} calls for {records} journal records, total (ms, strace -T) | | {fsyncMs:0.00} | one per record at most | {(fsyncs <= records ? "yes" : "no")} |"));
     }
 
-    /// <summary>One run, under /usr/bin/time when present (for the peak RSS).</summary>
-    private static async Task<Sample> RunOnceAsync(string binary, string[] arguments, CancellationToken cancellationToken)
+    /// <summary>Whole jobs with the doubles: the first job formats the disk, the rest start warm from the last commit.</summary>
+    private static async Task JobsAsync(string binary, StepEnvironment runner, CancellationToken cancellationToken)
     {
-        var timed = File.Exists("/usr/bin/time");
-        var info = new ProcessStartInfo(timed ? "/usr/bin/time" : binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (timed)
+        var steps = new Dictionary<string, List<StepSample>>(StringComparer.Ordinal) { ["setup"] = [], ["build"] = [], ["post"] = [] };
+        for (var job = 0; job < Jobs; job++)
         {
-            info.ArgumentList.Add("-f");
-            info.ArgumentList.Add("maxrss=%M");
-            info.ArgumentList.Add(binary);
+            foreach (var (verb, sample) in await JobAsync(binary, runner, $"job-{job}", readyAfterMs: null, cancellationToken))
+            {
+                // The first job formats a new disk: a cold start, not counted.
+                if (job > 0)
+                {
+                    steps[verb].Add(sample);
+                }
+            }
         }
 
+        Console.WriteLine();
+        Console.WriteLine($"warm jobs with the doubles and the local store on loop devices (median of {Jobs - 1}; the first job, cold, not counted)");
+        Console.WriteLine("| step | wall (ms) | external calls (ms) | our own time (ms) | last record to exit (ms) | docker, buildkitd, buildctl processes | target: own ≤ 30, exit ≤ 20 | met |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (var (verb, counted) in steps)
+        {
+            var own = Median(counted.Select(s => s.WallMs - s.ExternalMs));
+            var tail = Median(counted.Select(s => s.TailMs));
+            var spawned = string.Join(", ", counted.Select(s => s.Spawned).Distinct());
+            Console.WriteLine(Invariant(
+                $"| {verb} | {Median(counted.Select(s => s.WallMs)):0.0} | {Median(counted.Select(s => s.ExternalMs)):0.0} | {own:0.0} | {tail:0.0} | {spawned} | | {(own <= 30 && tail <= 20 ? "yes" : "no")} |"));
+        }
+    }
+
+    /// <summary>Setups against a buildkitd that opens its address late: how long after it listens setup knew it was ready.</summary>
+    private static async Task ReadinessAsync(string binary, StepEnvironment runner, CancellationToken cancellationToken)
+    {
+        Console.WriteLine();
+        Console.WriteLine("readiness: the daemon listening (its log) to DaemonReady in the journal, one setup each (target ≤ 50 ms)");
+        Console.WriteLine("| daemon ready after (ms) | detected after it listened (ms) | met |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var after in ReadyAfterMs)
+        {
+            var name = $"ready-{after}";
+            await JobAsync(binary, runner, name, after, cancellationToken);
+            var journal = Path.Combine(runner.Step(name, "setup").JobDirectory, "journal.jsonl");
+            var log = Path.Combine(runner.Step(name, "setup").JobDirectory, "buildkitd.log");
+            var ready = (await File.ReadAllLinesAsync(journal, cancellationToken)).Select(l => JsonDocument.Parse(l).RootElement).Last(r => r.GetProperty("type").GetString() == "DaemonReady").GetProperty("ts").GetDateTimeOffset();
+            var listening = (await File.ReadAllLinesAsync(log, cancellationToken)).Where(l => l.Contains("running server on", StringComparison.Ordinal))
+                .Select(l => DateTimeOffset.Parse(l.Split('"')[1], CultureInfo.InvariantCulture)).First();
+            var lag = (ready - listening).TotalMilliseconds;
+            Console.WriteLine(Invariant($"| {after} | {lag:0.0} | {(lag <= 50 ? "yes" : "no")} |"));
+        }
+    }
+
+    private static async Task<List<(string Verb, StepSample Sample)>> JobAsync(
+        string binary, StepEnvironment runner, string name, int? readyAfterMs, CancellationToken cancellationToken)
+    {
+        var samples = new List<(string, StepSample)>();
+        var setup = runner.Step(name, "setup");
+        if (readyAfterMs is { } after)
+        {
+            setup.Inputs["DRIVER-OPTS"] = $"env.BLACKSMITH_DOUBLE_FAULT=slow-start:{after}";
+        }
+
+        var post = runner.Step(name, "post");
+        try
+        {
+            samples.Add(("setup", await StepAsync(binary, setup, runner, cancellationToken)));
+            post.Variables["STATE_session"] = (await EnvFileAsync(setup.StateFile, cancellationToken)).GetValueOrDefault("session")
+                ?? throw new InvalidOperationException($"setup of {name} saved no session");
+            var build = runner.Step(name, "build");
+            build.Inputs["CONTEXT"] = runner.Workspace;
+            build.Inputs["TAGS"] = "bench";
+            samples.Add(("build", await StepAsync(binary, build, runner, cancellationToken)));
+        }
+        finally
+        {
+            // Post always runs, as the runner runs it: no daemon, mount or loop device outlives the benchmark.
+            samples.Add(("post", await StepAsync(binary, post, runner, cancellationToken)));
+        }
+
+        return samples;
+    }
+
+    /// <summary>One step: its wall time, the external calls it journaled, and its last record to its exit.</summary>
+    private static async Task<StepSample> StepAsync(string binary, Step step, StepEnvironment runner, CancellationToken cancellationToken)
+    {
+        var journal = Path.Combine(step.JobDirectory, "journal.jsonl");
+        var before = File.Exists(journal) ? (await File.ReadAllLinesAsync(journal, cancellationToken)).Length : 0;
+        var spawnedBefore = await SpawnsAsync(runner, cancellationToken);
+        var info = Start(binary, [step.Verb]);
+        step.Apply(info.Environment);
+        var started = Stopwatch.GetTimestamp();
+        var run = await RunAsync(info, cancellationToken);
+        var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var exited = DateTimeOffset.UtcNow;
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"blacksmith {step.Verb} exited {run.ExitCode}: {run.Output}\n{run.Error}");
+        }
+
+        var records = (await File.ReadAllLinesAsync(journal, cancellationToken)).Skip(before).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var external = records.Where(r => r.GetProperty("kind").GetString() == "effect").Sum(r => r.GetProperty("payload").GetProperty("durationMs").GetDouble());
+        var tail = records.Count == 0 ? double.NaN : (exited - records[^1].GetProperty("ts").GetDateTimeOffset()).TotalMilliseconds;
+        var spawned = (await SpawnsAsync(runner, cancellationToken)).Skip(spawnedBefore.Count);
+        return new StepSample(wall, external, tail, string.Join(' ', spawned.GroupBy(t => t, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}")));
+    }
+
+    /// <summary>Every docker, buildkitd and buildctl process started so far, in order: each shim notes its tool before it execs.</summary>
+    private static async Task<List<string>> SpawnsAsync(StepEnvironment runner, CancellationToken cancellationToken) =>
+        File.Exists(runner.SpawnLog) ? [.. await File.ReadAllLinesAsync(runner.SpawnLog, cancellationToken)] : [];
+
+    private static async Task<double> PeakRssAsync(string[] command, Step step, CancellationToken cancellationToken)
+    {
+        var values = new List<double>();
+        for (var i = 0; i < RssRuns; i++)
+        {
+            Fresh(step);
+            var info = Start("/usr/bin/time", ["-f", "maxrss=%M", .. command]);
+            step.Apply(info.Environment);
+            var run = await RunAsync(info, cancellationToken);
+            var line = run.Error.Split('\n').Last(l => l.StartsWith("maxrss=", StringComparison.Ordinal));
+            values.Add(long.Parse(line["maxrss=".Length..], CultureInfo.InvariantCulture) / 1024.0);
+        }
+
+        return Median(values);
+    }
+
+    private static async Task<(int Calls, double Milliseconds)> FsyncsAsync(string binary, Step step, CancellationToken cancellationToken)
+    {
+        Fresh(step);
+        var trace = Path.Combine(Path.GetDirectoryName(step.JobDirectory)!, "fsync.strace");
+        var info = Start("strace", ["-f", "-qq", "-T", "-e", "trace=fsync,fdatasync,syncfs", "-o", trace, binary, "post"]);
+        step.Apply(info.Environment);
+        await RunAsync(info, cancellationToken);
+        var calls = (await File.ReadAllLinesAsync(trace, cancellationToken)).Where(l => l.Contains("sync(", StringComparison.Ordinal) && l.Contains('<', StringComparison.Ordinal)).ToList();
+        var seconds = calls.Sum(l => double.Parse(l[(l.LastIndexOf('<') + 1)..l.LastIndexOf('>')], CultureInfo.InvariantCulture));
+        return (calls.Count, seconds * 1000);
+    }
+
+    /// <summary>The floor, published once into publish/floor (Native AOT takes a minute or two).</summary>
+    private static async Task<string> FloorAsync(string root, CancellationToken cancellationToken)
+    {
+        var output = Path.Combine(root, "publish", "floor", "linux-x64");
+        var floor = Path.Combine(output, "floor");
+        if (!File.Exists(floor))
+        {
+            Console.WriteLine("publishing the floor (tests/Tools/Floor, Native AOT)…");
+            var run = await RunAsync(Start("dotnet", ["publish", Path.Combine(root, "tests", "Tools", "Floor"), "-c", "Release", "-r", "linux-x64", "-o", output, "--nologo"]), cancellationToken);
+            if (run.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"publishing the floor failed: {run.Output}");
+            }
+        }
+
+        return floor;
+    }
+
+    /// <summary>
+    /// One script per double, named as the real tool, that notes itself and execs it: first on PATH, they shadow the
+    /// machine's tools. The doubles are built here when missing, not referenced: a reference would bring their
+    /// ASP.NET Core framework into this project's output and leave the journal writer without its assemblies.
+    /// </summary>
+    private static async Task<string> ShimDirectoryAsync(string root, string work, string spawnLog, CancellationToken cancellationToken)
+    {
+        var configuration = typeof(HostsBenchmark).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var directory = Directory.CreateDirectory(Path.Combine(work, "shims")).FullName;
+        foreach (var (project, executable) in new[] { ("Docker", "docker"), ("Buildkitd", "buildkitd"), ("Buildctl", "buildctl") })
+        {
+            var target = Path.Combine(root, "tests", "Doubles", project, "bin", configuration, "net10.0", executable);
+            if (!File.Exists(target))
+            {
+                var projectFile = Path.Combine(root, "tests", "Doubles", project, $"Blacksmith.Doubles.{project}.csproj");
+                var built = await RunAsync(Start("dotnet", ["build", projectFile, "-c", configuration, "--nologo"]), cancellationToken);
+                if (built.ExitCode != 0 || !File.Exists(target))
+                {
+                    throw new InvalidOperationException($"the {executable} double could not be built at {target}: {built.Output}");
+                }
+            }
+
+            var shim = Path.Combine(directory, executable);
+            await File.WriteAllTextAsync(shim, $"#!/bin/sh\necho {executable} >> '{spawnLog}'\nexec '{target}' \"$@\"\n", cancellationToken);
+            File.SetUnixFileMode(shim, (UnixFileMode)0b111_101_101);
+        }
+
+        return directory;
+    }
+
+    private static async Task<Dictionary<string, string>> EnvFileAsync(string path, CancellationToken cancellationToken)
+    {
+        // The runner's file-command format: name=value, or name<<DELIMITER, the lines, DELIMITER.
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var lines = await File.ReadAllLinesAsync(path, cancellationToken);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].IndexOf("<<", StringComparison.Ordinal) is var heredoc and > 0)
+            {
+                var delimiter = lines[i][(heredoc + 2)..];
+                var end = Array.IndexOf(lines, delimiter, i + 1);
+                values[lines[i][..heredoc]] = string.Join('\n', lines[(i + 1)..end]);
+                i = end;
+            }
+            else if (lines[i].IndexOf('=', StringComparison.Ordinal) is var equals and > 0)
+            {
+                values[lines[i][..equals]] = lines[i][(equals + 1)..];
+            }
+        }
+
+        return values;
+    }
+
+    private static ProcessStartInfo Start(string file, IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment.Remove("GITHUB_ACTIONS");
-        var started = Stopwatch.GetTimestamp();
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        return info;
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(ProcessStartInfo info, CancellationToken cancellationToken)
+    {
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
-        var ended = Stopwatch.GetTimestamp();
-        var exitedAt = DateTimeOffset.UtcNow;
-        await stdout;
-        var errors = await stderr;
-        var rss = errors.Split('\n').LastOrDefault(l => l.StartsWith("maxrss=", StringComparison.Ordinal)) is { } line
-            ? long.Parse(line["maxrss=".Length..], CultureInfo.InvariantCulture)
-            : 0;
-        return new Sample(Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds, exitedAt, rss);
+        return (process.ExitCode, await output, await error);
     }
 
-    private static DateTimeOffset LastRecord(string journal) =>
-        JsonDocument.Parse(File.ReadLines(journal).Last()).RootElement.GetProperty("ts").GetDateTimeOffset();
-
-    private static double JournalSpanMs(string journal)
+    /// <summary>A post with nothing to clean up each time: no journal from the run before.</summary>
+    private static void Fresh(Step step)
     {
-        var stamps = File.ReadLines(journal).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("ts").GetDateTimeOffset()).ToList();
-        return stamps.Count < 2 ? 0 : (stamps[^1] - stamps[0]).TotalMilliseconds;
+        if (Directory.Exists(step.JobDirectory))
+        {
+            Directory.Delete(step.JobDirectory, recursive: true);
+        }
     }
 
-    private static string Locate()
+    private static string? Which(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
+
+    private static void Row(string name, double floor, double ours, string target, bool met) =>
+        Console.WriteLine(Invariant($"| {name} | {floor:0.0} | {ours:0.0} | {target} | {(met ? "yes" : "no")} |"));
+
+    private static double Median(IEnumerable<double> values)
     {
-        var root = CheckoutRoot.Find();
-        var aot = Path.Combine(root, "dist", "linux-x64", "blacksmith");
-        return File.Exists(aot) ? aot : Path.Combine(root, "src", "Hosts", "Cli", "bin", "Release", "net10.0", "blacksmith");
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
     }
 
-    private sealed record Sample(double WallMs, DateTimeOffset ExitedAt, long PeakRssKb);
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record StepSample(double WallMs, double ExternalMs, double TailMs, string Spawned);
 }

@@ -1,6 +1,6 @@
 // Benchmarks that print numbers; they are not timed tests and assert nothing about speed.
 //   dotnet run -c Release --project tests/Benchmarks -- journal
-//   dotnet run -c Release --project tests/Benchmarks -- hosts [path/to/blacksmith]   (eng/publish.sh first for the AOT binary)
+//   dotnet run -c Release --project tests/Benchmarks -- hosts [path/to/blacksmith]   (eng/publish.sh linux-x64 first; hyperfine, strace, root)
 //   dotnet run -c Release --project tests/Benchmarks -- replay
 //   dotnet run -c Release --project tests/Benchmarks -- device-usage [/dev/loopN]   (as root: the lease check's look at one device)
 //   dotnet run -c Release --project tests/Benchmarks -- stores [path/to/blacksmith-agent]   (root; Ceph packages; dotnet build -c Release src/Hosts/Agent first)
@@ -15,7 +15,7 @@ switch (name)
         return ReplayBenchmark.Run();
     case "device-usage":
         return await DeviceUsageBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
-    case "hosts":
+    case "hosts" when OperatingSystem.IsLinux():
         return await HostsBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
     case "stores":
         return await StoresBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);

@@ -28,6 +28,24 @@ public sealed class BuildSequenceTests
     }
 
     [Fact]
+    public async Task A_build_on_the_jobs_builder_knows_what_setup_journaled_about_it_so_it_asks_buildx_nothing()
+    {
+        using var engine = new TestEngine();
+        engine.Builders.Facts = new BuilderFacts(_faker.System.Semver(), "remote", [$"v0.{_faker.Random.Int(11, 30)}.{_faker.Random.Int(0, 9)}"]);
+        await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
+
+        await engine.Build.RunAsync("build-1", "app", Request(), Ct);
+        // As the build host asks: for the builder the journal names.
+        await engine.Build.RunAsync("build-2", "app", Request() with { Builder = "blacksmith-builder" }, Ct);
+
+        // Read back from the journal's BuilderRegistered, as a build in its own process does.
+        var snapshot = await engine.Lifecycle.LoadAsync("build-3", Ct);
+        Assert.Equal(engine.Builders.Facts, snapshot.Builder);
+        Assert.All(engine.Images.Requests, request => Assert.Equal(engine.Builders.Facts, request.Known));
+        Assert.Equal(2, engine.Images.Requests.Count);
+    }
+
+    [Fact]
     public async Task A_failed_build_is_journaled_as_failed_with_the_exit_code_and_skips_the_commit()
     {
         using var engine = new TestEngine();

@@ -28,6 +28,21 @@ public sealed class AwaitDaemonReadyHandlerTests
     }
 
     [Fact]
+    public async Task A_probe_that_waited_for_the_daemon_is_followed_by_the_next_without_a_pause()
+    {
+        var time = new FakeTimeProvider();
+        // Each probe waits 2 s for the address, longer than any pause of the backoff: sleeping after it would only
+        // find an answering daemon later.
+        var daemon = new FakeBuildkitDaemon { ProbesUntilReady = 3, DuringProbe = () => time.Advance(TimeSpan.FromSeconds(2)) };
+        var handler = new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(await Lifecycles.StartingAsync()), time);
+
+        var ready = Assert.IsType<DaemonReady>(Assert.Single(Proposed(await handler.Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(120)), Ct))));
+
+        Assert.Equal(4, daemon.Probes);
+        Assert.Equal(8_000, ready.WaitedMilliseconds);
+    }
+
+    [Fact]
     public async Task Daemon_that_exits_while_starting_fails_at_once_with_its_log()
     {
         var time = new FakeTimeProvider();

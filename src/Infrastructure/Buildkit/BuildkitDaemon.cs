@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Globalization;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Unix;
@@ -135,6 +136,15 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
             return Exited(daemon);
         }
 
+        // buildkitd opens its listener once its workers exist, so the address starting to accept is the moment to ask;
+        // waiting for it here, a few milliseconds at a time, finds that moment without a buildctl per try.
+        if (DaemonAddress.IsWatchable(daemon.Address) && !await WaitUntilAcceptingAsync(daemon, process, cancellationToken))
+        {
+            return ProcessLifetime.IsRunning(process)
+                ? new DaemonProbe(DaemonProbeStatus.NotReady, $"nothing accepted connections at {daemon.Address} within {_options.AcceptWait.TotalSeconds:0.#} s")
+                : Exited(daemon);
+        }
+
         var outcome = await _runner.RunAsync(Buildctl(daemon, ["debug", "workers"], _options.ProbeTimeout), cancellationToken);
         if (outcome.Succeeded && BuildctlOutput.CountWorkers(outcome.StandardOutput) > 0)
         {
@@ -154,6 +164,29 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
             _ => outcome.Describe(),
         };
         return new DaemonProbe(DaemonProbeStatus.NotReady, detail);
+    }
+
+    /// <summary>
+    /// True once the address accepts a connection; false when the daemon exited or <see cref="BuildkitOptions.AcceptWait"/>
+    /// ran out. It waits on a real socket, so on real time, whatever clock the stop's grace period runs on.
+    /// </summary>
+    private async Task<bool> WaitUntilAcceptingAsync(DaemonIdentity daemon, SpawnedProcess process, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            if (await DaemonAddress.AcceptsConnectionsAsync(daemon.Address, _options.AcceptPollInterval * 20, cancellationToken, deniedIsListening: true))
+            {
+                return true;
+            }
+
+            if (!ProcessLifetime.IsRunning(process) || Stopwatch.GetElapsedTime(started) >= _options.AcceptWait)
+            {
+                return false;
+            }
+
+            await Task.Delay(_options.AcceptPollInterval, cancellationToken);
+        }
     }
 
     public async Task<SignalDelivery> SignalAsync(DaemonIdentity daemon, DaemonSignal signal, CancellationToken cancellationToken)

@@ -44,6 +44,15 @@ public sealed class BuildkitOptions
     /// <summary>One readiness probe (<c>buildctl debug workers</c>) may take this long.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long one readiness probe waits for the daemon's address to accept connections before it says "not ready";
+    /// the address is tried every <see cref="AcceptPollInterval"/>, and buildctl confirms once it accepts.
+    /// </summary>
+    public TimeSpan AcceptWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often a readiness probe tries the address while it waits (a refused loopback connect costs microseconds).</summary>
+    public TimeSpan AcceptPollInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>How long the check for a foreign daemon waits for a connection to the address.</summary>
     public TimeSpan AddressProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -9,11 +9,22 @@ internal static class DaemonAddress
     // sun_path holds 108 bytes with the terminating NUL.
     private const int MaxSocketPathBytes = 107;
 
+    /// <summary>Whether <see cref="AcceptsConnectionsAsync"/> can tell anything about <paramref name="address"/> (a <c>tcp://</c> or absolute <c>unix://</c> address).</summary>
+    public static bool IsWatchable(string address) =>
+        UnixSocketPath(address) is not null || (Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme == "tcp" && uri.Port > 0);
+
     /// <summary>
     /// Connects once and closes at once: true when the connection was accepted. A refusal, no socket file, a timeout,
     /// a permission error or an address of another scheme is false: in use is claimed only when proven.
     /// </summary>
-    public static async Task<bool> AcceptsConnectionsAsync(string address, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="address">The daemon's address.</param>
+    /// <param name="timeout">How long one connection attempt may take.</param>
+    /// <param name="cancellationToken">Cancels the attempt.</param>
+    /// <param name="deniedIsListening">
+    /// Count a socket this user may not connect to as listening: readiness then lets buildctl say what is wrong
+    /// rather than waiting for a connection it will never be allowed.
+    /// </param>
+    public static async Task<bool> AcceptsConnectionsAsync(string address, TimeSpan timeout, CancellationToken cancellationToken, bool deniedIsListening = false)
     {
         ArgumentNullException.ThrowIfNull(address);
         EndPoint endpoint;
@@ -48,9 +59,9 @@ internal static class DaemonAddress
                 await socket.ConnectAsync(endpoint, deadline.Token);
                 return true;
             }
-            catch (SocketException)
+            catch (SocketException ex)
             {
-                return false;
+                return deniedIsListening && ex.SocketErrorCode == SocketError.AccessDenied;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

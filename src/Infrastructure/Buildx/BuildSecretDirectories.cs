@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Blacksmith.Infrastructure.BlockDevices;
+using Blacksmith.Infrastructure.Hashing;
 using Blacksmith.Infrastructure.Unix;
 using Blacksmith.Orchestration.Ports;
 
@@ -101,7 +100,7 @@ public sealed class BuildSecretDirectories : IBuildSecrets
     internal static string JobKey(string jobDirectory)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(jobDirectory));
-        return "job-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..24];
+        return "job-" + NameHash.Sha256Hex(full)[..24];
     }
 
     private async Task<string?> NotMemoryBackedAsync(string parent, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Infrastructure.Unix;
@@ -38,8 +37,10 @@ public sealed class BuildTemporaryFiles : IDisposable
         ArgumentNullException.ThrowIfNull(buildId);
         var parent = Path.GetFullPath(root);
         var warnings = UnixFiles.CreatePrivateDirectory(parent);
-        // A random part: the same build id may run again in this job (a retried step) while the old directory lingers.
-        var directory = Path.Combine(parent, $"{Prefix}{JobDirectory.Sanitize(buildId)}-{RandomNumberGenerator.GetHexString(12, lowercase: true)}");
+        // A random part: the same build id may run again in this job (a retried step) while the old directory lingers. It
+        // needs to differ, not to be unguessable (the parent is this user's private 0700 directory), and
+        // RandomNumberGenerator would load OpenSSL into every build for it.
+        var directory = Path.Combine(parent, $"{Prefix}{JobDirectory.Sanitize(buildId)}-{Random.Shared.GetHexString(12, lowercase: true)}");
         if (OperatingSystem.IsWindows())
         {
             System.IO.Directory.CreateDirectory(directory);

@@ -16,6 +16,13 @@ internal static class BuildkitSupport
         return inspection.Nodes.Count > 0 && inspection.Nodes.All(node => IsAtLeast(node.BuildkitVersion, inspection.Driver == "docker"));
     }
 
+    /// <summary>The same rule over what setup journaled of the inspection: the driver and each node's BuildKit version.</summary>
+    public static bool SupportsProvenance(string? driver, IReadOnlyList<string> buildkitVersions)
+    {
+        ArgumentNullException.ThrowIfNull(buildkitVersions);
+        return buildkitVersions.Count > 0 && buildkitVersions.All(version => IsAtLeast(version, driver == "docker"));
+    }
+
     private static bool IsAtLeast(string? version, bool moby)
     {
         if (string.IsNullOrWhiteSpace(version))

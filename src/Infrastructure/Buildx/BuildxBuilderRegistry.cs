@@ -21,6 +21,7 @@ public sealed class BuildxBuilderRegistry : IBuilderRegistry, IBuilderInspector
     private readonly BuilderNameSource _names;
     private readonly ILogger<BuildxBuilderRegistry> _logger;
     private string? _version;
+    private BuilderInspection? _inspected;
 
     public BuildxBuilderRegistry(BuilderRegistryOptions options, ProcessRunner runner, BuilderNameSource names, ILogger<BuildxBuilderRegistry> logger)
     {
@@ -65,22 +66,31 @@ public sealed class BuildxBuilderRegistry : IBuilderRegistry, IBuilderInspector
         return _version = version;
     }
 
-    /// <summary><c>docker buildx inspect [name]</c>: the named builder, or the current one when null.</summary>
+    /// <summary>
+    /// <c>docker buildx inspect [name]</c>: the named builder, or the current one when null. The builder this instance
+    /// registered or activated is answered from the inspection it made then, without asking buildx again.
+    /// </summary>
     /// <exception cref="ExternalCallException">buildx failed or timed out, or printed something that is not inspect output (<see cref="ExternalErrorKind.BadReply"/>).</exception>
     public async Task<BuilderInspection> InspectAsync(string? name, CancellationToken cancellationToken)
     {
+        if (name is not null && _inspected is { } known && string.Equals(known.Name, name, StringComparison.OrdinalIgnoreCase))
+        {
+            return known;
+        }
+
         var outcome = await InspectOutcomeAsync(name, bootstrap: false, cancellationToken);
         return Parse(outcome.EnsureSucceeded("buildx.inspect"), name);
     }
 
-    public async Task<string> RegisterAsync(string address, CancellationToken cancellationToken)
+    public async Task<RegisteredBuilder> RegisterAsync(string address, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(address);
-        await VersionAsync(cancellationToken);
+        var buildx = await VersionAsync(cancellationToken);
         var name = _names.Next();
         var platforms = _options.Platforms.Count > 0 ? string.Join(',', _options.Platforms) : HostPlatform.Current;
+        // One command creates it and makes it current (buildx create --use), where upstream runs create, then use.
         var created = await RunAsync(
-            "buildx.create", ["create", "--name", name, "--driver", RemoteDriver, "--platform", platforms, address], _options.CommandTimeout, LogLevel.Information, cancellationToken);
+            "buildx.create", ["create", "--name", name, "--driver", RemoteDriver, "--platform", platforms, "--use", address], _options.CommandTimeout, LogLevel.Information, cancellationToken);
         created.EnsureSucceeded("buildx.create");
         try
         {
@@ -90,9 +100,10 @@ public sealed class BuildxBuilderRegistry : IBuilderRegistry, IBuilderInspector
                     "buildx.create", ExternalErrorKind.BadReply, $"docker buildx create printed '{LastLine(created.StandardOutput)}', expected the builder's name '{name}'");
             }
 
-            (await RunAsync("buildx.use", ["use", name], _options.CommandTimeout, LogLevel.Information, cancellationToken)).EnsureSucceeded("buildx.use");
             var inspection = await InspectAsync(name, cancellationToken);
             EnsureRegistered(inspection, name, address);
+            // The setup host's outputs describe the builder from this inspection rather than a second one.
+            _inspected = inspection;
             var node = inspection.Nodes.First(IsRunning);
             BuildxLog.Registered(_logger, name, address, inspection.Platforms, node.BuildkitVersion ?? "unknown");
             if (Requested(_options.RequestedBuildkitVersion) is { } wanted
@@ -102,7 +113,7 @@ public sealed class BuildxBuilderRegistry : IBuilderRegistry, IBuilderInspector
                 BuildxLog.BuildkitVersionDiffers(_logger, _options.RequestedBuildkitVersion!, node.BuildkitVersion!);
             }
 
-            return name;
+            return new RegisteredBuilder(name, new BuilderFacts(buildx, inspection.Driver, [.. inspection.Nodes.Select(n => n.BuildkitVersion ?? string.Empty)]));
         }
         catch (Exception ex) when (ex is ExternalCallException or OperationCanceledException)
         {
@@ -120,6 +131,7 @@ public sealed class BuildxBuilderRegistry : IBuilderRegistry, IBuilderInspector
         if (WhyNotReusable(current) is not { } reason)
         {
             BuildxLog.ReusingCurrent(_logger, current.Name, current.Driver ?? "unknown");
+            _inspected = current;
             return current.Name;
         }
 
@@ -149,6 +161,7 @@ public sealed class BuildxBuilderRegistry : IBuilderRegistry, IBuilderInspector
                 "buildx.bootstrap", ExternalErrorKind.Failed, $"fallback builder '{name}' is not running after bootstrap (status {NodeStatuses(inspection)})");
         }
 
+        _inspected = inspection;
         BuildxLog.FallbackReady(_logger, name, _options.RegistryMirror is { Length: > 0 } mirror ? $", pulling Docker Hub images through {mirror}" : string.Empty);
         return name;
     }

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Blacksmith.Infrastructure.Buildx;
 
 /// <summary>
-/// Runs builds with <c>docker buildx build</c>: learns the buildx version once (<c>docker buildx version</c>), asks
-/// the builder for its BuildKit version only when a default provenance depends on it, assembles the command line
+/// Runs builds with <c>docker buildx build</c>: takes the buildx version and the builder's BuildKit versions from what
+/// setup journaled (<see cref="BuildRequest.Known"/>), else learns the version once (<c>docker buildx version</c>) and
+/// asks the builder for its BuildKit version only when a default provenance depends on it; assembles the command line
 /// (<see cref="BuildxBuildArguments"/>), writes the secrets into a private per-build directory, streams buildx's
 /// output to the log, reads the image id and metadata files, and removes the directory. docs/builds.md has the details.
 /// </summary>
@@ -44,7 +45,11 @@ public sealed class BuildxImageBuilder : IImageBuilder
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var buildx = await GetVersionAsync(cancellationToken);
+            // What setup journaled about the job's builder answers the version gates and the BuildKit check, so a build
+            // spawns only the build itself; without it (no setup, a fallback, an older journal) buildx is asked.
+            // The journal keeps the version as BuildxVersion prints it; the parser wants the whitespace docker's output has.
+            var known = request.Known is { } facts && BuildxVersion.TryParse(" " + facts.BuildxVersion, out var recorded) ? (facts, recorded) : default;
+            var buildx = known.recorded ?? await GetVersionAsync(cancellationToken);
             bool mayAddProvenance;
             try
             {
@@ -55,8 +60,11 @@ public sealed class BuildxImageBuilder : IImageBuilder
                 return Rejected(request, ex.Message, notices);
             }
 
+            var builder = BuildxBuildArguments.EffectiveBuilder(request);
             var supportsProvenance = mayAddProvenance
-                && await BuildkitSupportsProvenanceAsync(BuildxBuildArguments.EffectiveBuilder(request), notices, cancellationToken);
+                && (known.facts is { } setup && builder == request.Builder
+                    ? BuildkitSupport.SupportsProvenance(setup.Driver, setup.BuildkitVersions)
+                    : await BuildkitSupportsProvenanceAsync(builder, notices, cancellationToken));
             return await RunAsync(request, new BuildxBuildFacts(buildx, _environment, supportsProvenance, File.Exists), notices, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

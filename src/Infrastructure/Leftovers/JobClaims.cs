@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Blacksmith.Infrastructure.Hashing;
 using Blacksmith.Infrastructure.Unix;
 using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Ports;
@@ -54,8 +53,7 @@ public sealed class JobClaims : IClaimRegistry
     public string PathOf(string jobDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobDirectory);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(jobDirectory)));
-        return Path.Combine(Directory, Convert.ToHexStringLower(hash)[..24] + Extension);
+        return Path.Combine(Directory, NameHash.Sha256Hex(Path.GetFullPath(jobDirectory))[..24] + Extension);
     }
 
     /// <summary>Writes (or replaces) <paramref name="claim"/> atomically: a 0600 temporary file renamed over the old one.</summary>

@@ -48,7 +48,7 @@ public sealed class SimulatedBuildkit : IBuildkitDaemon, IBuilderRegistry, IImag
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken) =>
         Task.FromResult(databasePath + ".corrupt");
 
-    public Task<string> RegisterAsync(string address, CancellationToken cancellationToken) => Task.FromResult(BuilderName);
+    public Task<RegisteredBuilder> RegisterAsync(string address, CancellationToken cancellationToken) => Task.FromResult(new RegisteredBuilder(BuilderName));
 
     public Task<string> ActivateFallbackAsync(CancellationToken cancellationToken) => Task.FromResult(BuilderName + "-fallback");
 

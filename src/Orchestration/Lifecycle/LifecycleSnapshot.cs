@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Blacksmith.Orchestration.Policy;
+using Blacksmith.Orchestration.Ports;
 
 namespace Blacksmith.Orchestration.Lifecycle;
 
@@ -44,6 +45,9 @@ public sealed record LifecycleSnapshot
     public int DaemonRestarts { get; init; }
 
     public string? BuilderName { get; init; }
+
+    /// <summary>What setup's registration learned about <see cref="BuilderName"/>; null for a builder it did not register.</summary>
+    public BuilderFacts? Builder { get; init; }
 
     public ImmutableList<BuildRecord> Builds
     {

@@ -7,4 +7,8 @@ namespace Blacksmith.Orchestration.Ports;
 /// current builder.
 /// </param>
 /// <param name="Inputs">What the user asked for.</param>
-public sealed record BuildRequest(string BuildId, string Builder, BuildInputs Inputs);
+/// <param name="Known">
+/// What setup journaled about <paramref name="Builder"/> (<see cref="BuilderFacts"/>), so that the build asks buildx
+/// nothing before it builds; null when the journal does not say (no setup, a fallback, an older journal).
+/// </param>
+public sealed record BuildRequest(string BuildId, string Builder, BuildInputs Inputs, BuilderFacts? Known = null);

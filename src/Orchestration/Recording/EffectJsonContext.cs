@@ -15,6 +15,8 @@ namespace Blacksmith.Orchestration.Recording;
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(RegisteredBuilder))]
+[JsonSerializable(typeof(BuilderFacts))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(ExposedDisk))]

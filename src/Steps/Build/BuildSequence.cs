@@ -17,10 +17,11 @@ public sealed class BuildSequence(ISender sender, IImageBuilder builder)
         ArgumentNullException.ThrowIfNull(request);
         var begun = await sender.Send(new BeginBuild(session, request.BuildId, name), cancellationToken);
         var refused = begun as LifecycleResult.Refused;
-        if (begun is LifecycleResult.Applied { Snapshot.BuilderName: { } builderName } && request.Builder.Length == 0)
+        if (begun is LifecycleResult.Applied { Snapshot: { BuilderName: { } builderName } admitted })
         {
-            // The job's builder, as of the transition that admitted this build.
-            request = request with { Builder = builderName };
+            // The job's builder, as of the transition that admitted this build, and what setup journaled about it.
+            request = request.Builder.Length == 0 ? request with { Builder = builderName } : request;
+            request = request.Builder == builderName ? request with { Known = admitted.Builder } : request;
         }
 
         BuildReport report;

@@ -7,9 +7,9 @@ namespace Blacksmith.Steps.Recording;
 /// <summary>Records builder registration and the fallback, under the same port name as the builds.</summary>
 public sealed class RecordingBuilderRegistry(IBuilderRegistry inner, EffectCalls calls) : IBuilderRegistry
 {
-    public Task<string> RegisterAsync(string address, CancellationToken cancellationToken) =>
+    public Task<RegisteredBuilder> RegisterAsync(string address, CancellationToken cancellationToken) =>
         calls.RunAsync(RecordingImageBuilder.Port, "register", Arguments(("address", address)),
-            () => inner.RegisterAsync(address, cancellationToken), EffectJsonContext.Default.String);
+            () => inner.RegisterAsync(address, cancellationToken), EffectJsonContext.Default.RegisteredBuilder);
 
     public Task<string> ActivateFallbackAsync(CancellationToken cancellationToken) =>
         calls.RunAsync(RecordingImageBuilder.Port, "activateFallback", Arguments(),

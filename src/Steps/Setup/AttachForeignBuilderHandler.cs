@@ -37,7 +37,7 @@ public sealed class AttachForeignBuilderHandler(IBuildkitDaemon daemons, IBuilde
         string name;
         try
         {
-            name = await builders.RegisterAsync(address, cancellationToken);
+            name = (await builders.RegisterAsync(address, cancellationToken)).Name;
         }
         catch (ExternalCallException)
         {

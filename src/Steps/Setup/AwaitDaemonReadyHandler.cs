@@ -8,8 +8,9 @@ using Mediator;
 namespace Blacksmith.Steps.Setup;
 
 /// <summary>
-/// Polls readiness with a backoff that starts small (a warm daemon answers within tens of milliseconds) and
-/// stops at once when the daemon exits, instead of waiting out the budget. A daemon that died on a corrupt cache
+/// Polls readiness with a backoff that starts small (a warm daemon answers within tens of milliseconds), counting the
+/// time a probe spent waiting as part of the pause, and stops at once when the daemon exits, instead of waiting out
+/// the budget. A daemon that died on a corrupt cache
 /// database gets that database moved aside and one more start, so a corrupt cache heals instead of failing every job.
 /// </summary>
 public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time)
@@ -38,8 +39,10 @@ public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleCo
             var delay = FirstDelay;
             while (true)
             {
+                var asked = time.GetTimestamp();
                 var probe = await daemon.ProbeAsync(identity, cancellationToken);
                 var waited = time.GetElapsedTime(started);
+                var probing = time.GetElapsedTime(asked);
                 switch (probe.Status)
                 {
                     case DaemonProbeStatus.Ready:
@@ -56,7 +59,13 @@ public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleCo
                     return new SetupFailed(Step, $"buildkitd was not ready within {command.Budget.TotalSeconds:0.#} s", BudgetMilliseconds: budget);
                 }
 
-                await Task.Delay(delay, time, cancellationToken);
+                // A probe that itself waited for the daemon (the adapter watches its address) has done the pause: sleeping
+                // on top of it could only find a daemon that is already answering later.
+                if (delay > probing)
+                {
+                    await Task.Delay(delay - probing, time, cancellationToken);
+                }
+
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
             }
         }, budget);

@@ -12,8 +12,15 @@ public sealed class RegisterBuilderHandler(IBuilderRegistry builders, ILifecycle
     public ValueTask<LifecycleResult> Handle(RegisterBuilder command, CancellationToken cancellationToken)
     {
         var address = lifecycle.Snapshot.Daemon?.Address;
-        return SetupAttempt.RunAsync("register", async () => address is null
-            ? new SetupFailed("register", "no daemon was spawned")
-            : new BuilderRegistered(await builders.RegisterAsync(address, cancellationToken)));
+        return SetupAttempt.RunAsync("register", async () =>
+        {
+            if (address is null)
+            {
+                return new SetupFailed("register", "no daemon was spawned");
+            }
+
+            var registered = await builders.RegisterAsync(address, cancellationToken);
+            return new BuilderRegistered(registered.Name, registered.Facts);
+        });
     }
 }

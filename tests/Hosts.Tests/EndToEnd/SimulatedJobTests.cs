@@ -60,6 +60,40 @@ public sealed class SimulatedJobTests : IAsyncDisposable
     }
 
     [RequiresRunnerFact]
+    public async Task Setup_registers_with_one_create_and_one_inspect_and_a_build_spawns_only_the_build()
+    {
+        var logs = Directory.CreateTempSubdirectory("blacksmith-docker-calls-");
+        try
+        {
+            string Log(string step) => Path.Combine(logs.FullName, $"{step}.jsonl");
+            var setup = Setup("builder") with { Env = new Dictionary<string, string> { ["BLACKSMITH_DOCKER_DOUBLE_LOG"] = Log("builder") } };
+            var api = Build("api") with { Env = new Dictionary<string, string> { ["BLACKSMITH_DOCKER_DOUBLE_LOG"] = Log("api") } };
+
+            var job = await _runner.RunJobAsync([setup, api]);
+
+            AssertGreen(job);
+            var name = job.Main("builder").Outputs["name"];
+            // Setup asks the version, creates the builder and makes it current in one command, and inspects it once:
+            // its outputs (driver, platforms, nodes) come from that inspect. Post runs no docker command.
+            Assert.Equal(["version", "create", "inspect"], Verbs(Log("builder")));
+            Assert.Contains("--use", Invocations(Log("builder"))[1]);
+            Assert.Equal(["inspect", name], Invocations(Log("builder"))[2].Skip(1));
+            // The build knows the buildx version and the builder's BuildKit from setup's journal: one process, the build.
+            Assert.Equal(["build"], Verbs(Log("api")));
+        }
+        finally
+        {
+            logs.Delete(recursive: true);
+        }
+
+        static List<List<string>> Invocations(string log) =>
+            [.. File.ReadAllLines(log).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("args").EnumerateArray().Select(a => a.GetString()!).ToList())];
+
+        // The buildx subcommand of each call ("buildx version" is "version").
+        static List<string> Verbs(string log) => [.. Invocations(log).Select(args => args[args.IndexOf("buildx") + 1])];
+    }
+
+    [RequiresRunnerFact]
     public async Task A_failed_build_fails_the_job_and_post_skips_the_commit_saying_why()
     {
         var job = await _runner.RunJobAsync([Setup("builder"), Build("api"), Build("web", fault: "build-fail"), Build("worker")]);

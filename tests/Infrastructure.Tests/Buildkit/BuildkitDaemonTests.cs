@@ -134,6 +134,35 @@ public sealed class BuildkitDaemonTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task One_probe_waits_for_the_address_to_accept_and_then_confirms_the_daemon_ready()
+    {
+        var options = _harness.Options("slow-start:700");
+        // Generous, so that a loaded machine cannot make this a race: the point is that one probe sees it through.
+        options.AcceptWait = OsProcesses.Patience;
+        var daemon = _harness.Daemon(options);
+        var identity = await _harness.SpawnAsync(daemon);
+
+        var probe = await daemon.ProbeAsync(identity, Token);
+
+        Assert.Equal(DaemonProbeStatus.Ready, probe.Status);
+    }
+
+    [Fact]
+    public async Task A_probe_whose_address_never_accepts_within_its_wait_is_not_ready_and_says_so_without_buildctl()
+    {
+        var options = _harness.Options("slow-start:600000");
+        options.AcceptWait = TimeSpan.FromMilliseconds(100);
+        var daemon = _harness.Daemon(options);
+        var identity = await _harness.SpawnAsync(daemon);
+
+        var probe = await daemon.ProbeAsync(identity, Token);
+
+        Assert.Equal(DaemonProbeStatus.NotReady, probe.Status);
+        Assert.Equal($"nothing accepted connections at {identity.Address} within 0.1 s", probe.Detail);
+        Assert.DoesNotContain(_harness.RunnerLog.Messages, m => m.Contains("buildctl", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_signal_for_a_pid_with_another_start_time_reaches_nobody()
     {
         var daemon = _harness.Daemon(_harness.Options());

@@ -25,7 +25,7 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
         await _harness.StartDaemonAsync();
         var registry = _harness.Registry();
 
-        var name = await registry.RegisterAsync(_harness.Address, Token);
+        var name = (await registry.RegisterAsync(_harness.Address, Token)).Name;
 
         Assert.Equal(Name, name);
         var current = await registry.InspectAsync(null, Token);
@@ -36,8 +36,38 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
         Assert.Equal("running", node.Status);
         Assert.Equal([HostPlatform.Current], current.Platforms);
         Assert.Equal(
-            ["version", $"create --name {Name} --driver remote --platform {HostPlatform.Current} {_harness.Address}", $"use {Name}", $"inspect {Name}", "inspect"],
+            ["version", $"create --name {Name} --driver remote --platform {HostPlatform.Current} --use {_harness.Address}", $"inspect {Name}", "inspect"],
             _harness.Invocations());
+    }
+
+    [Fact]
+    public async Task Register_makes_the_builder_current_with_one_create_and_inspects_it_once()
+    {
+        await _harness.StartDaemonAsync();
+        var registry = _harness.Registry();
+
+        var registered = await registry.RegisterAsync(_harness.Address, Token);
+        var described = await registry.InspectAsync(registered.Name, Token);
+
+        Assert.Equal(Name, described.Name);
+        Assert.Equal("running", Assert.Single(described.Nodes).Status);
+        // The setup host's outputs come from the registration's own inspect: no use, no second inspect.
+        Assert.Equal(["version", $"create --name {Name} --driver remote --platform {HostPlatform.Current} --use {_harness.Address}", $"inspect {Name}"], _harness.Invocations());
+    }
+
+    [Fact]
+    public async Task Register_returns_the_buildx_version_driver_and_BuildKit_versions_a_build_needs()
+    {
+        await _harness.StartDaemonAsync();
+        var registry = _harness.Registry();
+
+        var registered = await registry.RegisterAsync(_harness.Address, Token);
+
+        var facts = Assert.IsType<BuilderFacts>(registered.Facts);
+        Assert.Equal(await registry.VersionAsync(Token), facts.BuildxVersion);
+        Assert.Equal("remote", facts.Driver);
+        var node = Assert.Single((await registry.InspectAsync(Name, Token)).Nodes);
+        Assert.Equal([node.BuildkitVersion!], facts.BuildkitVersions);
     }
 
     [Fact]
@@ -46,12 +76,12 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
         await _harness.StartDaemonAsync(_harness.UnixAddress);
         var registry = _harness.Registry();
 
-        var name = await registry.RegisterAsync(_harness.UnixAddress, Token);
+        var name = (await registry.RegisterAsync(_harness.UnixAddress, Token)).Name;
 
         var node = Assert.Single((await registry.InspectAsync(name, Token)).Nodes);
         Assert.Equal(_harness.UnixAddress, node.Endpoint);
         Assert.Equal("running", node.Status);
-        Assert.Contains($"create --name {Name} --driver remote --platform {HostPlatform.Current} {_harness.UnixAddress}", _harness.Invocations());
+        Assert.Contains($"create --name {Name} --driver remote --platform {HostPlatform.Current} --use {_harness.UnixAddress}", _harness.Invocations());
     }
 
     [Fact]
@@ -62,7 +92,7 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
         options.Platforms = ["linux/amd64", "linux/arm64"];
         var registry = _harness.Registry(options);
 
-        var name = await registry.RegisterAsync(_harness.Address, Token);
+        var name = (await registry.RegisterAsync(_harness.Address, Token)).Name;
 
         Assert.Equal(["linux/amd64", "linux/arm64"], (await registry.InspectAsync(name, Token)).Platforms);
     }
@@ -75,7 +105,7 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
         options.RequestedBuildxVersion = "v0.19.3";
         options.RequestedBuildkitVersion = "v0.17.0";
 
-        var name = await _harness.Registry(options).RegisterAsync(_harness.Address, Token);
+        var name = (await _harness.Registry(options).RegisterAsync(_harness.Address, Token)).Name;
 
         Assert.Equal(Name, name);
         var warnings = _harness.Log.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
@@ -215,7 +245,7 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
     {
         await _harness.StartDaemonAsync();
         var registry = _harness.Registry();
-        var registered = await registry.RegisterAsync(_harness.Address, Token);
+        var registered = (await registry.RegisterAsync(_harness.Address, Token)).Name;
 
         var name = await registry.ActivateFallbackAsync(Token);
 

@@ -12,7 +12,10 @@ public sealed class FakeBuilderRegistry : IBuilderRegistry
 
     public int Fallbacks { get; private set; }
 
-    public Task<string> RegisterAsync(string address, CancellationToken cancellationToken)
+    /// <summary>What a registration says it learned about the builder; none unless a test sets it.</summary>
+    public BuilderFacts? Facts { get; set; }
+
+    public Task<RegisteredBuilder> RegisterAsync(string address, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (RegisterFailure is not null)
@@ -21,7 +24,7 @@ public sealed class FakeBuilderRegistry : IBuilderRegistry
         }
 
         Registered.Add(address);
-        return Task.FromResult("blacksmith-builder");
+        return Task.FromResult(new RegisteredBuilder("blacksmith-builder", Facts));
     }
 
     public Task<string> ActivateFallbackAsync(CancellationToken cancellationToken)

@@ -70,10 +70,14 @@ public sealed class FakeBuildkitDaemon : IBuildkitDaemon
     /// <summary>When set, every probe fails with it (the probe's tool could not ask the daemon).</summary>
     public Exception? ProbeFailure { get; set; }
 
+    /// <summary>Runs inside each probe: a test advances its clock here for a probe that itself waits, as the real one does.</summary>
+    public Action? DuringProbe { get; set; }
+
     public Task<DaemonProbe> ProbeAsync(DaemonIdentity daemon, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Probes++;
+        DuringProbe?.Invoke();
         if (ProbeFailure is not null)
         {
             return Task.FromException<DaemonProbe>(ProbeFailure);

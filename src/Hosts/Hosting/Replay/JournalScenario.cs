@@ -219,7 +219,12 @@ public static class JournalScenario
 
                     break;
                 case BuilderRegistered registered:
-                    Builder(record, Returning(ScriptedCalls.BuildxRegister, registered.BuilderName));
+                    Builder(record, new ScriptedAnswer
+                    {
+                        Call = ScriptedCalls.BuildxRegister,
+                        Value = JsonSerializer.SerializeToElement(
+                            new RegisteredBuilder(registered.BuilderName, registered.Builder), Orchestration.Recording.EffectJsonContext.Default.RegisteredBuilder),
+                    });
                     break;
                 case FallbackActivated fallback:
                     host.FallbackActivated = true;

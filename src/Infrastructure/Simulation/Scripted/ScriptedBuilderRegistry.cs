@@ -7,8 +7,8 @@ namespace Blacksmith.Infrastructure.Simulation.Scripted;
 /// <summary>The buildx builders of a scripted world.</summary>
 public sealed class ScriptedBuilderRegistry(ScriptedWorld world) : IBuilderRegistry
 {
-    public Task<string> RegisterAsync(string address, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BuildxRegister, Arguments(("address", address)), EffectJsonContext.Default.String, cancellationToken);
+    public Task<RegisteredBuilder> RegisterAsync(string address, CancellationToken cancellationToken) =>
+        world.AnswerAsync(ScriptedCalls.BuildxRegister, Arguments(("address", address)), EffectJsonContext.Default.RegisteredBuilder, cancellationToken);
 
     public Task<string> ActivateFallbackAsync(CancellationToken cancellationToken) =>
         world.AnswerAsync(ScriptedCalls.BuildxActivateFallback, Arguments(), EffectJsonContext.Default.String, cancellationToken);

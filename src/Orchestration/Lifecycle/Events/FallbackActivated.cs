@@ -9,5 +9,5 @@ public sealed record FallbackActivated(string BuilderName, string Reason) : Life
     public override LifecycleTrigger Trigger => LifecycleTrigger.FallbackActivated;
 
     internal override LifecycleSnapshot Apply(LifecycleSnapshot snapshot, EventContext context) =>
-        snapshot with { Mode = BuilderMode.Fallback, BuilderName = BuilderName };
+        snapshot with { Mode = BuilderMode.Fallback, BuilderName = BuilderName, Builder = null };
 }
