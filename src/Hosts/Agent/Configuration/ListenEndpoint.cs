@@ -46,8 +46,9 @@ public sealed record ListenEndpoint(IPAddress? Address, int Port)
 
         return IPAddress.TryParse(host, out var address)
             ? new ListenEndpoint(address, port)
-            : throw new FormatException(
-                $"'{text}' is not a listen address: expected ADDRESS:PORT with an IP address or localhost, e.g. 127.0.0.1:5557 or [::1]:5557");
+            : throw new FormatException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"'{text}' is not a listen address: expected ADDRESS:PORT with an IP address or localhost, e.g. 127.0.0.1:{defaultPort} or [::1]:{defaultPort}"));
     }
 
     /// <summary>How it is written in logs and errors: <c>127.0.0.1:5557</c>, <c>[::1]:5557</c>, <c>localhost:5557</c>.</summary>

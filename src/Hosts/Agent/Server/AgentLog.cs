@@ -47,7 +47,7 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "The lease check failed: {Reason}; the next one runs on time")]
     public static partial void LeaseCheckFailed(ILogger logger, string reason, Exception exception);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Refusing metrics from {Caller} with RESOURCE_EXHAUSTED: {Reason} (further refusals over the rate are counted, and logged once it sends within it again)")]
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "Refusing metrics from {Caller} with RESOURCE_EXHAUSTED: {Reason} (further refusals over the rate are counted, and logged once it sends within it again)")]
     public static partial void MetricRefused(ILogger logger, string caller, string reason);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Refused {Count} metric(s) from {Caller} over the rate of {PerMinute} a minute")]
