@@ -8,14 +8,14 @@ public sealed partial class CephStickyDiskStore : IStoreInventory
 {
     /// <summary>
     /// The keys, generations and bytes of the whole pool (or namespace), which every agent of the fleet shares, and the
-    /// exposures this host's agent handed out, with their leases (<see cref="ListLeasesAsync"/>). Bytes are what
-    /// <c>rbd du</c> says the generations' images use.
+    /// exposures this host's agent handed out, with their leases (<see cref="ListLeasesAsync"/>). Bytes are what each
+    /// generation's job measured in its filesystem when it committed: a scrape runs no <c>rbd du</c>, which reads
+    /// every object of the pool's images and would cost the cluster more the bigger the fleet's cache grows.
     /// </summary>
     public async Task<StoreInventory> TakeInventoryAsync(CancellationToken cancellationToken)
     {
         const string operation = "store.inventory";
         await EnsureUpAsync(cancellationToken);
-        var usage = await UsageAsync(operation, cancellationToken);
         var (keys, generations, bytes) = (0, 0, 0L);
         foreach (var encoded in (await _registry.ListKeysAsync(operation, cancellationToken)).Keys)
         {
@@ -26,7 +26,7 @@ public sealed partial class CephStickyDiskStore : IStoreInventory
 
             keys++;
             generations += state.Generations.Count;
-            bytes += state.Generations.Select(g => g.Image).Distinct(StringComparer.Ordinal).Sum(image => usage.GetValueOrDefault(image));
+            bytes += state.Generations.Sum(g => g.FsUsageBytes ?? 0);
         }
 
         var exposures = (await _registry.ListExposuresAsync(operation, cancellationToken))

@@ -82,11 +82,12 @@ public sealed class CephLeaseTests(CephClusterFixture fixture)
         await using var host = new CephHost(Cluster, ns, "host-a");
         using var store = Store(host, ns);
         string[] keys = ["acme/widgets", "acme/gadgets:main", "acme/widgets"];
-        foreach (var key in keys)
+        long[] measured = [3_000_000, 5_000_000, 7_000_000];
+        for (var i = 0; i < keys.Length; i++)
         {
-            var disk = await store.ExposeAsync(key, Cancellation);
-            await host.WriteAsync(disk.Device, "marker", key);
-            await store.SettleAsync(new DiskSettlement(disk.ExposeId, key, Commit: true, FsUsageBytes: null), Cancellation);
+            var disk = await store.ExposeAsync(keys[i], Cancellation);
+            await host.WriteAsync(disk.Device, "marker", keys[i]);
+            await store.SettleAsync(new DiskSettlement(disk.ExposeId, keys[i], Commit: true, FsUsageBytes: measured[i]), Cancellation);
         }
 
         var open = await store.ExposeAsync(keys[1], Cancellation);
@@ -94,7 +95,7 @@ public sealed class CephLeaseTests(CephClusterFixture fixture)
         var inventory = await store.TakeInventoryAsync(Cancellation);
 
         Assert.Equal((2, 3), (inventory.Keys, inventory.Generations));
-        Assert.True(inventory.Bytes > 0, "the generations' images hold the filesystems written to them");
+        Assert.Equal(measured.Sum(), inventory.Bytes);
         var exposure = Assert.Single(inventory.Exposures);
         Assert.Equal(open.ExposeId, exposure.ExposeId);
         Assert.Equal(exposure.GrantedAt + Lease, exposure.ExpiresAt);
