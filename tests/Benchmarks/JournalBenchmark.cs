@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Orchestration.Journal;
@@ -205,7 +206,7 @@ public static class JournalBenchmark
 
     private static Process StartWriter(string jobDir, int writer, int appends)
     {
-        var tool = Path.Combine(AppContext.BaseDirectory, "Blacksmith.Tools.JournalWriter.dll");
+        var tool = WriterTool();
         var start = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardInput = true,
@@ -219,6 +220,18 @@ public static class JournalBenchmark
         }
 
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {tool}.");
+    }
+
+    /// <summary>
+    /// The writer in its own output, which the project reference builds in the benchmark's configuration: there its
+    /// dependencies sit beside it, where the benchmark's output leaves Microsoft.Extensions.Logging.Abstractions to
+    /// the ASP.NET Core framework the writer does not run on.
+    /// </summary>
+    private static string WriterTool()
+    {
+        var configuration = typeof(JournalBenchmark).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var tool = Path.Combine(CheckoutRoot.Find(), "tests", "Tools", "JournalWriter", "bin", configuration, "net10.0", "Blacksmith.Tools.JournalWriter.dll");
+        return File.Exists(tool) ? tool : throw new InvalidOperationException($"The journal writer is not built at {tool}: dotnet build -c {configuration} tests/Benchmarks.");
     }
 
     private static string DotnetHost() =>

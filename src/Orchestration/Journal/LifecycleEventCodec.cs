@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Blacksmith.Orchestration.Lifecycle;
@@ -13,6 +14,8 @@ namespace Blacksmith.Orchestration.Journal;
 /// </summary>
 public static class LifecycleEventCodec
 {
+    private static readonly ConditionalWeakTable<JournalRecord, DecodedTransition> Decoded = new();
+
     private static readonly FrozenDictionary<LifecycleTrigger, JsonTypeInfo> TypeInfos = new Dictionary<LifecycleTrigger, JsonTypeInfo>
     {
         [LifecycleTrigger.SetupStarted] = JournalJsonContext.Default.SetupStarted,
@@ -64,10 +67,28 @@ public static class LifecycleEventCodec
         return document.RootElement.Clone();
     }
 
-    /// <summary>Reads a transition back; throws <see cref="JournalFormatException"/> when the record cannot be one.</summary>
+    /// <summary>
+    /// Reads a transition back; throws <see cref="JournalFormatException"/> when the record cannot be one. A record is
+    /// parsed once: later calls with the same record return what the first one read.
+    /// </summary>
     public static (LifecycleState From, LifecycleState To, LifecycleEvent Event) Decode(JournalRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        // One process folds the same records again and again (each command loads the journal, each fire folds what it
+        // saw and what it appended, a replay does so for every step), and parsing the payload was most of a fold. A
+        // record is immutable, so what it decodes to never changes; the table lets go of it with the record.
+        if (Decoded.TryGetValue(record, out var known))
+        {
+            return (known.From, known.To, known.Event);
+        }
+
+        var decoded = DecodeCore(record);
+        Decoded.AddOrUpdate(record, new DecodedTransition(decoded.From, decoded.To, decoded.Event));
+        return decoded;
+    }
+
+    private static (LifecycleState From, LifecycleState To, LifecycleEvent Event) DecodeCore(JournalRecord record)
+    {
         if (!TriggersByName.TryGetValue(record.Type, out var trigger))
         {
             throw new JournalFormatException(record.Seq, $"unknown transition type '{record.Type}'");
@@ -93,4 +114,6 @@ public static class LifecycleEventCodec
         && Enum.TryParse<LifecycleState>(value.GetString(), ignoreCase: false, out var state)
             ? state
             : throw new JournalFormatException(record.Seq, $"transition payload has no valid '{property}' state");
+
+    private sealed record DecodedTransition(LifecycleState From, LifecycleState To, LifecycleEvent Event);
 }

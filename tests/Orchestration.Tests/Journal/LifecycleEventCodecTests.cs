@@ -35,6 +35,24 @@ public sealed class LifecycleEventCodecTests
 
     [Theory]
     [MemberData(nameof(EveryTrigger))]
+    public void A_record_is_parsed_once_and_decodes_to_the_same_event_every_time(LifecycleTrigger trigger)
+    {
+        var f = new Faker { Random = new Randomizer((int)trigger) };
+        var record = Record(trigger.ToString(), LifecycleEventCodec.Encode(LifecycleState.Ready, LifecycleState.Building, LifecycleEventFaker.Generate(trigger, f)));
+
+        var first = LifecycleEventCodec.Decode(record);
+        var again = LifecycleEventCodec.Decode(record);
+        var copy = LifecycleEventCodec.Decode(record with { });
+
+        Assert.Same(first.Event, again.Event);
+        Assert.Equal((first.From, first.To), (again.From, again.To));
+        // An equal record read again (another read of the journal) is parsed on its own, to an equal event.
+        Assert.NotSame(first.Event, copy.Event);
+        Assert.Equal(first.Event, copy.Event);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryTrigger))]
     public void A_payload_holds_the_states_and_the_events_facts_and_nothing_else(LifecycleTrigger trigger)
     {
         for (var seed = 0; seed < SeedsPerTrigger; seed++)
