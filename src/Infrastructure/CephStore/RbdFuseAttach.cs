@@ -18,7 +18,7 @@ internal sealed class RbdFuseAttach(CephStoreOptions options, CephCli cli, Proce
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(15);
 
-    private readonly LoopDevices _loops = new(runner, Privilege.Current, TimeSpan.FromMinutes(1), time);
+    private readonly LoopDevices _loops = new(runner, Privilege.Current, TimeSpan.FromMinutes(1));
 
     public string Name => "rbd-fuse";
 

@@ -11,7 +11,7 @@ namespace Blacksmith.Infrastructure.LocalStore;
 /// and sysfs to see which device is backed by which file. The store only ever detaches a device whose backing file
 /// is, when checked just before, one of its own clones: a loop device someone else set up is never touched.
 /// </summary>
-internal sealed class LoopDevices(ProcessRunner runner, Privilege privilege, TimeSpan timeout, TimeProvider time)
+internal sealed class LoopDevices(ProcessRunner runner, Privilege privilege, TimeSpan timeout)
 {
     private const string SysBlock = "/sys/block";
     private const string DeletedSuffix = " (deleted)";
@@ -93,8 +93,11 @@ internal sealed class LoopDevices(ProcessRunner runner, Privilege privilege, Tim
     /// open only marks it to be cleared on the last close. A release reports done only once the device is gone; one
     /// still held after the wait is a failure to detach, and the caller keeps the exposure for a later try.
     /// </summary>
-    private async Task SettleAsync(string name, string expectedBackingFile, CancellationToken cancellationToken)
+    private static async Task SettleAsync(string name, string expectedBackingFile, CancellationToken cancellationToken)
     {
+        // A wait on the kernel runs on the machine's clock, not the store's: a store stamping records with a test's fake
+        // clock would otherwise wait for a device forever whenever the kernel is a moment slow to let it go.
+        var time = TimeProvider.System;
         var started = time.GetTimestamp();
         while (Read(name) is { } current && current.BackingFile == expectedBackingFile)
         {

@@ -137,7 +137,7 @@ internal sealed partial class StoreCore : IDisposable
                 _bootId = ReadBootId();
                 _owner = OwnerLock.Take(layout.Owners);
                 _backing = mode == LocalStoreMode.LoopDevice
-                    ? new ImageBacking(new LoopDevices(_runner, _privilege, _options.ToolTimeout, _time), _options.DiskSizeBytes)
+                    ? new ImageBacking(new LoopDevices(_runner, _privilege, _options.ToolTimeout), _options.DiskSizeBytes)
                     : new DirectoryBacking(_runner, _options.CopyTimeout);
                 _layout = layout;
                 _started = true;
