@@ -13,25 +13,16 @@ public static class HealthyWorld
     public const string DefaultBuilder = "blacksmith-builder";
     public const string DefaultFallbackBuilder = "blacksmith-fallback";
 
-    /// <summary>One answer per known call.</summary>
+    /// <summary>One answer per scripted call: those that return a value, here; every other one succeeds.</summary>
     public static IReadOnlyDictionary<string, ScriptedAnswer> Answers { get; } = new ScriptedAnswer[]
     {
-        Succeeds(PortCalls.StickyDiskUp),
         Returning(PortCalls.StickyDiskExpose, $$"""{"exposeId":"{{DefaultExposeId}}","device":"{{DefaultDevice}}"}"""),
-        Succeeds(PortCalls.StickyDiskSettle),
-        Succeeds(PortCalls.StickyDiskReportMetric),
         Returning(PortCalls.StickyDiskFindExposures, "[]"),
         Returning(PortCalls.BlockDeviceGetSize, "10737418240"),
         Returning(PortCalls.BlockDeviceDetectFilesystem, "\"ext4\""),
-        Succeeds(PortCalls.BlockDeviceGrowFilesystem),
-        Succeeds(PortCalls.BlockDeviceFormat),
-        Succeeds(PortCalls.BlockDeviceMount),
         Returning(PortCalls.BlockDeviceIsMounted, "true"),
         Returning(PortCalls.BlockDeviceMountSource, "null"),
-        Succeeds(PortCalls.BlockDeviceSync),
         Returning(PortCalls.BlockDeviceMeasure, """{"usedBytes":2147483648,"sizeBytes":10737418240}"""),
-        Succeeds(PortCalls.BlockDeviceUnmount),
-        Succeeds(PortCalls.BlockDeviceFlush),
         Returning(PortCalls.DaemonSpawn, """{"pid":4242,"startTimeTicks":1000,"address":"tcp://127.0.0.1:1234"}"""),
         Returning(PortCalls.DaemonProbe, """{"status":"Ready"}"""),
         Returning(PortCalls.DaemonSignal, "\"Delivered\""),
@@ -46,7 +37,7 @@ public static class HealthyWorld
         Returning(PortCalls.ControlPlaneBuildStarted, "\"cp-build-1\""),
         Returning(PortCalls.ControlPlaneBuildFinished, "true"),
         Returning(PortCalls.ControlPlaneFailure, "true"),
-    }.ToDictionary(a => a.Call, StringComparer.Ordinal);
+    }.Concat(PortCalls.All.Where(c => c.Scripted && c.ScriptedValueType is null).Select(Succeeds)).ToDictionary(a => a.Call, StringComparer.Ordinal);
 
     private const string Origin = "healthy base";
 
