@@ -1,6 +1,5 @@
 using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Journal;
-using Blacksmith.Orchestration.Ports;
 using Blacksmith.Testing;
 using Blacksmith.Testing.Fakes;
 
@@ -78,14 +77,9 @@ public sealed class FailpointTests
 
     private async Task RunJobAsync()
     {
-        var failpoints = new ObservingFailpoints(point => _reached.Add((point, _journal.Records.Count, _claims.Read(TestEngine.Launch.JobDirectory))));
+        var failpoints = new FakeFailpoints { Observe = point => _reached.Add((point, _journal.Records.Count, _claims.Read(TestEngine.Launch.JobDirectory))) };
         using var engine = new TestEngine(_journal, _claims.For(TestEngine.Launch.JobDirectory, null, "boot-1", Began), failpoints);
         await engine.Setup.RunAsync(TestEngine.Plan("setup-1"), Ct);
         await engine.Post.RunAsync("setup-1", Ct);
-    }
-
-    private sealed class ObservingFailpoints(Action<string> observe) : IFailpoints
-    {
-        public void Reached(string point) => observe(point);
     }
 }

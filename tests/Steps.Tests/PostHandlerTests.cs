@@ -256,7 +256,7 @@ public sealed class PostHandlerTests
     {
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
 
-        var result = await new CheckEarlierStepsHandler(new FailingProbe(), Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new CheckEarlierSteps(Lifecycles.Owner), Ct);
+        var result = await new CheckEarlierStepsHandler(new FakeEarlierStepsProbe { Failure = new ExternalCallException("runner.diag", ExternalErrorKind.Failed, "no _diag directory") }, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new CheckEarlierSteps(Lifecycles.Owner), Ct);
 
         var checkedSteps = Assert.IsType<EarlierStepsChecked>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.Equal(EarlierStepsResult.Inconclusive, checkedSteps.Result);
@@ -348,10 +348,4 @@ public sealed class PostHandlerTests
         await new PruneCacheHandler(daemon, Lifecycles.Context(snapshot), time, NullLogger<PruneCacheHandler>.Instance).Handle(new PruneCache(Lifecycles.Owner), Ct);
 
     private static ExternalCallException Busy() => new("device.unmount", ExternalErrorKind.Unavailable, "target is busy");
-
-    private sealed class FailingProbe : IEarlierStepsProbe
-    {
-        public Task<EarlierStepsReport> CheckAsync(CancellationToken cancellationToken) =>
-            throw new ExternalCallException("runner.diag", ExternalErrorKind.Failed, "no _diag directory");
-    }
 }

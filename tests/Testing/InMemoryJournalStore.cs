@@ -31,9 +31,13 @@ public sealed class InMemoryJournalStore : IJournalStore
         }
     }
 
+    /// <summary>What every read and append throws instead, when set: a journal that cannot be read or written.</summary>
+    public Exception? Failure { get; set; }
+
     public ValueTask<JournalReadResult> ReadAsync(long afterSequence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfFailing();
         lock (_gate)
         {
             return ValueTask.FromResult(new JournalReadResult([.. _records.Where(r => r.Seq > afterSequence)], []));
@@ -44,6 +48,7 @@ public sealed class InMemoryJournalStore : IJournalStore
     {
         ArgumentNullException.ThrowIfNull(decide);
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfFailing();
         lock (_gate)
         {
             var seen = new JournalReadResult([.. _records.Where(r => r.Seq > afterSequence)], []);
@@ -51,6 +56,14 @@ public sealed class InMemoryJournalStore : IJournalStore
             var appended = decide(seen).Select((d, i) => d.WithSequence(next + i)).ToList();
             _records.AddRange(appended);
             return ValueTask.FromResult(new JournalAppendResult(seen, appended));
+        }
+    }
+
+    private void ThrowIfFailing()
+    {
+        if (Failure is { } failure)
+        {
+            throw failure;
         }
     }
 }

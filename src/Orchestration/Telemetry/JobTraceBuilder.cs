@@ -23,15 +23,12 @@ public static class JobTraceBuilder
     /// <summary>The instrumentation scope's name, and the prefix of every attribute this trace carries.</summary>
     public const string Scope = "blacksmith";
 
-    /// <summary>The effects of exporting the trace itself (<c>telemetry.export</c>), which the trace leaves out.</summary>
-    private const string TelemetryPort = "telemetry.";
-
     /// <summary>Builds the trace of <paramref name="records"/>; null when there is nothing to tell.</summary>
     public static JobTrace? Build(IReadOnlyList<JournalRecord> records, TraceParent? parent)
     {
         ArgumentNullException.ThrowIfNull(records);
         // An export of this trace is not part of the job it tells: leaving it out keeps every export the same trace.
-        records = records.Where(r => !(r.Kind == JournalRecordKind.Effect && r.Type.StartsWith(TelemetryPort, StringComparison.Ordinal))).ToList();
+        records = records.Where(r => !(r.Kind == JournalRecordKind.Effect && r.Type == PortCalls.TelemetryExport.Name)).ToList();
         if (records.Count == 0)
         {
             return null;

@@ -1,6 +1,7 @@
 using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Blacksmith.Steps.Release;
 using Blacksmith.Steps.Resilience;
 
@@ -78,7 +79,7 @@ public sealed class ClaimCleanup(
             found.Add(recorded);
         }
 
-        if (holdings.Root is { } root && await LookAsync("buildkitd.findLaunched",
+        if (holdings.Root is { } root && await LookAsync(PortCalls.DaemonFindLaunched.Name,
                 ct => daemons.FindLaunchedAsync(new DaemonLaunch(holdings.Address ?? string.Empty, root, claim.JobDirectory), ct), report, cancellationToken) is { } launched
             && found.TrueForAll(d => d.Pid != launched.Pid))
         {
@@ -126,7 +127,7 @@ public sealed class ClaimCleanup(
         string? source;
         try
         {
-            source = await Bounded.RunAsync("blockdevice.mountSource", ct => devices.MountSourceAsync(root, ct), DiskUnmounter.CallDeadline, time, cancellationToken);
+            source = await Bounded.RunAsync(PortCalls.BlockDeviceMountSource.Name, ct => devices.MountSourceAsync(root, ct), DiskUnmounter.CallDeadline, time, cancellationToken);
         }
         catch (ExternalCallException ex)
         {
@@ -186,7 +187,7 @@ public sealed class ClaimCleanup(
             exposures.Add(claimed);
         }
 
-        foreach (var held in await LookAsync<IReadOnlyList<ExposedDisk>>("stickydisk.findExposures", async ct => await store.FindExposuresAsync(claim.JobDirectory, ct), report, cancellationToken) ?? [])
+        foreach (var held in await LookAsync<IReadOnlyList<ExposedDisk>>(PortCalls.StickyDiskFindExposures.Name, async ct => await store.FindExposuresAsync(claim.JobDirectory, ct), report, cancellationToken) ?? [])
         {
             if (!exposures.Contains(held.ExposeId, StringComparer.Ordinal))
             {

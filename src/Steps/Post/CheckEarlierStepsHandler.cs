@@ -3,6 +3,7 @@ using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Blacksmith.Steps.Resilience;
 using Mediator;
 
@@ -24,7 +25,7 @@ public sealed class CheckEarlierStepsHandler(IEarlierStepsProbe probe, ILifecycl
 
         try
         {
-            var report = await Bounded.RunAsync("earliersteps.check", probe.CheckAsync, Deadline, time, cancellationToken);
+            var report = await Bounded.RunAsync(PortCalls.EarlierStepsCheck.Name, probe.CheckAsync, Deadline, time, cancellationToken);
             return LifecycleResult.Propose(new EarlierStepsChecked(report.Result, report.Source, report.Detail));
         }
         catch (ExternalCallException ex)

@@ -2,6 +2,7 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Blacksmith.Steps.Resilience;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,7 @@ public sealed partial class ReconcileHoldingsHandler(
         var exposedDevice = disk.Device;
         if (!disk.HoldsExposeId)
         {
-            var found = await LookAsync("stickydisk.findExposures", ct => store.FindExposuresAsync(command.Launch.JobDirectory, ct), [], failed, cancellationToken);
+            var found = await LookAsync(PortCalls.StickyDiskFindExposures.Name, ct => store.FindExposuresAsync(command.Launch.JobDirectory, ct), [], failed, cancellationToken);
             if (found.Count > 0)
             {
                 (exposeId, exposedDevice) = (found[0].ExposeId, found[0].Device);
@@ -55,7 +56,7 @@ public sealed partial class ReconcileHoldingsHandler(
         string? mountPoint = null;
         var root = snapshot.Setup?.Root ?? command.Launch.Root;
         if (!disk.Mounted && !string.IsNullOrEmpty(exposedDevice)
-            && await LookAsync("blockdevice.mountSource", ct => device.MountSourceAsync(root, ct), null, failed, cancellationToken) is { } source)
+            && await LookAsync(PortCalls.BlockDeviceMountSource.Name, ct => device.MountSourceAsync(root, ct), null, failed, cancellationToken) is { } source)
         {
             if (string.Equals(source, exposedDevice, StringComparison.Ordinal))
             {
@@ -68,7 +69,7 @@ public sealed partial class ReconcileHoldingsHandler(
         }
 
         var spawned = snapshot.Daemon is null
-            ? await LookAsync("buildkitd.findLaunched", ct => daemon.FindLaunchedAsync(command.Launch, ct), null, failed, cancellationToken)
+            ? await LookAsync(PortCalls.DaemonFindLaunched.Name, ct => daemon.FindLaunchedAsync(command.Launch, ct), null, failed, cancellationToken)
             : null;
 
         var finding = new HoldingsFound(exposeId, exposeId is null ? null : exposedDevice, mountPoint, spawned, failed.Count == 0 ? null : string.Join("; ", failed));

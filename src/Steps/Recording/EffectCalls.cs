@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
@@ -20,47 +19,45 @@ public sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time, IFa
 {
     private readonly IFailpoints? _failpoints = NoFailpoints.Active(failpoints);
 
-    public async Task<T> RunAsync<T>(
-        string port,
-        string method,
-        IReadOnlyDictionary<string, string> arguments,
-        Func<Task<T>> call,
-        JsonTypeInfo<T> resultType)
+    /// <summary>Runs <paramref name="run"/> as <paramref name="call"/> and records it with the value it returned.</summary>
+    public async Task<T> RunAsync<T>(PortCall<T> call, IReadOnlyDictionary<string, string> arguments, Func<Task<T>> run)
     {
         ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(resultType);
+        ArgumentNullException.ThrowIfNull(run);
         var started = time.GetTimestamp();
         T result;
         try
         {
-            result = await call();
+            result = await run();
         }
         catch (Exception ex)
         {
-            await RecordFailureAsync(port, method, arguments, started, ex);
+            await RecordFailureAsync(call, arguments, started, ex);
             throw;
         }
 
-        var record = new EffectRecord(port, method, arguments, EffectOutcome.Succeeded, Elapsed(started), JsonSerializer.SerializeToElement(result, resultType));
-        await RecordAsync(port, method, record);
+        var record = new EffectRecord(call.Port, call.Method, arguments, EffectOutcome.Succeeded, Elapsed(started), JsonSerializer.SerializeToElement(result, call.Value));
+        await RecordAsync(call, record);
         return result;
     }
 
-    public async Task RunAsync(string port, string method, IReadOnlyDictionary<string, string> arguments, Func<Task> call)
+    /// <summary>Runs <paramref name="run"/> as <paramref name="call"/>, which returns nothing, and records it.</summary>
+    public async Task RunAsync(PortCall call, IReadOnlyDictionary<string, string> arguments, Func<Task> run)
     {
         ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(run);
         var started = time.GetTimestamp();
         try
         {
-            await call();
+            await run();
         }
         catch (Exception ex)
         {
-            await RecordFailureAsync(port, method, arguments, started, ex);
+            await RecordFailureAsync(call, arguments, started, ex);
             throw;
         }
 
-        await RecordAsync(port, method, new EffectRecord(port, method, arguments, EffectOutcome.Succeeded, Elapsed(started)));
+        await RecordAsync(call, new EffectRecord(call.Port, call.Method, arguments, EffectOutcome.Succeeded, Elapsed(started)));
     }
 
     /// <summary>Arguments in the invariant text form the journal keeps.</summary>
@@ -79,17 +76,17 @@ public sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time, IFa
         return map;
     }
 
-    private Task RecordFailureAsync(string port, string method, IReadOnlyDictionary<string, string> arguments, long started, Exception ex) =>
-        RecordAsync(port, method, Failure(port, method, arguments, started, ex));
+    private Task RecordFailureAsync(PortCall call, IReadOnlyDictionary<string, string> arguments, long started, Exception ex) =>
+        RecordAsync(call, Failure(call, arguments, started, ex));
 
-    private async Task RecordAsync(string port, string method, EffectRecord record)
+    private async Task RecordAsync(PortCall call, EffectRecord record)
     {
-        _failpoints?.Reached($"effect:{port}.{method}");
+        _failpoints?.Reached($"effect:{call.Name}");
         await recorder.RecordAsync(record, CancellationToken.None);
-        _failpoints?.Reached($"recorded:{port}.{method}");
+        _failpoints?.Reached($"recorded:{call.Name}");
     }
 
-    private EffectRecord Failure(string port, string method, IReadOnlyDictionary<string, string> arguments, long started, Exception ex)
+    private EffectRecord Failure(PortCall call, IReadOnlyDictionary<string, string> arguments, long started, Exception ex)
     {
         var (outcome, kind) = ex switch
         {
@@ -99,7 +96,7 @@ public sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time, IFa
             // A bug in an adapter: recorded as it is, so a replay shows it rather than a made-up category.
             _ => (EffectOutcome.Failed, ex.GetType().Name),
         };
-        return new EffectRecord(port, method, arguments, outcome, Elapsed(started), ErrorKind: kind, Message: ex.Message, Failure: (ex as ExternalCallException)?.Failure);
+        return new EffectRecord(call.Port, call.Method, arguments, outcome, Elapsed(started), ErrorKind: kind, Message: ex.Message, Failure: (ex as ExternalCallException)?.Failure);
     }
 
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;

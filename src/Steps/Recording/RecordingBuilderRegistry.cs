@@ -8,10 +8,8 @@ namespace Blacksmith.Steps.Recording;
 public sealed class RecordingBuilderRegistry(IBuilderRegistry inner, EffectCalls calls) : IBuilderRegistry
 {
     public Task<RegisteredBuilder> RegisterAsync(string address, CancellationToken cancellationToken) =>
-        calls.RunAsync(RecordingImageBuilder.Port, "register", Arguments(("address", address)),
-            () => inner.RegisterAsync(address, cancellationToken), EffectJsonContext.Default.RegisteredBuilder);
+        calls.RunAsync(PortCalls.BuildxRegister, Arguments(("address", address)), () => inner.RegisterAsync(address, cancellationToken));
 
     public Task<string> ActivateFallbackAsync(CancellationToken cancellationToken) =>
-        calls.RunAsync(RecordingImageBuilder.Port, "activateFallback", Arguments(),
-            () => inner.ActivateFallbackAsync(cancellationToken), EffectJsonContext.Default.String);
+        calls.RunAsync(PortCalls.BuildxActivateFallback, Arguments(), () => inner.ActivateFallbackAsync(cancellationToken));
 }

@@ -6,8 +6,6 @@ namespace Blacksmith.Steps.Recording;
 /// <summary>Records the check of whether the job's earlier steps failed.</summary>
 public sealed class RecordingEarlierStepsProbe(IEarlierStepsProbe inner, EffectCalls calls) : IEarlierStepsProbe
 {
-    public const string Port = "earliersteps";
-
     public Task<EarlierStepsReport> CheckAsync(CancellationToken cancellationToken) =>
-        calls.RunAsync(Port, "check", EffectCalls.Arguments(), () => inner.CheckAsync(cancellationToken), EffectJsonContext.Default.EarlierStepsReport);
+        calls.RunAsync(PortCalls.EarlierStepsCheck, EffectCalls.Arguments(), () => inner.CheckAsync(cancellationToken));
 }

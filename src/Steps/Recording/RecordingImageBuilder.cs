@@ -7,13 +7,11 @@ namespace Blacksmith.Steps.Recording;
 /// <summary>Records every build: which build, on which builder, from what; never a secret or a build argument's value.</summary>
 public sealed class RecordingImageBuilder(IImageBuilder inner, EffectCalls calls) : IImageBuilder
 {
-    public const string Port = "buildx";
-
     public Task<BuildReport> BuildAsync(BuildRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var inputs = request.Inputs;
-        return calls.RunAsync(Port, "build",
+        return calls.RunAsync(PortCalls.BuildxBuild,
             Arguments(
                 ("buildId", request.BuildId),
                 ("builder", inputs.Builder.Length > 0 ? inputs.Builder : request.Builder),
@@ -23,7 +21,6 @@ public sealed class RecordingImageBuilder(IImageBuilder inner, EffectCalls calls
                 ("tags", string.Join(',', inputs.Tags)),
                 ("push", inputs.Push),
                 ("load", inputs.Load)),
-            () => inner.BuildAsync(request, cancellationToken),
-            EffectJsonContext.Default.BuildReport);
+            () => inner.BuildAsync(request, cancellationToken));
     }
 }

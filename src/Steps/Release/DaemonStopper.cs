@@ -1,6 +1,7 @@
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Blacksmith.Steps.Resilience;
 
 namespace Blacksmith.Steps.Release;
@@ -58,10 +59,10 @@ public static class DaemonStopper
     }
 
     private static Task<SignalDelivery> SignalAsync(IBuildkitDaemon daemon, DaemonIdentity identity, DaemonSignal signal, TimeProvider time, CancellationToken cancellationToken) =>
-        TransientRetry.RunAsync("buildkitd.signal", ct => daemon.SignalAsync(identity, signal, ct), SignalDeadline, time, cancellationToken);
+        TransientRetry.RunAsync(PortCalls.DaemonSignal.Name, ct => daemon.SignalAsync(identity, signal, ct), SignalDeadline, time, cancellationToken);
 
     private static Task<bool> WaitForExitAsync(IBuildkitDaemon daemon, DaemonIdentity identity, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken) =>
-        TransientRetry.RunAsync("buildkitd.waitForExit", ct => daemon.WaitForExitAsync(identity, wait, ct), wait + WaitMargin, time, cancellationToken);
+        TransientRetry.RunAsync(PortCalls.DaemonWaitForExit.Name, ct => daemon.WaitForExitAsync(identity, wait, ct), wait + WaitMargin, time, cancellationToken);
 
     /// <summary>
     /// A daemon that died before it was stopped is a warning worth its log tail: a probe of a gone daemon starts no

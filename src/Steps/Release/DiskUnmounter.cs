@@ -1,5 +1,6 @@
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Blacksmith.Steps.Resilience;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,7 @@ public sealed partial class DiskUnmounter(IBlockDevice device, TimeProvider time
     {
         // The checks before the unmount are helpers, and one of them failing must never leave the filesystem mounted
         // under a released disk.
-        if (!await HelperAsync("blockdevice.isMounted", ct => device.IsMountedAsync(mountPoint, ct), true, cancellationToken))
+        if (!await HelperAsync(PortCalls.BlockDeviceIsMounted.Name, ct => device.IsMountedAsync(mountPoint, ct), true, cancellationToken))
         {
             return new DiskUnmounted(true, null, $"{mountPoint} was no longer mounted", StillMounted: false);
         }
@@ -50,19 +51,19 @@ public sealed partial class DiskUnmounter(IBlockDevice device, TimeProvider time
         string? syncFailure = null;
         try
         {
-            await Bounded.RunAsync("blockdevice.sync", ct => device.SyncAsync(mountPoint, ct), CallDeadline, time, cancellationToken);
+            await Bounded.RunAsync(PortCalls.BlockDeviceSync.Name, ct => device.SyncAsync(mountPoint, ct), CallDeadline, time, cancellationToken);
         }
         catch (Exception ex) when (IsHelperFailure(ex, cancellationToken))
         {
-            LogHelperFailed(logger, "blockdevice.sync", ex.Message);
+            LogHelperFailed(logger, PortCalls.BlockDeviceSync.Name, ex.Message);
             syncFailure = ex.Message;
         }
 
-        var usage = await HelperAsync<FilesystemUsage?>("blockdevice.measure", async ct => await device.MeasureAsync(mountPoint, ct), null, cancellationToken);
+        var usage = await HelperAsync<FilesystemUsage?>(PortCalls.BlockDeviceMeasure.Name, async ct => await device.MeasureAsync(mountPoint, ct), null, cancellationToken);
         var attempts = 0;
         try
         {
-            await CallPipeline.RunAsync("blockdevice.unmount", async ct =>
+            await CallPipeline.RunAsync(PortCalls.BlockDeviceUnmount.Name, async ct =>
             {
                 attempts++;
                 await device.UnmountAsync(mountPoint, ct);
@@ -78,7 +79,7 @@ public sealed partial class DiskUnmounter(IBlockDevice device, TimeProvider time
         {
             try
             {
-                await Bounded.RunAsync("blockdevice.flush", ct => device.FlushAsync(exposedDevice, ct), CallDeadline, time, cancellationToken);
+                await Bounded.RunAsync(PortCalls.BlockDeviceFlush.Name, ct => device.FlushAsync(exposedDevice, ct), CallDeadline, time, cancellationToken);
             }
             catch (Exception ex) when (IsHelperFailure(ex, cancellationToken))
             {

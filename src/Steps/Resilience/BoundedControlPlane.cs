@@ -1,4 +1,5 @@
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 
 namespace Blacksmith.Steps.Resilience;
 
@@ -10,11 +11,11 @@ namespace Blacksmith.Steps.Resilience;
 public sealed class BoundedControlPlane(IControlPlane inner, ReportBudget budget) : IControlPlane
 {
     public Task<string?> ReportBuildStartedAsync(BuildStartReport report, CancellationToken cancellationToken) =>
-        budget.RunAsync("controlplane.buildStarted", ct => inner.ReportBuildStartedAsync(report, ct), cancellationToken);
+        budget.RunAsync(PortCalls.ControlPlaneBuildStarted.Name, ct => inner.ReportBuildStartedAsync(report, ct), cancellationToken);
 
     public Task<bool> ReportBuildFinishedAsync(BuildFinishReport report, CancellationToken cancellationToken) =>
-        budget.RunAsync("controlplane.buildFinished", ct => inner.ReportBuildFinishedAsync(report, ct), cancellationToken);
+        budget.RunAsync(PortCalls.ControlPlaneBuildFinished.Name, ct => inner.ReportBuildFinishedAsync(report, ct), cancellationToken);
 
     public Task<bool> ReportFailureAsync(FailureReport report, CancellationToken cancellationToken) =>
-        budget.RunAsync("controlplane.failure", ct => inner.ReportFailureAsync(report, ct), cancellationToken);
+        budget.RunAsync(PortCalls.ControlPlaneFailure.Name, ct => inner.ReportFailureAsync(report, ct), cancellationToken);
 }

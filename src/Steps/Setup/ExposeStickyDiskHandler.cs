@@ -2,6 +2,7 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Blacksmith.Steps.Resilience;
 using Mediator;
 
@@ -36,12 +37,12 @@ public sealed class ExposeStickyDiskHandler(IStickyDiskStore store, ILifecycleCo
             }
 
             var started = time.GetTimestamp();
-            await TransientRetry.RunAsync("stickydisk.up", store.UpAsync, Deadline, time, cancellationToken, Repeat.Idempotent);
+            await TransientRetry.RunAsync(PortCalls.StickyDiskUp.Name, store.UpAsync, Deadline, time, cancellationToken, Repeat.Idempotent);
             var remaining = Deadline - time.GetElapsedTime(started);
             ExposedDisk disk;
             try
             {
-                disk = await TransientRetry.RunAsync("stickydisk.expose", ct => store.ExposeAsync(key, ct), remaining, time, cancellationToken);
+                disk = await TransientRetry.RunAsync(PortCalls.StickyDiskExpose.Name, ct => store.ExposeAsync(key, ct), remaining, time, cancellationToken);
             }
             catch (ExternalCallException ex)
             {

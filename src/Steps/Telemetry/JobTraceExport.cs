@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Blacksmith.Orchestration.Telemetry;
 using Blacksmith.Steps.Recording;
 
@@ -15,9 +16,6 @@ namespace Blacksmith.Steps.Telemetry;
 /// </summary>
 public sealed class JobTraceExport(IJournalStore journal, ITraceExporter exporter, EffectCalls calls)
 {
-    public const string Port = "telemetry";
-    public const string Method = "export";
-
     /// <summary>
     /// Exports the journal's trace under the CI trace context a previous export of this job used, else under
     /// <paramref name="ciContext"/> (<c>TRACEPARENT</c>), else as a trace of its own.
@@ -39,7 +37,7 @@ public sealed class JobTraceExport(IJournalStore journal, ITraceExporter exporte
             ("spans", trace.Spans.Count.ToString(CultureInfo.InvariantCulture)));
         try
         {
-            await calls.RunAsync(Port, Method, arguments, () => exporter.ExportAsync(trace, cancellationToken));
+            await calls.RunAsync(PortCalls.TelemetryExport, arguments, () => exporter.ExportAsync(trace, cancellationToken));
             return new TraceExportResult(trace.TraceId, trace.Spans.Count, exporter.Destination, null);
         }
         catch (ExternalCallException ex)
@@ -50,7 +48,7 @@ public sealed class JobTraceExport(IJournalStore journal, ITraceExporter exporte
 
     /// <summary>The CI trace context the job's first export used, so that every export of it is the same trace.</summary>
     private static TraceParent? EarlierContext(IReadOnlyList<JournalRecord> records) =>
-        records.Where(r => r.Kind == JournalRecordKind.Effect && r.Type == $"{Port}.{Method}")
+        records.Where(r => r.Kind == JournalRecordKind.Effect && r.Type == PortCalls.TelemetryExport.Name)
             .Select(r => r.Payload.TryGetProperty("arguments", out var arguments)
                 && arguments.ValueKind == JsonValueKind.Object
                 && arguments.TryGetProperty("traceparent", out var value)

@@ -1,6 +1,7 @@
 using System.Text;
 using Blacksmith.Hosting.Replay;
 using Blacksmith.Infrastructure.Simulation.Scripted;
+using Blacksmith.Orchestration.Recording;
 
 namespace Blacksmith.Hosts.Tests.Replay;
 
@@ -21,7 +22,7 @@ public sealed class DivergenceTests
             """);
 
         var divergence = Assert.IsType<Divergence>(report.Divergence);
-        Assert.Equal(ScriptedCalls.StickyDiskExpose, divergence.Call);
+        Assert.Equal(PortCalls.StickyDiskExpose.Name, divergence.Call);
         Assert.Equal("setup-1", divergence.Session);
         Assert.Equal("acme/api", divergence.Arguments["cacheKey"]);
         Assert.Contains("all 1 scripted answer(s) for stickydisk.expose were used", divergence.Reason, StringComparison.Ordinal);
@@ -47,7 +48,7 @@ public sealed class DivergenceTests
             """);
 
         var divergence = Assert.IsType<Divergence>(report.Divergence);
-        Assert.Equal(ScriptedCalls.StickyDiskExpose, divergence.Call);
+        Assert.Equal(PortCalls.StickyDiskExpose.Name, divergence.Call);
         Assert.Equal("the script expects blockdevice.getSize next", divergence.Reason);
         Assert.StartsWith("blockdevice.getSize returns 1024", divergence.Expected[0], StringComparison.Ordinal);
         Assert.Contains("inline.json $.world[2]", divergence.Expected[0], StringComparison.Ordinal);
@@ -60,7 +61,7 @@ public sealed class DivergenceTests
 
         var divergence = Assert.IsType<Divergence>(report.Divergence);
         // The first thing setup asks: whether a buildkitd it did not start already answers.
-        Assert.Equal(ScriptedCalls.DaemonFindForeign, divergence.Call);
+        Assert.Equal(PortCalls.DaemonFindForeign.Name, divergence.Call);
         Assert.Contains("no answer for buildkitd.findForeign at all", divergence.Reason, StringComparison.Ordinal);
     }
 

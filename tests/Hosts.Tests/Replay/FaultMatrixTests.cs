@@ -1,7 +1,7 @@
 using Blacksmith.Hosting.Replay;
 using Blacksmith.Hosts.Tests.Actions;
-using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Policy;
+using Blacksmith.Orchestration.Recording;
 
 namespace Blacksmith.Hosts.Tests.Replay;
 
@@ -31,8 +31,8 @@ public sealed class FaultMatrixTests
     [Fact]
     public void The_matrix_has_the_healthy_baseline_and_a_cell_for_every_call_and_fault_kind()
     {
-        Assert.Equal(1 + (ScriptedCalls.All.Count * FaultMatrix.Kinds.Count), Cells.Count);
-        foreach (var call in ScriptedCalls.All)
+        Assert.Equal(1 + (PortCalls.Scripted.Count * FaultMatrix.Kinds.Count), Cells.Count);
+        foreach (var call in PortCalls.Scripted)
         {
             Assert.Equal(FaultMatrix.Kinds, Cells.Where(c => c.Call == call).Select(c => c.Kind!.Value));
         }
@@ -65,7 +65,7 @@ public sealed class FaultMatrixTests
 
         Assert.True(cleanSkips.Count == 0, string.Join('\n', cleanSkips));
         // The retried calls absorb a blip: the job stays clean and commits.
-        foreach (var call in new[] { ScriptedCalls.StickyDiskUp, ScriptedCalls.StickyDiskExpose, ScriptedCalls.StickyDiskSettle, ScriptedCalls.BlockDeviceUnmount, ScriptedCalls.DaemonSignal })
+        foreach (var call in new[] { PortCalls.StickyDiskUp.Name, PortCalls.StickyDiskExpose.Name, PortCalls.StickyDiskSettle.Name, PortCalls.BlockDeviceUnmount.Name, PortCalls.DaemonSignal.Name })
         {
             var blip = Cells.Single(c => c.Call == call && c.Kind == FaultKind.Blip);
             Assert.True(blip.Clean && blip.CommitAccepted == true, Describe(blip));
@@ -105,8 +105,8 @@ public sealed class FaultMatrixTests
     [Fact]
     public void The_sweeps_matrix_has_its_healthy_baseline_and_a_cell_for_every_call_the_sweep_can_make_and_fault_kind()
     {
-        Assert.Equal(1 + (ScriptedCalls.Sweep.Count * FaultMatrix.Kinds.Count), SweepCells.Count);
-        foreach (var call in ScriptedCalls.Sweep)
+        Assert.Equal(1 + (PortCalls.Sweep.Count * FaultMatrix.Kinds.Count), SweepCells.Count);
+        foreach (var call in PortCalls.Sweep)
         {
             Assert.Equal(FaultMatrix.Kinds, SweepCells.Where(c => c.Call == call).Select(c => c.Kind!.Value));
             Assert.True(SweepCells.Where(c => c.Call == call).All(c => c.Reached), $"the sweep never makes {call}: give it a variant");
@@ -141,8 +141,8 @@ public sealed class FaultMatrixTests
         Assert.NotEmpty(faulted);
         Assert.All(faulted, c => Assert.True(c.ClaimKept, Describe(c)));
         // A busy unmount and a daemon that will not stop leave the disk unreleased, never committed.
-        Assert.Contains("disk", SweepCells.Single(c => c.Call == ScriptedCalls.BlockDeviceUnmount && c.Kind == FaultKind.Error).Left);
-        Assert.Contains("disk", SweepCells.Single(c => c.Call == ScriptedCalls.DaemonWaitForExit && c.Kind == FaultKind.Error).Left);
+        Assert.Contains("disk", SweepCells.Single(c => c.Call == PortCalls.BlockDeviceUnmount.Name && c.Kind == FaultKind.Error).Left);
+        Assert.Contains("disk", SweepCells.Single(c => c.Call == PortCalls.DaemonWaitForExit.Name && c.Kind == FaultKind.Error).Left);
     }
 
     private static string Describe(SweepCell cell) =>

@@ -3,8 +3,8 @@ using Blacksmith.Hosting.Replay;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Bogus;
-using static Blacksmith.Infrastructure.Simulation.Scripted.ScriptedCalls;
 
 namespace Blacksmith.Hosts.Tests.Replay;
 
@@ -22,14 +22,14 @@ internal sealed record GeneratedJob(int Seed, Scenario Scenario)
     /// <summary>Values a call may return besides the healthy one: the answers that steer the lifecycle.</summary>
     private static readonly Dictionary<string, string[]> OtherValues = new(StringComparer.Ordinal)
     {
-        [BlockDeviceDetectFilesystem] = ["null"],
-        [BlockDeviceIsMounted] = ["false"],
-        [ScriptedCalls.DaemonProbe] = ["""{"status":"NotReady"}""", """{"status":"Exited","detail":"panic: boom"}""",
+        [PortCalls.BlockDeviceDetectFilesystem.Name] = ["null"],
+        [PortCalls.BlockDeviceIsMounted.Name] = ["false"],
+        [PortCalls.DaemonProbe.Name] = ["""{"status":"NotReady"}""", """{"status":"Exited","detail":"panic: boom"}""",
             """{"status":"Exited","detail":"panic: freepages","corruptDatabase":"/var/lib/buildkit/runc-overlayfs/metadata_v2.db"}"""],
-        [ScriptedCalls.DaemonSignal] = ["\"AlreadyGone\""],
-        [DaemonWaitForExit] = ["false"],
-        [DaemonFindForeign] = ["""{"resource":"/var/lib/buildkit","holderPid":4711,"holderName":"buildkitd"}"""],
-        [EarlierStepsCheck] = ["""{"result":"Failed","source":"generated"}""", """{"result":"Inconclusive","source":"generated"}"""],
+        [PortCalls.DaemonSignal.Name] = ["\"AlreadyGone\""],
+        [PortCalls.DaemonWaitForExit.Name] = ["false"],
+        [PortCalls.DaemonFindForeign.Name] = ["""{"resource":"/var/lib/buildkit","holderPid":4711,"holderName":"buildkitd"}"""],
+        [PortCalls.EarlierStepsCheck.Name] = ["""{"result":"Failed","source":"generated"}""", """{"result":"Inconclusive","source":"generated"}"""],
     };
 
     public IEnumerable<HostRun> Hosts => Scenario.Job;
@@ -93,7 +93,7 @@ internal sealed record GeneratedJob(int Seed, Scenario Scenario)
         }
 
         var world = new List<ScriptedAnswer>();
-        foreach (var call in random.ArrayElements([.. All], random.Int(0, 4)))
+        foreach (var call in random.ArrayElements([.. PortCalls.Scripted], random.Int(0, 4)))
         {
             for (var i = random.Int(1, 3); i > 0; i--)
             {

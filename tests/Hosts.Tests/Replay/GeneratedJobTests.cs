@@ -1,8 +1,8 @@
 using Blacksmith.Hosting.Replay;
-using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
+using Blacksmith.Orchestration.Recording;
 
 namespace Blacksmith.Hosts.Tests.Replay;
 
@@ -109,7 +109,7 @@ public sealed class GeneratedJobTests
         var triggers = report.Timeline.Where(t => t.Session == owner).Select(t => t.Trigger).ToList();
         if (report.State == LifecycleState.Draining && report.Errors.Any(e => e.Contains("post could not release everything this job held", StringComparison.Ordinal)))
         {
-            if (report.Effects.Any(e => e.Call == ScriptedCalls.StickyDiskSettle && e.Outcome == EffectOutcome.Succeeded) || report.Decision is not null)
+            if (report.Effects.Any(e => e.Call == PortCalls.StickyDiskSettle.Name && e.Outcome == EffectOutcome.Succeeded) || report.Decision is not null)
             {
                 yield return "the disk was settled or decided while something was still held";
             }
@@ -132,7 +132,7 @@ public sealed class GeneratedJobTests
             yield return "the sticky disk was mounted and never unmounted";
         }
 
-        if (triggers.Contains(LifecycleTrigger.DiskExposed) && !report.Effects.Any(e => e.Call == ScriptedCalls.StickyDiskSettle)
+        if (triggers.Contains(LifecycleTrigger.DiskExposed) && !report.Effects.Any(e => e.Call == PortCalls.StickyDiskSettle.Name)
             && (releaseOnSkip || report.Decision is not CommitDecision.Skip))
         {
             yield return "the sticky disk was exposed and never settled";
@@ -181,7 +181,7 @@ public sealed class GeneratedJobTests
             yield return $"committed with job status {status}";
         }
 
-        if (report.Effects.LastOrDefault(e => e.Call == ScriptedCalls.EarlierStepsCheck) is { Outcome: not Orchestration.Journal.EffectOutcome.Succeeded } check)
+        if (report.Effects.LastOrDefault(e => e.Call == PortCalls.EarlierStepsCheck.Name) is { Outcome: not Orchestration.Journal.EffectOutcome.Succeeded } check)
         {
             yield return $"committed although the earlier-steps check ended {check.Outcome}";
         }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Blacksmith.Hosting.Replay;
-using Blacksmith.Infrastructure.Simulation.Scripted;
+using Blacksmith.Orchestration.Recording;
 using Json.Schema;
 
 namespace Blacksmith.Hosts.Tests.Replay;
@@ -56,26 +56,6 @@ public sealed class ScenarioLibraryTests
     }
 
     [Fact]
-    public void Schema_names_exactly_the_calls_a_scripted_world_answers()
-    {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(ScenarioLibrary.SchemaPath));
-        var keyed = document.RootElement.GetProperty("properties").GetProperty("world").GetProperty("oneOf")[0].GetProperty("properties")
-            .EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
-
-        Assert.Equal(ScriptedCalls.All, keyed);
-    }
-
-    [Fact]
-    public void Schema_lets_the_machine_script_exactly_the_calls_a_sweep_makes()
-    {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(ScenarioLibrary.SchemaPath));
-        var keyed = document.RootElement.GetProperty("$defs").GetProperty("machine").GetProperty("properties").GetProperty("world").GetProperty("properties")
-            .EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
-
-        Assert.Equal(ScriptedCalls.Sweep, keyed);
-    }
-
-    [Fact]
     public void Without_other_jobs_on_the_machine_the_sweep_makes_no_call_and_journals_nothing()
     {
         var report = ReplayRunner.Run(ScenarioFile.Load(ScenarioLibrary.PathOf("happy-path-commits-the-disk.json")));
@@ -90,14 +70,14 @@ public sealed class ScenarioLibraryTests
         var report = ReplayRunner.Run(ScenarioFile.Load(ScenarioLibrary.PathOf("ended-github-job-is-cleaned-up-before-setup.json")));
 
         var cleaned = Assert.Single(report.Leftovers);
-        Assert.Contains(cleaned.Calls, c => c.Call == ScriptedCalls.StickyDiskSettle);
+        Assert.Contains(cleaned.Calls, c => c.Call == PortCalls.StickyDiskSettle.Name);
         Assert.All(cleaned.Calls, c => Assert.Equal(0, c.Sequence));
         // The journal holds the one record the setup host writes, before this job's setup begins, and none of the calls:
         // its only signal and settlement are this job's own post's.
         Assert.Equal($"{Steps.Leftovers.LeftoverSweep.Port}.clean", report.Effects[0].Call);
         Assert.Single(report.Effects, e => e.Call.StartsWith(Steps.Leftovers.LeftoverSweep.Port + ".", StringComparison.Ordinal));
-        Assert.Single(report.Effects, e => e.Call == ScriptedCalls.DaemonSignal);
-        Assert.Single(report.Effects, e => e.Call == ScriptedCalls.StickyDiskSettle);
+        Assert.Single(report.Effects, e => e.Call == PortCalls.DaemonSignal.Name);
+        Assert.Single(report.Effects, e => e.Call == PortCalls.StickyDiskSettle.Name);
         Assert.True(cleaned.HeldAfter.IsEmpty);
     }
 
@@ -133,7 +113,7 @@ public sealed class ScenarioLibraryTests
         // The size poll gave up after its 10 s budget, counted on the replay's clock.
         var failed = Assert.Single(report.Timeline, t => t.Trigger == Orchestration.Lifecycle.LifecycleTrigger.SetupFailed);
         Assert.InRange(failed.AtMs, 10_000, 11_000);
-        Assert.True(report.Effects.Count(e => e.Call == ScriptedCalls.BlockDeviceGetSize) >= 100);
+        Assert.True(report.Effects.Count(e => e.Call == PortCalls.BlockDeviceGetSize.Name) >= 100);
     }
 
     internal static string Explain(ReplayReport report) =>

@@ -2,6 +2,7 @@ using Blacksmith.Infrastructure.Failpoints;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Tests.LocalStore;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing.Fakes;
 using Bogus;
 
 namespace Blacksmith.Infrastructure.Tests.Failpoints;
@@ -67,7 +68,7 @@ public sealed class TestFailpointsTests : IDisposable
     public async Task The_local_store_reports_each_step_of_an_expose_and_a_release_as_a_store_point()
     {
         await using var h = new LocalStoreHarness(LocalStoreMode.Directory);
-        var reached = new ListFailpoints();
+        var reached = new FakeFailpoints();
         var store = h.Store(h.Options() with { Failpoints = reached });
         var key = _faker.Internet.DomainWord();
 
@@ -80,11 +81,4 @@ public sealed class TestFailpointsTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private sealed class ListFailpoints : IFailpoints
-    {
-        public List<string> Points { get; } = [];
-
-        public void Reached(string point) => Points.Add(point);
-    }
 }

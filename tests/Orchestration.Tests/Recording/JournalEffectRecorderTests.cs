@@ -1,5 +1,4 @@
 using Blacksmith.Orchestration.Journal;
-using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
 using Blacksmith.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -35,20 +34,9 @@ public sealed class JournalEffectRecorderTests
     public async Task A_journal_that_cannot_be_written_does_not_fail_the_effect_it_records()
     {
         var recorder = new JournalEffectRecorder(
-            new LifecycleJournal(new UnwritableJournalStore(), TimeProvider.System, NullLogger<LifecycleJournal>.Instance),
+            new LifecycleJournal(new InMemoryJournalStore { Failure = new IOException("disk full") }, TimeProvider.System, NullLogger<LifecycleJournal>.Instance),
             NullLogger<JournalEffectRecorder>.Instance);
 
         await recorder.RecordAsync(Effect, Ct);
-    }
-
-    private sealed class UnwritableJournalStore : IJournalStore
-    {
-        public string Location => "unwritable";
-
-        public ValueTask<JournalReadResult> ReadAsync(long afterSequence, CancellationToken cancellationToken) =>
-            throw new IOException("disk full");
-
-        public ValueTask<JournalAppendResult> AppendAsync(long afterSequence, Func<JournalReadResult, IReadOnlyList<JournalDraft>> decide, CancellationToken cancellationToken) =>
-            throw new IOException("disk full");
     }
 }

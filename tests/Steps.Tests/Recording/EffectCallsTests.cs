@@ -23,12 +23,12 @@ public sealed class EffectCallsTests
         var disk = new ExposedDisk(_faker.Random.AlphaNumeric(12), $"/dev/vd{_faker.Random.Char('b', 'z')}");
         var key = _faker.Internet.DomainWord();
 
-        var returned = await Calls.RunAsync("stickydisk", "expose", EffectCalls.Arguments(("cacheKey", key)), async () =>
+        var returned = await Calls.RunAsync(PortCalls.StickyDiskExpose, EffectCalls.Arguments(("cacheKey", key)), async () =>
         {
             _time.Advance(TimeSpan.FromMilliseconds(250));
             await Task.Yield();
             return disk;
-        }, EffectJsonContext.Default.ExposedDisk);
+        });
 
         Assert.Same(disk, returned);
         var (_, effect) = Assert.Single(_recorder.Effects);
@@ -49,7 +49,7 @@ public sealed class EffectCallsTests
         var failure = new ExternalCallException("stickydisk.expose", kind, message);
 
         var thrown = await Assert.ThrowsAsync<ExternalCallException>(() =>
-            Calls.RunAsync("stickydisk", "expose", EffectCalls.Arguments(), () => Task.FromException<ExposedDisk>(failure), EffectJsonContext.Default.ExposedDisk));
+            Calls.RunAsync(PortCalls.StickyDiskExpose, EffectCalls.Arguments(), () => Task.FromException<ExposedDisk>(failure)));
 
         Assert.Same(failure, thrown);
         var (_, effect) = Assert.Single(_recorder.Effects);
@@ -66,7 +66,7 @@ public sealed class EffectCallsTests
         var failure = new ExternalCallException("buildx.create", ExternalErrorKind.Failed, words) { ExitCode = exitCode };
 
         await Assert.ThrowsAsync<ExternalCallException>(() =>
-            Calls.RunAsync("buildx", "register", EffectCalls.Arguments(), () => Task.FromException<string>(failure), EffectJsonContext.Default.String));
+            Calls.RunAsync(PortCalls.BuildxRegister, EffectCalls.Arguments(), () => Task.FromException<RegisteredBuilder>(failure)));
 
         var (_, effect) = Assert.Single(_recorder.Effects);
         // What a replay answers the call with, whatever the message says: the operation is not the call's own name here.
@@ -77,7 +77,7 @@ public sealed class EffectCallsTests
     public async Task A_bug_in_an_adapter_records_no_failure_data()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Calls.RunAsync("blockdevice", "sync", EffectCalls.Arguments(), () => Task.FromException(new InvalidOperationException("bug"))));
+            Calls.RunAsync(PortCalls.BlockDeviceSync, EffectCalls.Arguments(), () => Task.FromException(new InvalidOperationException("bug"))));
 
         var (_, effect) = Assert.Single(_recorder.Effects);
         Assert.Null(effect.Failure);
@@ -90,7 +90,7 @@ public sealed class EffectCallsTests
         await cancelled.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Calls.RunAsync("blockdevice", "unmount", EffectCalls.Arguments(("mountPoint", "/var/lib/buildkit")), () => Task.FromCanceled(cancelled.Token)));
+            Calls.RunAsync(PortCalls.BlockDeviceUnmount, EffectCalls.Arguments(("mountPoint", "/var/lib/buildkit")), () => Task.FromCanceled(cancelled.Token)));
 
         Assert.Equal(EffectOutcome.Cancelled, Assert.Single(_recorder.Effects).Effect.Outcome);
     }
@@ -99,7 +99,7 @@ public sealed class EffectCallsTests
     public async Task An_unexpected_exception_is_recorded_under_its_type_name()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Calls.RunAsync("blockdevice", "sync", EffectCalls.Arguments(), () => Task.FromException(new InvalidOperationException("bug"))));
+            Calls.RunAsync(PortCalls.BlockDeviceSync, EffectCalls.Arguments(), () => Task.FromException(new InvalidOperationException("bug"))));
 
         var effect = Assert.Single(_recorder.Effects).Effect;
         Assert.Equal((EffectOutcome.Failed, nameof(InvalidOperationException), "bug"), (effect.Outcome, effect.ErrorKind, effect.Message));
@@ -111,10 +111,10 @@ public sealed class EffectCallsTests
         var session = _faker.Random.AlphaNumeric(10);
         using (EffectScope.Enter(session))
         {
-            await Calls.RunAsync("blockdevice", "flush", EffectCalls.Arguments(("device", "/dev/vdb")), () => Task.CompletedTask);
+            await Calls.RunAsync(PortCalls.BlockDeviceFlush, EffectCalls.Arguments(("device", "/dev/vdb")), () => Task.CompletedTask);
         }
 
-        await Calls.RunAsync("blockdevice", "flush", EffectCalls.Arguments(("device", "/dev/vdb")), () => Task.CompletedTask);
+        await Calls.RunAsync(PortCalls.BlockDeviceFlush, EffectCalls.Arguments(("device", "/dev/vdb")), () => Task.CompletedTask);
 
         Assert.Equal([session, null], _recorder.Effects.Select(e => e.Session));
     }

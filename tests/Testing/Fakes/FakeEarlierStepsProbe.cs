@@ -7,9 +7,12 @@ public sealed class FakeEarlierStepsProbe : IEarlierStepsProbe
 {
     public EarlierStepsReport Report { get; set; } = new(EarlierStepsResult.Succeeded, "test");
 
+    /// <summary>What every check throws instead of answering, when set.</summary>
+    public Exception? Failure { get; set; }
+
     public Task<EarlierStepsReport> CheckAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Report);
+        return Failure is { } failure ? Task.FromException<EarlierStepsReport>(failure) : Task.FromResult(Report);
     }
 }

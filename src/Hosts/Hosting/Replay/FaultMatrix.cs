@@ -5,7 +5,7 @@ using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
-using static Blacksmith.Infrastructure.Simulation.Scripted.ScriptedCalls;
+using Blacksmith.Orchestration.Recording;
 using ExternalErrorKind = Blacksmith.Orchestration.Ports.ExternalErrorKind;
 
 namespace Blacksmith.Hosting.Replay;
@@ -34,42 +34,42 @@ public static class FaultMatrix
     /// </summary>
     public static IReadOnlyDictionary<string, FaultVariant> Variants { get; } = new Dictionary<string, FaultVariant>(StringComparer.Ordinal)
     {
-        [BlockDeviceFormat] = new("a blank device (no filesystem yet)", World: [Always(BlockDeviceDetectFilesystem, "null")]),
-        [DaemonPrune] = new("`max-cache-size-mb: 1024` (post prunes)", MaxCacheSizeMegabytes: 1024),
-        [DaemonQuarantineDatabase] = new(
+        [PortCalls.BlockDeviceFormat.Name] = new("a blank device (no filesystem yet)", World: [Always(PortCalls.BlockDeviceDetectFilesystem.Name, "null")]),
+        [PortCalls.DaemonPrune.Name] = new("`max-cache-size-mb: 1024` (post prunes)", MaxCacheSizeMegabytes: 1024),
+        [PortCalls.DaemonQuarantineDatabase.Name] = new(
             "buildkitd dies at its first start on a corrupt cache database",
             World:
             [
-                Once(DaemonProbe, """{"status":"Exited","detail":"panic: freepages","corruptDatabase":"/var/lib/buildkit/runc-overlayfs/metadata_v2.db"}"""),
-                Always(DaemonProbe, """{"status":"Ready"}"""),
+                Once(PortCalls.DaemonProbe.Name, """{"status":"Exited","detail":"panic: freepages","corruptDatabase":"/var/lib/buildkit/runc-overlayfs/metadata_v2.db"}"""),
+                Always(PortCalls.DaemonProbe.Name, """{"status":"Ready"}"""),
             ]),
-        [BuildxActivateFallback] = new("the store refuses to expose the disk (setup falls back)", World: [new ScriptedAnswer { Call = StickyDiskExpose, Reply = ScriptedReply.Fails, ErrorKind = ExternalErrorKind.Failed, Message = "no capacity", Times = null }]),
+        [PortCalls.BuildxActivateFallback.Name] = new("the store refuses to expose the disk (setup falls back)", World: [new ScriptedAnswer { Call = PortCalls.StickyDiskExpose.Name, Reply = ScriptedReply.Fails, ErrorKind = ExternalErrorKind.Failed, Message = "no capacity", Times = null }]),
 
         // Post looks for what setup acquired only when setup never finished: setup is killed right after an effect,
         // before its record, and post has to find what it left.
-        [StickyDiskFindExposures] = new(
+        [PortCalls.StickyDiskFindExposures.Name] = new(
             "setup is killed right after the store exposed the disk, before it journaled the exposure",
-            World: [KillsHostAfter(StickyDiskExpose, $$"""{"exposeId":"{{HealthyWorld.DefaultExposeId}}","device":"{{HealthyWorld.DefaultDevice}}"}""")]),
-        [BlockDeviceMountSource] = new("setup is killed right after the mount call, before it journaled the mount", World: [KillsHostAfter(BlockDeviceMount, null)]),
-        [DaemonFindLaunched] = new(
+            World: [KillsHostAfter(PortCalls.StickyDiskExpose.Name, $$"""{"exposeId":"{{HealthyWorld.DefaultExposeId}}","device":"{{HealthyWorld.DefaultDevice}}"}""")]),
+        [PortCalls.BlockDeviceMountSource.Name] = new("setup is killed right after the mount call, before it journaled the mount", World: [KillsHostAfter(PortCalls.BlockDeviceMount.Name, null)]),
+        [PortCalls.DaemonFindLaunched.Name] = new(
             "setup is killed right after spawning buildkitd, before it journaled the daemon",
-            World: [KillsHostAfter(DaemonSpawn, """{"pid":4242,"startTimeTicks":1000,"address":"tcp://127.0.0.1:1234"}""")]),
+            World: [KillsHostAfter(PortCalls.DaemonSpawn.Name, """{"pid":4242,"startTimeTicks":1000,"address":"tcp://127.0.0.1:1234"}""")]),
     };
 
     /// <summary>Calls no replayed job makes, and why: a replay runs the sequences, not the host processes around them.</summary>
     public static IReadOnlyDictionary<string, string> OutsideReplay { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [ControlPlaneBuildStarted] = "the build host (`BuildHost`) reports builds to the control plane itself; replay sends `BeginBuild`/`CompleteBuild` directly",
-        [ControlPlaneBuildFinished] = "the same: the build host's own call",
-        [ControlPlaneFailure] = "the setup and post hosts (`SetupHost`, `PostHost`) report failures themselves, after their sequences",
-        [StickyDiskReportMetric] = "the hosts send their metrics themselves (`HostMetrics`), best effort under their own budget",
+        [PortCalls.ControlPlaneBuildStarted.Name] = "the build host (`BuildHost`) reports builds to the control plane itself; replay sends `BeginBuild`/`CompleteBuild` directly",
+        [PortCalls.ControlPlaneBuildFinished.Name] = "the same: the build host's own call",
+        [PortCalls.ControlPlaneFailure.Name] = "the setup and post hosts (`SetupHost`, `PostHost`) report failures themselves, after their sequences",
+        [PortCalls.StickyDiskReportMetric.Name] = "the hosts send their metrics themselves (`HostMetrics`), best effort under their own budget",
     };
 
-    /// <summary>The healthy baseline, then every call of <see cref="ScriptedCalls.All"/> under every fault kind.</summary>
+    /// <summary>The healthy baseline, then every call of <see cref="PortCalls.Scripted"/> under every fault kind.</summary>
     public static IReadOnlyList<FaultCell> Generate()
     {
         var cells = new List<FaultCell> { Cell(null, null, FaultVariant.Standard) };
-        foreach (var call in All)
+        foreach (var call in PortCalls.Scripted)
         {
             var variant = Variants.GetValueOrDefault(call, FaultVariant.Standard);
             cells.AddRange(Kinds.Select(kind => Cell(call, kind, variant)));
@@ -221,11 +221,11 @@ public static class FaultMatrix
         };
     }
 
-    private static bool IsLook(string call) => call is StickyDiskFindExposures or BlockDeviceMountSource or DaemonFindLaunched;
+    private static bool IsLook(string call) => PortCalls.IsAny(call, PortCalls.StickyDiskFindExposures, PortCalls.BlockDeviceMountSource, PortCalls.DaemonFindLaunched);
 
     /// <summary>The calls that talk to the job's own daemon process, whose crash is the daemon dying.</summary>
     private static bool KillsTheDaemon(string call) =>
-        call is DaemonSpawn or DaemonProbe or DaemonSignal or DaemonWaitForExit or DaemonPrune;
+        PortCalls.IsAny(call, PortCalls.DaemonSpawn, PortCalls.DaemonProbe, PortCalls.DaemonSignal, PortCalls.DaemonWaitForExit, PortCalls.DaemonPrune);
 
     private static ScriptedAnswer Fails(string call, ExternalErrorKind kind, string message, int? times, string origin) =>
         new() { Call = call, Reply = ScriptedReply.Fails, ErrorKind = kind, Message = message, Times = times, Origin = origin };
@@ -303,7 +303,7 @@ public static class FaultMatrix
             return $"{string.Join(", ", left)} still acquired";
         }
 
-        var check = report.Effects.LastOrDefault(e => e.Call == EarlierStepsCheck);
+        var check = report.Effects.LastOrDefault(e => e.Call == PortCalls.EarlierStepsCheck.Name);
         return check is { Outcome: EffectOutcome.Succeeded, Detail: { } detail } && detail.Contains("\"Succeeded\"", StringComparison.Ordinal)
             ? null
             : "the earlier-steps check did not say success";
@@ -330,9 +330,9 @@ public static class FaultMatrix
         kind is FaultKind.Error or FaultKind.Transient or FaultKind.Timeout or FaultKind.Hang or FaultKind.Crash
         && resource switch
         {
-            Disk => call is StickyDiskSettle or BlockDeviceUnmount or DaemonSignal or DaemonWaitForExit or StickyDiskFindExposures or BlockDeviceMountSource or DaemonFindLaunched,
-            Mount => call is BlockDeviceUnmount or DaemonSignal or DaemonWaitForExit or BlockDeviceMountSource or DaemonFindLaunched,
-            Daemon => call is DaemonSignal or DaemonWaitForExit or DaemonFindLaunched,
+            Disk => PortCalls.IsAny(call, PortCalls.StickyDiskSettle, PortCalls.BlockDeviceUnmount, PortCalls.DaemonSignal, PortCalls.DaemonWaitForExit, PortCalls.StickyDiskFindExposures, PortCalls.BlockDeviceMountSource, PortCalls.DaemonFindLaunched),
+            Mount => PortCalls.IsAny(call, PortCalls.BlockDeviceUnmount, PortCalls.DaemonSignal, PortCalls.DaemonWaitForExit, PortCalls.BlockDeviceMountSource, PortCalls.DaemonFindLaunched),
+            Daemon => PortCalls.IsAny(call, PortCalls.DaemonSignal, PortCalls.DaemonWaitForExit, PortCalls.DaemonFindLaunched),
             _ => false,
         };
 
@@ -346,17 +346,17 @@ public static class FaultMatrix
     internal static List<string> Left(IReadOnlyList<ReplayEffect> effects)
     {
         var left = new List<string>();
-        if (Holds(effects, e => Succeeded(e, StickyDiskExpose), e => Succeeded(e, StickyDiskSettle)))
+        if (Holds(effects, e => Succeeded(e, PortCalls.StickyDiskExpose.Name), e => Succeeded(e, PortCalls.StickyDiskSettle.Name)))
         {
             left.Add(Disk);
         }
 
-        if (Holds(effects, e => Succeeded(e, BlockDeviceMount), e => Succeeded(e, BlockDeviceUnmount)))
+        if (Holds(effects, e => Succeeded(e, PortCalls.BlockDeviceMount.Name), e => Succeeded(e, PortCalls.BlockDeviceUnmount.Name)))
         {
             left.Add(Mount);
         }
 
-        if (Holds(effects, e => Succeeded(e, DaemonSpawn), DaemonGone))
+        if (Holds(effects, e => Succeeded(e, PortCalls.DaemonSpawn.Name), DaemonGone))
         {
             left.Add(Daemon);
         }
@@ -370,12 +370,8 @@ public static class FaultMatrix
         return last >= 0 && !effects.Skip(last + 1).Any(releases);
     }
 
-    private static bool DaemonGone(ReplayEffect effect) => effect.Outcome == EffectOutcome.Succeeded && effect.Call switch
-    {
-        DaemonSignal => effect.Detail == "\"AlreadyGone\"",
-        DaemonWaitForExit => effect.Detail == "true",
-        _ => false,
-    };
+    private static bool DaemonGone(ReplayEffect effect) => effect.Outcome == EffectOutcome.Succeeded
+        && ((effect.Call == PortCalls.DaemonSignal.Name && effect.Detail == "\"AlreadyGone\"") || (effect.Call == PortCalls.DaemonWaitForExit.Name && effect.Detail == "true"));
 
     private static bool Succeeded(ReplayEffect effect, string call) => effect.Call == call && effect.Outcome == EffectOutcome.Succeeded;
 

@@ -7,11 +7,11 @@ using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Blacksmith.Orchestration.Status;
 using Blacksmith.Steps;
 using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Setup;
-using Blacksmith.Steps.Telemetry;
 
 namespace Blacksmith.Hosting.Replay;
 
@@ -65,7 +65,7 @@ public static class JournalScenario
     public static Scenario From(IReadOnlyList<JournalRecord> records, string source, IReadOnlyList<string>? notes = null)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var reader = new Reader(records.Any(r => r.Kind == JournalRecordKind.Effect && r.Type is ScriptedCalls.BuildxRegister or ScriptedCalls.BuildxActivateFallback), source);
+        var reader = new Reader(records.Any(r => r.Kind == JournalRecordKind.Effect && PortCalls.IsAny(r.Type, PortCalls.BuildxRegister, PortCalls.BuildxActivateFallback)), source);
         foreach (var record in records)
         {
             reader.Add(record);
@@ -119,8 +119,6 @@ public static class JournalScenario
     /// <summary>Walks the records in order, building the hosts and the world.</summary>
     private sealed class Reader(bool buildxRecorded, string source)
     {
-        private const string BuildCall = "buildx.build";
-
         private readonly SortedDictionary<string, int> _hostOnly = new(StringComparer.Ordinal);
 
         // Failed calls of a journal from before failures were recorded as data: replayed with their whole message.
@@ -221,14 +219,14 @@ public static class JournalScenario
                 case BuilderRegistered registered:
                     Builder(record, new ScriptedAnswer
                     {
-                        Call = ScriptedCalls.BuildxRegister,
+                        Call = PortCalls.BuildxRegister.Name,
                         Value = JsonSerializer.SerializeToElement(
                             new RegisteredBuilder(registered.BuilderName, registered.Builder), Orchestration.Recording.EffectJsonContext.Default.RegisteredBuilder),
                     });
                     break;
                 case FallbackActivated fallback:
                     host.FallbackActivated = true;
-                    Builder(record, Returning(ScriptedCalls.BuildxActivateFallback, fallback.BuilderName));
+                    Builder(record, Returning(PortCalls.BuildxActivateFallback.Name, fallback.BuilderName));
                     break;
             }
         }
@@ -238,7 +236,7 @@ public static class JournalScenario
             var effect = record.Payload.Deserialize(JournalJsonContext.Default.EffectRecord)
                 ?? throw new JournalFormatException(record.Seq, "empty effect payload");
             var call = $"{effect.Port}.{effect.Method}";
-            if (call == BuildCall)
+            if (call == PortCalls.BuildxBuild.Name)
             {
                 // A build is replayed from its recorded outcome (BuildFinished); buildx itself is not run again.
                 return;
@@ -258,18 +256,18 @@ public static class JournalScenario
                 return;
             }
 
-            if (!ScriptedCalls.IsKnown(call))
+            if (!PortCalls.IsScripted(call))
             {
-                throw new JournalFormatException(record.Seq, $"an effect of an unknown call '{call}' (known: {string.Join(", ", ScriptedCalls.All)})");
+                throw new JournalFormatException(record.Seq, $"an effect of an unknown call '{call}' (known: {string.Join(", ", PortCalls.Scripted)})");
             }
 
             var host = _current.GetValueOrDefault(record.Session);
-            if (host is not null && call == ScriptedCalls.DaemonSpawn && effect.Arguments.TryGetValue("address", out var address))
+            if (host is not null && call == PortCalls.DaemonSpawn.Name && effect.Arguments.TryGetValue("address", out var address))
             {
                 host.DaemonAddress = address;
             }
 
-            if (host is not null && call == ScriptedCalls.BlockDeviceMount && effect.Arguments.TryGetValue("mountPoint", out var mountPoint))
+            if (host is not null && call == PortCalls.BlockDeviceMount.Name && effect.Arguments.TryGetValue("mountPoint", out var mountPoint))
             {
                 host.MountPoint = mountPoint;
             }
@@ -284,7 +282,7 @@ public static class JournalScenario
         /// </summary>
         private ScriptedAnswer RegisterFailure(SetupFailed failed, JournalRecord record)
         {
-            var answer = new ScriptedAnswer { Call = ScriptedCalls.BuildxRegister, Reply = ScriptedReply.Fails };
+            var answer = new ScriptedAnswer { Call = PortCalls.BuildxRegister.Name, Reply = ScriptedReply.Fails };
             if (failed.Failure is { } failure)
             {
                 return Failing(answer, failure);
@@ -314,7 +312,7 @@ public static class JournalScenario
             };
             return effect.Outcome switch
             {
-                EffectOutcome.Succeeded when ScriptedCalls.ValueType(call) is null => answer,
+                EffectOutcome.Succeeded when PortCalls.ScriptedCall(call).ScriptedValueType is null => answer,
                 EffectOutcome.Succeeded => answer with { Value = effect.Result ?? JsonDocument.Parse("null").RootElement.Clone() },
                 // The adapter's failure as it recorded it: the same operation, kind, words and exit code.
                 EffectOutcome.TimedOut or EffectOutcome.Failed when effect.Failure is { } failure => Failing(answer, failure),
@@ -365,8 +363,7 @@ public static class JournalScenario
             : "not replayed, as they come from the hosts and decide nothing: " + string.Join(", ", _hostOnly.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} x{c.Value}")));
 
         private static bool IsHostOnly(string call) =>
-            call is ScriptedCalls.StickyDiskReportMetric or ScriptedCalls.ControlPlaneBuildStarted or ScriptedCalls.ControlPlaneBuildFinished or ScriptedCalls.ControlPlaneFailure
-                or $"{JobTraceExport.Port}.{JobTraceExport.Method}";
+            PortCalls.IsAny(call, PortCalls.StickyDiskReportMetric, PortCalls.ControlPlaneBuildStarted, PortCalls.ControlPlaneBuildFinished, PortCalls.ControlPlaneFailure, PortCalls.TelemetryExport);
 
         private HostDraft Begin(string kind, string session)
         {

@@ -94,7 +94,7 @@ public static class ReplayRunner
 
         var status = JobStatus.From(records);
         var settlements = effects
-            .Where(e => e.Call == ScriptedCalls.StickyDiskSettle)
+            .Where(e => e.Call == PortCalls.StickyDiskSettle.Name)
             .Select(e => records[(int)e.Sequence - 1].Payload.Deserialize(JournalJsonContext.Default.EffectRecord)!)
             .Select(e => e.Arguments.TryGetValue("commit", out var commit) && bool.TryParse(commit, out var yes) && yes ? "commit" : "release")
             .ToList();
@@ -335,9 +335,9 @@ public static class ReplayRunner
             };
             return new Dictionary<string, ScriptedAnswer>(StringComparer.Ordinal)
             {
-                [ScriptedCalls.EarlierStepsCheck] = new()
+                [PortCalls.EarlierStepsCheck.Name] = new()
                 {
-                    Call = ScriptedCalls.EarlierStepsCheck,
+                    Call = PortCalls.EarlierStepsCheck.Name,
                     Value = JsonSerializer.SerializeToElement(report, EffectJsonContext.Default.EarlierStepsReport),
                     Times = null,
                     Origin = $"post {post.Session}'s job status ({status.ToString().ToLowerInvariant()})",

@@ -7,6 +7,7 @@ using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 
 namespace Blacksmith.Hosting.Replay;
 
@@ -203,7 +204,7 @@ public static class ScenarioFile
             throw node.Fail("with \"ordering\": \"strict\" the world is an array of calls in the order they must come");
         }
 
-        return ReadKeyedWorld(node, ScriptedCalls.All, AnswerProperties);
+        return ReadKeyedWorld(node, PortCalls.Scripted, AnswerProperties);
     }
 
     /// <summary>A world keyed by call, each with its list of answers (only <paramref name="calls"/> may be named).</summary>
@@ -238,7 +239,7 @@ public static class ScenarioFile
             throw item.Fail($"give one of value, error, hang or bug, not {string.Join(" and ", outcomes)}");
         }
 
-        var valueType = ScriptedCalls.ValueType(call);
+        var valueType = PortCalls.ScriptedCall(call).ScriptedValueType;
         var answer = new ScriptedAnswer
         {
             Call = call,
@@ -312,7 +313,7 @@ public static class ScenarioFile
             throw value.Fail($"not a valid {call} value ({type.Type.Name}): {ex.Message}", ex);
         }
 
-        if (parsed is null && !ScriptedCalls.MayReturnNull(call))
+        if (parsed is null && !PortCalls.ScriptedCall(call).MayReturnNull)
         {
             throw value.Fail($"{call} cannot return null");
         }
@@ -372,7 +373,7 @@ public static class ScenarioFile
             Reported = reported,
             Mounts = machine.Optional("mounts")?.Properties().ToDictionary(p => p.Name, p => p.Value.NonEmptyString(), StringComparer.Ordinal),
             Exposures = machine.Optional("exposures")?.Items().Select(ReadExposure).ToList(),
-            Script = machine.Optional("world") is { } world ? ReadKeyedWorld(world, ScriptedCalls.Sweep, MachineAnswerProperties) : [],
+            Script = machine.Optional("world") is { } world ? ReadKeyedWorld(world, PortCalls.Sweep, MachineAnswerProperties) : [],
         }, maxJobDuration);
     }
 
@@ -454,7 +455,7 @@ public static class ScenarioFile
 
     private static string Names(IEnumerable<string> names) => names.Any() ? string.Join(", ", names) : "none";
 
-    private static Dictionary<string, string> KnownCalls() => ScriptedCalls.All.ToDictionary(c => c, c => c, StringComparer.Ordinal);
+    private static Dictionary<string, string> KnownCalls() => PortCalls.Scripted.ToDictionary(c => c, c => c, StringComparer.Ordinal);
 
     private static ScenarioExpectations ReadExpectations(ScenarioNode expect)
     {

@@ -4,7 +4,7 @@ using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
-using static Blacksmith.Infrastructure.Simulation.Scripted.ScriptedCalls;
+using Blacksmith.Orchestration.Recording;
 
 namespace Blacksmith.Hosting.Replay;
 
@@ -30,14 +30,14 @@ public static class SweepFaultMatrix
     /// <summary>Calls a healthy sweep of the matrix's machine never makes, and the machine that makes them.</summary>
     public static IReadOnlyDictionary<string, string> Variants { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [DaemonProbe] = "the ended job's buildkitd has already exited: the sweep's signal finds it gone and reads why (`probe`)",
+        [PortCalls.DaemonProbe.Name] = "the ended job's buildkitd has already exited: the sweep's signal finds it gone and reads why (`probe`)",
     };
 
-    /// <summary>The healthy baseline, then every call of <see cref="ScriptedCalls.Sweep"/> under every fault kind.</summary>
+    /// <summary>The healthy baseline, then every call of <see cref="PortCalls.Sweep"/> under every fault kind.</summary>
     public static IReadOnlyList<SweepCell> Generate()
     {
         var cells = new List<SweepCell> { Cell(null, null) };
-        foreach (var call in Sweep)
+        foreach (var call in PortCalls.Sweep)
         {
             cells.AddRange(FaultMatrix.Kinds.Select(kind => Cell(call, kind)));
         }
@@ -121,7 +121,7 @@ public static class SweepFaultMatrix
 
     /// <summary>The calls the machine answers from what it holds (a look, a signal, a wait) rather than from the base world.</summary>
     private static bool AnsweredByTheMachine(string call) =>
-        call is DaemonSignal or DaemonWaitForExit or DaemonProbe or DaemonFindLaunched or BlockDeviceIsMounted or BlockDeviceMountSource or StickyDiskFindExposures;
+        PortCalls.IsAny(call, PortCalls.DaemonSignal, PortCalls.DaemonWaitForExit, PortCalls.DaemonProbe, PortCalls.DaemonFindLaunched, PortCalls.BlockDeviceIsMounted, PortCalls.BlockDeviceMountSource, PortCalls.StickyDiskFindExposures);
 
     private static ScriptedMachine Machine(bool endedDaemonRuns, IReadOnlyList<ScriptedAnswer> script)
     {

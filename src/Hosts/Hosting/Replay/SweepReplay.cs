@@ -113,13 +113,10 @@ internal sealed class SweepReplay
         var pids = seen.Held.Daemons.Append(holdings.Daemon?.Pid ?? 0).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToHashSet(StringComparer.Ordinal);
         var exposures = seen.Held.Exposures.Append(holdings.ExposeId ?? string.Empty).ToHashSet(StringComparer.Ordinal);
         var root = holdings.MountPoint ?? holdings.Root;
-        var touched = records.Where(r => r.Call switch
-        {
-            ScriptedCalls.DaemonSignal or ScriptedCalls.DaemonWaitForExit => pids.Contains(r.Effect.Arguments.GetValueOrDefault("pid") ?? string.Empty),
-            ScriptedCalls.BlockDeviceUnmount => root is not null && r.Effect.Arguments.GetValueOrDefault("mountPoint") == root,
-            ScriptedCalls.StickyDiskSettle => exposures.Contains(r.Effect.Arguments.GetValueOrDefault("exposeId") ?? string.Empty),
-            _ => false,
-        }).ToList();
+        var touched = records.Where(r =>
+            (PortCalls.IsAny(r.Call, PortCalls.DaemonSignal, PortCalls.DaemonWaitForExit) && pids.Contains(r.Effect.Arguments.GetValueOrDefault("pid") ?? string.Empty))
+            || (r.Call == PortCalls.BlockDeviceUnmount.Name && root is not null && r.Effect.Arguments.GetValueOrDefault("mountPoint") == root)
+            || (r.Call == PortCalls.StickyDiskSettle.Name && exposures.Contains(r.Effect.Arguments.GetValueOrDefault("exposeId") ?? string.Empty))).ToList();
         return Entry(pending, seen, LeftoverOutcome.LeftAlone, !seen.WasReported && _claims.IsReported(seen.Claim.JobDirectory), [], [], [], touched);
     }
 
@@ -151,11 +148,11 @@ internal sealed class SweepReplay
             actions,
             problems,
             notes,
-            [.. calls.Where(c => Succeeded(c, ScriptedCalls.DaemonWaitForExit) && c.Effect.Result?.ValueKind == System.Text.Json.JsonValueKind.True)
+            [.. calls.Where(c => Succeeded(c, PortCalls.DaemonWaitForExit.Name) && c.Effect.Result?.ValueKind == System.Text.Json.JsonValueKind.True)
                 .Select(c => int.Parse(c.Effect.Arguments["pid"], CultureInfo.InvariantCulture)).Distinct()],
-            [.. calls.Where(c => Succeeded(c, ScriptedCalls.BlockDeviceUnmount)).Select(c => c.Effect.Arguments["mountPoint"])],
-            [.. calls.Where(c => Succeeded(c, ScriptedCalls.StickyDiskSettle) && !Commits(c)).Select(c => c.Effect.Arguments["exposeId"])],
-            [.. calls.Where(c => c.Call == ScriptedCalls.StickyDiskSettle && Commits(c)).Select(c => c.Effect.Arguments["exposeId"])],
+            [.. calls.Where(c => Succeeded(c, PortCalls.BlockDeviceUnmount.Name)).Select(c => c.Effect.Arguments["mountPoint"])],
+            [.. calls.Where(c => Succeeded(c, PortCalls.StickyDiskSettle.Name) && !Commits(c)).Select(c => c.Effect.Arguments["exposeId"])],
+            [.. calls.Where(c => c.Call == PortCalls.StickyDiskSettle.Name && Commits(c)).Select(c => c.Effect.Arguments["exposeId"])],
             seen.Held,
             _world.HeldFor(seen.Claim),
             Kept(seen.Claim),

@@ -1,4 +1,4 @@
-using static Blacksmith.Infrastructure.Simulation.Scripted.ScriptedCalls;
+using Blacksmith.Orchestration.Recording;
 
 namespace Blacksmith.Infrastructure.Simulation.Scripted;
 
@@ -13,44 +13,35 @@ public static class HealthyWorld
     public const string DefaultBuilder = "blacksmith-builder";
     public const string DefaultFallbackBuilder = "blacksmith-fallback";
 
-    /// <summary>One answer per known call.</summary>
-    public static IReadOnlyDictionary<string, ScriptedAnswer> Answers { get; } = new Dictionary<string, ScriptedAnswer>(StringComparer.Ordinal)
+    /// <summary>One answer per scripted call: those that return a value, here; every other one succeeds.</summary>
+    public static IReadOnlyDictionary<string, ScriptedAnswer> Answers { get; } = new ScriptedAnswer[]
     {
-        [StickyDiskUp] = Succeeds(StickyDiskUp),
-        [StickyDiskExpose] = Returning(StickyDiskExpose, $$"""{"exposeId":"{{DefaultExposeId}}","device":"{{DefaultDevice}}"}"""),
-        [StickyDiskSettle] = Succeeds(StickyDiskSettle),
-        [StickyDiskReportMetric] = Succeeds(StickyDiskReportMetric),
-        [StickyDiskFindExposures] = Returning(StickyDiskFindExposures, "[]"),
-        [BlockDeviceGetSize] = Returning(BlockDeviceGetSize, "10737418240"),
-        [BlockDeviceDetectFilesystem] = Returning(BlockDeviceDetectFilesystem, "\"ext4\""),
-        [BlockDeviceGrowFilesystem] = Succeeds(BlockDeviceGrowFilesystem),
-        [BlockDeviceFormat] = Succeeds(BlockDeviceFormat),
-        [BlockDeviceMount] = Succeeds(BlockDeviceMount),
-        [BlockDeviceIsMounted] = Returning(BlockDeviceIsMounted, "true"),
-        [BlockDeviceMountSource] = Returning(BlockDeviceMountSource, "null"),
-        [BlockDeviceSync] = Succeeds(BlockDeviceSync),
-        [BlockDeviceMeasure] = Returning(BlockDeviceMeasure, """{"usedBytes":2147483648,"sizeBytes":10737418240}"""),
-        [BlockDeviceUnmount] = Succeeds(BlockDeviceUnmount),
-        [BlockDeviceFlush] = Succeeds(BlockDeviceFlush),
-        [DaemonSpawn] = Returning(DaemonSpawn, """{"pid":4242,"startTimeTicks":1000,"address":"tcp://127.0.0.1:1234"}"""),
-        [DaemonProbe] = Returning(DaemonProbe, """{"status":"Ready"}"""),
-        [DaemonSignal] = Returning(DaemonSignal, "\"Delivered\""),
-        [DaemonWaitForExit] = Returning(DaemonWaitForExit, "true"),
-        [DaemonPrune] = Returning(DaemonPrune, "0"),
-        [DaemonFindForeign] = Returning(DaemonFindForeign, "null"),
-        [DaemonFindLaunched] = Returning(DaemonFindLaunched, "null"),
-        [DaemonQuarantineDatabase] = Returning(DaemonQuarantineDatabase, "\"/var/lib/buildkit/quarantine/corrupt.db\""),
-        [BuildxRegister] = Returning(BuildxRegister, $"\"{DefaultBuilder}\""),
-        [BuildxActivateFallback] = Returning(BuildxActivateFallback, $"\"{DefaultFallbackBuilder}\""),
-        [EarlierStepsCheck] = Returning(EarlierStepsCheck, """{"result":"Succeeded","source":"healthy world"}"""),
-        [ControlPlaneBuildStarted] = Returning(ControlPlaneBuildStarted, "\"cp-build-1\""),
-        [ControlPlaneBuildFinished] = Returning(ControlPlaneBuildFinished, "true"),
-        [ControlPlaneFailure] = Returning(ControlPlaneFailure, "true"),
-    };
+        Returning(PortCalls.StickyDiskExpose, $$"""{"exposeId":"{{DefaultExposeId}}","device":"{{DefaultDevice}}"}"""),
+        Returning(PortCalls.StickyDiskFindExposures, "[]"),
+        Returning(PortCalls.BlockDeviceGetSize, "10737418240"),
+        Returning(PortCalls.BlockDeviceDetectFilesystem, "\"ext4\""),
+        Returning(PortCalls.BlockDeviceIsMounted, "true"),
+        Returning(PortCalls.BlockDeviceMountSource, "null"),
+        Returning(PortCalls.BlockDeviceMeasure, """{"usedBytes":2147483648,"sizeBytes":10737418240}"""),
+        Returning(PortCalls.DaemonSpawn, """{"pid":4242,"startTimeTicks":1000,"address":"tcp://127.0.0.1:1234"}"""),
+        Returning(PortCalls.DaemonProbe, """{"status":"Ready"}"""),
+        Returning(PortCalls.DaemonSignal, "\"Delivered\""),
+        Returning(PortCalls.DaemonWaitForExit, "true"),
+        Returning(PortCalls.DaemonPrune, "0"),
+        Returning(PortCalls.DaemonFindForeign, "null"),
+        Returning(PortCalls.DaemonFindLaunched, "null"),
+        Returning(PortCalls.DaemonQuarantineDatabase, "\"/var/lib/buildkit/quarantine/corrupt.db\""),
+        Returning(PortCalls.BuildxRegister, $"\"{DefaultBuilder}\""),
+        Returning(PortCalls.BuildxActivateFallback, $"\"{DefaultFallbackBuilder}\""),
+        Returning(PortCalls.EarlierStepsCheck, """{"result":"Succeeded","source":"healthy world"}"""),
+        Returning(PortCalls.ControlPlaneBuildStarted, "\"cp-build-1\""),
+        Returning(PortCalls.ControlPlaneBuildFinished, "true"),
+        Returning(PortCalls.ControlPlaneFailure, "true"),
+    }.Concat(PortCalls.All.Where(c => c.Scripted && c.ScriptedValueType is null).Select(Succeeds)).ToDictionary(a => a.Call, StringComparer.Ordinal);
 
     private const string Origin = "healthy base";
 
-    private static ScriptedAnswer Succeeds(string call) => new() { Call = call, Times = null, Origin = Origin };
+    private static ScriptedAnswer Succeeds(PortCall call) => new() { Call = call.Name, Times = null, Origin = Origin };
 
-    private static ScriptedAnswer Returning(string call, string json) => ScriptedWorld.Returning(call, json, Origin);
+    private static ScriptedAnswer Returning(PortCall call, string json) => ScriptedWorld.Returning(call.Name, json, Origin);
 }

@@ -10,7 +10,7 @@ namespace Blacksmith.Infrastructure.Simulation.Scripted;
 /// </summary>
 public sealed record ScriptedAnswer
 {
-    /// <summary>The call it answers, <c>port.method</c> (see <see cref="ScriptedCalls"/>).</summary>
+    /// <summary>The call it answers, <c>port.method</c> (see <see cref="Orchestration.Recording.PortCalls"/>).</summary>
     public required string Call { get; init; }
 
     public ScriptedReply Reply { get; init; } = ScriptedReply.Returns;

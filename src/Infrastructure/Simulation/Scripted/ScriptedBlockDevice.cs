@@ -8,35 +8,35 @@ namespace Blacksmith.Infrastructure.Simulation.Scripted;
 public sealed class ScriptedBlockDevice(ScriptedWorld world) : IBlockDevice
 {
     public Task<long> GetSizeAsync(string device, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BlockDeviceGetSize, Arguments(("device", device)), EffectJsonContext.Default.Int64, cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceGetSize, Arguments(("device", device)), cancellationToken);
 
     public Task<string?> DetectFilesystemAsync(string device, CancellationToken cancellationToken) =>
-        world.AnswerAsync<string?>(ScriptedCalls.BlockDeviceDetectFilesystem, Arguments(("device", device)), EffectJsonContext.Default.String, cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceDetectFilesystem, Arguments(("device", device)), cancellationToken);
 
     public Task GrowFilesystemAsync(string device, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BlockDeviceGrowFilesystem, Arguments(("device", device)), cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceGrowFilesystem, Arguments(("device", device)), cancellationToken);
 
     public Task FormatAsync(string device, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BlockDeviceFormat, Arguments(("device", device)), cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceFormat, Arguments(("device", device)), cancellationToken);
 
     public Task MountAsync(string device, string mountPoint, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BlockDeviceMount, Arguments(("device", device), ("mountPoint", mountPoint)), cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceMount, Arguments(("device", device), ("mountPoint", mountPoint)), cancellationToken);
 
     public Task<bool> IsMountedAsync(string mountPoint, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BlockDeviceIsMounted, Arguments(("mountPoint", mountPoint)), EffectJsonContext.Default.Boolean, cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceIsMounted, Arguments(("mountPoint", mountPoint)), cancellationToken);
 
     public Task<string?> MountSourceAsync(string mountPoint, CancellationToken cancellationToken) =>
-        world.AnswerAsync<string?>(ScriptedCalls.BlockDeviceMountSource, Arguments(("mountPoint", mountPoint)), EffectJsonContext.Default.String, cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceMountSource, Arguments(("mountPoint", mountPoint)), cancellationToken);
 
     public Task SyncAsync(string mountPoint, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BlockDeviceSync, Arguments(("mountPoint", mountPoint)), cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceSync, Arguments(("mountPoint", mountPoint)), cancellationToken);
 
     public Task<FilesystemUsage> MeasureAsync(string mountPoint, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BlockDeviceMeasure, Arguments(("mountPoint", mountPoint)), EffectJsonContext.Default.FilesystemUsage, cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceMeasure, Arguments(("mountPoint", mountPoint)), cancellationToken);
 
     public Task UnmountAsync(string mountPoint, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BlockDeviceUnmount, Arguments(("mountPoint", mountPoint)), cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceUnmount, Arguments(("mountPoint", mountPoint)), cancellationToken);
 
     public Task FlushAsync(string device, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BlockDeviceFlush, Arguments(("device", device)), cancellationToken);
+        world.AnswerAsync(PortCalls.BlockDeviceFlush, Arguments(("device", device)), cancellationToken);
 }

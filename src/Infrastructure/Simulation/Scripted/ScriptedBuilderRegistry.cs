@@ -8,8 +8,8 @@ namespace Blacksmith.Infrastructure.Simulation.Scripted;
 public sealed class ScriptedBuilderRegistry(ScriptedWorld world) : IBuilderRegistry
 {
     public Task<RegisteredBuilder> RegisterAsync(string address, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BuildxRegister, Arguments(("address", address)), EffectJsonContext.Default.RegisteredBuilder, cancellationToken);
+        world.AnswerAsync(PortCalls.BuildxRegister, Arguments(("address", address)), cancellationToken);
 
     public Task<string> ActivateFallbackAsync(CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.BuildxActivateFallback, Arguments(), EffectJsonContext.Default.String, cancellationToken);
+        world.AnswerAsync(PortCalls.BuildxActivateFallback, Arguments(), cancellationToken);
 }

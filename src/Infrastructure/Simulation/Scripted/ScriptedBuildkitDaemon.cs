@@ -15,42 +15,42 @@ public sealed class ScriptedBuildkitDaemon(ScriptedWorld world) : IBuildkitDaemo
     public Task<DaemonIdentity> SpawnAsync(DaemonLaunch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        return world.AnswerAsync(ScriptedCalls.DaemonSpawn, Arguments(("address", launch.Address), ("root", launch.Root)), EffectJsonContext.Default.DaemonIdentity, cancellationToken);
+        return world.AnswerAsync(PortCalls.DaemonSpawn, Arguments(("address", launch.Address), ("root", launch.Root)), cancellationToken);
     }
 
     public Task<DaemonProbe> ProbeAsync(DaemonIdentity daemon, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(daemon);
-        return world.AnswerAsync(ScriptedCalls.DaemonProbe, Arguments(("pid", daemon.Pid), ("startTimeTicks", daemon.StartTimeTicks), ("address", daemon.Address)), EffectJsonContext.Default.DaemonProbe, cancellationToken);
+        return world.AnswerAsync(PortCalls.DaemonProbe, Arguments(("pid", daemon.Pid), ("startTimeTicks", daemon.StartTimeTicks), ("address", daemon.Address)), cancellationToken);
     }
 
     public Task<SignalDelivery> SignalAsync(DaemonIdentity daemon, DaemonSignal signal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(daemon);
-        return world.AnswerAsync(ScriptedCalls.DaemonSignal, Arguments(("pid", daemon.Pid), ("startTimeTicks", daemon.StartTimeTicks), ("signal", signal)), EffectJsonContext.Default.SignalDelivery, cancellationToken);
+        return world.AnswerAsync(PortCalls.DaemonSignal, Arguments(("pid", daemon.Pid), ("startTimeTicks", daemon.StartTimeTicks), ("signal", signal)), cancellationToken);
     }
 
     public Task<bool> WaitForExitAsync(DaemonIdentity daemon, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(daemon);
-        return world.AnswerAsync(ScriptedCalls.DaemonWaitForExit, Arguments(("pid", daemon.Pid), ("startTimeTicks", daemon.StartTimeTicks), ("timeoutMs", (long)timeout.TotalMilliseconds)), EffectJsonContext.Default.Boolean, cancellationToken);
+        return world.AnswerAsync(PortCalls.DaemonWaitForExit, Arguments(("pid", daemon.Pid), ("startTimeTicks", daemon.StartTimeTicks), ("timeoutMs", (long)timeout.TotalMilliseconds)), cancellationToken);
     }
 
     public Task<long> PruneAsync(DaemonIdentity daemon, long keepBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(daemon);
-        return world.AnswerAsync(ScriptedCalls.DaemonPrune, Arguments(("address", daemon.Address), ("keepBytes", keepBytes)), EffectJsonContext.Default.Int64, cancellationToken);
+        return world.AnswerAsync(PortCalls.DaemonPrune, Arguments(("address", daemon.Address), ("keepBytes", keepBytes)), cancellationToken);
     }
 
     public Task<ForeignDaemon?> FindForeignAsync(string root, string? address, CancellationToken cancellationToken) =>
-        world.AnswerOrNothingAsync(ScriptedCalls.DaemonFindForeign, Arguments(("root", root), ("address", address)), EffectJsonContext.Default.ForeignDaemon, cancellationToken);
+        world.AnswerOrNothingAsync(PortCalls.DaemonFindForeign, Arguments(("root", root), ("address", address)), cancellationToken);
 
     public Task<DaemonIdentity?> FindLaunchedAsync(DaemonLaunch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        return world.AnswerOrNothingAsync(ScriptedCalls.DaemonFindLaunched, Arguments(("address", launch.Address), ("root", launch.Root), ("jobDirectory", launch.JobDirectory)), EffectJsonContext.Default.DaemonIdentity, cancellationToken);
+        return world.AnswerOrNothingAsync(PortCalls.DaemonFindLaunched, Arguments(("address", launch.Address), ("root", launch.Root), ("jobDirectory", launch.JobDirectory)), cancellationToken);
     }
 
     public Task<string> QuarantineDatabaseAsync(string databasePath, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.DaemonQuarantineDatabase, Arguments(("database", databasePath)), EffectJsonContext.Default.String, cancellationToken);
+        world.AnswerAsync(PortCalls.DaemonQuarantineDatabase, Arguments(("database", databasePath)), cancellationToken);
 }

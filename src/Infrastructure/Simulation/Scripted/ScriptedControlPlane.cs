@@ -10,20 +10,19 @@ public sealed class ScriptedControlPlane(ScriptedWorld world) : IControlPlane
     public Task<string?> ReportBuildStartedAsync(BuildStartReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return world.AnswerAsync<string?>(ScriptedCalls.ControlPlaneBuildStarted, Arguments(("dockerfile", report.DockerfilePath)), EffectJsonContext.Default.String, cancellationToken);
+        return world.AnswerAsync(PortCalls.ControlPlaneBuildStarted, Arguments(("dockerfile", report.DockerfilePath)), cancellationToken);
     }
 
     public Task<bool> ReportBuildFinishedAsync(BuildFinishReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return world.AnswerAsync(ScriptedCalls.ControlPlaneBuildFinished,
-            Arguments(("buildId", report.DockerBuildId), ("succeeded", report.Succeeded), ("runtimeSeconds", report.RuntimeSeconds), ("cachedStepsRatio", report.CachedStepsRatio)),
-            EffectJsonContext.Default.Boolean, cancellationToken);
+        return world.AnswerAsync(PortCalls.ControlPlaneBuildFinished,
+            Arguments(("buildId", report.DockerBuildId), ("succeeded", report.Succeeded), ("runtimeSeconds", report.RuntimeSeconds), ("cachedStepsRatio", report.CachedStepsRatio)), cancellationToken);
     }
 
     public Task<bool> ReportFailureAsync(FailureReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return world.AnswerAsync(ScriptedCalls.ControlPlaneFailure, Arguments(("kind", report.Kind), ("cacheKey", report.CacheKey), ("event", report.Event)), EffectJsonContext.Default.Boolean, cancellationToken);
+        return world.AnswerAsync(PortCalls.ControlPlaneFailure, Arguments(("kind", report.Kind), ("cacheKey", report.CacheKey), ("event", report.Event)), cancellationToken);
     }
 }

@@ -8,5 +8,5 @@ namespace Blacksmith.Infrastructure.Simulation.Scripted;
 public sealed class ScriptedEarlierStepsProbe(ScriptedWorld world) : IEarlierStepsProbe
 {
     public Task<EarlierStepsReport> CheckAsync(CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.EarlierStepsCheck, Arguments(), EffectJsonContext.Default.EarlierStepsReport, cancellationToken);
+        world.AnswerAsync(PortCalls.EarlierStepsCheck, Arguments(), cancellationToken);
 }

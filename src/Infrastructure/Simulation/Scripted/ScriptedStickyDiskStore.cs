@@ -10,25 +10,24 @@ public sealed class ScriptedStickyDiskStore(ScriptedWorld world) : IStickyDiskSt
     public string Kind => "scripted";
 
     public Task UpAsync(CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.StickyDiskUp, Arguments(("store", Kind)), cancellationToken);
+        world.AnswerAsync(PortCalls.StickyDiskUp, Arguments(("store", Kind)), cancellationToken);
 
     public Task<ExposedDisk> ExposeAsync(string cacheKey, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.StickyDiskExpose, Arguments(("cacheKey", cacheKey)), EffectJsonContext.Default.ExposedDisk, cancellationToken);
+        world.AnswerAsync(PortCalls.StickyDiskExpose, Arguments(("cacheKey", cacheKey)), cancellationToken);
 
     public Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settlement);
-        return world.AnswerOrAsync(ScriptedCalls.StickyDiskSettle,
-            Arguments(("exposeId", settlement.ExposeId), ("cacheKey", settlement.CacheKey), ("commit", settlement.Commit), ("fsUsageBytes", settlement.FsUsageBytes)),
-            EffectJsonContext.Default.SettleOutcome, SettleOutcome.Applied, cancellationToken);
+        return world.AnswerOrAsync(PortCalls.StickyDiskSettle,
+            Arguments(("exposeId", settlement.ExposeId), ("cacheKey", settlement.CacheKey), ("commit", settlement.Commit), ("fsUsageBytes", settlement.FsUsageBytes)), SettleOutcome.Applied, cancellationToken);
     }
 
     public Task<IReadOnlyList<ExposedDisk>> FindExposuresAsync(string holder, CancellationToken cancellationToken) =>
-        world.AnswerAsync(ScriptedCalls.StickyDiskFindExposures, Arguments(("holder", holder)), EffectJsonContext.Default.IReadOnlyListExposedDisk, cancellationToken);
+        world.AnswerAsync(PortCalls.StickyDiskFindExposures, Arguments(("holder", holder)), cancellationToken);
 
     public Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metric);
-        return world.AnswerAsync(ScriptedCalls.StickyDiskReportMetric, Arguments(("kind", metric.Kind), ("value", metric.Value)), cancellationToken);
+        return world.AnswerAsync(PortCalls.StickyDiskReportMetric, Arguments(("kind", metric.Kind), ("value", metric.Value)), cancellationToken);
     }
 }

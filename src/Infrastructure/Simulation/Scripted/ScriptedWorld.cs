@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
@@ -216,17 +215,17 @@ public sealed class ScriptedWorld
     }
 
     /// <summary>Answers a call that returns a value.</summary>
-    public async Task<T> AnswerAsync<T>(string call, IReadOnlyDictionary<string, string> arguments, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    public async Task<T> AnswerAsync<T>(PortCall<T> call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(type);
-        var answer = await ReplyAsync(call, arguments, cancellationToken);
+        ArgumentNullException.ThrowIfNull(call);
+        var answer = await ReplyAsync(call.Name, arguments, cancellationToken);
         if (answer.Value is not { } value)
         {
             throw new InvalidOperationException($"The scripted answer for {call} has no value ({answer.Describe()}).");
         }
 
-        var result = value.Deserialize(type)!;
-        if (call == ScriptedCalls.DaemonSpawn)
+        var result = value.Deserialize(call.Value)!;
+        if (ReferenceEquals(call, PortCalls.DaemonSpawn))
         {
             lock (_gate)
             {
@@ -238,25 +237,28 @@ public sealed class ScriptedWorld
     }
 
     /// <summary>Answers a call whose value may be absent: a scripted <c>null</c>, or no value at all, is nothing found.</summary>
-    public async Task<T?> AnswerOrNothingAsync<T>(string call, IReadOnlyDictionary<string, string> arguments, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    public async Task<T?> AnswerOrNothingAsync<T>(PortCall<T?> call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
         where T : class
     {
-        ArgumentNullException.ThrowIfNull(type);
-        var answer = await ReplyAsync(call, arguments, cancellationToken);
-        return answer.Value is { ValueKind: not JsonValueKind.Null } value ? value.Deserialize(type) : null;
+        ArgumentNullException.ThrowIfNull(call);
+        var answer = await ReplyAsync(call.Name, arguments, cancellationToken);
+        return answer.Value is { ValueKind: not JsonValueKind.Null } value ? value.Deserialize(call.Value) : null;
     }
 
     /// <summary>Answers a call whose scripts may give no value (written before the call returned one): then <paramref name="otherwise"/>.</summary>
-    public async Task<T> AnswerOrAsync<T>(string call, IReadOnlyDictionary<string, string> arguments, JsonTypeInfo<T> type, T otherwise, CancellationToken cancellationToken)
+    public async Task<T> AnswerOrAsync<T>(PortCall<T> call, IReadOnlyDictionary<string, string> arguments, T otherwise, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(type);
-        var answer = await ReplyAsync(call, arguments, cancellationToken);
-        return answer.Value is { ValueKind: not JsonValueKind.Null } value ? value.Deserialize(type)! : otherwise;
+        ArgumentNullException.ThrowIfNull(call);
+        var answer = await ReplyAsync(call.Name, arguments, cancellationToken);
+        return answer.Value is { ValueKind: not JsonValueKind.Null } value ? value.Deserialize(call.Value)! : otherwise;
     }
 
     /// <summary>Answers a call that returns nothing.</summary>
-    public Task AnswerAsync(string call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken) =>
-        ReplyAsync(call, arguments, cancellationToken);
+    public Task AnswerAsync(PortCall call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return ReplyAsync(call.Name, arguments, cancellationToken);
+    }
 
     /// <summary>Arguments in the invariant text form the journal keeps (null values left out).</summary>
     public static IReadOnlyDictionary<string, string> Arguments(params (string Name, object? Value)[] arguments)
@@ -355,22 +357,22 @@ public sealed class ScriptedWorld
     {
         lock (_gate)
         {
-            switch (call)
+            switch (PortCalls.Find(call))
             {
-                case ScriptedCalls.StickyDiskExpose when answer.Value is { ValueKind: JsonValueKind.Object } value
+                case var c when c == PortCalls.StickyDiskExpose && answer.Value is { ValueKind: JsonValueKind.Object } value
                     && value.TryGetProperty("exposeId", out var id) && id.GetString() is { Length: > 0 } exposeId:
                     _exposures[exposeId] = (value.TryGetProperty("device", out var device) ? device.GetString() ?? string.Empty : string.Empty, null);
                     break;
-                case ScriptedCalls.StickyDiskSettle when arguments.TryGetValue("exposeId", out var settled):
+                case var c when c == PortCalls.StickyDiskSettle && arguments.TryGetValue("exposeId", out var settled):
                     _exposures.Remove(settled);
                     break;
-                case ScriptedCalls.BlockDeviceMount when arguments.TryGetValue("mountPoint", out var mountPoint) && arguments.TryGetValue("device", out var mounted):
+                case var c when c == PortCalls.BlockDeviceMount && arguments.TryGetValue("mountPoint", out var mountPoint) && arguments.TryGetValue("device", out var mounted):
                     _mounts[mountPoint] = mounted;
                     break;
-                case ScriptedCalls.BlockDeviceUnmount when arguments.TryGetValue("mountPoint", out var unmounted):
+                case var c when c == PortCalls.BlockDeviceUnmount && arguments.TryGetValue("mountPoint", out var unmounted):
                     _mounts.Remove(unmounted);
                     break;
-                case ScriptedCalls.DaemonSignal when _sweeping && MachineProcess(arguments) is { } signalled:
+                case var c when c == PortCalls.DaemonSignal && _sweeping && MachineProcess(arguments) is { } signalled:
                     // A machine's process ends on the signal (unless a wait says otherwise); one already gone is forgotten.
                     if (answer.Value?.ToString() == "AlreadyGone")
                     {
@@ -382,17 +384,17 @@ public sealed class ScriptedWorld
                     }
 
                     break;
-                case ScriptedCalls.DaemonWaitForExit when _sweeping && answer.Value is { ValueKind: JsonValueKind.True } && MachineProcess(arguments) is { } exited:
+                case var c when c == PortCalls.DaemonWaitForExit && _sweeping && answer.Value is { ValueKind: JsonValueKind.True } && MachineProcess(arguments) is { } exited:
                     _running.Remove(exited);
                     break;
-                case ScriptedCalls.DaemonSignal or ScriptedCalls.DaemonWaitForExit when _sweeping:
+                case var c when (c == PortCalls.DaemonSignal || c == PortCalls.DaemonWaitForExit) && _sweeping:
                     // The sweep's calls are about other jobs' daemons, never this job's own.
                     break;
-                case ScriptedCalls.DaemonSpawn when answer.Value is { ValueKind: JsonValueKind.Object } spawned:
+                case var c when c == PortCalls.DaemonSpawn && answer.Value is { ValueKind: JsonValueKind.Object } spawned:
                     _daemon = spawned.Clone();
                     break;
-                case ScriptedCalls.DaemonSignal when answer.Value is { } delivery && delivery.ToString() == "AlreadyGone":
-                case ScriptedCalls.DaemonWaitForExit when answer.Value is { ValueKind: JsonValueKind.True }:
+                case var c when (c == PortCalls.DaemonSignal && answer.Value is { } delivery && delivery.ToString() == "AlreadyGone")
+                    || (c == PortCalls.DaemonWaitForExit && answer.Value is { ValueKind: JsonValueKind.True }):
                     _daemon = null;
                     break;
             }
@@ -403,19 +405,19 @@ public sealed class ScriptedWorld
     private ScriptedAnswer? HeldAnswer(string call, IReadOnlyDictionary<string, string> arguments)
     {
         const string origin = "what the world holds";
-        switch (call)
+        switch (PortCalls.Find(call))
         {
-            case ScriptedCalls.StickyDiskFindExposures:
+            case var c when c == PortCalls.StickyDiskFindExposures:
                 var holder = arguments.GetValueOrDefault("holder");
                 var found = string.Join(',', _exposures
                     .Where(e => e.Value.Holder is { } other ? other == holder : JobDirectory is null || JobDirectory == holder)
                     .Select(e => JsonSerializer.Serialize(new ExposedDisk(e.Key, e.Value.Device), EffectJsonContext.Default.ExposedDisk)));
                 return Returning(call, $"[{found}]", origin);
-            case ScriptedCalls.BlockDeviceMountSource:
+            case var c when c == PortCalls.BlockDeviceMountSource:
                 return Returning(call, arguments.TryGetValue("mountPoint", out var mountPoint) && _mounts.TryGetValue(mountPoint, out var device)
                     ? JsonSerializer.Serialize(device, EffectJsonContext.Default.String)
                     : "null", origin);
-            case ScriptedCalls.DaemonFindLaunched:
+            case var c when c == PortCalls.DaemonFindLaunched:
                 return Returning(call, _daemon is { } daemon && !DaemonDead ? daemon.GetRawText() : "null", origin);
             default:
                 return null;
@@ -497,19 +499,19 @@ public sealed class ScriptedWorld
     private ScriptedAnswer? MachineAnswer(string call, IReadOnlyDictionary<string, string> arguments)
     {
         const string origin = "what the machine holds";
-        switch (call)
+        switch (PortCalls.Find(call))
         {
-            case ScriptedCalls.DaemonSignal:
+            case var c when c == PortCalls.DaemonSignal:
                 return Returning(call, MachineProcess(arguments) is null ? "\"AlreadyGone\"" : "\"Delivered\"", origin);
-            case ScriptedCalls.DaemonWaitForExit:
+            case var c when c == PortCalls.DaemonWaitForExit:
                 return Returning(call, MachineProcess(arguments) is { } waited && !_signalled.Contains(waited.Pid) ? "false" : "true", origin);
-            case ScriptedCalls.DaemonProbe:
+            case var c when c == PortCalls.DaemonProbe:
                 return Returning(call, MachineProcess(arguments) is null ? """{"status":"Exited"}""" : """{"status":"Ready"}""", origin);
-            case ScriptedCalls.DaemonFindLaunched:
+            case var c when c == PortCalls.DaemonFindLaunched:
                 return Returning(call, Launched(arguments) is { } launched ? JsonSerializer.Serialize(launched, EffectJsonContext.Default.DaemonIdentity) : "null", origin);
-            case ScriptedCalls.BlockDeviceIsMounted:
+            case var c when c == PortCalls.BlockDeviceIsMounted:
                 return Returning(call, arguments.TryGetValue("mountPoint", out var mountPoint) && _mounts.ContainsKey(mountPoint) ? "true" : "false", origin);
-            case ScriptedCalls.BlockDeviceMountSource or ScriptedCalls.StickyDiskFindExposures:
+            case var c when c == PortCalls.BlockDeviceMountSource || c == PortCalls.StickyDiskFindExposures:
                 return HeldAnswer(call, arguments);
             default:
                 return null;
@@ -639,9 +641,9 @@ public sealed class ScriptedWorld
     {
         public static readonly Dictionary<string, ScriptedAnswer> Answers = new(StringComparer.Ordinal)
         {
-            [ScriptedCalls.DaemonProbe] = Returning(ScriptedCalls.DaemonProbe, """{"status":"Exited","detail":"buildkitd died (scripted)"}""", "dead daemon"),
-            [ScriptedCalls.DaemonSignal] = Returning(ScriptedCalls.DaemonSignal, "\"AlreadyGone\"", "dead daemon"),
-            [ScriptedCalls.DaemonWaitForExit] = Returning(ScriptedCalls.DaemonWaitForExit, "true", "dead daemon"),
+            [PortCalls.DaemonProbe.Name] = Returning(PortCalls.DaemonProbe.Name, """{"status":"Exited","detail":"buildkitd died (scripted)"}""", "dead daemon"),
+            [PortCalls.DaemonSignal.Name] = Returning(PortCalls.DaemonSignal.Name, "\"AlreadyGone\"", "dead daemon"),
+            [PortCalls.DaemonWaitForExit.Name] = Returning(PortCalls.DaemonWaitForExit.Name, "true", "dead daemon"),
         };
     }
 
