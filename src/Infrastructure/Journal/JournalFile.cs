@@ -10,9 +10,9 @@ namespace Blacksmith.Infrastructure.Journal;
 
 /// <summary>
 /// The job's journal as <c>journal.jsonl</c> in the job directory: one <see cref="JournalRecord"/> per line.
-/// Every call takes <c>flock(2)</c> on <c>journal.lock</c> (shared to read, exclusive to append) for its own
-/// duration, so appends from the job's processes never interleave. An append is written as one write and fsynced
-/// before it returns. A line cut short by a killed writer is ignored by readers and moved to <c>journal.torn</c> by
+/// Every call takes <c>flock(2)</c> on <c>journal.lock</c> (shared to read, exclusive to append, appenders first come,
+/// first served through <c>journal.queue</c>), so appends from the job's processes never interleave. An append is
+/// written as one write under the lock and fsynced, after the lock is let go, before it returns. A line cut short by a killed writer is ignored by readers and moved to <c>journal.torn</c> by
 /// the next append; any other bad line is a <see cref="JournalFormatException"/>.
 /// </summary>
 public sealed class JournalFile : IJournalStore
@@ -20,6 +20,7 @@ public sealed class JournalFile : IJournalStore
     public const string JournalFileName = "journal.jsonl";
     public const string LockFileName = "journal.lock";
     public const string TornFileName = "journal.torn";
+    public const string QueueFileName = "journal.queue";
 
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(30);
 
@@ -62,6 +63,7 @@ public sealed class JournalFile : IJournalStore
         Location = Path.Combine(DirectoryPath, JournalFileName);
         LockPath = Path.Combine(DirectoryPath, LockFileName);
         TornPath = Path.Combine(DirectoryPath, TornFileName);
+        QueuePath = Path.Combine(DirectoryPath, QueueFileName);
     }
 
     public string DirectoryPath { get; }
@@ -71,6 +73,9 @@ public sealed class JournalFile : IJournalStore
     public string LockPath { get; }
 
     public string TornPath { get; }
+
+    /// <summary>The first-come, first-served order appenders take the exclusive lock in (Linux; see <see cref="TicketQueue"/>).</summary>
+    public string QueuePath { get; }
 
     public async ValueTask<JournalReadResult> ReadAsync(long afterSequence, CancellationToken cancellationToken)
     {
@@ -121,50 +126,108 @@ public sealed class JournalFile : IJournalStore
     {
         ArgumentNullException.ThrowIfNull(decide);
         cancellationToken.ThrowIfCancellationRequested();
+        var (stream, result) = await AppendUnderLockAsync(afterSequence, decide, cancellationToken);
+        if (stream is null)
+        {
+            return result;
+        }
+
+        // The fsync comes after the lock is let go, so the next writer reads, decides and writes while this one waits
+        // for the disk, and concurrent fsyncs of the file share the filesystem's commits. It makes durable everything
+        // written to the file so far, so a record is never durable without the ones before it; and this append still
+        // returns only once its own records are.
+        using (stream)
+        {
+            try
+            {
+                RandomAccess.FlushToDisk(stream.SafeFileHandle);
+            }
+            catch (IOException ex)
+            {
+                throw new IOException(
+                    $"Wrote {result.Appended.Count} record(s) to {Location} but could not flush them to disk: {ex.Message}; "
+                    + "they stay in the journal, where other steps may already have read them", ex);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Reads, decides and writes under the job's turn and the exclusive lock. Returns the journal still open when
+    /// records were written and remain to be flushed, with the result the append returns.
+    /// </summary>
+    private async ValueTask<(FileStream? Unflushed, JournalAppendResult Result)> AppendUnderLockAsync(
+        long afterSequence,
+        Func<JournalReadResult, IReadOnlyList<JournalDraft>> decide,
+        CancellationToken cancellationToken)
+    {
         var warnings = new List<string>(UnixFiles.CreatePrivateDirectory(DirectoryPath));
-        using var held = await FileLock.AcquireAsync(LockPath, exclusive: true, _lockTimeout, _time, cancellationToken);
+        var started = _time.GetTimestamp();
+        // Appenders queue first come, first served, and only the head of the queue asks for the lock: flock alone let
+        // a writer that had just appended take the lock again before the waiters it woke, over and over.
+        using var turn = OperatingSystem.IsLinux() ? await TicketQueue.EnterAsync(QueuePath, _lockTimeout, _time, cancellationToken) : null;
+        if (turn is { Created: true })
+        {
+            AddWarning(warnings, UnixFiles.HandOver(QueuePath, DirectoryPath));
+        }
+
+        var left = _lockTimeout - _time.GetElapsedTime(started);
+        using var held = await FileLock.AcquireAsync(LockPath, exclusive: true, left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1), _time, cancellationToken);
         if (held.Created)
         {
             AddWarning(warnings, UnixFiles.HandOver(LockPath, DirectoryPath));
         }
 
         var created = !File.Exists(Location);
-        using var stream = UnixFiles.OpenPrivateFile(Location, FileMode.OpenOrCreate, FileAccess.ReadWrite);
-        if (created)
-        {
-            AddWarning(warnings, UnixFiles.HandOver(Location, DirectoryPath));
-        }
-
-        var handle = stream.SafeFileHandle;
-        var scan = Scan(handle, afterSequence, warnings);
-        if (scan.Torn.Length > 0)
-        {
-            // We hold the exclusive lock, so the writer of the torn line is dead; cut it off before appending, or
-            // the next record would be glued onto it.
-            MoveTornTail(handle, scan, warnings);
-        }
-
-        var seen = new JournalReadResult(scan.Records, warnings);
-        var drafts = decide(seen) ?? throw new InvalidOperationException("The append's decide function returned null instead of a list of drafts.");
-        if (drafts.Count == 0)
+        var stream = UnixFiles.OpenPrivateFile(Location, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        try
         {
             if (created)
             {
+                AddWarning(warnings, UnixFiles.HandOver(Location, DirectoryPath));
+            }
+
+            var handle = stream.SafeFileHandle;
+            var scan = Scan(handle, afterSequence, warnings);
+            if (scan.Torn.Length > 0)
+            {
+                // We hold the exclusive lock, so the writer of the torn line is dead; cut it off before appending, or
+                // the next record would be glued onto it.
+                MoveTornTail(handle, scan, warnings);
+            }
+
+            var seen = new JournalReadResult(scan.Records, warnings);
+            var drafts = decide(seen) ?? throw new InvalidOperationException("The append's decide function returned null instead of a list of drafts.");
+            if (drafts.Count == 0)
+            {
+                if (created)
+                {
+                    UnixFiles.SyncDirectory(DirectoryPath);
+                }
+
+                stream.Dispose();
+                return (null, new JournalAppendResult(seen, []));
+            }
+
+            var (records, lines, lineStarts) = Serialize(drafts, scan.LastSequence + 1, scan.ValidEnd);
+            Write(handle, lines.WrittenSpan, scan.ValidEnd, drafts.Count);
+            if (created)
+            {
+                // A new journal's name must be durable before anyone appends to it, or a crash could lose the file
+                // with records another step was told are on disk: the first append flushes it all under the lock.
+                RandomAccess.FlushToDisk(handle);
                 UnixFiles.SyncDirectory(DirectoryPath);
             }
 
-            return new JournalAppendResult(seen, []);
+            Remember(scan.ValidEnd, lineStarts, scan.ValidEnd + lines.WrittenCount);
+            return (stream, new JournalAppendResult(seen, records));
         }
-
-        var (records, lines, lineStarts) = Serialize(drafts, scan.LastSequence + 1, scan.ValidEnd);
-        WriteDurably(handle, lines.WrittenSpan, scan.ValidEnd, drafts.Count);
-        if (created)
+        catch
         {
-            UnixFiles.SyncDirectory(DirectoryPath);
+            stream.Dispose();
+            throw;
         }
-
-        Remember(scan.ValidEnd, lineStarts, scan.ValidEnd + lines.WrittenCount);
-        return new JournalAppendResult(seen, records);
     }
 
     private static void AddWarning(List<string> warnings, string? warning)
@@ -211,12 +274,11 @@ public sealed class JournalFile : IJournalStore
         return (records, lines, lineStarts);
     }
 
-    private void WriteDurably(SafeFileHandle handle, ReadOnlySpan<byte> lines, long offset, int count)
+    private void Write(SafeFileHandle handle, ReadOnlySpan<byte> lines, long offset, int count)
     {
         try
         {
             RandomAccess.Write(handle, lines, offset);
-            RandomAccess.FlushToDisk(handle);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -17,7 +17,12 @@ public static class LifecycleMachine
 {
     private static readonly LifecycleState[] SetupStates = [Mounting, Starting];
 
+    private static readonly LifecycleSnapshot Unloaded = LifecycleSnapshot.Initial(string.Empty);
+
     private static readonly FrozenDictionary<LifecycleState, FrozenSet<LifecycleTrigger>> Accepted = BuildAcceptedTable();
+
+    [ThreadStatic]
+    private static (StateMachine<LifecycleState, LifecycleTrigger> Machine, GuardFacts Facts)? t_machine;
 
     /// <summary>
     /// Triggers only the owning session may fire: the effects behind them act on the disk and daemon it acquired,
@@ -38,16 +43,27 @@ public static class LifecycleMachine
         }
 
         var after = pending.Apply(before, context) with { UpdatedAt = context.At };
-        var facts = new GuardFacts(before, pending, after);
-        var machine = Configure(facts);
-        if (!machine.CanFire(pending.Trigger, out var unmet))
+        // The graph is the same for every firing: each thread configures it once, over facts it reloads per firing
+        // (configuring it per event was a large share of a replay's time). Evaluate is synchronous and guards never
+        // fire the machine, so one thread's machine serves one firing at a time.
+        var (machine, facts) = t_machine ??= Create();
+        facts.Load(before, pending, after);
+        try
         {
-            // Stateless reports no unmet guards (null) when the state has no transition for the trigger at all.
-            return new LifecycleTransition.Refused(before.State, pending.Trigger, unmet is null ? [] : [.. unmet]);
-        }
+            if (!machine.CanFire(pending.Trigger, out var unmet))
+            {
+                // Stateless reports no unmet guards (null) when the state has no transition for the trigger at all.
+                return new LifecycleTransition.Refused(before.State, pending.Trigger, unmet is null ? [] : [.. unmet]);
+            }
 
-        machine.Fire(pending.Trigger);
-        return new LifecycleTransition.Moved(before.State, facts.State, pending, after with { State = facts.State });
+            machine.Fire(pending.Trigger);
+            return new LifecycleTransition.Moved(before.State, facts.State, pending, after with { State = facts.State });
+        }
+        finally
+        {
+            // Keeps no job's snapshots alive between firings.
+            facts.Load(Unloaded, null, Unloaded);
+        }
     }
 
     /// <summary>
@@ -81,6 +97,12 @@ public static class LifecycleMachine
 
     /// <summary>The Mermaid state diagram, generated from the configuration (docs/state-diagram.md embeds it).</summary>
     public static string MermaidDiagram() => MermaidGraph.Format(Describe());
+
+    private static (StateMachine<LifecycleState, LifecycleTrigger> Machine, GuardFacts Facts) Create()
+    {
+        var facts = new GuardFacts(Unloaded, null, Unloaded);
+        return (Configure(facts), facts);
+    }
 
     private static StateMachine<LifecycleState, LifecycleTrigger> Configure(GuardFacts f)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Blacksmith.Orchestration.Ports;
 using Polly;
 using Polly.Retry;
@@ -14,6 +15,18 @@ namespace Blacksmith.Steps.Resilience;
 /// </summary>
 internal static class CallPipeline
 {
+    // What one call gives its pipeline: the pipelines are built once per clock and shape, and read these per call.
+    private static readonly ResiliencePropertyKey<TimeSpan> Deadline = new("blacksmith.deadline");
+    private static readonly ResiliencePropertyKey<TimeSpan> AttemptDeadline = new("blacksmith.attempt-deadline");
+    private static readonly ResiliencePropertyKey<CallRetry> Retry = new("blacksmith.retry");
+    private static readonly ResiliencePropertyKey<long> Started = new("blacksmith.started");
+    private static readonly ResiliencePropertyKey<TimeSpan> PollInterval = new("blacksmith.poll-interval");
+    private static readonly ResiliencePropertyKey<TimeSpan> PollBudget = new("blacksmith.poll-budget");
+
+    // A pipeline is immutable but bound to the TimeProvider it was built with, so the cache is keyed on the clock
+    // (and let go with it): a step's calls share one clock's pipelines, and a replay's virtual clock gets its own.
+    private static readonly ConditionalWeakTable<TimeProvider, Pipelines> Cache = [];
+
     public static async Task<T> RunAsync<T>(
         string operation,
         Func<CancellationToken, Task<T>> attempt,
@@ -31,38 +44,27 @@ internal static class CallPipeline
             throw Timeout(operation, spent);
         }
 
-        var started = time.GetTimestamp();
-        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        var pipeline = Cache.GetValue(time, static t => new Pipelines(t)).Call(deadline is not null, retry is not null, attemptDeadline is not null);
+        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true, cancellationToken);
+        context.Properties.Set(Started, time.GetTimestamp());
         if (deadline is { } overall)
         {
-            builder.AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = _ => ValueTask.FromResult(overall) });
+            context.Properties.Set(Deadline, overall);
         }
 
         if (retry is not null)
         {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = retry.MaxAttempts - 1,
-                UseJitter = false,
-                // Retry only what the rule calls transient, and never into a delay that would end past the deadline:
-                // the last failure then speaks for itself instead of a timeout that says less.
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is ExternalCallException ex
-                    && retry.Retryable(ex)
-                    && (deadline is null || time.GetElapsedTime(started) + retry.DelayBefore(args.AttemptNumber + 1) < deadline)),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(retry.DelayBefore(args.AttemptNumber + 1)),
-            });
+            context.Properties.Set(Retry, retry);
         }
 
         if (attemptDeadline is { } each)
         {
-            builder.AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = _ => ValueTask.FromResult(each) });
+            context.Properties.Set(AttemptDeadline, each);
         }
 
-        var pipeline = builder.Build();
         try
         {
-            return await ExecuteAsync(pipeline, attempt, cancellationToken);
+            return await ExecuteAsync(pipeline, attempt, context);
         }
         catch (TimeoutRejectedException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -78,28 +80,20 @@ internal static class CallPipeline
     {
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(time);
-        var started = time.GetTimestamp();
-        var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = int.MaxValue,
-                UseJitter = false,
-                Delay = interval,
-                BackoffType = DelayBackoffType.Constant,
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome is { Exception: null, Result: false } && time.GetElapsedTime(started) + interval <= budget),
-            })
-            .Build();
-        return await ExecuteAsync(pipeline, probe, cancellationToken);
+        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true, cancellationToken);
+        context.Properties.Set(Started, time.GetTimestamp());
+        context.Properties.Set(PollInterval, interval);
+        context.Properties.Set(PollBudget, budget);
+        return await ExecuteAsync(Cache.GetValue(time, static t => new Pipelines(t)).Poll, probe, context);
     }
 
     /// <summary>
-    /// Runs the pipeline on the caller's synchronization context: Polly leaves it by default, and a replay runs each host
-    /// on one thread whose virtual clock moves only once the host has nothing left to run (VirtualTimeLoop).
+    /// Runs the pipeline on the caller's synchronization context (the context was taken with it): Polly leaves it by
+    /// default, and a replay runs each host on one thread whose virtual clock moves only once the host has nothing
+    /// left to run (VirtualTimeLoop).
     /// </summary>
-    private static async Task<T> ExecuteAsync<T>(ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    private static async Task<T> ExecuteAsync<T>(ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> call, ResilienceContext context)
     {
-        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true, cancellationToken);
         try
         {
             return await pipeline.ExecuteAsync(static async (context, call) => await call(context.CancellationToken), context, call);
@@ -112,4 +106,74 @@ internal static class CallPipeline
 
     private static ExternalCallException Timeout(string operation, TimeSpan deadline) =>
         new(operation, ExternalErrorKind.Timeout, $"no answer within {Math.Max(0, deadline.TotalSeconds):0.#} s");
+
+    /// <summary>One clock's pipelines: a call's, for each combination of its three optional parts, and the poll's.</summary>
+    private sealed class Pipelines(TimeProvider time)
+    {
+        private readonly ResiliencePipeline?[] _calls = new ResiliencePipeline?[8];
+        private ResiliencePipeline? _poll;
+
+        public ResiliencePipeline Poll => _poll ??= BuildPoll();
+
+        public ResiliencePipeline Call(bool deadline, bool retry, bool attemptDeadline)
+        {
+            var index = (deadline ? 1 : 0) | (retry ? 2 : 0) | (attemptDeadline ? 4 : 0);
+            // Two threads may build the same pipeline at once; either is as good as the other.
+            return _calls[index] ??= BuildCall(deadline, retry, attemptDeadline);
+        }
+
+        private ResiliencePipeline BuildCall(bool deadline, bool retry, bool attemptDeadline)
+        {
+            var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+            if (deadline)
+            {
+                builder.AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(Deadline, default)) });
+            }
+
+            if (retry)
+            {
+                builder.AddRetry(new RetryStrategyOptions
+                {
+                    // The call's rule bounds the attempts; the strategy itself would go on.
+                    MaxRetryAttempts = int.MaxValue,
+                    UseJitter = false,
+                    // Retry only what the rule calls transient, and never into a delay that would end past the deadline:
+                    // the last failure then speaks for itself instead of a timeout that says less.
+                    ShouldHandle = args =>
+                    {
+                        var rule = args.Context.Properties.GetValue(Retry, null!);
+                        return ValueTask.FromResult(
+                            args.AttemptNumber < rule.MaxAttempts - 1
+                            && args.Outcome.Exception is ExternalCallException ex
+                            && rule.Retryable(ex)
+                            && (!args.Context.Properties.TryGetValue(Deadline, out var overall)
+                                || time.GetElapsedTime(args.Context.Properties.GetValue(Started, 0L)) + rule.DelayBefore(args.AttemptNumber + 1) < overall));
+                    },
+                    DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Context.Properties.GetValue(Retry, null!).DelayBefore(args.AttemptNumber + 1)),
+                });
+            }
+
+            if (attemptDeadline)
+            {
+                builder.AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(AttemptDeadline, default)) });
+            }
+
+            return builder.Build();
+        }
+
+        private ResiliencePipeline BuildPoll() =>
+            new ResiliencePipelineBuilder { TimeProvider = time }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    MaxRetryAttempts = int.MaxValue,
+                    UseJitter = false,
+                    BackoffType = DelayBackoffType.Constant,
+                    ShouldHandle = args => ValueTask.FromResult(
+                        args.Outcome is { Exception: null, Result: false }
+                        && time.GetElapsedTime(args.Context.Properties.GetValue(Started, 0L)) + args.Context.Properties.GetValue(PollInterval, default)
+                            <= args.Context.Properties.GetValue(PollBudget, default)),
+                    DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Context.Properties.GetValue(PollInterval, default)),
+                })
+                .Build();
+    }
 }

@@ -23,7 +23,7 @@ public static class JournalWriterProcesses
         {
             for (var writer = 0; writer < writers; writer++)
             {
-                processes.Add(Start(jobDir, writer, count));
+                processes.Add(Start(jobDir, writer, count, "--wait"));
             }
 
             using (var starting = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token))
@@ -73,7 +73,8 @@ public static class JournalWriterProcesses
         }
     }
 
-    private static Process Start(string jobDir, int writer, int count)
+    /// <summary>Starts one writer with <paramref name="flags"/> (see the tool's usage); the caller owns and ends it.</summary>
+    public static Process Start(string jobDir, int writer, int count, params string[] flags)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -82,7 +83,7 @@ public static class JournalWriterProcesses
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])[ToolPath, jobDir, writer.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--wait"])
+        foreach (var argument in (string[])[ToolPath, jobDir, writer.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture), .. flags])
         {
             start.ArgumentList.Add(argument);
         }

@@ -3,6 +3,8 @@
 // Each record is one append (one lock, one write, one fsync) whose effect arguments name the writer and the index.
 // --wait   prints "ready" and waits for a line on stdin before appending, so that several writers start together.
 // --latency prints each append's latency in microseconds, one per line, after "latencies".
+// --hold   makes one append that, inside its critical section (the lock and its turn held, nothing written yet),
+//          prints "holding" and waits for a line on stdin: a test kills it there.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -20,6 +22,19 @@ var (jobDir, writerId) = (args[0], args[1]);
 var wait = args.Contains("--wait");
 var reportLatency = args.Contains("--latency");
 using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+if (args.Contains("--hold"))
+{
+    var held = new EffectRecord("test", "hold", new Dictionary<string, string> { ["writer"] = writerId }, EffectOutcome.Succeeded, DurationMs: 0);
+    var draft = new JournalDraft(DateTimeOffset.UtcNow, $"writer-{writerId}", JournalRecordKind.Effect, "test.hold", JsonSerializer.SerializeToElement(held, JournalJsonContext.Default.EffectRecord));
+    await new JournalFile(jobDir).AppendAsync(long.MaxValue, seen =>
+    {
+        Console.Out.WriteLine("holding");
+        Console.Out.Flush();
+        _ = Console.In.ReadLine();
+        return [draft];
+    }, timeout.Token);
+    return 0;
+}
 
 var journal = new LifecycleJournal(new JournalFile(jobDir), TimeProvider.System, NullLogger<LifecycleJournal>.Instance);
 if (wait)

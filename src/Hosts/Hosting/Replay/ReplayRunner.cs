@@ -11,7 +11,6 @@ using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Setup;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Hosting.Replay;
 
@@ -42,21 +41,11 @@ public static class ReplayRunner
             log.Warn(note);
         }
 
-        var services = new ServiceCollection()
-            .AddSingleton<TimeProvider>(clock)
-            .AddSingleton<IJournalStore>(journal)
-            .AddSingleton<IStickyDiskStore>(new ScriptedStickyDiskStore(world))
-            .AddSingleton<IBlockDevice>(new ScriptedBlockDevice(world))
-            .AddSingleton<IBuildkitDaemon>(new ScriptedBuildkitDaemon(world))
-            .AddSingleton<IBuilderRegistry>(new ScriptedBuilderRegistry(world))
-            .AddSingleton<IEarlierStepsProbe>(new ScriptedEarlierStepsProbe(world))
-            .AddSingleton<IControlPlane>(new ScriptedControlPlane(world))
-            .AddLogging(logging => logging.AddProvider(log))
-            .AddBlacksmithEngine();
-        using var provider = services.BuildServiceProvider();
+        using var engine = ReplayEngine.Borrow(world, journal, clock, log);
+        var provider = engine.Services;
 
         var sweep = new SweepReplay(provider, scenario, world, clock);
-        var job = new JobReplay(provider, world, sweep, log);
+        var job = new JobReplay(provider, journal, world, sweep, log);
         var hosts = new List<ReplayHost>(scenario.Job.Count);
         for (var i = 0; i < scenario.Job.Count; i++)
         {
@@ -149,10 +138,10 @@ public static class ReplayRunner
     }
 
     /// <summary>One replayed job in progress: the hosts run so far and what they left for the next ones.</summary>
-    private sealed class JobReplay(IServiceProvider services, ScriptedWorld world, SweepReplay sweep, ReplayLog log)
+    private sealed class JobReplay(IServiceProvider services, ScriptedJournal journal, ScriptedWorld world, SweepReplay sweep, ReplayLog log)
     {
         private readonly IMediator _mediator = services.GetRequiredService<IMediator>();
-        private readonly ScriptedJournal _journal = (ScriptedJournal)services.GetRequiredService<IJournalStore>();
+        private readonly ScriptedJournal _journal = journal;
         private bool _jobFailed;
 
         public ReplayHost Run(int index, HostRun host, VirtualTime clock)

@@ -63,7 +63,7 @@ internal sealed class FileLock : IDisposable
             throw;
         }
 
-        var wait = new BlockingWait(fd, operation);
+        var wait = new BlockingLockWait(fd, () => Lock(fd, operation));
         try
         {
             errno = await wait.Completion.WaitAsync(timeout, time, cancellationToken);
@@ -99,7 +99,8 @@ internal sealed class FileLock : IDisposable
         }
     }
 
-    private static (int Fd, bool Created) OpenOrCreate(string path)
+    /// <summary>Opens the lock file at <paramref name="path"/>, creating it 0600 if need be; says whether it created it.</summary>
+    internal static (int Fd, bool Created) OpenOrCreate(string path)
     {
         const uint privateMode = 0b110_000_000; // 0600
         while (true)
@@ -150,54 +151,6 @@ internal sealed class FileLock : IDisposable
             if (errno != Libc.Interrupted)
             {
                 return errno;
-            }
-        }
-    }
-
-    /// <summary>A blocking flock on its own thread, which either hands its result to the waiter or, abandoned, cleans up.</summary>
-    private sealed class BlockingWait
-    {
-        private const int Waiting = 0;
-        private const int Finished = 1;
-        private const int Abandoned = 2;
-
-        private readonly int _fd;
-        private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _state = Waiting;
-
-        public BlockingWait(int fd, int operation)
-        {
-            _fd = fd;
-            var thread = new Thread(() =>
-            {
-                var errno = Lock(fd, operation);
-                if (Interlocked.CompareExchange(ref _state, Finished, Waiting) == Abandoned)
-                {
-                    // Nobody waits any more: closing the descriptor releases the lock if we got it.
-                    _ = Libc.Close(fd);
-                    return;
-                }
-
-                _completion.SetResult(errno);
-            })
-            {
-                IsBackground = true,
-                Name = "blacksmith journal lock",
-            };
-            thread.Start();
-        }
-
-        // The task completes from the dedicated thread, which has no synchronization context to deadlock on.
-#pragma warning disable VSTHRD003
-        public Task<int> Completion => _completion.Task;
-#pragma warning restore VSTHRD003
-
-        public void Abandon()
-        {
-            if (Interlocked.CompareExchange(ref _state, Abandoned, Waiting) == Finished)
-            {
-                // The thread finished as we gave up: the descriptor is ours to close (releasing the lock if taken).
-                _ = Libc.Close(_fd);
             }
         }
     }

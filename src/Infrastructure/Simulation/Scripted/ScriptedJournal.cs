@@ -33,7 +33,7 @@ public sealed class ScriptedJournal(ScriptedWorld world) : IJournalStore
         world.BeforeJournalRead();
         lock (_gate)
         {
-            return ValueTask.FromResult(new JournalReadResult([.. _records.Where(r => r.Seq > afterSequence)], []));
+            return ValueTask.FromResult(new JournalReadResult(After(afterSequence), []));
         }
     }
 
@@ -48,7 +48,7 @@ public sealed class ScriptedJournal(ScriptedWorld world) : IJournalStore
         JournalReadResult seen;
         lock (_gate)
         {
-            seen = new JournalReadResult([.. _records.Where(r => r.Seq > afterSequence)], []);
+            seen = new JournalReadResult(After(afterSequence), []);
             var drafts = decide(seen);
             world.BeforeJournalAppend(drafts);
             var next = _records.Count + 1L;
@@ -58,5 +58,13 @@ public sealed class ScriptedJournal(ScriptedWorld world) : IJournalStore
         }
 
         return ValueTask.FromResult(new JournalAppendResult(seen, appended));
+    }
+
+    // Record n sits at index n - 1, so the records after a sequence are one range: no scan of the whole journal,
+    // which a replay's every effect record and load did.
+    private List<JournalRecord> After(long afterSequence)
+    {
+        var start = (int)Math.Clamp(afterSequence, 0, _records.Count);
+        return _records.GetRange(start, _records.Count - start);
     }
 }
