@@ -56,13 +56,13 @@ public static class FaultMatrix
             World: [KillsHostAfter(DaemonSpawn, """{"pid":4242,"startTimeTicks":1000,"address":"tcp://127.0.0.1:1234"}""")]),
     };
 
-    /// <summary>Calls no replayed job makes, and why: a replay runs the sequences, not the host processes around them.</summary>
+    /// <summary>Calls no replayed job makes, and why: a replay runs the job driver without its best-effort reports.</summary>
     public static IReadOnlyDictionary<string, string> OutsideReplay { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [ControlPlaneBuildStarted] = "the build host (`BuildHost`) reports builds to the control plane itself; replay sends `BeginBuild`/`CompleteBuild` directly",
-        [ControlPlaneBuildFinished] = "the same: the build host's own call",
-        [ControlPlaneFailure] = "the setup and post hosts (`SetupHost`, `PostHost`) report failures themselves, after their sequences",
-        [StickyDiskReportMetric] = "the hosts send their metrics themselves (`HostMetrics`), best effort under their own budget",
+        [ControlPlaneBuildStarted] = "the job driver reports a build on the agent's builder to its control plane (`JobDriver.BuildAsync`); replay runs the driver without build reports (`JobReporting.None`)",
+        [ControlPlaneBuildFinished] = "the same: the job driver's own call after the build",
+        [ControlPlaneFailure] = "the job driver reports failures after the setup and post sequences, on Blacksmith runners only (`FailureReporter`); replay runs it with failure reports off",
+        [StickyDiskReportMetric] = "the job driver sends its metrics, best effort under its own 2 s budget; replay runs it without metrics (`JobReporting.None`)",
     };
 
     /// <summary>The healthy baseline, then every call of <see cref="ScriptedCalls.All"/> under every fault kind.</summary>
