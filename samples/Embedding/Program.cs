@@ -8,9 +8,7 @@ using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Infrastructure.Simulation;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
-using Blacksmith.Steps.Build;
-using Blacksmith.Steps.Post;
-using Blacksmith.Steps.Setup;
+using Blacksmith.Steps.Job;
 using Microsoft.Extensions.DependencyInjection;
 
 var work = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "blacksmith-embedding");
@@ -47,25 +45,24 @@ var services = new ServiceCollection()
     .AddBlacksmithEngine();
 await using var provider = services.BuildServiceProvider();
 
-// 4. Setup, builds and post, each a sequence of lifecycle commands; the session ties them together.
+// 4. Setup, builds and post through the job driver, the same one the actions' steps and `blacksmith run` use; the
+// session ties them together, and each result says how the step ended and what to tell the user.
 const string session = "embedded-1";
 var settings = job.Settings;
-var setup = await provider.GetRequiredService<SetupSequence>().RunAsync(
-    new SetupPlan(session, new SetupFacts("embedding-sample", "local"), settings.MountPoint,
-        new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, jobDirectory), settings.Budgets.DaemonReady, AllowFallback: true),
-    CancellationToken.None);
-Console.WriteLine($"setup: {setup.Snapshot.State}, builder {setup.Snapshot.BuilderName}");
+var driver = provider.GetRequiredService<JobDriver>();
+var launch = new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, jobDirectory);
+var setup = await driver.SetupAsync(
+    new SetupRequest(session, "embedding-sample", CommitMode.Auto, launch, settings.Budgets.DaemonReady), CancellationToken.None);
+Console.WriteLine($"setup: {setup.Snapshot?.State}, builder {setup.Snapshot?.BuilderName}");
 
 if (fail)
 {
     buildkit.FailingBuilds.Add("web");
 }
 
-var build = await provider.GetRequiredService<BuildSequence>().RunAsync(
-    session, "web", new BuildRequest("build-1", string.Empty, new BuildInputs { Context = ".", Tags = ["web"] }), CancellationToken.None);
-Console.WriteLine($"build: {build.Report.Result}");
+var build = await driver.BuildAsync(session, "build-1", new BuildInputs { Context = ".", Tags = ["web"] }, CancellationToken.None);
+Console.WriteLine($"build: {build.Run.Report.Result}");
 
-var post = await provider.GetRequiredService<PostSequence>().RunAsync(
-    session, new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, jobDirectory), CancellationToken.None);
-Console.WriteLine($"post: {post.Snapshot.State}, decision {post.Snapshot.Decision}");
-return post.Succeeded && build.Report.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+var post = await driver.PostAsync(PostRequest.ForSession(session, launch), CancellationToken.None);
+Console.WriteLine($"post: {post.Outcome?.Snapshot.State}, decision {post.Outcome?.Snapshot.Decision}");
+return post.End == StepEnd.Succeeded && build.End == StepEnd.Succeeded ? ExitCodes.Success : ExitCodes.Failed;

@@ -1,10 +1,14 @@
 using Blacksmith.Hosting;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Infrastructure.Buildkit;
+using Blacksmith.Infrastructure.ControlPlane;
 using Blacksmith.Steps.Build;
+using Blacksmith.Steps.Job;
 using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Release;
+using Blacksmith.Steps.Reports;
 using Blacksmith.Steps.Setup;
 using Blacksmith.Testing;
 using Blacksmith.Testing.Fakes;
@@ -92,6 +96,34 @@ internal sealed class TestEngine : IDisposable
         Effects,
         TimeProvider.System,
         NullLogger<LeftoverSweep>.Instance);
+
+    /// <summary>
+    /// The job driver over this engine's fakes, with the sweep and claims given, failure reports to <paramref name="failures"/>
+    /// (none by default), no fork unless given, and the daemon's log file as the setup host reads it.
+    /// </summary>
+    public JobDriver Driver(
+        IJobSweep sweep,
+        IClaimRegistry claims,
+        FailureReporter? failures = null,
+        IForkPullRequestProbe? fork = null,
+        IDaemonLog? daemonLog = null,
+        IBuildSecrets? secrets = null) => new(
+        new JobSequences(Setup, Build, Post),
+        Lifecycle,
+        Journal,
+        _provider.GetRequiredService<IStickyDiskStore>(),
+        _provider.GetService<IControlPlane>() ?? new NoControlPlane(),
+        new JobSideEffects(
+            sweep,
+            claims,
+            failures ?? new FailureReporter(new NoControlPlane(), enabled: false),
+            fork ?? NoForkPullRequests.Instance,
+            daemonLog ?? new DaemonLogTail(),
+            JobReporting.MetricsOnly)
+        {
+            Secrets = secrets,
+        },
+        TimeProvider.System);
 
     /// <summary>Where every test job's daemon, root and job directory are.</summary>
     public static DaemonLaunch Launch { get; } = new("tcp://127.0.0.1:1234", "/var/lib/buildkit", "/tmp/job");

@@ -47,9 +47,6 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         _time = time;
     }
 
-    /// <summary>The last lines the daemon's current run wrote to <paramref name="log"/>; empty when there is no log.</summary>
-    public static IReadOnlyList<string> ReadLogTail(string log, int lines = 40) => DaemonLogFile.ReadTail(log, lines);
-
     public async Task<DaemonIdentity> SpawnAsync(DaemonLaunch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);

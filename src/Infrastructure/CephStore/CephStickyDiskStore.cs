@@ -191,7 +191,7 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IExposureLea
     public async Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settlement);
-        var operation = settlement.Commit ? "stickydisk.commit" : "stickydisk.release";
+        var operation = settlement.Operation;
         var encoded = CephImageNames.Encode(settlement.CacheKey, operation);
         if (!IsExposeId(settlement.ExposeId))
         {

@@ -9,7 +9,7 @@ internal sealed partial class StoreCore
     public async Task<SettleOutcome> SettleAsync(DiskSettlement settlement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settlement);
-        const string operation = "stickydisk.commit";
+        var operation = settlement.Operation;
         var exposeId = settlement.ExposeId;
         if (!StoreLayout.IsSafeId(exposeId))
         {

@@ -15,7 +15,7 @@ internal static class AgentFailure
     /// that broke after the call was sent is Interrupted: the agent may have done the work. A deadline is a timeout,
     /// never transient: the agent may have done half the work. The caller's own cancellation stays cancellation.
     /// </summary>
-    public static Exception From(string operation, RpcException error, AgentOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Exception From(string operation, RpcException error, AgentOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -28,7 +28,8 @@ internal static class AgentFailure
             StatusCode.Unavailable when MayHaveReachedTheAgent(error.Status) =>
                 (ExternalErrorKind.Interrupted, $"the connection to the agent at {options.Address} broke after the call was sent, so the agent may have carried it out{detail}"),
             StatusCode.Unavailable => (ExternalErrorKind.Unavailable, $"the agent at {options.Address} is unavailable{detail}"),
-            StatusCode.DeadlineExceeded => (ExternalErrorKind.Timeout, $"the agent at {options.Address} did not answer within {timeout.TotalSeconds:0.###} s{detail}"),
+            StatusCode.DeadlineExceeded when timeout is { } own => (ExternalErrorKind.Timeout, $"the agent at {options.Address} did not answer within {own.TotalSeconds:0.###} s{detail}"),
+            StatusCode.DeadlineExceeded => (ExternalErrorKind.Timeout, $"the agent at {options.Address} ran out of its own time for the call{detail}"),
             _ => (ExternalErrorKind.Failed, $"the agent at {options.Address} failed the call with {error.StatusCode}{detail}"),
         };
 

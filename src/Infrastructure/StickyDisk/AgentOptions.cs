@@ -43,14 +43,20 @@ public sealed record AgentOptions
     /// <summary>A connectivity check should answer at once; this only bounds a hung connection.</summary>
     public TimeSpan UpTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The whole setup budget on Blacksmith runners: the agent may have to fetch the disk first.</summary>
-    public TimeSpan ExposeTimeout { get; init; } = TimeSpan.FromSeconds(45);
+    /// <summary>
+    /// A deadline of the adapter's own for GetStickyDisk; null (the default): the caller's alone, through its cancellation
+    /// token, as the expose step bounds up and expose together (45 s). A second deadline here would only race that one.
+    /// </summary>
+    public TimeSpan? ExposeTimeout { get; init; }
 
-    /// <summary>Matches the post step's settle deadline; a commit that takes longer is given up, not repeated.</summary>
-    public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// A deadline of the adapter's own for CommitStickyDisk (commit and release); null (the default): the caller's alone, as
+    /// every settlement a step sends is bounded (30 s, DiskSettlementSender). A caller outside the steps gives one here.
+    /// </summary>
+    public TimeSpan? CommitTimeout { get; init; }
 
-    /// <summary>Metrics are best effort: a slow agent must not hold up a step for them.</summary>
-    public TimeSpan MetricTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>A deadline of the adapter's own for ReportMetric; null (the default): the caller's alone (the job driver's 2 s).</summary>
+    public TimeSpan? MetricTimeout { get; init; }
 
     /// <summary>The agent's address on a Blacksmith VM for <paramref name="port"/>.</summary>
     public static Uri AgentAddress(int port) =>
@@ -84,9 +90,11 @@ public sealed record AgentOptions
     {
         builder.Append(CultureInfo.InvariantCulture, $"Address = {Address}, Token = {(Token.Length == 0 ? "(none)" : "(set)")}, ");
         builder.Append(CultureInfo.InvariantCulture, $"Region = {Region}, VmId = {VmId}, InstallationModelId = {InstallationModelId}, RepoName = {RepoName}, ");
-        builder.Append(CultureInfo.InvariantCulture, $"UpTimeout = {UpTimeout}, ExposeTimeout = {ExposeTimeout}, CommitTimeout = {CommitTimeout}, MetricTimeout = {MetricTimeout}");
+        builder.Append(CultureInfo.InvariantCulture, $"UpTimeout = {UpTimeout}, ExposeTimeout = {Caller(ExposeTimeout)}, CommitTimeout = {Caller(CommitTimeout)}, MetricTimeout = {Caller(MetricTimeout)}");
         return true;
     }
+
+    private static string Caller(TimeSpan? timeout) => timeout?.ToString() ?? "(the caller's)";
 
     private static int ParsePort(string? value)
     {

@@ -152,14 +152,15 @@ public sealed class AgentStickyDiskStore : IStickyDiskStore, IDisposable
 
     private async Task<TReply> CallAsync<TReply>(
         string operation,
-        TimeSpan timeout,
+        TimeSpan? timeout,
         Func<CallOptions, AsyncUnaryCall<TReply>> call,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
 
-        // The deadline travels to the agent as grpc-timeout, so it stops working on a call we have given up on.
-        var options = new CallOptions(deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
+        // A deadline of our own travels to the agent as grpc-timeout, so it stops working on a call we have given up on.
+        // Without one the caller's deadline is the token's: cancelling it resets the call's stream, which the agent sees too.
+        var options = new CallOptions(deadline: timeout is { } own ? DateTime.UtcNow + own : null, cancellationToken: cancellationToken);
         try
         {
             using var pending = call(options);

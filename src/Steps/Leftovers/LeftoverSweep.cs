@@ -25,7 +25,7 @@ public sealed partial class LeftoverSweep(
     TimeProvider time,
     ILogger<LeftoverSweep> logger,
     LeftoverOptions? options = null,
-    IFailpoints? failpoints = null)
+    IFailpoints? failpoints = null) : IJobSweep
 {
     /// <summary>The port name of the journaled cleanups.</summary>
     public const string Port = "leftovers";

@@ -4,11 +4,9 @@ using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Hosts.Tests.EndToEnd.Runner;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
-using Blacksmith.Infrastructure.ControlPlane;
 using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Ports;
-using Blacksmith.Steps.Reports;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Hosts.Tests.Hosts;
@@ -147,7 +145,7 @@ public sealed class SetupHostOutputTests : IDisposable
         var hostBudget = ReadyBudget(_engine.Journal.Records);
         Assert.NotNull(hostBudget);
         Assert.Equal(hostBudget, ReadyBudget(replayed.Journal));
-        Assert.Equal(new Blacksmith.Hosting.Replay.SetupPlanInputs("acme/web").ToPlan("setup-1", "/tmp/job").ReadyBudget, Settings.Budgets.DaemonReady);
+        Assert.Equal(new Blacksmith.Hosting.Replay.SetupPlanInputs("acme/web").ToRequest("setup-1", "/tmp/job").ReadyBudget, Settings.Budgets.DaemonReady);
     }
 
     private static long? ReadyBudget(IReadOnlyList<JournalRecord> records) =>
@@ -169,10 +167,8 @@ public sealed class SetupHostOutputTests : IDisposable
             ["INPUT_CACHE-KEY"] = "shop-image",
         });
         var ci = new GitHubActionsRuntime(environment, _console, new Random(7), new SecretMasker());
-        var host = new SetupHost(
-            ci, environment, _engine.Setup, _engine.Store, _engine.Journal, _inspector, Settings,
-            _engine.Sweep(new JobClaims(Path.Combine(_dir.FullName, "claims"))),
-            new FailureReporter(new NoControlPlane(), enabled: false));
+        var claims = new JobClaims(Path.Combine(_dir.FullName, "claims"));
+        var host = new SetupHost(ci, environment, Settings, _engine.Driver(_engine.Sweep(claims), claims), _inspector);
 
         var exit = await host.RunAsync(SetupInputs.Read(ci), "setup-1", Ct);
 

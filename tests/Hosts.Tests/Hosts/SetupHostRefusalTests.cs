@@ -2,9 +2,7 @@ using Blacksmith.Hosting;
 using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
-using Blacksmith.Infrastructure.ControlPlane;
 using Blacksmith.Infrastructure.Leftovers;
-using Blacksmith.Steps.Reports;
 
 namespace Blacksmith.Hosts.Tests.Hosts;
 
@@ -50,10 +48,9 @@ public sealed class SetupHostRefusalTests : IDisposable
         });
         using var log = new StringWriter();
         var ci = new GitHubActionsRuntime(environment, log, new Random(7), new SecretMasker());
+        var claims = new JobClaims(Path.Combine(_dir.FullName, "claims"));
         var host = new SetupHost(
-            ci, environment, _engine.Setup, _engine.Store, _engine.Journal, new FakeBuilderInspector(), new HostSettings { JobDirectory = Path.Combine(_dir.FullName, "job") },
-            _engine.Sweep(new JobClaims(Path.Combine(_dir.FullName, "claims"))),
-            new FailureReporter(new NoControlPlane(), enabled: false));
+            ci, environment, new HostSettings { JobDirectory = Path.Combine(_dir.FullName, "job") }, _engine.Driver(_engine.Sweep(claims), claims), new FakeBuilderInspector());
 
         var exit = await host.RunAsync(SetupInputs.Read(ci), session, Ct);
         return (exit, log.ToString());

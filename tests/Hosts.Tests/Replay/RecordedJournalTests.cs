@@ -37,8 +37,13 @@ public sealed class RecordedJournalTests : IDisposable
         Assert.True(report.Passed, ScenarioLibraryTests.Explain(report));
         Assert.Equal(Transitions(recorded), report.Timeline.Select(t => (t.Session, t.Trigger, t.From, t.To)));
         Assert.Equal(JsonOf(recorded, JournalRecordKind.Decision), report.Decision is null ? null : System.Text.Json.JsonSerializer.Serialize(report.Decision, JournalJsonContext.Default.CommitDecision));
-        Assert.Equal(recorded.Count(r => r.Kind == JournalRecordKind.Effect), report.Effects.Count);
+        Assert.Equal(recorded.Count(r => r.Kind == JournalRecordKind.Effect && !Untracked(recorded, r)), report.Effects.Count);
     }
+
+    /// <summary>A build the lifecycle refused leaves only its buildx call, of a session with no build started: nothing replays it.</summary>
+    private static bool Untracked(IReadOnlyList<JournalRecord> records, JournalRecord effect) =>
+        effect.Type == "buildx.build"
+        && !records.Any(r => r.Session == effect.Session && r.Kind == JournalRecordKind.Transition && r.Type == nameof(LifecycleTrigger.BuildStarted));
 
     [Fact]
     public async Task A_journal_file_written_by_a_job_replays_from_its_job_directory()
@@ -173,8 +178,13 @@ public sealed class RecordedJournalTests : IDisposable
             await engine.Setup.RunAsync(TestEngine.Plan("setup-2"), Ct);
         }
 
-        await engine.Mediator.Send(new BeginBuild("build-1", "b-1", "web"), Ct);
-        await engine.Mediator.Send(new CompleteBuild("build-1", "b-1", job == "failed build" ? BuildOutcome.Failed : BuildOutcome.Succeeded), Ct);
+        // As the build host runs it: buildx's call is journaled between the build's start and finish.
+        if (job == "failed build")
+        {
+            engine.Images.Reports.Enqueue(new BuildReport(BuildResult.Failed, TimeSpan.FromSeconds(2)) { ExitCode = 1, ErrorDetail = "RUN make: exit code 2" });
+        }
+
+        await engine.Build.RunAsync("build-1", "web", new BuildRequest("b-1", string.Empty, new BuildInputs { Tags = ["web"] }), Ct);
         if (job == "second setup attaches")
         {
             await engine.Post.RunAsync("setup-2", Ct);

@@ -53,8 +53,7 @@ internal sealed class ReportingJob : IDisposable
         var environment = Environment(session, ("INPUT_CACHE-KEY", cacheKey), ("INPUT_NOFALLBACK", noFallback ? "true" : "false"));
         using var log = new StringWriter();
         var ci = new GitHubActionsRuntime(environment, log, new Random(7), new SecretMasker());
-        var host = new SetupHost(
-            ci, environment, Engine.Setup, Engine.Store, Engine.Journal, new FakeBuilderInspector(), Settings, Engine.Sweep(Claims()), Reporter());
+        var host = new SetupHost(ci, environment, Settings, Engine.Driver(Engine.Sweep(Claims()), Claims(), Reporter()), new FakeBuilderInspector());
         var exit = await host.RunAsync(SetupInputs.Read(ci), session, TestContext.Current.CancellationToken);
         return (exit, log.ToString());
     }
@@ -65,7 +64,7 @@ internal sealed class ReportingJob : IDisposable
         var environment = Environment(session, ("STATE_session", session));
         using var log = new StringWriter();
         var ci = new GitHubActionsRuntime(environment, log, new Random(7), new SecretMasker());
-        var host = new PostHost(ci, Engine.Post, Engine.Store, Engine.Journal, Engine.Lifecycle, Settings, Claims(), Engine.Sweep(Claims()), Reporter(), new FakeBuildSecrets());
+        var host = new PostHost(ci, Settings, Engine.Driver(Engine.Sweep(Claims()), Claims(), Reporter(), secrets: new FakeBuildSecrets()));
         var exit = await host.RunAsync("post-fresh", TestContext.Current.CancellationToken);
         return (exit, log.ToString());
     }

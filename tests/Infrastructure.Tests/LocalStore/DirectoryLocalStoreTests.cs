@@ -31,6 +31,22 @@ public sealed class DirectoryLocalStoreTests : LocalStoreSemanticsTests
         h.AssertNothingLeft();
     }
 
+    [Theory]
+    [InlineData(false, "stickydisk.release")]
+    [InlineData(true, "stickydisk.commit")]
+    public async Task A_settlement_names_itself_as_the_release_or_commit_it_is_when_it_fails(bool commit, string operation)
+    {
+        await using var h = Harness();
+        using var store = h.Store();
+        var disk = await store.ExposeAsync(Key, Ct);
+
+        var refused = await Assert.ThrowsAsync<ExternalCallException>(() => store.SettleAsync(new DiskSettlement("not an id!", Key, commit, null), Ct));
+
+        Assert.Equal(operation, refused.Operation);
+        await store.SettleAsync(new DiskSettlement(disk.ExposeId, Key, Commit: false, null), Ct);
+        h.AssertNothingLeft();
+    }
+
     [Fact]
     public async Task Start_removes_clone_directories_and_temporary_files_that_belong_to_no_exposure()
     {

@@ -31,6 +31,7 @@ public sealed class FakeStickyDiskAgent : IAsyncDisposable
 
     private readonly Lock _lock = new();
     private readonly List<AgentRpc> _calls = [];
+    private readonly List<(AgentRpc Rpc, string? Timeout)> _timeouts = [];
     private readonly List<RecordedExpose> _exposes = [];
     private readonly List<RecordedCommit> _commits = [];
     private readonly List<RecordedMetric> _metrics = [];
@@ -53,6 +54,12 @@ public sealed class FakeStickyDiskAgent : IAsyncDisposable
 
     /// <summary>Every call that reached the agent, in order, including those a script failed.</summary>
     public IReadOnlyList<AgentRpc> Calls => Snapshot(_calls);
+
+    /// <summary>
+    /// The deadline each call that reached the agent carried, as its <c>grpc-timeout</c> header (<c>45000m</c>); null for a
+    /// call without one, which runs until its caller cancels it.
+    /// </summary>
+    public IReadOnlyList<(AgentRpc Rpc, string? Timeout)> Timeouts => Snapshot(_timeouts);
 
     public IReadOnlyList<RecordedExpose> Exposes => Snapshot(_exposes);
 
@@ -278,6 +285,7 @@ public sealed class FakeStickyDiskAgent : IAsyncDisposable
             lock (_lock)
             {
                 _calls.Add(rpc);
+                _timeouts.Add((rpc, http.Request.Headers["grpc-timeout"].FirstOrDefault()));
                 if (_scripts.TryGetValue(rpc, out var queue) && queue.Count > 0)
                 {
                     var (head, remaining) = queue[0];

@@ -3,7 +3,6 @@ using System.Globalization;
 using Blacksmith.Hosting;
 using Blacksmith.Hosting.Composition;
 using Blacksmith.Hosting.EntryPoints;
-using Blacksmith.Hosting.Output;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Infrastructure.Journal;
@@ -14,9 +13,7 @@ using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Status;
-using Blacksmith.Steps.Build;
-using Blacksmith.Steps.Post;
-using Blacksmith.Steps.Setup;
+using Blacksmith.Steps.Job;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serilog;
@@ -150,16 +147,17 @@ internal static class RunVerb
         await output.WriteLineAsync($"Cache:    key '{options.CacheKey}', starting from generation {startGeneration}");
         await output.WriteLineAsync($"Job:      {options.JobDirectory}");
 
-        var plan = new SetupPlan(session, new SetupFacts(options.CacheKey, store.Kind), settings.MountPoint,
-            new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, options.JobDirectory), settings.Budgets.DaemonReady, AllowFallback: true);
-        var setup = await provider.GetRequiredService<SetupSequence>().RunAsync(plan, cancellationToken);
-        if (setup.Refusal is { } refusal)
+        var driver = provider.GetRequiredService<JobDriver>();
+        var launch = new DaemonLaunch(settings.DaemonAddress, settings.MountPoint, options.JobDirectory);
+        var setupStep = await driver.SetupAsync(new SetupRequest(session, options.CacheKey, CommitMode.Auto, launch, settings.Budgets.DaemonReady), cancellationToken);
+        if (setupStep.Outcome?.Refusal is { } refusal)
         {
             // A refusal is bad input (ADR 0004): this job directory already holds a job the run does not fit.
             CliErrors.Write(parse, $"setup was refused: {refusal.Message}");
             return ExitCodes.BadInput;
         }
 
+        var setup = setupStep.Outcome!;
         await output.WriteLineAsync(setup.Snapshot.Mode == BuilderMode.StickyDisk
             ? $"Setup:    {setup.Snapshot.State} ({(setup.Snapshot.Disk.Formatted ? "empty cache" : "warm cache")}, builder {setup.Snapshot.BuilderName})"
             : $"Setup:    {setup.Snapshot.State}, {setup.Snapshot.Mode} builder {setup.Snapshot.BuilderName ?? "-"} ({setup.Snapshot.SetupFailure})");
@@ -171,19 +169,21 @@ internal static class RunVerb
             var name = string.Create(CultureInfo.InvariantCulture, $"app-{i}");
             var fails = options.FailBuild == i;
             simulated?.FailingBuilds.Add(fails ? name : string.Empty);
-            var request = new BuildRequest(SessionIds.New("b"), string.Empty, new BuildInputs
+            var buildId = SessionIds.New("b");
+            var step = await driver.BuildAsync(session, buildId, new BuildInputs
             {
                 Context = context,
                 File = fails ? DemoContext.FailingDockerfile(context) : string.Empty,
                 Tags = [name],
-            });
-            var run = await provider.GetRequiredService<BuildSequence>().RunAsync(session, name, request, cancellationToken);
+            }, cancellationToken);
+            var run = step.Run;
             failed |= !run.Report.Succeeded;
-            var cached = simulated?.Results.GetValueOrDefault(request.BuildId) is { Steps: > 0 } r ? $"{r.Steps} steps, {r.Cached} cached, " : string.Empty;
+            var cached = simulated?.Results.GetValueOrDefault(buildId) is { Steps: > 0 } r ? $"{r.Steps} steps, {r.Cached} cached, " : string.Empty;
             await output.WriteLineAsync($"Build:    {name}: {cached}{run.Report.Result.ToString().ToLowerInvariant()}{(run.Report.Succeeded ? "" : $" ({run.Report.ErrorDetail})")}");
         }
 
-        var post = await provider.GetRequiredService<PostSequence>().RunAsync(session, plan.Daemon, cancellationToken);
+        var postStep = await driver.PostAsync(PostRequest.ForSession(session, launch), cancellationToken);
+        var post = postStep.Outcome!;
         var status = JobStatus.From((await new JournalFile(options.JobDirectory).ReadAsync(0, cancellationToken)).Records);
         await output.WriteLineAsync();
         await output.WriteAsync(StatusText.Render(status));
@@ -198,7 +198,7 @@ internal static class RunVerb
         }
 
         await output.WriteAsync(Leftovers(options, store.Mode, endGeneration));
-        return failed || !post.Succeeded ? ExitCodes.Failed : ExitCodes.Success;
+        return failed || postStep.End != StepEnd.Succeeded ? ExitCodes.Failed : ExitCodes.Success;
     }
 
     private static async Task<long> GenerationAsync(RunOptions options, string cacheKey, CancellationToken cancellationToken)

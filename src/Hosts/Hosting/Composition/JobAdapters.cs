@@ -13,8 +13,14 @@ using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.StickyDisk;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Build;
+using Blacksmith.Steps.Job;
+using Blacksmith.Steps.Leftovers;
+using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Reports;
 using Blacksmith.Steps.Resilience;
+using Blacksmith.Steps.Setup;
+using Blacksmith.Steps.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -162,12 +168,31 @@ public static class JobAdapters
         services.AddSingleton<IJobClaim>(sp => new JobClaimFile(
             sp.GetRequiredService<JobClaims>(), settings.JobDirectory, sp.GetRequiredService<IMachineFacts>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobClaimFile>>()));
 
-        // The hosts that drive a job through these adapters.
+        // Whether the run is a pull request from a fork only GitHub Actions' event says; the daemon's log, when it never became ready.
+        services.AddSingleton<IForkPullRequestProbe>(options.Ci.Kind == CiKind.GitHubActions ? new EventFileForkProbe(environment) : NoForkPullRequests.Instance);
+        services.AddSingleton<IDaemonLog, DaemonLogTail>();
+
+        // The one job driver, and the hosts that read inputs, call it and render what it says.
         services.AddSingleton(options);
+        services.AddTraceExport(Read);
+        services.AddSingleton(sp => new JobSequences(
+            sp.GetRequiredService<SetupSequence>(), sp.GetRequiredService<BuildSequence>(), sp.GetRequiredService<PostSequence>()));
+        services.AddSingleton(sp => new JobSideEffects(
+            sp.GetRequiredService<LeftoverSweep>(),
+            sp.GetRequiredService<IClaimRegistry>(),
+            sp.GetRequiredService<FailureReporter>(),
+            sp.GetRequiredService<IForkPullRequestProbe>(),
+            sp.GetRequiredService<IDaemonLog>(),
+            // Build reports go to the control plane of the agent that holds the job's disk.
+            options.Store == StoreMode.Agent ? new JobReporting(Metrics: true, Builds: true) : JobReporting.MetricsOnly)
+        {
+            Secrets = sp.GetRequiredService<IBuildSecrets>(),
+            TraceExport = sp.GetService<JobTraceExport>(),
+        });
+        services.AddSingleton<JobDriver>();
         services.AddSingleton<SetupHost>();
         services.AddSingleton<BuildHost>();
         services.AddSingleton<PostHost>();
-        services.AddTraceExport(Read);
         return services;
     }
 }

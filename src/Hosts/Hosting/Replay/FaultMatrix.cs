@@ -56,13 +56,13 @@ public static class FaultMatrix
             World: [KillsHostAfter(PortCalls.DaemonSpawn.Name, """{"pid":4242,"startTimeTicks":1000,"address":"tcp://127.0.0.1:1234"}""")]),
     };
 
-    /// <summary>Calls no replayed job makes, and why: a replay runs the sequences, not the host processes around them.</summary>
+    /// <summary>Calls no replayed job makes, and why: a replay runs the job driver without its best-effort reports.</summary>
     public static IReadOnlyDictionary<string, string> OutsideReplay { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [PortCalls.ControlPlaneBuildStarted.Name] = "the build host (`BuildHost`) reports builds to the control plane itself; replay sends `BeginBuild`/`CompleteBuild` directly",
-        [PortCalls.ControlPlaneBuildFinished.Name] = "the same: the build host's own call",
-        [PortCalls.ControlPlaneFailure.Name] = "the setup and post hosts (`SetupHost`, `PostHost`) report failures themselves, after their sequences",
-        [PortCalls.StickyDiskReportMetric.Name] = "the hosts send their metrics themselves (`HostMetrics`), best effort under their own budget",
+        [PortCalls.ControlPlaneBuildStarted.Name] = "the job driver reports a build on the agent's builder to its control plane (`JobDriver.BuildAsync`); replay runs the driver without build reports (`JobReporting.None`)",
+        [PortCalls.ControlPlaneBuildFinished.Name] = "the same: the job driver's own call after the build",
+        [PortCalls.ControlPlaneFailure.Name] = "the job driver reports failures after the setup and post sequences, on Blacksmith runners only (`FailureReporter`); replay runs it with failure reports off",
+        [PortCalls.StickyDiskReportMetric.Name] = "the job driver sends its metrics, best effort under its own 2 s budget; replay runs it without metrics (`JobReporting.None`)",
     };
 
     /// <summary>The healthy baseline, then every call of <see cref="PortCalls.Scripted"/> under every fault kind.</summary>

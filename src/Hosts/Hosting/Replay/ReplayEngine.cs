@@ -33,6 +33,7 @@ internal sealed class ReplayEngine : IDisposable
             .AddSingleton<IBuilderRegistry>(_ports)
             .AddSingleton<IEarlierStepsProbe>(_ports)
             .AddSingleton<IControlPlane>(_ports)
+            .AddSingleton<IImageBuilder>(_ports)
             .AddLogging(logging => logging.AddProvider(_log))
             .AddBlacksmithEngine()
             .BuildServiceProvider();
@@ -57,7 +58,12 @@ internal sealed class ReplayEngine : IDisposable
     {
         private ReplayEngine? _engine = engine;
 
-        public IServiceProvider Services => (_engine ?? throw new ObjectDisposedException(nameof(Lease))).Services;
+        public IServiceProvider Services => Engine.Services;
+
+        /// <summary>The scenario's builds, whose ends its replay scripts one build at a time.</summary>
+        public ScriptedImageBuilder Builds => Engine._ports.Builds;
+
+        private ReplayEngine Engine => _engine ?? throw new ObjectDisposedException(nameof(Lease));
 
         public void Dispose()
         {

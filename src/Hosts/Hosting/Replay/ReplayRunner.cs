@@ -1,24 +1,25 @@
 using System.Text.Json;
 using Blacksmith.Infrastructure.Simulation.Scripted;
-using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
 using Blacksmith.Orchestration.Status;
+using Blacksmith.Steps.Build;
+using Blacksmith.Steps.Job;
 using Blacksmith.Steps.Post;
+using Blacksmith.Steps.Reports;
 using Blacksmith.Steps.Setup;
-using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Blacksmith.Hosting.Replay;
 
 /// <summary>
 /// Replays a job: builds the engine through the composition root with a scripted world behind every port, an
-/// in-memory journal and a virtual clock, runs the job's hosts one after another through the real setup sequence
-/// (after the cleanup of earlier jobs the setup host runs first, <see cref="SweepReplay"/>), build commands and post
-/// sequence, and reports what happened against what the scenario expects. Deterministic: the same scenario always
+/// in-memory journal and a virtual clock, runs the job's hosts one after another through the job driver every host
+/// calls (<see cref="JobDriver"/>: the sweep after earlier jobs and the setup sequence, the build sequence, the post
+/// sequence), and reports what happened against what the scenario expects. Deterministic: the same scenario always
 /// gives the same report, and no replay waits in real time.
 /// </summary>
 public static class ReplayRunner
@@ -45,7 +46,7 @@ public static class ReplayRunner
         var provider = engine.Services;
 
         var sweep = new SweepReplay(provider, scenario, world, clock);
-        var job = new JobReplay(provider, journal, world, sweep, log);
+        var job = new JobReplay(provider, journal, engine.Builds, world, sweep, log, clock);
         var hosts = new List<ReplayHost>(scenario.Job.Count);
         for (var i = 0; i < scenario.Job.Count; i++)
         {
@@ -137,27 +138,58 @@ public static class ReplayRunner
         return outputs;
     }
 
-    /// <summary>One replayed job in progress: the hosts run so far and what they left for the next ones.</summary>
-    private sealed class JobReplay(IServiceProvider services, ScriptedJournal journal, ScriptedWorld world, SweepReplay sweep, ReplayLog log)
+    /// <summary>
+    /// One replayed job in progress: the hosts run so far and what they left for the next ones. Each host calls the job
+    /// driver as its real counterpart does (<see cref="JobDriver"/>), over the scripted world: the sweep before a setup
+    /// is the observed one (<see cref="SweepReplay"/>), a setup's fork check answers from its inputs, and a build's end
+    /// from the scenario (<see cref="ScriptedImageBuilder"/>). Failure reports, metrics and build reports are left out:
+    /// they decide nothing, and a recorded journal's replay has no script for them.
+    /// </summary>
+    private sealed class JobReplay
     {
-        private readonly IMediator _mediator = services.GetRequiredService<IMediator>();
-        private readonly ScriptedJournal _journal = journal;
+        private readonly ScriptedWorld _world;
+        private readonly SweepReplay _sweep;
+        private readonly ReplayLog _log;
+        private readonly ScriptedJournal _journal;
+        private readonly ScriptedImageBuilder _builds;
+        private readonly ScriptedForkPullRequest _fork = new();
+        private readonly JobDriver _driver;
         private bool _jobFailed;
+
+        public JobReplay(
+            IServiceProvider services, ScriptedJournal journal, ScriptedImageBuilder builds, ScriptedWorld world, SweepReplay sweep, ReplayLog log, TimeProvider clock)
+        {
+            _world = world;
+            _sweep = sweep;
+            _log = log;
+            // The scenario's own journal and builder: the engine's ports only forward to them.
+            _journal = journal;
+            _builds = builds;
+            var controlPlane = services.GetRequiredService<IControlPlane>();
+            _driver = new JobDriver(
+                new JobSequences(services.GetRequiredService<SetupSequence>(), services.GetRequiredService<BuildSequence>(), services.GetRequiredService<PostSequence>()),
+                services.GetRequiredService<LifecycleJournal>(),
+                _journal,
+                services.GetRequiredService<IStickyDiskStore>(),
+                controlPlane,
+                new JobSideEffects(sweep, sweep.Claims, new FailureReporter(controlPlane, enabled: false), _fork, new ScriptedDaemonLog(), JobReporting.None),
+                clock);
+        }
 
         public ReplayHost Run(int index, HostRun host, VirtualTime clock)
         {
-            if (world.Divergence is not null)
+            if (_world.Divergence is not null)
             {
                 return new ReplayHost(index, host.Kind, host.Session, HostEnd.NotRun, "the replay had diverged before");
             }
 
-            world.BeginHost(Inputs(host), host.KilledAfter);
+            _world.BeginHost(Inputs(host), host.KilledAfter);
             var end = HostEnd.Completed;
             string? detail = null;
             var flow = VirtualTimeLoop.Run(async () => (end, detail) = await RunAsync(index, host), clock);
-            var stopped = world.EndHost();
-            sweep.Finish();
-            if (world.Divergence is { } divergence)
+            var stopped = _world.EndHost();
+            _sweep.Finish();
+            if (_world.Divergence is { } divergence)
             {
                 (end, detail) = (HostEnd.Diverged, $"at {divergence.Call}: {divergence.Reason}");
             }
@@ -167,12 +199,12 @@ public static class ReplayRunner
             }
             else if (!flow.IsCompleted)
             {
-                (end, detail) = (HostEnd.Hung, $"waited forever on {world.LastCall ?? "nothing"}: nothing cuts the wait short");
+                (end, detail) = (HostEnd.Hung, $"waited forever on {_world.LastCall ?? "nothing"}: nothing cuts the wait short");
             }
             else if (flow.Exception?.GetBaseException() is { } crash)
             {
                 (end, detail) = (HostEnd.Crashed, crash.Message);
-                log.Error($"{host.Kind} host {host.Session} crashed: {crash.Message}");
+                _log.Error($"{host.Kind} host {host.Session} crashed: {crash.Message}");
             }
             else if (flow.IsCanceled)
             {
@@ -194,34 +226,31 @@ public static class ReplayRunner
 
         private async Task<(HostEnd, string?)> SetupAsync(int index, SetupRun run)
         {
-            // As the setup host does, before the sequence (which would attach to a daemon a killed job left at the address),
-            // and under the setup's session.
-            using (EffectScope.Enter(run.Session))
-            {
-                await sweep.RunAsync(index, run.Session);
-            }
-
+            // The driver sweeps first, under the setup's session, as the setup host does; the replay watches that sweep.
+            _sweep.Prepare(index, run.Session);
+            _fork.IsFork = run.Inputs.ForkPullRequest;
             var before = _journal.Records.Count;
-            var outcome = await services.GetRequiredService<SetupSequence>().RunAsync(run.Inputs.ToPlan(run.Session, JobDirectory), CancellationToken.None);
+            var result = await _driver.SetupAsync(run.Inputs.ToRequest(run.Session, JobDirectory), CancellationToken.None);
+            var outcome = result.Outcome!;
             var snapshot = outcome.Snapshot;
             if (outcome.Refusal is { } refused)
             {
-                log.Error($"setup {run.Session}: {refused.Message}");
+                _log.Error($"setup {run.Session}: {refused.Message}");
                 return (Journaled(before) ? HostEnd.Completed : HostEnd.Refused, refused.Message);
             }
 
             if (snapshot.State == LifecycleState.Failed)
             {
                 _jobFailed = true;
-                log.Error($"setup failed: {snapshot.SetupFailure}");
+                _log.Error($"setup failed: {snapshot.SetupFailure}");
                 foreach (var error in outcome.Errors)
                 {
-                    log.Error($"setup {run.Session}: {error}");
+                    _log.Error($"setup {run.Session}: {error}");
                 }
             }
             else if (snapshot is { Mode: BuilderMode.Fallback, IsOwner: true })
             {
-                log.Warn($"setup failed ({snapshot.SetupFailure}); builds use the fallback builder {snapshot.BuilderName}, without the sticky disk");
+                _log.Warn($"setup failed ({snapshot.SetupFailure}); builds use the fallback builder {snapshot.BuilderName}, without the sticky disk");
             }
 
             return (HostEnd.Completed, null);
@@ -229,28 +258,14 @@ public static class ReplayRunner
 
         private async Task<(HostEnd, string?)> BuildAsync(BuildRun run)
         {
-            // A build's own effects (none yet) belong to its session, as they would in the build host.
-            using var scope = EffectScope.Enter(run.Session);
-            if (await _mediator.Send(new BeginBuild(run.Session, run.BuildId, run.Name)) is LifecycleResult.Refused refused)
+            _builds.Next = new ScriptedBuild(run.Outcome, run.Detail, run.DaemonDies);
+            // A build host killed mid-build never learns how it ended; the job's failure is what it was.
+            _jobFailed |= run.Outcome is not (BuildOutcome.Succeeded or BuildOutcome.Running);
+            var result = await _driver.BuildAsync(run.Session, run.BuildId, new BuildInputs { Tags = [run.Name] }, CancellationToken.None);
+            if (result.Run.NotTracked is { } refused)
             {
-                log.Error($"build {run.Name}: {refused.Message}");
+                _log.Error($"build {run.Name}: {refused.Message}");
                 return (HostEnd.Refused, refused.Message);
-            }
-
-            if (run.DaemonDies)
-            {
-                world.KillDaemon();
-            }
-
-            if (run.Outcome == BuildOutcome.Running)
-            {
-                return (HostEnd.Killed, "killed before it reported how the build ended");
-            }
-
-            _jobFailed |= run.Outcome != BuildOutcome.Succeeded;
-            if (await _mediator.Send(new CompleteBuild(run.Session, run.BuildId, run.Outcome, run.Detail)) is LifecycleResult.Refused late)
-            {
-                log.Error($"build {run.Name}: {late.Message}");
             }
 
             return (HostEnd.Completed, null);
@@ -261,33 +276,34 @@ public static class ReplayRunner
             var before = _journal.Records.Count;
             // Where a killed setup's leftovers would be: the root and address its setup recorded, in this job directory.
             var launch = new DaemonLaunch(SetupPlanInputs.DefaultDaemonAddress, SetupPlanInputs.DefaultMountPoint, JobDirectory);
-            var outcome = await services.GetRequiredService<PostSequence>().RunAsync(run.Session, launch, CancellationToken.None);
+            var result = await _driver.PostAsync(PostRequest.ForSession(run.Session, launch), CancellationToken.None);
+            var outcome = result.Outcome!;
             foreach (var error in outcome.Errors)
             {
-                log.Error($"post {run.Session}: {error}");
+                _log.Error($"post {run.Session}: {error}");
             }
 
             if (outcome.Refusal is { } refused)
             {
-                log.Error($"post {run.Session}: {refused.Message}");
+                _log.Error($"post {run.Session}: {refused.Message}");
                 return (Journaled(before) ? HostEnd.Completed : HostEnd.Refused, refused.Message);
             }
 
             var snapshot = outcome.Snapshot;
             if (snapshot.IsOwner && snapshot.CommitAccepted == false)
             {
-                log.Error($"commit request failed: {snapshot.CommitError}; the cache stays at its previous generation");
+                _log.Error($"commit request failed: {snapshot.CommitError}; the cache stays at its previous generation");
             }
 
             if (snapshot.IsOwner && snapshot.Disk.Released == false)
             {
-                log.Warn($"the store refused the release of {snapshot.Disk.ExposeId}; the exposure ends with the job");
+                _log.Warn($"the store refused the release of {snapshot.Disk.ExposeId}; the exposure ends with the job");
             }
 
-            if (snapshot.IsOwner && !LifecycleMachine.EverythingReleased(snapshot))
+            if (!result.Released)
             {
                 // As the post host fails its step: something the job held is still held, so nothing was released or committed.
-                log.Error($"post could not release everything this job held: {string.Join("; ", JobHoldings.Project(snapshot)?.Describe() ?? [])}");
+                _log.Error($"post could not release everything this job held: {string.Join("; ", JobHoldings.Project(snapshot)?.Describe() ?? [])}");
             }
 
             return (HostEnd.Completed, null);
@@ -298,7 +314,7 @@ public static class ReplayRunner
             _jobFailed |= !step.Succeeded;
             if (step.DaemonDies)
             {
-                world.KillDaemon();
+                _world.KillDaemon();
             }
 
             return (HostEnd.Completed, step.Succeeded ? null : "failed");

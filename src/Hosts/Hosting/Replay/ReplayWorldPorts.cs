@@ -11,12 +11,15 @@ namespace Blacksmith.Hosting.Replay;
 /// so what differs between scenarios sits behind this one switch; the engine's own objects hold no job's state.
 /// </summary>
 internal sealed class ReplayWorldPorts :
-    IJournalStore, IStickyDiskStore, IBlockDevice, IBuildkitDaemon, IBuilderRegistry, IEarlierStepsProbe, IControlPlane
+    IJournalStore, IStickyDiskStore, IBlockDevice, IBuildkitDaemon, IBuilderRegistry, IEarlierStepsProbe, IControlPlane, IImageBuilder
 {
     private Bound? _bound;
 
     /// <summary>The journal of the bound scenario.</summary>
     public ScriptedJournal Journal => Current.Journal;
+
+    /// <summary>The builds of the bound scenario, which its replay tells how each one ends.</summary>
+    public ScriptedImageBuilder Builds => Current.Builds;
 
     string IJournalStore.Location => Current.Journal.Location;
 
@@ -32,7 +35,8 @@ internal sealed class ReplayWorldPorts :
             new ScriptedBuildkitDaemon(world),
             new ScriptedBuilderRegistry(world),
             new ScriptedEarlierStepsProbe(world),
-            new ScriptedControlPlane(world));
+            new ScriptedControlPlane(world),
+            new ScriptedImageBuilder(world));
 
     public void Unbind() => _bound = null;
 
@@ -102,6 +106,8 @@ internal sealed class ReplayWorldPorts :
 
     public Task<bool> ReportFailureAsync(FailureReport report, CancellationToken cancellationToken) => Current.ControlPlane.ReportFailureAsync(report, cancellationToken);
 
+    public Task<BuildReport> BuildAsync(BuildRequest request, CancellationToken cancellationToken) => Current.Builds.BuildAsync(request, cancellationToken);
+
     private sealed record Bound(
         ScriptedJournal Journal,
         IStickyDiskStore Store,
@@ -109,5 +115,6 @@ internal sealed class ReplayWorldPorts :
         IBuildkitDaemon Daemon,
         IBuilderRegistry Builders,
         IEarlierStepsProbe EarlierSteps,
-        IControlPlane ControlPlane);
+        IControlPlane ControlPlane,
+        ScriptedImageBuilder Builds);
 }

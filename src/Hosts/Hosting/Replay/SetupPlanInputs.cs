@@ -1,12 +1,12 @@
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Steps;
-using Blacksmith.Steps.Setup;
+using Blacksmith.Steps.Job;
 
 namespace Blacksmith.Hosting.Replay;
 
 /// <summary>
-/// The inputs of a replayed setup that shape what it does, and the one mapping from them to the plan
-/// <see cref="SetupSequence"/> runs. Kept in one small place so that the setup host's own input reading can feed
+/// The inputs of a replayed setup that shape what it does, and the one mapping from them to the request
+/// <see cref="JobDriver.SetupAsync"/> takes (whether it is a fork's pull request answers the driver's fork check). Kept in one small place so that the setup host's own input reading can feed
 /// it, or replace it.
 /// </summary>
 /// <param name="CacheKey">The sticky-disk key.</param>
@@ -36,11 +36,16 @@ public sealed record SetupPlanInputs(
 
     public const string DefaultDaemonAddress = Composition.BlacksmithRunner.BuildkitAddress;
 
-    public SetupPlan ToPlan(string session, string jobDirectory) => new(
+    public SetupRequest ToRequest(string session, string jobDirectory) => new(
         session,
-        new SetupFacts(CacheKey, Store, Commit, ForkPullRequest, ReleaseOnSkip, MaxCacheSizeMegabytes, MountPoint, DaemonAddress),
-        MountPoint,
+        CacheKey,
+        Commit,
         new DaemonLaunch(DaemonAddress, MountPoint, jobDirectory),
         ReadyBudget ?? StepBudgets.Hosts.DaemonReady,
-        AllowFallback: !NoFallback);
+        NoFallback,
+        MaxCacheSizeMegabytes)
+    {
+        Store = Store,
+        ReleaseOnSkip = ReleaseOnSkip,
+    };
 }

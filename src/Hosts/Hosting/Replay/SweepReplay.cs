@@ -2,6 +2,7 @@ using System.Globalization;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
 using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Recording;
@@ -19,7 +20,7 @@ namespace Blacksmith.Hosting.Replay;
 /// one <c>leftovers.clean</c> record per cleanup, which a recorded journal's replay skips); <see cref="SweepLog"/> keeps
 /// them, and each claim's share of them becomes one <see cref="ReplayLeftover"/> of the report.
 /// </summary>
-internal sealed class SweepReplay
+internal sealed class SweepReplay : IJobSweep
 {
     private readonly ScriptedWorld _world;
     private readonly ScriptedClaimRegistry _claims;
@@ -28,6 +29,7 @@ internal sealed class SweepReplay
     private readonly DateTimeOffset _start;
     private readonly List<ReplayLeftover> _leftovers = [];
     private Pending? _pending;
+    private (int Host, string Session)? _next;
 
     public SweepReplay(IServiceProvider services, Scenario scenario, ScriptedWorld world, VirtualTime clock)
     {
@@ -47,6 +49,25 @@ internal sealed class SweepReplay
             options);
         _sweep = new LeftoverSweep(_claims, new ScriptedMachineFacts(world, scenario.Machine), cleanup, _log, clock, services.GetRequiredService<ILogger<LeftoverSweep>>(), options);
     }
+
+    /// <summary>The replay's machine: every job's claim, as the sweep sees and changes them.</summary>
+    public IClaimRegistry Claims => _claims;
+
+    /// <summary>The setup host the job driver's next sweep (<see cref="SweepAsync"/>) belongs to.</summary>
+    public void Prepare(int host, string session) => _next = (host, session);
+
+    /// <summary>The job driver's sweep before a setup: run and observed as the host at <see cref="Prepare"/>'s position.</summary>
+    public async Task<IReadOnlyList<LeftoverCleanup>> SweepAsync(string jobDirectory, CancellationToken cancellationToken)
+    {
+        var (host, session) = _next ?? throw new InvalidOperationException("The replay ran a sweep no setup host prepared.");
+        _next = null;
+        await RunAsync(host, session);
+        return _pending?.Cleanups ?? [];
+    }
+
+    /// <summary>A post's release from its claim when its journal is unusable: the sweep's own cleanup, unobserved.</summary>
+    public Task<LeftoverCleanup?> CleanAsync(string jobDirectory, string why, CancellationToken cancellationToken) =>
+        _sweep.CleanAsync(jobDirectory, why, cancellationToken);
 
     /// <summary>What every sweep of the job did, claim by claim.</summary>
     public IReadOnlyList<ReplayLeftover> Leftovers => _leftovers;

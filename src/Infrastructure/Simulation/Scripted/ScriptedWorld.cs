@@ -205,6 +205,20 @@ public sealed class ScriptedWorld
         }
     }
 
+    /// <summary>
+    /// The running host is killed now, <paramref name="reason"/> being what its end reports (a build host killed while
+    /// its build ran): it journals nothing more, and the returned exception unwinds it.
+    /// </summary>
+    public HostStoppedException KillHost(string reason)
+    {
+        lock (_gate)
+        {
+            _stoppedBecause = reason;
+            _armedBy = null;
+            return new HostStoppedException($"The host was stopped: {reason}.");
+        }
+    }
+
     /// <summary>The daemon dies now (a build or a step of the user's crashed it).</summary>
     public void KillDaemon()
     {

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
-using Blacksmith.Orchestration.Status;
 
-namespace Blacksmith.Hosting.Output;
+namespace Blacksmith.Orchestration.Status;
 
 /// <summary>The human form of a job's status.</summary>
 public static class StatusText

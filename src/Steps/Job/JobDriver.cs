@@ -1,0 +1,42 @@
+using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Resilience;
+
+namespace Blacksmith.Steps.Job;
+
+/// <summary>
+/// The one job flow: setup, builds and post as every host drives them (the actions' steps, <c>blacksmith run</c>,
+/// replay, an embedder). Each step decides here what its host used to decide: the sweep after earlier jobs before
+/// setup's sequence, the fork check's part in the plan, what a refusal, a fallback or a failure means and what to
+/// say about it, the daemon's log when it never became ready, the failure reports and the metrics, post's errors and
+/// whether everything was released. The hosts read their inputs, call a step, and render its result.
+/// </summary>
+public sealed partial class JobDriver(
+    JobSequences sequences,
+    LifecycleJournal lifecycle,
+    IJournalStore journal,
+    IStickyDiskStore store,
+    IControlPlane controlPlane,
+    JobSideEffects sides,
+    TimeProvider time)
+{
+    /// <summary>How long a metric may take: best effort, it never fails or delays a step for long.</summary>
+    private static readonly TimeSpan MetricBudget = TimeSpan.FromSeconds(2);
+
+    private async Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken)
+    {
+        if (!sides.Reporting.Metrics)
+        {
+            return;
+        }
+
+        try
+        {
+            await Bounded.RunAsync("stickydisk.metric", ct => store.ReportMetricAsync(metric, ct), MetricBudget, time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ExternalCallException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // Recorded in the journal by the recording decorator; nothing else to do.
+        }
+    }
+}
