@@ -1,12 +1,12 @@
 using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.CephStore;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Leases;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Leases;
 using Blacksmith.Testing.Ceph;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Hosts.Tests.Ceph;
 
@@ -42,7 +42,7 @@ public sealed class CephLeaseTests(CephClusterFixture fixture)
         await CephHost.RunAsync("mount", mounted.Device, mountPoint);
         try
         {
-            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var clock = new VirtualTime(DateTimeOffset.UtcNow);
             var sweep = new LeaseSweep(store, new HostDeviceUsage(), clock, NullLogger<LeaseSweep>.Instance);
             var leases = await store.ListLeasesAsync(Cancellation);
             var listing = await store.DescribeAsync(Cancellation);
