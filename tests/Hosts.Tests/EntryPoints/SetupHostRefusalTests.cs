@@ -6,7 +6,7 @@ using Blacksmith.Infrastructure.ControlPlane;
 using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Steps.Reports;
 
-namespace Blacksmith.Hosts.Tests.Hosts;
+namespace Blacksmith.Hosts.Tests.EntryPoints;
 
 
 /// <summary>A setup the lifecycle refuses is bad input (ADR 0004): exit 2, with an error naming why.</summary>
