@@ -2,12 +2,12 @@ using System.Diagnostics;
 using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Leases;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Leases;
 using Blacksmith.Testing.BlockDevices;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Agent.Tests;
 
@@ -27,7 +27,7 @@ public sealed class AgentLeaseTests
     public async Task An_exposure_past_its_lease_that_nothing_uses_is_released_and_nothing_is_committed()
     {
         await using var h = new AgentHarness(LocalStoreMode.LoopDevice, lease: Lease);
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new VirtualTime(DateTimeOffset.UtcNow);
         var server = await h.StartAsync(h.Settings() with { LeaseCheckInterval = Interval }, clock: clock);
         var client = h.Client();
         var key = h.NewKey();
@@ -57,7 +57,7 @@ public sealed class AgentLeaseTests
     public async Task An_exposure_past_its_lease_that_is_mounted_held_open_or_mounted_in_another_namespace_is_kept_until_nothing_uses_it()
     {
         await using var h = new AgentHarness(LocalStoreMode.LoopDevice, lease: Lease);
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new VirtualTime(DateTimeOffset.UtcNow);
         var server = await h.StartAsync(h.Settings() with { LeaseCheckInterval = Interval }, clock: clock);
         var client = h.Client();
         var device = new LinuxBlockDevice(new ProcessRunner(NullLogger<ProcessRunner>.Instance, TimeProvider.System), Privilege.Current, new BlockDeviceTimeouts());

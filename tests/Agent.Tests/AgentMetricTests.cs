@@ -1,8 +1,8 @@
 using System.Net;
 using Blacksmith.Agent.Server;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Infrastructure.StickyDisk.Protocol;
 using Grpc.Core;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Agent.Tests;
 
@@ -30,7 +30,7 @@ public sealed class AgentMetricTests
     public async Task A_caller_over_the_metric_rate_is_refused_with_resource_exhausted_until_its_rate_falls_while_another_caller_is_served()
     {
         await using var h = new AgentHarness();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new VirtualTime(DateTimeOffset.UtcNow);
         await h.StartAsync(h.Settings(), clock: clock);
         var first = new StickyDiskService.StickyDiskServiceClient(h.Channel(IPAddress.Loopback));
         var second = new StickyDiskService.StickyDiskServiceClient(h.Channel(IPAddress.Parse("127.0.0.2")));

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.StickyDisk;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing.Agent;
 
 namespace Blacksmith.Agent.Tests;
 

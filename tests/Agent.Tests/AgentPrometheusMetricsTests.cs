@@ -1,8 +1,8 @@
 using System.Net;
 using Blacksmith.Infrastructure.LocalStore;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Testing.BlockDevices;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Agent.Tests;
 
@@ -79,7 +79,7 @@ public sealed class AgentPrometheusMetricsTests
     public async Task The_store_is_counted_once_however_many_scrapes_come_within_five_seconds_and_again_after()
     {
         await using var h = new AgentHarness();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new VirtualTime(DateTimeOffset.UtcNow);
         CountedInventoryStore? counted = null;
         await h.StartAsync(h.MetricsSettings(), store => counted = new CountedInventoryStore(store), clock);
         var client = h.Client();
@@ -99,7 +99,7 @@ public sealed class AgentPrometheusMetricsTests
     public async Task A_store_that_cannot_be_counted_shows_store_up_0_and_no_store_gauges_and_the_scrape_still_succeeds()
     {
         await using var h = new AgentHarness();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new VirtualTime(DateTimeOffset.UtcNow);
         CountedInventoryStore? counted = null;
         await h.StartAsync(h.MetricsSettings(), store => counted = new CountedInventoryStore(store) { Unreachable = true }, clock);
 
@@ -120,7 +120,7 @@ public sealed class AgentPrometheusMetricsTests
     public async Task A_store_that_does_not_answer_is_down_after_the_bound_and_not_asked_again_until_it_answers()
     {
         await using var h = new AgentHarness();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new VirtualTime(DateTimeOffset.UtcNow);
         var hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         CountedInventoryStore? counted = null;
         await h.StartAsync(h.MetricsSettings(), store => counted = new CountedInventoryStore(store) { Hang = hang }, clock);
@@ -159,7 +159,7 @@ public sealed class AgentPrometheusMetricsTests
     {
         var lease = TimeSpan.FromHours(6);
         await using var h = new AgentHarness(lease: lease);
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new VirtualTime(DateTimeOffset.UtcNow);
         // No lease check within the test: the gauges, not the release, are under test here.
         await h.StartAsync(h.MetricsSettings() with { LeaseCheckInterval = TimeSpan.FromDays(30) }, clock: clock);
         var client = h.Client();
@@ -183,7 +183,7 @@ public sealed class AgentPrometheusMetricsTests
         var lease = TimeSpan.FromHours(6);
         var interval = TimeSpan.FromMinutes(5);
         await using var h = new AgentHarness(LocalStoreMode.LoopDevice, lease: lease);
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new VirtualTime(DateTimeOffset.UtcNow);
         var server = await h.StartAsync(h.MetricsSettings() with { LeaseCheckInterval = interval }, clock: clock);
         var abandoned = await h.Client().ExposeAsync(h.NewKey(), Ct);
 

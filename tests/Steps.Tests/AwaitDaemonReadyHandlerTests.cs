@@ -1,9 +1,9 @@
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Setup;
 using Blacksmith.Testing.Fakes;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Steps.Tests;
 
@@ -14,7 +14,7 @@ public sealed class AwaitDaemonReadyHandlerTests
     [Fact]
     public async Task Ready_daemon_is_reported_with_the_time_waited()
     {
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var daemon = new FakeBuildkitDaemon { ProbesUntilReady = 3 };
         var handler = new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(await Lifecycles.StartingAsync()), time);
 
@@ -30,7 +30,7 @@ public sealed class AwaitDaemonReadyHandlerTests
     [Fact]
     public async Task A_probe_that_waited_for_the_daemon_is_followed_by_the_next_without_a_pause()
     {
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         // Each probe waits 2 s for the address, longer than any pause of the backoff: sleeping after it would only
         // find an answering daemon later.
         var daemon = new FakeBuildkitDaemon { ProbesUntilReady = 3, DuringProbe = () => time.Advance(TimeSpan.FromSeconds(2)) };
@@ -45,7 +45,7 @@ public sealed class AwaitDaemonReadyHandlerTests
     [Fact]
     public async Task Daemon_that_exits_while_starting_fails_at_once_with_its_log()
     {
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var daemon = new FakeBuildkitDaemon { ProbeOverride = DaemonProbeStatus.Exited };
         var handler = new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(await Lifecycles.StartingAsync()), time);
 
@@ -60,7 +60,7 @@ public sealed class AwaitDaemonReadyHandlerTests
     [Fact]
     public async Task Daemon_never_ready_fails_when_the_budget_is_spent()
     {
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var daemon = new FakeBuildkitDaemon { ProbeOverride = DaemonProbeStatus.NotReady };
         var handler = new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(await Lifecycles.StartingAsync()), time);
 
@@ -69,13 +69,13 @@ public sealed class AwaitDaemonReadyHandlerTests
 
         var failed = Assert.IsType<SetupFailed>(Assert.Single(Proposed(await pending)));
         Assert.Contains("not ready within 5 s", failed.Message, StringComparison.Ordinal);
-        Assert.True(time.GetUtcNow() - time.Start <= TimeSpan.FromSeconds(5));
+        Assert.True(time.Elapsed <= TimeSpan.FromSeconds(5));
     }
 
     [Fact]
     public async Task Every_outcome_of_the_wait_names_the_budget_it_ran_under()
     {
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var context = Lifecycles.Context(await Lifecycles.StartingAsync());
         var ready = new AwaitDaemonReadyHandler(new FakeBuildkitDaemon(), context, time);
         var exited = new AwaitDaemonReadyHandler(new FakeBuildkitDaemon { ProbeOverride = DaemonProbeStatus.Exited }, context, time);
@@ -96,7 +96,7 @@ public sealed class AwaitDaemonReadyHandlerTests
     private static IReadOnlyList<LifecycleEvent> Proposed(LifecycleResult result) =>
         Assert.IsType<LifecycleResult.Proposed>(result).Events;
 
-    private static async Task AdvanceUntilDoneAsync(FakeTimeProvider time, Task pending)
+    private static async Task AdvanceUntilDoneAsync(VirtualTime time, Task pending)
     {
         // Step fake time forward until the handler finishes; each step lets its continuation run.
         for (var i = 0; i < 10_000 && !pending.IsCompleted; i++)

@@ -1,3 +1,4 @@
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
@@ -6,7 +7,6 @@ using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Release;
 using Blacksmith.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Steps.Tests;
 
@@ -20,7 +20,9 @@ public sealed class PostHandlerTests
         var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")), new SetupFailed("expose", "agent down"), new PostRequested());
         var daemon = new FakeBuildkitDaemon();
 
-        var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new StopDaemon(Lifecycles.Owner), Ct);
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+
+        var result = await time.RunAsync(() => new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), time).Handle(new StopDaemon(Lifecycles.Owner), Ct));
 
         Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
     }
@@ -39,7 +41,9 @@ public sealed class PostHandlerTests
             daemon.Running.Add(snapshot.Daemon!);
         }
 
-        var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new StopDaemon(Lifecycles.Owner), Ct);
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+
+        var result = await time.RunAsync(() => new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), time).Handle(new StopDaemon(Lifecycles.Owner), Ct));
 
         var stopped = Assert.IsType<DaemonStopped>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.Equal(expected, stopped.Outcome);
@@ -52,7 +56,9 @@ public sealed class PostHandlerTests
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
         var daemon = new FakeBuildkitDaemon { LogOfTheDead = "level=fatal msg=\"no space left on device\"" };
 
-        var result = await new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new StopDaemon(Lifecycles.Owner), Ct);
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+
+        var result = await time.RunAsync(() => new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), time).Handle(new StopDaemon(Lifecycles.Owner), Ct));
 
         var stopped = Assert.IsType<DaemonStopped>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.Equal(DaemonStopOutcome.AlreadyGone, stopped.Outcome);
@@ -66,7 +72,7 @@ public sealed class PostHandlerTests
         var snapshot = await DrainingWithCacheLimitAsync(5_000);
         var daemon = RunningDaemon(snapshot);
 
-        var result = await PruneAsync(daemon, snapshot, new ImmediateTime());
+        var result = await PruneOnVirtualTimeAsync(daemon, snapshot);
 
         Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
         Assert.Equal([5_000_000_000L], daemon.Prunes);
@@ -81,7 +87,7 @@ public sealed class PostHandlerTests
         var snapshot = await DrainingWithCacheLimitAsync(megabytes);
         var daemon = RunningDaemon(snapshot);
 
-        var result = await PruneAsync(daemon, snapshot, new ImmediateTime());
+        var result = await PruneOnVirtualTimeAsync(daemon, snapshot);
 
         Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
         Assert.Empty(daemon.Prunes);
@@ -99,7 +105,7 @@ public sealed class PostHandlerTests
             new PostRequested());
         var daemon = new FakeBuildkitDaemon();
 
-        await PruneAsync(daemon, snapshot, new ImmediateTime());
+        await PruneOnVirtualTimeAsync(daemon, snapshot);
 
         Assert.Empty(daemon.Prunes);
     }
@@ -111,7 +117,7 @@ public sealed class PostHandlerTests
         var daemon = RunningDaemon(snapshot);
         daemon.PruneFailure = new ExternalCallException("buildkitd.prune", ExternalErrorKind.Unavailable, "connection refused");
 
-        var result = await PruneAsync(daemon, snapshot, new ImmediateTime());
+        var result = await PruneOnVirtualTimeAsync(daemon, snapshot);
 
         Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
         Assert.Single(daemon.Prunes);
@@ -123,7 +129,7 @@ public sealed class PostHandlerTests
         var snapshot = await DrainingWithCacheLimitAsync(100);
         var daemon = RunningDaemon(snapshot);
         daemon.PruneHangs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
 
         var prune = PruneAsync(daemon, snapshot, time);
         await daemon.PruneHangs.Task;
@@ -141,9 +147,10 @@ public sealed class PostHandlerTests
         device.Mounted.Add("/var/lib/buildkit");
         device.UnmountFailures.Enqueue(Busy());
         device.UnmountFailures.Enqueue(Busy());
-        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, time, NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
 
-        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+        var result = await time.RunAsync(() => handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct));
 
         var unmounted = Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.True(unmounted.Clean);
@@ -157,9 +164,10 @@ public sealed class PostHandlerTests
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested(), new DaemonStopped(DaemonStopOutcome.Graceful)]);
         var device = new FakeBlockDevice { MeasureFailure = new ExternalCallException("blockdevice.measure", ExternalErrorKind.Failed, "df: Input/output error") };
         device.Mounted.Add("/var/lib/buildkit");
-        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, time, NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
 
-        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+        var result = await time.RunAsync(() => handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct));
 
         var unmounted = Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.True(unmounted.Clean);
@@ -178,9 +186,12 @@ public sealed class PostHandlerTests
             device.UnmountFailures.Enqueue(Busy());
         }
 
-        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
 
-        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, time, NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
+
+
+        var result = await time.RunAsync(() => handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct));
 
         var unmounted = Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.False(unmounted.Clean);
@@ -194,9 +205,10 @@ public sealed class PostHandlerTests
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested(), new DaemonStopped(DaemonStopOutcome.Graceful)]);
         var device = new FakeBlockDevice { SyncFailure = new ExternalCallException("blockdevice.sync", ExternalErrorKind.Unavailable, "sync: interrupted") };
         device.Mounted.Add("/var/lib/buildkit");
-        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, time, NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
 
-        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+        var result = await time.RunAsync(() => handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct));
 
         var unmounted = Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.False(unmounted.Clean);
@@ -211,7 +223,7 @@ public sealed class PostHandlerTests
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
         var daemon = new FakeBuildkitDaemon { SignalHangs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         daemon.Running.Add(snapshot.Daemon!);
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
 
         var stop = new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), time).Handle(new StopDaemon(Lifecycles.Owner), Ct).AsTask();
         await daemon.SignalHangs.Task;
@@ -229,9 +241,10 @@ public sealed class PostHandlerTests
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested(), new DaemonStopped(DaemonStopOutcome.Failed, "still running after SIGKILL")]);
         var device = new FakeBlockDevice();
         device.Mounted.Add("/var/lib/buildkit");
-        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, time, NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
 
-        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+        var result = await time.RunAsync(() => handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct));
 
         Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
         Assert.Empty(device.Calls);
@@ -243,9 +256,10 @@ public sealed class PostHandlerTests
     {
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested(), new DaemonStopped(DaemonStopOutcome.Graceful)]);
         var device = new FakeBlockDevice();
-        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, new ImmediateTime(), NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+        var handler = new UnmountStickyDiskHandler(new DiskUnmounter(device, time, NullLogger<DiskUnmounter>.Instance), Lifecycles.Context(snapshot));
 
-        var result = await handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct);
+        var result = await time.RunAsync(() => handler.Handle(new UnmountStickyDisk(Lifecycles.Owner), Ct));
 
         Assert.True(Assert.IsType<DiskUnmounted>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events)).Clean);
         Assert.DoesNotContain("unmount", device.Calls);
@@ -256,7 +270,11 @@ public sealed class PostHandlerTests
     {
         var snapshot = await Lifecycles.AfterAsync([.. Starting, new BuilderRegistered("b"), new PostRequested()]);
 
-        var result = await new CheckEarlierStepsHandler(new FakeEarlierStepsProbe { Failure = new ExternalCallException("runner.diag", ExternalErrorKind.Failed, "no _diag directory") }, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new CheckEarlierSteps(Lifecycles.Owner), Ct);
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+
+        var result = await time.RunAsync(() => new CheckEarlierStepsHandler(
+            new FakeEarlierStepsProbe { Failure = new ExternalCallException("runner.diag", ExternalErrorKind.Failed, "no _diag directory") },
+            Lifecycles.Context(snapshot), time).Handle(new CheckEarlierSteps(Lifecycles.Owner), Ct));
 
         var checkedSteps = Assert.IsType<EarlierStepsChecked>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.Equal(EarlierStepsResult.Inconclusive, checkedSteps.Result);
@@ -273,7 +291,9 @@ public sealed class PostHandlerTests
         ]);
         var store = new FakeStickyDiskStore();
 
-        var result = await new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct);
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+
+        var result = await time.RunAsync(() => new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot), time).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct));
 
         Assert.Empty(Assert.IsType<LifecycleResult.Proposed>(result).Events);
         Assert.Empty(store.Settlements);
@@ -287,7 +307,9 @@ public sealed class PostHandlerTests
         var snapshot = await ReleaseDueAsync();
         var store = new FakeStickyDiskStore { SettleFailure = new ExternalCallException("stickydisk.commit", kind, "agent says no") };
 
-        var result = await new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct);
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+
+        var result = await time.RunAsync(() => new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot), time).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct));
 
         var released = Assert.IsType<DiskReleased>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events));
         Assert.False(released.Accepted);
@@ -301,7 +323,7 @@ public sealed class PostHandlerTests
     {
         var snapshot = await ReleaseDueAsync();
         var store = new FakeStickyDiskStore { SettleHangs = true };
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
 
         var pending = new ReleaseStickyDiskHandler(store, Lifecycles.Context(snapshot), time).Handle(new ReleaseStickyDisk(Lifecycles.Owner), Ct).AsTask();
         time.Advance(TimeSpan.FromSeconds(31));
@@ -346,6 +368,12 @@ public sealed class PostHandlerTests
 
     private static async Task<LifecycleResult> PruneAsync(FakeBuildkitDaemon daemon, LifecycleSnapshot snapshot, TimeProvider time) =>
         await new PruneCacheHandler(daemon, Lifecycles.Context(snapshot), time, NullLogger<PruneCacheHandler>.Instance).Handle(new PruneCache(Lifecycles.Owner), Ct);
+
+    private static Task<LifecycleResult> PruneOnVirtualTimeAsync(FakeBuildkitDaemon daemon, LifecycleSnapshot snapshot)
+    {
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+        return time.RunAsync(() => PruneAsync(daemon, snapshot, time));
+    }
 
     private static ExternalCallException Busy() => new("device.unmount", ExternalErrorKind.Unavailable, "target is busy");
 }

@@ -1,3 +1,4 @@
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
@@ -249,14 +250,15 @@ public sealed class SetupHandlerTests
         var starting = await Lifecycles.StartingAsync();
         await daemon.SpawnAsync(new DaemonLaunch("tcp://127.0.0.1:1234", "/var/lib/buildkit", "/tmp/job"), Ct);
 
-        var first = await new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(starting), new ImmediateTime())
-            .Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(120)), Ct);
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+        var first = await time.RunAsync(() => new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(starting), time)
+            .Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(120)), Ct));
         var exited = Assert.IsType<DaemonExited>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(first).Events));
         Assert.Equal("/var/lib/buildkit/history.db.corrupt", exited.QuarantinedDatabase);
 
         var healedOnce = starting with { Daemon = starting.Daemon, DaemonRestarts = 1 };
-        var second = await new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(healedOnce), new ImmediateTime())
-            .Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(120)), Ct);
+        var second = await time.RunAsync(() => new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(healedOnce), time)
+            .Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(120)), Ct));
 
         Assert.IsType<SetupFailed>(Assert.Single(Assert.IsType<LifecycleResult.Proposed>(second).Events));
         Assert.Single(daemon.Quarantined);
@@ -393,16 +395,18 @@ public sealed class SetupHandlerTests
     private static async Task<IReadOnlyList<LifecycleEvent>> ExposeEventsAsync(FakeStickyDiskStore store)
     {
         var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")));
-        var result = await new ExposeStickyDiskHandler(store, Lifecycles.Context(snapshot), new ImmediateTime()).Handle(new ExposeStickyDisk(Lifecycles.Owner), Ct);
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+        var result = await time.RunAsync(() => new ExposeStickyDiskHandler(store, Lifecycles.Context(snapshot), time).Handle(new ExposeStickyDisk(Lifecycles.Owner), Ct));
         return Assert.IsType<LifecycleResult.Proposed>(result).Events;
     }
 
     private static async Task<LifecycleEvent> MountAsync(FakeBlockDevice device, FakeBuildkitDaemon? daemons = null, ILogger<MountStickyDiskHandler>? log = null)
     {
         var snapshot = await Lifecycles.AfterAsync(new SetupStarted(new SetupFacts("key", "fake")), new DiskExposed("e", "/dev/vdb"));
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var handler = new MountStickyDiskHandler(
-            device, daemons ?? new FakeBuildkitDaemon(), Lifecycles.Context(snapshot), new ImmediateTime(), log ?? NullLogger<MountStickyDiskHandler>.Instance);
-        var result = await handler.Handle(new MountStickyDisk(Lifecycles.Owner, "/var/lib/buildkit"), Ct);
+            device, daemons ?? new FakeBuildkitDaemon(), Lifecycles.Context(snapshot), time, log ?? NullLogger<MountStickyDiskHandler>.Instance);
+        var result = await time.RunAsync(() => handler.Handle(new MountStickyDisk(Lifecycles.Owner, "/var/lib/buildkit"), Ct));
         return Assert.Single(Assert.IsType<LifecycleResult.Proposed>(result).Events);
     }
 }

@@ -13,7 +13,7 @@ namespace Blacksmith.Infrastructure.CephStore;
 /// duration, so that a crashed holder blocks the key for that long at most; flatten and garbage collection of a key
 /// take its <c>maintenance</c> lock, so only one agent at a time does them.
 /// </summary>
-internal sealed class CephRegistry(CephCli cli, string agent, TimeProvider time)
+internal sealed class CephRegistry(CephCli cli, string agent, TimeProvider machine)
 {
     public const string UpdateLock = "update";
     public const string MaintenanceLock = "maintenance";
@@ -132,7 +132,7 @@ internal sealed class CephRegistry(CephCli cli, string agent, TimeProvider time)
     {
         var cookie = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var seconds = ((int)Math.Ceiling(duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        var started = time.GetTimestamp();
+        var started = machine.GetTimestamp();
         while (true)
         {
             var reply = await cli.TryRadosAsync(
@@ -149,12 +149,12 @@ internal sealed class CephRegistry(CephCli cli, string agent, TimeProvider time)
                 CephCli.Ensure(operation, "rados", reply);
             }
 
-            if (time.GetElapsedTime(started) >= wait)
+            if (machine.GetElapsedTime(started) >= wait)
             {
                 return null;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(50 + RandomNumberGenerator.GetInt32(200)), time, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(50 + RandomNumberGenerator.GetInt32(200)), machine, cancellationToken);
         }
     }
 

@@ -47,7 +47,7 @@ public sealed partial class CephStickyDiskStore
             return;
         }
 
-        var started = _time.GetTimestamp();
+        var started = _machine.GetTimestamp();
 
         // In place, with deep-flatten (a default feature): the snapshot that is the generation is detached from its
         // parents too. Never `rbd cp` of a clone's snapshot, which silently drops the parent's data (ceph-rbd facts §5.1).
@@ -59,7 +59,7 @@ public sealed partial class CephStickyDiskStore
                 : before with { Generations = [.. before.Generations.Select(g => g.Number == head.Number ? g with { Chain = [] } : g)] },
             operation,
             cancellationToken);
-        var milliseconds = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+        var milliseconds = (long)_machine.GetElapsedTime(started).TotalMilliseconds;
         CephStoreLog.Flattened(_logger, state.Key, head.Image, head.Chain.Count + 1, _options.FlattenDepth, milliseconds);
     }
 

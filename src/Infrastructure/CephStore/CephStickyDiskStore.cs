@@ -35,6 +35,11 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IExposureLea
     private readonly CephRegistry _registry;
     private readonly IBlockAttach _attach;
     private readonly TimeProvider _time;
+
+    // Waits on the cluster and the OS (rbd-fuse starting, a lock another agent holds, a dead client's watch) run on the
+    // machine's clock, never on _time: neither moves with the clock a store stamps its records with, and a store given
+    // a test's fake clock would otherwise wait forever for them.
+    private readonly TimeProvider _machine = TimeProvider.System;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, byte> _settling = new(StringComparer.Ordinal);
     private readonly string _boot;
@@ -46,7 +51,7 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IExposureLea
 
     /// <param name="options">The cluster, pool and namespace, and this host's data directory.</param>
     /// <param name="runner">Runs rbd, rados, losetup, blockdev and umount.</param>
-    /// <param name="time">Stamps records, bounds waits.</param>
+    /// <param name="time">Stamps records and leases; waits on the cluster and the OS run on the machine's clock.</param>
     /// <param name="logger">The store's log.</param>
     public CephStickyDiskStore(
         CephStoreOptions options,
@@ -75,8 +80,8 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IExposureLea
         _cli = new CephCli(options, runner);
         _time = time;
         _logger = logger;
-        _registry = new CephRegistry(_cli, options.EffectiveAgentName, time);
-        _attach = attach ?? (UsesKrbd(options.Attach) ? new KrbdAttach(_cli, runner) : new RbdFuseAttach(options, _cli, runner, time, logger));
+        _registry = new CephRegistry(_cli, options.EffectiveAgentName, _machine);
+        _attach = attach ?? (UsesKrbd(options.Attach) ? new KrbdAttach(_cli, runner) : new RbdFuseAttach(options, _cli, runner, _machine, logger));
         _boot = ReadBootId();
         _administration = administration;
     }
@@ -389,7 +394,7 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IExposureLea
     /// </summary>
     private async Task RemoveImageAsync(string image, string operation, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
+        var started = _machine.GetTimestamp();
         while (true)
         {
             var reply = await _cli.TryRbdAsync(operation, ["rm", _cli.Spec(image)], cancellationToken, slow: true);
@@ -399,12 +404,12 @@ public sealed partial class CephStickyDiskStore : IStickyDiskStore, IExposureLea
             }
 
             var watched = reply.Error.Contains("still has watchers", StringComparison.Ordinal);
-            if (!watched || _time.GetElapsedTime(started) > _options.WatchTimeout)
+            if (!watched || _machine.GetElapsedTime(started) > _options.WatchTimeout)
             {
                 CephCli.Ensure(operation, "rbd", reply);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _machine, cancellationToken);
         }
     }
 

@@ -13,7 +13,7 @@ namespace Blacksmith.Infrastructure.CephStore;
 /// its mount point names it afterwards, and the loop device is found by its backing file, never by a number
 /// remembered from before (another process may take a freed loop device within milliseconds).
 /// </summary>
-internal sealed class RbdFuseAttach(CephStoreOptions options, CephCli cli, ProcessRunner runner, TimeProvider time, ILogger logger) : IBlockAttach
+internal sealed class RbdFuseAttach(CephStoreOptions options, CephCli cli, ProcessRunner runner, TimeProvider machine, ILogger logger) : IBlockAttach
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(15);
@@ -52,7 +52,7 @@ internal sealed class RbdFuseAttach(CephStoreOptions options, CephCli cli, Proce
                 ["LC_ALL"] = "C",
             };
             var process = DetachedProcess.Spawn(program, arguments, environment, LogFile(exposeId));
-            var started = time.GetTimestamp();
+            var started = machine.GetTimestamp();
             while (!File.Exists(file))
             {
                 if (!ProcessLifetime.IsRunning(process))
@@ -60,12 +60,12 @@ internal sealed class RbdFuseAttach(CephStoreOptions options, CephCli cli, Proce
                     throw new ExternalCallException(operation, ExternalErrorKind.Unavailable, $"rbd-fuse exited before it showed {image}: {Tail(LogFile(exposeId))}");
                 }
 
-                if (time.GetElapsedTime(started) > options.CallTimeout + TimeSpan.FromSeconds(5))
+                if (machine.GetElapsedTime(started) > options.CallTimeout + TimeSpan.FromSeconds(5))
                 {
                     throw new ExternalCallException(operation, ExternalErrorKind.Unavailable, $"rbd-fuse did not show {image} within {options.CallTimeout.TotalSeconds + 5:0} s: {Tail(LogFile(exposeId))}");
                 }
 
-                await Task.Delay(Poll, time, cancellationToken);
+                await Task.Delay(Poll, machine, cancellationToken);
             }
         }
 
@@ -88,18 +88,18 @@ internal sealed class RbdFuseAttach(CephStoreOptions options, CephCli cli, Proce
         }
 
         // rbd-fuse closes the image (flushing it, and dropping its watch and lock) as it exits after the unmount.
-        var started = time.GetTimestamp();
+        var started = machine.GetTimestamp();
         foreach (var process in fuse)
         {
             var pid = process.Pid;
             while (ProcessLifetime.IsRunning(process))
             {
-                if (time.GetElapsedTime(started) > ExitWait)
+                if (machine.GetElapsedTime(started) > ExitWait)
                 {
                     throw new ExternalCallException(operation, ExternalErrorKind.Unavailable, $"rbd-fuse (pid {pid}) of {image} did not exit within {ExitWait.TotalSeconds:0} s of its unmount");
                 }
 
-                await Task.Delay(Poll, time, cancellationToken);
+                await Task.Delay(Poll, machine, cancellationToken);
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Blacksmith.Infrastructure.StickyDisk;
+using Blacksmith.Testing.Agent;
 using Blacksmith.Testing.Ceph;
 
 namespace Blacksmith.Hosts.Tests.Ceph;
@@ -13,7 +14,7 @@ internal sealed class CephHost : IAsyncDisposable
 {
     private readonly CephTestCluster _cluster;
     private readonly string _namespace;
-    private CephAgentProcess? _agent;
+    private AgentProcess? _agent;
 
     public CephHost(CephTestCluster cluster, string @namespace, string name)
     {
@@ -27,7 +28,7 @@ internal sealed class CephHost : IAsyncDisposable
 
     public Uri Address { get; private set; } = new("http://127.0.0.1:9");
 
-    public CephAgentProcess Agent => _agent ?? throw new InvalidOperationException("The agent is not started.");
+    public AgentProcess Agent => _agent ?? throw new InvalidOperationException("The agent is not started.");
 
     /// <summary>The arguments a fleet host's agent runs with (docs/agent.md), on loopback with any free port.</summary>
     public IReadOnlyList<string> Arguments(string? configFile = null) =>
@@ -40,7 +41,19 @@ internal sealed class CephHost : IAsyncDisposable
     public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null, string? configFile = null)
     {
         _agent?.Dispose();
-        (_agent, Address) = await CephAgentProcess.StartAsync(Arguments(configFile), environment ?? new Dictionary<string, string>(), TestContext.Current.CancellationToken);
+
+        // Killed, a host's agent leaves its rbd-fuse processes behind as a crash would; the cleanup finds them.
+        _agent = AgentProcess.Start(Arguments(configFile), environment, killTree: false);
+        try
+        {
+            Address = await _agent.ListeningAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            _agent.Dispose();
+            _agent = null;
+            throw;
+        }
     }
 
     /// <summary>The engine's own client of this host's agent.</summary>

@@ -6,7 +6,8 @@ namespace Blacksmith.Hosts.Tests.Hygiene;
 
 /// <summary>
 /// Rules of the house that no compiler checks, read from the checkout: varied test data is reproducible, every package
-/// version is one a project uses, and the process doubles wait on what they wait for, never on a fixed sleep.
+/// version is one a project uses, virtual time is one clock, and the process doubles wait on what they wait for, never
+/// on a fixed sleep.
 /// </summary>
 public sealed partial class TestHygieneTests
 {
@@ -41,6 +42,21 @@ public sealed partial class TestHygieneTests
     }
 
     [Fact]
+    public void Virtual_time_is_kept_by_one_clock()
+    {
+        // VirtualTime, replay's clock, serves every test too: stepped by hand (Advance) or moving itself whenever the code
+        // only waits (VirtualTimeLoop). A second virtual clock would drift from it in what a timer due now or a period does.
+        var clocks = new[] { "src", "tests", "samples" }
+            .SelectMany(SourceFiles)
+            .SelectMany(file => File.ReadLines(file).Select((text, index) => (file, line: index + 1, text)))
+            .Where(l => OtherClock().IsMatch(l.text) && !l.text.Contains("class VirtualTime(", StringComparison.Ordinal))
+            .Select(l => $"{Path.GetRelativePath(Checkout.Root, l.file)}:{l.line}: {l.text.Trim()}")
+            .ToList();
+
+        Assert.Empty(clocks);
+    }
+
+    [Fact]
     public void No_process_double_waits_by_sleeping()
     {
         var sleeping = SourceFiles(Path.Combine("tests", "Doubles"))
@@ -54,6 +70,10 @@ public sealed partial class TestHygieneTests
     private static IEnumerable<string> SourceFiles(string folder) =>
         Directory.EnumerateFiles(Path.Combine(Checkout.Root, folder), "*.cs", SearchOption.AllDirectories)
             .Where(file => !file.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"));
+
+    // A TimeProvider of our own other than VirtualTime, or Microsoft.Extensions.TimeProvider.Testing's fake.
+    [GeneratedRegex(@"class\s+\w+\b[^{;]*?:\s*TimeProvider\b(?!\.)|\bFake\w*TimeProvider\b|Microsoft\.Extensions\.Time\.Testing")]
+    private static partial Regex OtherClock();
 
     // new Faker(), new Faker("de"), new Faker<T>() without UseSeed, or a Faker field or variable set to new().
     [GeneratedRegex("""new Faker(<[^>]+>)?\([^)]*\)(?!\s*\{\s*Random)(?!.*UseSeed)|Faker\s+\w+\s*=\s*new\(\)(?!\s*\{\s*Random)""")]

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Blacksmith.Hosting;
 using Blacksmith.Hosts.Tests.EndToEnd.Runner;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Resilience;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Hosts.Tests.Reports;
 
@@ -150,7 +150,7 @@ public sealed class FailureReportTests
     {
         await using var plane = await FakeControlPlane.StartAsync();
         plane.NeverAnswers = true;
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         using var job = new ReportingJob(plane, time);
         job.Engine.Store.ExposeFailure = new ExternalCallException("stickydisk.expose", ExternalErrorKind.Failed, "no capacity");
 

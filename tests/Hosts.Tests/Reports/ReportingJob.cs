@@ -1,6 +1,6 @@
 using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Hosts.Tests.EndToEnd.Runner;
-using Blacksmith.Hosts.Tests.Hosts;
+using Blacksmith.Hosts.Tests.EntryPoints;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Infrastructure.ControlPlane;

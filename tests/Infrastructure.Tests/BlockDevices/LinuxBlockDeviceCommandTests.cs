@@ -1,9 +1,9 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Ports;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.BlockDevices;
 
@@ -301,7 +301,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
     public async Task A_command_that_runs_out_of_time_is_killed_and_is_a_timeout_naming_the_command()
     {
         _tools.Hang("sync");
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var device = new LinuxBlockDevice(new ProcessRunner(new ListLogger<ProcessRunner>(), time), new Privilege(isRoot: true), new BlockDeviceTimeouts { Sync = TimeSpan.FromSeconds(42) }, _tools.SearchPath, _mountInfo);
 
         var sync = device.SyncAsync(MountPoint, Ct);
@@ -338,7 +338,7 @@ public sealed class LinuxBlockDeviceCommandTests : IDisposable
             _ => ("blockdev", timeouts.Flush, d => d.FlushAsync(Device, Ct)),
         };
         _tools.Hang(command.Tool);
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var device = new LinuxBlockDevice(new ProcessRunner(new ListLogger<ProcessRunner>(), time), new Privilege(isRoot: true), timeouts, _tools.SearchPath, _mountInfo);
 
         var run = command.Run(device);

@@ -1,8 +1,8 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Ports;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildkit;
 
@@ -86,7 +86,7 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
         var pidFile = Path.Combine(_harness.TempPath, "sudo.pid");
         FakeTools.Executable(tools, "sudo", $"#!/bin/sh\necho $$ > '{pidFile}.tmp'; mv '{pidFile}.tmp' '{pidFile}'\nexec sleep 600\n");
         var searchPath = $"{tools}:{_harness.SearchPath}";
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath), time);
 
         var spawn = daemon.SpawnAsync(_harness.Launch, Token);

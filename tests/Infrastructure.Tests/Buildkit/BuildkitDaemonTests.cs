@@ -1,9 +1,9 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildkit;
 
@@ -63,7 +63,7 @@ public sealed class BuildkitDaemonTests : IAsyncDisposable
     [Fact]
     public async Task A_daemon_that_ignores_SIGTERM_outlasts_the_wait_and_is_killed()
     {
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var daemon = _harness.Daemon(_harness.Options("ignore-sigterm"), time: time);
         var identity = await _harness.SpawnAsync(daemon);
         Assert.Equal(DaemonProbeStatus.Ready, (await DaemonHarness.ProbeUntilSettledAsync(daemon, identity))[^1].Status);

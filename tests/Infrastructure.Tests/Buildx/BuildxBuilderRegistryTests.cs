@@ -1,9 +1,9 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Buildx;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Ports;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildx;
 
@@ -186,7 +186,7 @@ public sealed class BuildxBuilderRegistryTests : IAsyncDisposable
     [Fact]
     public async Task A_create_that_hangs_times_out()
     {
-        var time = new FakeTimeProvider(BuildxHarness.Now);
+        var time = new VirtualTime(BuildxHarness.Now);
         var options = _harness.Options("create-hang");
         var registry = _harness.Registry(options, time);
 

@@ -2,11 +2,11 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Infrastructure.Tests.Buildkit;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildx;
 
@@ -78,7 +78,7 @@ public sealed class BuildxHarness : IAsyncDisposable
 
     /// <summary>The adapter; <paramref name="time"/> drives the runner's timeouts (the system clock when null).</summary>
     public BuildxBuilderRegistry Registry(BuilderRegistryOptions? options = null, TimeProvider? time = null) =>
-        new(options ?? Options(), new ProcessRunner(RunnerLog, time ?? TimeProvider.System), new BuilderNameSource(new FakeTimeProvider(Now)), Log);
+        new(options ?? Options(), new ProcessRunner(RunnerLog, time ?? TimeProvider.System), new BuilderNameSource(new VirtualTime(Now)), Log);
 
     /// <summary>A socket in this test's job directory, as a job outside Blacksmith's runners gets.</summary>
     public string UnixAddress => "unix://" + Path.Combine(_daemons.JobDirectory, "buildkitd.sock");

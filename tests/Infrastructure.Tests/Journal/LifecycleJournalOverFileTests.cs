@@ -1,9 +1,9 @@
 using Blacksmith.Infrastructure.Journal;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Journal;
 
@@ -11,7 +11,7 @@ namespace Blacksmith.Infrastructure.Tests.Journal;
 public sealed class LifecycleJournalOverFileTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+    private readonly VirtualTime _time = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
     private readonly string _jobDir;
 
     public LifecycleJournalOverFileTests()

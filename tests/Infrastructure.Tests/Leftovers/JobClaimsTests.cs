@@ -1,9 +1,9 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Leftovers;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Leftovers;
 
@@ -132,7 +132,7 @@ public sealed class JobClaimsTests
     {
         using var world = new ClaimWorld();
         var job = world.Job(ClaimWorld.Alive);
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new VirtualTime(DateTimeOffset.Parse("2026-12-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var own = new JobClaimFile(world.Claims, job.JobDirectory, new FakeMachineFacts { BootId = "boot-7" }, time, NullLogger<JobClaimFile>.Instance);
 
         await own.UpdateAsync(job.Holdings, Token);

@@ -1,6 +1,6 @@
 using Blacksmith.Infrastructure.LocalStore;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Ports;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.LocalStore;
 
@@ -15,7 +15,7 @@ public sealed class LocalStoreAdminTests
     public async Task Listing_shows_each_key_with_its_generations_sizes_last_use_and_live_exposures()
     {
         await using var h = new LocalStoreHarness(LocalStoreMode.Directory);
-        var time = new FakeTimeProvider(Start);
+        var time = new VirtualTime(Start);
         using var store = h.Store(time: time);
         await h.CommitNewAsync(store, "acme/widgets", LocalStoreHarness.MiB);
         time.Advance(TimeSpan.FromHours(1));
@@ -84,7 +84,7 @@ public sealed class LocalStoreAdminTests
     public async Task Gc_prunes_to_a_lowered_number_of_generations_and_evicts_down_to_the_cap()
     {
         await using var h = new LocalStoreHarness(LocalStoreMode.Directory);
-        var time = new FakeTimeProvider(Start);
+        var time = new VirtualTime(Start);
         using (var store = h.Store(h.Options() with { GenerationsKept = 3 }, time: time))
         {
             foreach (var key in new[] { "old", "new" })
@@ -113,7 +113,7 @@ public sealed class LocalStoreAdminTests
     public async Task Gc_discards_exposures_left_unsettled_longer_than_asked_and_keeps_newer_ones()
     {
         await using var h = new LocalStoreHarness(LocalStoreMode.Directory);
-        var time = new FakeTimeProvider(Start);
+        var time = new VirtualTime(Start);
         using var store = h.Store(time: time);
         var committed = await h.CommitNewAsync(store, "acme/widgets");
         var abandoned = await store.ExposeAsync("acme/widgets", Ct);

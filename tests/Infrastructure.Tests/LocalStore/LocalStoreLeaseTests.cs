@@ -1,6 +1,6 @@
 using Blacksmith.Infrastructure.LocalStore;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Ports;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.LocalStore;
 
@@ -15,7 +15,7 @@ public sealed class LocalStoreLeaseTests
     public async Task An_exposure_is_granted_the_configured_lease_when_handed_out_and_lists_it_while_an_embedded_store_grants_none()
     {
         await using var h = new LocalStoreHarness(LocalStoreMode.Directory);
-        var time = new FakeTimeProvider(Start);
+        var time = new VirtualTime(Start);
         using var leased = h.Store(h.Options() with { ExposureLease = TimeSpan.FromHours(6) }, time: time);
         using var embedded = h.Store(time: time);
 

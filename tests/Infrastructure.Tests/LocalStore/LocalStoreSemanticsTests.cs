@@ -1,8 +1,8 @@
 using Blacksmith.Infrastructure.LocalStore;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Infrastructure.Unix;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Testing.BlockDevices;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.LocalStore;
 
@@ -270,7 +270,7 @@ public abstract class LocalStoreSemanticsTests
     public async Task The_least_recently_used_keys_are_evicted_to_stay_under_the_size_cap()
     {
         await using var h = Harness();
-        var time = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        var time = new VirtualTime(new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero));
         using var store = h.Store(h.Options() with { GenerationsKept = 1, TotalSizeCapBytes = 5 * LocalStoreHarness.MiB / 2 }, time: time);
         await h.CommitNewAsync(store, "a", LocalStoreHarness.MiB);
         time.Advance(TimeSpan.FromHours(1));

@@ -1,8 +1,8 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Ports;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Processes;
 
@@ -100,7 +100,7 @@ public sealed class PrivilegeTests : IDisposable
         FakeTools.Sudo(_temp.Path);
         var pidFile = Path.Combine(_temp.Path, "command.pid");
         var privilege = new Privilege(isRoot: false, searchPath: $"{_temp.Path}:/usr/bin:/bin");
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var runner = new ProcessRunner(new ListLogger<ProcessRunner>(), time);
         var command = privilege.Elevate(new ProcessCommand("sh", ["-c", $"echo $$ > '{pidFile}.tmp'; mv '{pidFile}.tmp' '{pidFile}'; exec sleep 600"])
         {

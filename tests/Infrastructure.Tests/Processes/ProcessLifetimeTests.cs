@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Processes;
-using Microsoft.Extensions.Time.Testing;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 
 namespace Blacksmith.Infrastructure.Tests.Processes;
 
@@ -44,7 +44,7 @@ public sealed class ProcessLifetimeTests : IAsyncDisposable
     [InlineData(false)]
     public async Task Waiting_gives_up_after_the_timeout_with_the_process_still_running(bool usePidfd)
     {
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var sleeper = Sleeper();
 
         var wait = ProcessLifetime.WaitForExitAsync(sleeper, TimeSpan.FromSeconds(30), time, usePidfd, Token);

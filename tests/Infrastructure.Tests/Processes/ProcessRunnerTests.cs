@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Processes;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Ports;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Processes;
 
@@ -154,7 +154,7 @@ public sealed class ProcessRunnerTests : IDisposable
     [Fact]
     public async Task The_timeout_kills_the_tool_and_the_processes_it_started()
     {
-        var time = new FakeTimeProvider();
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
         var runner = new ProcessRunner(_log, time);
         var (command, pids) = ParentWithChild(TimeSpan.FromSeconds(30));
 

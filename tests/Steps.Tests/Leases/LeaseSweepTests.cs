@@ -1,9 +1,9 @@
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Leases;
 using Blacksmith.Steps.Leases;
 using Blacksmith.Testing.Fakes;
 using Bogus;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Steps.Tests.Leases;
 
@@ -11,7 +11,7 @@ public sealed class LeaseSweepTests
 {
     private static readonly TimeSpan Lease = TimeSpan.FromHours(6);
     private readonly Faker _faker = new() { Random = new Randomizer(23) };
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+    private readonly VirtualTime _clock = new(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
     private readonly FakeExposureLeases _leases = new();
     private readonly FakeDeviceUsage _usage = new();
 

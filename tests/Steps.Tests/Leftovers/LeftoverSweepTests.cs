@@ -19,7 +19,7 @@ public sealed class LeftoverSweepTests
         var claim = world.HeldJob(world.Worker(alive: false));
         var held = claim.Holdings;
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.True(cleanup.Complete, cleanup.Describe());
         Assert.Empty(world.Daemons.Running);
@@ -39,7 +39,7 @@ public sealed class LeftoverSweepTests
         var claim = world.HeldJob(world.Worker(alive: false));
         world.Store.SettleOutcome = SettleOutcome.AlreadyCommitted;
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.True(cleanup.Complete, cleanup.Describe());
         Assert.DoesNotContain("released", string.Join(", ", cleanup.Actions), StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed class LeftoverSweepTests
         var world = new SweepWorld();
         var claim = world.HeldJob(world.Worker(alive: false));
 
-        await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct);
+        await world.SweepAsync(SweepWorld.ThisJob, Ct);
 
         var (_, effect) = Assert.Single(world.Recorder.Effects);
         Assert.Equal((LeftoverSweep.Port, "clean", EffectOutcome.Succeeded), (effect.Port, effect.Method, effect.Outcome));
@@ -65,7 +65,7 @@ public sealed class LeftoverSweepTests
         var world = new SweepWorld();
         var claim = world.HeldJob(world.Worker(alive: true));
 
-        Assert.Empty(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        Assert.Empty(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.Single(world.Daemons.Running);
         Assert.Contains(claim.Holdings.Root!, world.Devices.Mounted);
@@ -81,7 +81,7 @@ public sealed class LeftoverSweepTests
         var world = new SweepWorld();
         var claim = world.HeldJob(world.Shell(alive: false), age: TimeSpan.FromHours(2));
 
-        Assert.Empty(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        Assert.Empty(await world.SweepAsync(SweepWorld.ThisJob, Ct));
         Assert.True(world.Claims.WasReported(claim.JobDirectory));
         Assert.False(await world.Claims.MarkReportedAsync(claim.JobDirectory, Ct));
 
@@ -97,7 +97,7 @@ public sealed class LeftoverSweepTests
         var world = new SweepWorld { Options = new LeftoverOptions { MaxJobDuration = TimeSpan.FromHours(3) } };
         var claim = world.HeldJob(world.Shell(alive: true), age: TimeSpan.FromHours(3) + TimeSpan.FromMinutes(1));
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.True(cleanup.Complete, cleanup.Describe());
         Assert.Contains("longer than a job may run (3 h", cleanup.Why, StringComparison.Ordinal);
@@ -113,7 +113,7 @@ public sealed class LeftoverSweepTests
         world.Daemons.Running.Clear();
         world.Devices.Mounted.Clear();
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.Equal("the machine has rebooted since it began", cleanup.Why);
         Assert.Equal(claim.Holdings.ExposeId, Assert.Single(world.Store.Settlements).ExposeId);
@@ -126,7 +126,7 @@ public sealed class LeftoverSweepTests
         var world = new SweepWorld();
         var claim = world.HeldJob(world.Worker(alive: false));
 
-        Assert.Empty(await world.Sweep().SweepAsync(claim.JobDirectory, Ct));
+        Assert.Empty(await world.SweepAsync(claim.JobDirectory, Ct));
 
         Assert.Single(world.Daemons.Running);
         Assert.NotNull(world.Claims.Read(claim.JobDirectory));
@@ -139,7 +139,7 @@ public sealed class LeftoverSweepTests
         var running = world.HeldJob(world.Worker(alive: true));
         var ended = world.HeldJob(world.Worker(alive: false), root: running.Holdings.Root);
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.Equal(ended.JobDirectory, cleanup.JobDirectory);
         Assert.Contains(running.Holdings.Root!, world.Devices.Mounted);
@@ -156,7 +156,7 @@ public sealed class LeftoverSweepTests
         var claim = world.HeldJob(world.Worker(alive: false));
         world.Devices.Sources[claim.Holdings.Root!] = "/dev/sdz1";
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.True(cleanup.Complete);
         Assert.Contains(claim.Holdings.Root!, world.Devices.Mounted);
@@ -174,7 +174,7 @@ public sealed class LeftoverSweepTests
             world.Devices.UnmountFailures.Enqueue(new ExternalCallException("device.unmount", ExternalErrorKind.Unavailable, $"{claim.Holdings.Root} is busy"));
         }
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.Contains("is busy", Assert.Single(cleanup.Problems), StringComparison.Ordinal);
         Assert.Empty(world.Store.Settlements);
@@ -190,7 +190,7 @@ public sealed class LeftoverSweepTests
         world.Daemons.IgnoresTerminate = true;
         world.Daemons.IgnoresKill = true;
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.Contains("could not stop buildkitd", Assert.Single(cleanup.Problems), StringComparison.Ordinal);
         Assert.DoesNotContain("unmount", world.Devices.Calls);
@@ -209,7 +209,7 @@ public sealed class LeftoverSweepTests
         world.Daemons.Unrecorded = full.Holdings.Daemon;
         world.Store.Held[full.JobDirectory] = [new ExposedDisk(full.Holdings.ExposeId!, full.Holdings.Device!)];
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.True(cleanup.Complete, cleanup.Describe());
         Assert.Empty(world.Daemons.Running);
@@ -226,7 +226,7 @@ public sealed class LeftoverSweepTests
         world.Secrets.Left[claim.JobDirectory] = ["/dev/shm/blacksmith-builds-0/job-1/build-api-1"];
         world.Secrets.Left[other.JobDirectory] = ["/dev/shm/blacksmith-builds-0/job-2/build-web-1"];
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.True(cleanup.Complete, cleanup.Describe());
         Assert.Contains("removed the secret files a build left (/dev/shm/blacksmith-builds-0/job-1/build-api-1)", cleanup.Actions);
@@ -244,7 +244,7 @@ public sealed class LeftoverSweepTests
         world.Daemons.IgnoresKill = true;
         world.Secrets.Left[claim.JobDirectory] = ["/dev/shm/blacksmith-builds-0/job-1/build-api-1"];
 
-        var stuck = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var stuck = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.Contains(stuck.Actions, a => a.StartsWith("removed the secret files", StringComparison.Ordinal));
         Assert.Empty(world.Secrets.Left);
@@ -266,7 +266,7 @@ public sealed class LeftoverSweepTests
         var claim = world.HeldJob(world.Worker(alive: false));
         world.Claims.Write(claim with { Holdings = claim.Holdings with { Store = "agent" } });
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.Empty(world.Store.Settlements);
         Assert.Contains("agent store", Assert.Single(cleanup.Notes), StringComparison.Ordinal);
@@ -280,7 +280,7 @@ public sealed class LeftoverSweepTests
         var claim = world.HeldJob(world.Worker(alive: false));
         world.Devices.MountSourceFailure = new InvalidOperationException("a bug in the adapter");
 
-        var cleanup = Assert.Single(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        var cleanup = Assert.Single(await world.SweepAsync(SweepWorld.ThisJob, Ct));
 
         Assert.Contains("a bug in the adapter", Assert.Single(cleanup.Problems), StringComparison.Ordinal);
         Assert.NotNull(world.Claims.Read(claim.JobDirectory));
@@ -293,7 +293,7 @@ public sealed class LeftoverSweepTests
         var world = new SweepWorld { Claims = { Untrusted = "/run/blacksmith/claims is writable by other users" } };
         world.HeldJob(world.Worker(alive: false));
 
-        Assert.Empty(await world.Sweep().SweepAsync(SweepWorld.ThisJob, Ct));
+        Assert.Empty(await world.SweepAsync(SweepWorld.ThisJob, Ct));
         Assert.Single(world.Daemons.Running);
     }
 
@@ -303,12 +303,12 @@ public sealed class LeftoverSweepTests
         var world = new SweepWorld();
         var claim = world.HeldJob(world.Shell(alive: true));
 
-        var cleanup = await world.Sweep().CleanAsync(claim.JobDirectory, "an administrator asked for it", Ct);
+        var cleanup = await world.CleanAsync(claim.JobDirectory, "an administrator asked for it", Ct);
 
         Assert.NotNull(cleanup);
         Assert.True(cleanup.Complete, cleanup.Describe());
         Assert.Null(world.Claims.Read(claim.JobDirectory));
-        Assert.Null(await world.Sweep().CleanAsync("/tmp/blacksmith/no-such-job", "asked", Ct));
+        Assert.Null(await world.CleanAsync("/tmp/blacksmith/no-such-job", "asked", Ct));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Claims;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Steps.Leftovers;
@@ -27,7 +28,7 @@ internal sealed class SweepWorld
 
     public ListEffectRecorder Recorder { get; } = new();
 
-    public ImmediateTime Time { get; } = new();
+    public VirtualTime Time { get; } = new(DateTimeOffset.UnixEpoch);
 
     public LeftoverOptions Options { get; set; } = new();
 
@@ -92,4 +93,12 @@ internal sealed class SweepWorld
         Time,
         NullLogger<LeftoverSweep>.Instance,
         Options);
+
+    /// <summary>Setup's sweep, its waits run on <see cref="Time"/> to their end.</summary>
+    public Task<IReadOnlyList<LeftoverCleanup>> SweepAsync(string jobDirectory, CancellationToken cancellationToken) =>
+        Time.RunAsync(() => Sweep().SweepAsync(jobDirectory, cancellationToken));
+
+    /// <summary>An administrator's clean-up of one job, its waits run on <see cref="Time"/> to their end.</summary>
+    public Task<LeftoverCleanup?> CleanAsync(string jobDirectory, string why, CancellationToken cancellationToken) =>
+        Time.RunAsync(() => Sweep().CleanAsync(jobDirectory, why, cancellationToken));
 }

@@ -1,11 +1,11 @@
 using System.Text.Json;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
 using Blacksmith.Steps.Recording;
 using Blacksmith.Testing.Fakes;
 using Bogus;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Steps.Tests.Recording;
 
@@ -13,7 +13,7 @@ public sealed class EffectCallsTests
 {
     private readonly Faker _faker = new() { Random = new Randomizer(113) };
     private readonly ListEffectRecorder _recorder = new();
-    private readonly FakeTimeProvider _time = new();
+    private readonly VirtualTime _time = new(DateTimeOffset.UnixEpoch);
 
     private EffectCalls Calls => new(_recorder, _time);
 

@@ -66,6 +66,8 @@ public sealed class CephTestCluster : IAsyncDisposable
             throw new InvalidOperationException($"No Ceph cluster can run here: {reason}");
         }
 
+        // A run killed mid-way left its devices over rbd-fuse images that no directory of this run will name.
+        await HostCleanup.DetachOrphanedImageDevicesAsync();
         var cluster = new CephTestCluster(System.IO.Directory.CreateTempSubdirectory("blacksmith-ceph-").FullName);
         try
         {
@@ -116,6 +118,7 @@ public sealed class CephTestCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await HostCleanup.ReleaseUnderAsync(Directory, ConfigFile);
+        await HostCleanup.DetachOrphanedImageDevicesAsync();
 
         // The OSD before the monitor, as a cluster is shut down.
         foreach (var daemon in Enumerable.Reverse(_daemons))

@@ -1,14 +1,33 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace Blacksmith.Testing.Ceph;
 
 /// <summary>
 /// Takes away what tests on a Ceph cluster leave on this machine, found by what it is and never by a guess: mounts
 /// under a directory (deepest first), loop devices whose backing file lies under it, and rbd-fuse processes whose
-/// command line names it or the cluster's config.
+/// command line names it or the cluster's config; and the loop devices a killed run left over rbd-fuse images whose
+/// mount is gone.
 /// </summary>
-public static class HostCleanup
+public static partial class HostCleanup
 {
+    /// <summary>
+    /// Detaches the loop devices a killed test run left over rbd-fuse images, and returns them. With rbd-fuse gone its
+    /// mount went too, and such a device's backing file reads as the bare image name at the root
+    /// (<c>/acme%2Fwidgets~c0123456789abcdef</c>), under no directory a run could name. Only a device whose backing file
+    /// no longer exists and is named as the Ceph store names an exposure's image is touched.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> DetachOrphanedImageDevicesAsync()
+    {
+        var orphans = LoopDevices().Where(d => OrphanedImage().IsMatch(d.Backing) && !File.Exists(d.Backing)).Select(d => d.Device).ToList();
+        foreach (var device in orphans)
+        {
+            await RunAsync("losetup", "-d", device);
+        }
+
+        return orphans;
+    }
+
     /// <summary>Unmounts, detaches and stops everything of ours under <paramref name="directory"/>.</summary>
     public static async Task ReleaseUnderAsync(string directory, string? configFile = null)
     {
@@ -129,6 +148,11 @@ public static class HostCleanup
 
         return pids;
     }
+
+    // An image the Ceph store made for an exposure, <encoded key>~<expose id> (CephImageNames), alone at the root: the
+    // encoded key keeps letters, digits and . _ - %, and an expose id is c and 16 hex digits.
+    [GeneratedRegex("^/[A-Za-z0-9._%-]+~c[0-9a-f]{16}$")]
+    private static partial Regex OrphanedImage();
 
     private static string Unescape(string field) =>
         field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal).Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal);

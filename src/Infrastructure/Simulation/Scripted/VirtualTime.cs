@@ -5,7 +5,8 @@ namespace Blacksmith.Infrastructure.Simulation.Scripted;
 /// timer (a backoff delay, a deadline) stays pending until <see cref="FireNext"/> moves the clock to the earliest
 /// one and fires it, which <see cref="VirtualTimeLoop"/> does whenever the host it drives has nothing else to do.
 /// A 45 s deadline therefore costs nothing, and still fires at the right moment relative to everything else, so a
-/// replay is both fast and deterministic.
+/// replay is both fast and deterministic. It is also the tests' one clock: a test that steps time itself calls
+/// <see cref="Advance"/>, which fires every timer the step passes.
 /// </summary>
 public sealed class VirtualTime(DateTimeOffset start) : TimeProvider
 {
@@ -36,35 +37,75 @@ public sealed class VirtualTime(DateTimeOffset start) : TimeProvider
     /// <summary>Moves the clock to the earliest pending timer (never backwards) and fires it; false when none is pending.</summary>
     public bool FireNext()
     {
-        VirtualTimer next;
-        lock (_gate)
+        if (TakeNext(until: long.MaxValue) is not { } next)
         {
-            if (_pending.Count == 0)
-            {
-                return false;
-            }
-
-            // Earliest due first; among equals, the one scheduled first, so a replay fires timers in one order only.
-            next = _pending.MinBy(t => (t.Due, t.Order))!;
-            _pending.Remove(next);
-            if (next.Due > _ticks)
-            {
-                Interlocked.Exchange(ref _ticks, next.Due);
-            }
-
-            if (next.Period > TimeSpan.Zero)
-            {
-                Schedule(next, next.Period);
-            }
+            return false;
         }
 
         next.Fire();
         return true;
     }
 
-    private void Schedule(VirtualTimer timer, TimeSpan dueTime)
+    /// <summary>
+    /// Moves the clock forward by <paramref name="by"/>, then fires every timer that fell due on the way, earliest first
+    /// and a periodic one once for each period that passed: the code they wake sees the time after the step, as a test
+    /// that lets that much time pass expects.
+    /// </summary>
+    public void Advance(TimeSpan by)
     {
-        timer.Due = _ticks + Math.Max(0, dueTime.Ticks);
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        long target;
+        lock (_gate)
+        {
+            target = _ticks + by.Ticks;
+            Interlocked.Exchange(ref _ticks, target);
+        }
+
+        // A timer's callback may schedule another within the step (a retry's next delay): it fires in this step too.
+        while (TakeNext(until: target) is { } next)
+        {
+            next.Fire();
+        }
+    }
+
+    private VirtualTimer? TakeNext(long until)
+    {
+        lock (_gate)
+        {
+            if (_pending.Count == 0)
+            {
+                return null;
+            }
+
+            // Earliest due first; among equals, the one scheduled first, so a replay fires timers in one order only.
+            var next = _pending.MinBy(t => (t.Due, t.Order))!;
+            if (next.Due > until)
+            {
+                return null;
+            }
+
+            _pending.Remove(next);
+            if (next.Due > _ticks)
+            {
+                Interlocked.Exchange(ref _ticks, next.Due);
+            }
+
+            // From when it was due, not from now: the same in a replay, which moves the clock to each timer it fires,
+            // and once per period passed when a test steps past several.
+            if (next.Period > TimeSpan.Zero)
+            {
+                ScheduleAt(next, next.Due + next.Period.Ticks);
+            }
+
+            return next;
+        }
+    }
+
+    private void Schedule(VirtualTimer timer, TimeSpan dueTime) => ScheduleAt(timer, _ticks + Math.Max(0, dueTime.Ticks));
+
+    private void ScheduleAt(VirtualTimer timer, long due)
+    {
+        timer.Due = due;
         timer.Order = ++_scheduled;
         _pending.Add(timer);
     }

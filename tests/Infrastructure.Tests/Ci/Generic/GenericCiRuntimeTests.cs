@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.Generic;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Bogus;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Ci.Generic;
 
@@ -13,7 +13,7 @@ public sealed class GenericCiRuntimeTests : IDisposable
     private readonly StringWriter _log = new();
     private readonly StringWriter _stdout = new();
     private readonly SecretMasker _secrets = new();
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1_755_425_698));
+    private readonly VirtualTime _time = new(DateTimeOffset.FromUnixTimeSeconds(1_755_425_698));
 
     public void Dispose()
     {

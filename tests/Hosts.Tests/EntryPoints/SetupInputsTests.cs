@@ -4,7 +4,7 @@ using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Orchestration.Lifecycle;
 using Bogus;
 
-namespace Blacksmith.Hosts.Tests.Hosts;
+namespace Blacksmith.Hosts.Tests.EntryPoints;
 
 public sealed class SetupInputsTests
 {

@@ -9,7 +9,7 @@ using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Ports;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Blacksmith.Hosts.Tests.Hosts;
+namespace Blacksmith.Hosts.Tests.EntryPoints;
 
 
 /// <summary>Setup's outputs are setup-buildx-action's (name, driver, platforms, nodes) plus job-dir and where its daemon is.</summary>

@@ -4,7 +4,7 @@ using Blacksmith.Infrastructure.Ci;
 using Blacksmith.Infrastructure.Ci.GitHub;
 using Blacksmith.Infrastructure.Leftovers;
 
-namespace Blacksmith.Hosts.Tests.Hosts;
+namespace Blacksmith.Hosts.Tests.EntryPoints;
 
 
 /// <summary>A setup the lifecycle refuses is bad input (ADR 0004): exit 2, with an error naming why.</summary>

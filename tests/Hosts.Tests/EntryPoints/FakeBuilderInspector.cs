@@ -1,7 +1,7 @@
 using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Orchestration.Ports;
 
-namespace Blacksmith.Hosts.Tests.Hosts;
+namespace Blacksmith.Hosts.Tests.EntryPoints;
 
 /// <summary>A builder inspector answering with a fixed inspect output, or failing as buildx would.</summary>
 internal sealed class FakeBuilderInspector : IBuilderInspector

@@ -1,7 +1,7 @@
 using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Buildkit;
 
-namespace Blacksmith.Hosts.Tests.Hosts;
+namespace Blacksmith.Hosts.Tests.EntryPoints;
 
 /// <summary>Where a job's BuildKit root and daemon address are: fixed on a Blacksmith runner, the job's own elsewhere.</summary>
 public sealed class HostSettingsTests : IDisposable

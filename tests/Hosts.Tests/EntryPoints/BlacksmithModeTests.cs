@@ -10,7 +10,7 @@ using Blacksmith.Steps.Reports;
 using Blacksmith.Steps.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Blacksmith.Hosts.Tests.Hosts;
+namespace Blacksmith.Hosts.Tests.EntryPoints;
 
 /// <summary>
 /// Blacksmith mode, decided once by <c>BLACKSMITH_VM_ID</c>: only there do Blacksmith's control plane, the registry

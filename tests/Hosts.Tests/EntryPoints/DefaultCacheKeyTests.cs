@@ -3,7 +3,7 @@ using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.LocalStore;
 using Bogus;
 
-namespace Blacksmith.Hosts.Tests.Hosts;
+namespace Blacksmith.Hosts.Tests.EntryPoints;
 
 public sealed class DefaultCacheKeyTests
 {

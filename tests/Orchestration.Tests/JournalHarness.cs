@@ -1,10 +1,11 @@
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
+using Blacksmith.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
-namespace Blacksmith.Testing;
+namespace Blacksmith.Orchestration.Tests;
 
 /// <summary>
 /// A job's journal in memory with a fake clock. Each firing is one command of one session: it
@@ -20,7 +21,7 @@ public sealed class JournalHarness
 
     public InMemoryJournalStore Store { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new(SnapshotBuilder.Start);
+    public VirtualTime Time { get; } = new(SnapshotBuilder.Start);
 
     public LifecycleJournal Journal { get; }
 

@@ -1,6 +1,6 @@
 using Blacksmith.Infrastructure.Ci;
 
-namespace Blacksmith.Hosts.Tests.Hosts;
+namespace Blacksmith.Hosts.Tests.EntryPoints;
 
 /// <summary>A step's environment as a dictionary, without touching the test process's own.</summary>
 internal sealed class MapEnvironment(Dictionary<string, string> variables) : IEnvironmentReader

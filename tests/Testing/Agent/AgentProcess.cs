@@ -1,25 +1,29 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Blacksmith.Testing;
 
-namespace Blacksmith.Agent.Tests;
+namespace Blacksmith.Testing.Agent;
 
 /// <summary>
-/// blacksmith-agent running as its own process: its stderr collected, its address read from the "Listening on" line,
-/// and stopped with a real signal. Disposing it kills it if it is still running.
+/// blacksmith-agent running as its own process, as a host runs it: its stderr collected, its address read from the
+/// "Listening on" line, stopped or signalled with real signals. It sees none of this machine's <c>BLACKSMITH_*</c>
+/// variables, only those a test gives it, so a developer's own configuration never reaches it. Disposing it kills
+/// it if it is still running.
 /// </summary>
-internal sealed partial class AgentProcess : IDisposable
+public sealed partial class AgentProcess : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
     private readonly Process _process;
+    private readonly bool _killTree;
     private readonly StringBuilder _errors = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private AgentProcess(Process process)
+    private AgentProcess(Process process, bool killTree)
     {
         _process = process;
+        _killTree = killTree;
     }
 
     public string Errors
@@ -33,29 +37,32 @@ internal sealed partial class AgentProcess : IDisposable
         }
     }
 
-    public static AgentProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// Starts the agent with <paramref name="arguments"/> and <paramref name="environment"/>. <paramref name="killTree"/>
+    /// false leaves what the agent started (a Ceph host's rbd-fuse) to outlive a kill, as after a crash.
+    /// </summary>
+    public static AgentProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, bool killTree = true)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         var info = new ProcessStartInfo(AgentBinary.Path) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("BLACKSMITH_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
         }
 
-        // The agent must not pick up the developer's own configuration.
-        foreach (var name in new[] { "BLACKSMITH_AGENT_TOKEN", "BLACKSMITH_AGENT_TOKEN_FILE", "BLACKSMITH_AGENT_LISTEN", "BLACKSMITH_DATA_DIR" })
-        {
-            if (environment?.ContainsKey(name) != true)
-            {
-                info.Environment.Remove(name);
-            }
-        }
-
-        var agent = new AgentProcess(new Process { StartInfo = info });
+        var agent = new AgentProcess(new Process { StartInfo = info }, killTree);
         agent._process.ErrorDataReceived += (_, line) => agent.OnError(line.Data);
         agent._process.OutputDataReceived += (_, _) => { };
         agent._process.Start();
@@ -64,7 +71,7 @@ internal sealed partial class AgentProcess : IDisposable
         return agent;
     }
 
-    /// <summary>The address from the agent's "Listening on" line.</summary>
+    /// <summary>The address from the agent's "Listening on" line; an agent that exits first is an error with its stderr.</summary>
     public async Task<Uri> ListeningAsync(CancellationToken cancellationToken)
     {
         var exited = _process.WaitForExitAsync(cancellationToken);
@@ -77,10 +84,21 @@ internal sealed partial class AgentProcess : IDisposable
     /// <summary>Sends a signal, as systemd or a shell would.</summary>
     public void Signal(string name)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", name, _process.Id.ToString(CultureInfo.InvariantCulture)]))!;
         kill.WaitForExit();
     }
 
+    /// <summary>Stops it as systemd would (SIGTERM, which drains) and waits.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Signal("TERM");
+            await _process.WaitForExitAsync().WaitAsync(Timeout);
+        }
+    }
+
+    /// <summary>Waits for the agent to end (after a signal or a kill point) and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {
         await _process.WaitForExitAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
@@ -94,7 +112,7 @@ internal sealed partial class AgentProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree: _killTree);
             _process.WaitForExit();
         }
 

@@ -2,7 +2,7 @@ using Blacksmith.Hosting.Composition;
 using Blacksmith.Infrastructure.Ci;
 using Bogus;
 
-namespace Blacksmith.Hosts.Tests.Hosts;
+namespace Blacksmith.Hosts.Tests.EntryPoints;
 
 public sealed class StoreSelectionTests
 {
