@@ -42,11 +42,14 @@ public static class BlacksmithEngineServiceCollectionExtensions
         services.AddLogging();
 
         // The generator reads these options at compile time: they must stay literal. The behaviours run in this
-        // order around every lifecycle command; a command without a handler fails the build (MSG0005).
+        // order around every lifecycle command; a command without a handler fails the build (MSG0005). Transient, not
+        // singleton: a singleton mediator builds every handler, its adapters and its behaviours on the first send, and a
+        // step's process sends few of the commands (post with nothing to do sends one) but would build them all on every
+        // start. The handlers and behaviours keep no state of their own, so a fresh one per command changes nothing.
         services.AddMediator((MediatorOptions options) =>
         {
             options.Namespace = "Blacksmith.Hosting.Mediator";
-            options.ServiceLifetime = ServiceLifetime.Singleton;
+            options.ServiceLifetime = ServiceLifetime.Transient;
             options.GenerateTypesAsInternal = true;
             options.Assemblies = [typeof(ILifecycleCommand), typeof(StepsAssembly)];
             options.PipelineBehaviors = [typeof(CommandLoggingBehavior<,>), typeof(ClaimProjectionBehavior<,>), typeof(LifecycleTransactionBehavior<,>)];

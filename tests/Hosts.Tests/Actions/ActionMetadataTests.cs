@@ -110,7 +110,6 @@ public sealed class ActionMetadataTests
     [Theory]
     [InlineData("setup-docker-builder", "main", "setup")]
     [InlineData("setup-docker-builder", "post", "post")]
-    [InlineData("build-push-action", "main", "build")]
     public void Each_stage_is_a_node24_entry_file_inside_the_action_that_launches_its_verb_when_started_and_exports_run(string action, string stage, string verb)
     {
         var runs = Mapping(Load(action), "runs");
@@ -130,6 +129,26 @@ public sealed class ActionMetadataTests
     public void Build_push_action_has_no_post_step()
     {
         Assert.DoesNotContain("post", Keys(Load("build-push-action"), "runs"));
+    }
+
+    [Fact]
+    public void Build_push_action_is_a_composite_whose_one_bash_step_passes_every_input_as_the_runner_names_it_for_node()
+    {
+        var action = Load("build-push-action");
+        var runs = Mapping(action, "runs");
+        var step = Assert.IsType<YamlMappingNode>(Assert.Single(Assert.IsType<YamlSequenceNode>(runs.Children[new YamlScalarNode("steps")])));
+
+        Assert.Equal("composite", Scalar(runs, "using"));
+        Assert.Equal("bash", Scalar(step, "shell"));
+        // The runner's name for a node action's input: INPUT_ and the name upper-cased, spaces to underscores, hyphens kept.
+        var expected = Keys(action, "inputs").ToDictionary(
+            name => "INPUT_" + name.Replace(' ', '_').ToUpperInvariant(),
+            name => $"${{{{ inputs.{name} }}}}");
+        var env = Mapping(step, "env");
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), Keys(env).Order(StringComparer.Ordinal).Select(k => KeyValuePair.Create(k, Scalar(env, k))));
+        Assert.Contains("exec \"$binary\" build", Scalar(step, "run"), StringComparison.Ordinal);
+        Assert.DoesNotContain("${{", Scalar(step, "run"), StringComparison.Ordinal);
+        Assert.All(Keys(action, "outputs"), name => Assert.Equal($"${{{{ steps.{Scalar(step, "id")}.outputs.{name} }}}}", Scalar(Mapping(Mapping(action, "outputs"), name), "value")));
     }
 
     [Theory]

@@ -1,21 +1,27 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using Blacksmith.Testing;
+using YamlDotNet.RepresentationModel;
 
 namespace Blacksmith.Hosts.Tests.Actions;
 
 /// <summary>
-/// Runs the action launchers (<c>actions/*/main.js</c>, <c>post.js</c>) with node the way the runner does, against a
+/// Runs the action launchers (<c>actions/*/main.js</c>, <c>post.js</c>) with node, and build-push-action's composite
+/// step with bash, the way the runner does, against a
 /// stand-in <c>blacksmith</c>: a shell script that records its argv and environment and then exits with a chosen code,
 /// kills itself, or waits for SIGINT/SIGTERM and records which one came. Each harness works in a temporary copy of
 /// the repository's <c>actions/</c> folder, so the <c>dist/</c> lookup sees only what the test puts there.
 /// </summary>
-internal sealed class LauncherHarness : IDisposable
+internal sealed partial class LauncherHarness : IDisposable
 {
     /// <summary>Set to 1 where the launcher tests must run (CI): a missing node then fails them instead of skipping them.</summary>
     public const string RequiredVariable = "BLACKSMITH_REQUIRE_NODE";
 
     public const string ReadyLine = "standin-ready";
+
+    /// <summary>What <c>${{ github.token }}</c> evaluates to in <see cref="RunCompositeAsync"/>.</summary>
+    public const string FakeToken = "ghs_launcher-test-token";
 
     /// <summary>What <see cref="LoadAndRunAsync"/> prints once <c>run()</c> has resolved: its value, then <c>exitCode=</c>.</summary>
     public const string ResolvedLine = "run() resolved with";
@@ -111,8 +117,60 @@ internal sealed class LauncherHarness : IDisposable
     /// plus <paramref name="environment"/> (a null value removes the variable). When <paramref name="signal"/> is
     /// given it is sent to node, as the runner does on cancellation, once the stand-in says it is ready.
     /// </summary>
+    /// <remarks>
+    /// An <paramref name="entry"/> without <c>.js</c> names a composite action (build-push-action): its one step runs as
+    /// the runner runs it, see <see cref="RunCompositeAsync"/>, with no inputs given.
+    /// </remarks>
     public Task<LauncherRun> RunAsync(string entry, IReadOnlyDictionary<string, string?> environment, string? signal = null) =>
-        RunNodeAsync(entry, [Path.Combine(Repository, "actions", entry)], environment, signal);
+        entry.EndsWith(".js", StringComparison.Ordinal)
+            ? RunProcessAsync(entry, Node, [Path.Combine(Repository, "actions", entry)], environment, signal)
+            : RunCompositeAsync(entry, new Dictionary<string, string>(), environment, signal);
+
+    /// <summary>
+    /// Runs the one step of the composite action <paramref name="action"/> as the runner does (protocols §1): its
+    /// <c>run</c> script in a file, <c>bash --noprofile --norc -eo pipefail</c>, <c>GITHUB_ACTION_PATH</c> at the action's
+    /// folder, and its <c>env</c> with each <c>${{ inputs.NAME }}</c> evaluated to the input given in
+    /// <paramref name="inputs"/>, else the input's default (<c>${{ github.token }}</c> stands for a token here), else empty.
+    /// A composite's steps get no <c>INPUT_*</c> from the runner: only what its <c>env</c> passes.
+    /// </summary>
+    public async Task<LauncherRun> RunCompositeAsync(
+        string action, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string?> environment, string? signal = null)
+    {
+        var directory = Path.Combine(Repository, "actions", action);
+        var root = LoadYaml(Path.Combine(directory, "action.yml"));
+        var defaults = ((YamlMappingNode)root.Children[new YamlScalarNode("inputs")]).Children.ToDictionary(
+            i => ((YamlScalarNode)i.Key).Value!,
+            i => ((YamlMappingNode)i.Value).Children.TryGetValue(new YamlScalarNode("default"), out var value) ? ((YamlScalarNode)value).Value : null,
+            StringComparer.Ordinal);
+        var runs = (YamlMappingNode)root.Children[new YamlScalarNode("runs")];
+        Assert.Equal("composite", ((YamlScalarNode)runs.Children[new YamlScalarNode("using")]).Value);
+        var step = (YamlMappingNode)Assert.Single((YamlSequenceNode)runs.Children[new YamlScalarNode("steps")]);
+        Assert.Equal("bash", ((YamlScalarNode)step.Children[new YamlScalarNode("shell")]).Value);
+
+        string Evaluate(string value) => InputExpression().Replace(value, match =>
+        {
+            var name = match.Groups["name"].Value;
+            Assert.True(defaults.ContainsKey(name), $"the step reads inputs.{name}, which action.yml does not declare");
+            var given = inputs.TryGetValue(name, out var input) ? input : defaults[name] ?? string.Empty;
+            return given == "${{ github.token }}" ? FakeToken : given;
+        });
+
+        var stepEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["GITHUB_ACTION_PATH"] = directory };
+        foreach (var (name, value) in ((YamlMappingNode)step.Children[new YamlScalarNode("env")]).Children)
+        {
+            stepEnvironment[((YamlScalarNode)name).Value!] = Evaluate(((YamlScalarNode)value).Value!);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            stepEnvironment[name] = value;
+        }
+
+        var script = Path.Combine(_root.FullName, "step.sh");
+        await File.WriteAllTextAsync(script, ((YamlScalarNode)step.Children[new YamlScalarNode("run")]).Value, TestContext.Current.CancellationToken);
+        return await RunProcessAsync(action, "bash", ["--noprofile", "--norc", "-eo", "pipefail", script], stepEnvironment, signal);
+    }
+
 
     /// <summary>
     /// Loads <c>actions/&lt;entry&gt;</c> as a module, as GitHub's local-action tool does, calls its exported
@@ -120,15 +178,16 @@ internal sealed class LauncherHarness : IDisposable
     /// ends on its own, with whatever exit code the entry file left it.
     /// </summary>
     public Task<LauncherRun> LoadAndRunAsync(string entry, IReadOnlyDictionary<string, string?> environment) =>
-        RunNodeAsync(
+        RunProcessAsync(
             entry,
+            Node,
             ["-e", $"require(process.argv[1]).run().then((code) => console.log(`{ResolvedLine} ${{code}} exitCode=${{process.exitCode ?? 'unset'}}`));", Path.Combine(Repository, "actions", entry)],
             environment,
             signal: null);
 
-    private async Task<LauncherRun> RunNodeAsync(string entry, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, string? signal)
+    private async Task<LauncherRun> RunProcessAsync(string entry, string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, string? signal)
     {
-        var start = new ProcessStartInfo(Node, arguments)
+        var start = new ProcessStartInfo(program, arguments)
         {
             WorkingDirectory = Repository,
             RedirectStandardOutput = true,
@@ -193,7 +252,7 @@ internal sealed class LauncherHarness : IDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"node {entry} did not finish within {RunTimeout.TotalSeconds} s; output so far:\n{stdout}\n{stderr}");
+            Assert.Fail($"{entry} did not finish within {RunTimeout.TotalSeconds} s; output so far:\n{stdout}\n{stderr}");
         }
 
         return new LauncherRun(process.ExitCode, stdout.ToString(), stderr.ToString());
@@ -219,6 +278,20 @@ internal sealed class LauncherHarness : IDisposable
         await kill.WaitForExitAsync(cancellationToken);
         Assert.Equal(0, kill.ExitCode);
     }
+
+    private static YamlMappingNode LoadYaml(string path)
+    {
+        var stream = new YamlStream();
+        using (var reader = new StreamReader(path))
+        {
+            stream.Load(reader);
+        }
+
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    [GeneratedRegex(@"\$\{\{ *inputs\.(?<name>[A-Za-z0-9_-]+) *\}\}")]
+    private static partial Regex InputExpression();
 
     private static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")

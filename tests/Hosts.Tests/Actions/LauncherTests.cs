@@ -1,15 +1,19 @@
 namespace Blacksmith.Hosts.Tests.Actions;
 
 /// <summary>
-/// The node launchers behind the two actions: which binary they start and how, and that the step's outcome and
-/// the runner's cancellation signals pass through them unchanged. The binary is a recording stand-in.
+/// The launchers behind the two actions, setup-docker-builder's node entry files and build-push-action's composite
+/// step: which binary they start and how, and that the step's outcome and the runner's cancellation signals pass
+/// through them unchanged. The binary is a recording stand-in.
 /// </summary>
 public sealed class LauncherTests
 {
+    /// <summary>One stage of each kind of launcher: node (setup-docker-builder's post) and the composite (build-push-action).</summary>
+    public static TheoryData<string> Launchers() => ["setup-docker-builder/post.js", "build-push-action"];
+
     [Theory]
     [InlineData("setup-docker-builder/main.js", "setup")]
     [InlineData("setup-docker-builder/post.js", "post")]
-    [InlineData("build-push-action/main.js", "build")]
+    [InlineData("build-push-action", "build")]
     public async Task Each_entry_file_runs_the_binary_with_its_verb(string entry, string verb)
     {
         using var harness = LauncherHarness.Create();
@@ -41,16 +45,19 @@ public sealed class LauncherTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(70)]
-    [InlineData(130)]
-    public async Task The_step_exits_with_the_binarys_exit_code(int exitCode)
+    [InlineData("setup-docker-builder/post.js", 0)]
+    [InlineData("setup-docker-builder/post.js", 1)]
+    [InlineData("setup-docker-builder/post.js", 70)]
+    [InlineData("build-push-action", 0)]
+    [InlineData("build-push-action", 1)]
+    [InlineData("build-push-action", 2)]
+    [InlineData("build-push-action", 70)]
+    [InlineData("build-push-action", 130)]
+    public async Task The_step_exits_with_the_binarys_exit_code(string entry, int exitCode)
     {
         using var harness = LauncherHarness.Create();
 
-        var run = await harness.RunAsync("build-push-action/main.js", new Dictionary<string, string?>
+        var run = await harness.RunAsync(entry, new Dictionary<string, string?>
         {
             ["BLACKSMITH_BINARY"] = harness.WriteStandIn(),
             ["STANDIN_EXIT"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -59,12 +66,13 @@ public sealed class LauncherTests
         Assert.Equal(exitCode, run.ExitCode);
     }
 
-    [Fact]
-    public async Task A_binary_killed_by_a_signal_fails_the_step_with_128_plus_the_signal_number()
+    [Theory]
+    [MemberData(nameof(Launchers))]
+    public async Task A_binary_killed_by_a_signal_fails_the_step_with_128_plus_the_signal_number(string entry)
     {
         using var harness = LauncherHarness.Create();
 
-        var run = await harness.RunAsync("build-push-action/main.js", new Dictionary<string, string?>
+        var run = await harness.RunAsync(entry, new Dictionary<string, string?>
         {
             ["BLACKSMITH_BINARY"] = harness.WriteStandIn(),
             ["STANDIN_MODE"] = "die",
@@ -74,14 +82,16 @@ public sealed class LauncherTests
     }
 
     [Theory]
-    [InlineData("SIGINT", 130)]
-    [InlineData("SIGTERM", 143)]
-    public async Task A_cancellation_signal_sent_to_node_reaches_the_binary_and_its_exit_code_comes_back(string signal, int exitCode)
+    [InlineData("setup-docker-builder/post.js", "SIGINT", 130)]
+    [InlineData("setup-docker-builder/post.js", "SIGTERM", 143)]
+    [InlineData("build-push-action", "SIGINT", 130)]
+    [InlineData("build-push-action", "SIGTERM", 143)]
+    public async Task A_cancellation_signal_sent_to_the_step_reaches_the_binary_and_its_exit_code_comes_back(string entry, string signal, int exitCode)
     {
         using var harness = LauncherHarness.Create();
 
         var run = await harness.RunAsync(
-            "build-push-action/main.js",
+            entry,
             new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = harness.WriteStandIn(), ["STANDIN_MODE"] = "wait" },
             signal);
 
@@ -90,29 +100,33 @@ public sealed class LauncherTests
     }
 
     [Theory]
-    [InlineData("X64", "linux-x64")]
-    [InlineData("ARM64", "linux-arm64")]
-    public async Task Without_an_override_the_binary_comes_from_dist_for_the_runner_architecture(string arch, string rid)
+    [InlineData("setup-docker-builder/main.js", "setup", "X64", "linux-x64")]
+    [InlineData("setup-docker-builder/main.js", "setup", "ARM64", "linux-arm64")]
+    [InlineData("build-push-action", "build", "X64", "linux-x64")]
+    [InlineData("build-push-action", "build", "ARM64", "linux-arm64")]
+    public async Task Without_an_override_the_binary_comes_from_dist_for_the_runner_architecture(string entry, string verb, string arch, string rid)
     {
         using var harness = LauncherHarness.Create();
         harness.WriteStandIn($"dist/{rid}/blacksmith");
 
-        var run = await harness.RunAsync("setup-docker-builder/main.js", new Dictionary<string, string?> { ["RUNNER_ARCH"] = arch });
+        var run = await harness.RunAsync(entry, new Dictionary<string, string?> { ["RUNNER_ARCH"] = arch });
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("setup\n", harness.Recorded("argv"));
+        Assert.Equal(verb + "\n", harness.Recorded("argv"));
     }
 
     [Theory]
-    [InlineData("Windows", "X64")]
-    [InlineData("macOS", "ARM64")]
-    [InlineData("Linux", "ARM")]
-    [InlineData("Linux", "X86")]
-    public async Task An_unsupported_runner_is_a_clear_error_naming_it(string runnerOs, string arch)
+    [InlineData("setup-docker-builder/main.js", "Windows", "X64")]
+    [InlineData("setup-docker-builder/main.js", "macOS", "ARM64")]
+    [InlineData("setup-docker-builder/main.js", "Linux", "ARM")]
+    [InlineData("setup-docker-builder/main.js", "Linux", "X86")]
+    [InlineData("build-push-action", "Windows", "X64")]
+    [InlineData("build-push-action", "Linux", "ARM")]
+    public async Task An_unsupported_runner_is_a_clear_error_naming_it(string entry, string runnerOs, string arch)
     {
         using var harness = LauncherHarness.Create();
 
-        var run = await harness.RunAsync("setup-docker-builder/main.js", new Dictionary<string, string?>
+        var run = await harness.RunAsync(entry, new Dictionary<string, string?>
         {
             ["RUNNER_OS"] = runnerOs,
             ["RUNNER_ARCH"] = arch,
@@ -125,12 +139,13 @@ public sealed class LauncherTests
         Assert.False(harness.HasRecorded("argv"));
     }
 
-    [Fact]
-    public async Task A_missing_binary_is_a_clear_error_saying_where_it_was_expected_and_how_to_build_it()
+    [Theory]
+    [MemberData(nameof(Launchers))]
+    public async Task A_missing_binary_is_a_clear_error_saying_where_it_was_expected_and_how_to_build_it(string entry)
     {
         using var harness = LauncherHarness.Create();
 
-        var run = await harness.RunAsync("setup-docker-builder/post.js", new Dictionary<string, string?> { ["RUNNER_ARCH"] = "ARM64" });
+        var run = await harness.RunAsync(entry, new Dictionary<string, string?> { ["RUNNER_ARCH"] = "ARM64" });
 
         Assert.Equal(1, run.ExitCode);
         var error = run.SingleError();
@@ -139,51 +154,105 @@ public sealed class LauncherTests
         Assert.Contains("BLACKSMITH_BINARY", error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_override_pointing_nowhere_is_a_clear_error_naming_the_variable_and_path()
+    [Theory]
+    [MemberData(nameof(Launchers))]
+    public async Task An_override_pointing_nowhere_is_a_clear_error_naming_the_variable_and_path(string entry)
     {
         using var harness = LauncherHarness.Create();
         var nowhere = Path.Combine(harness.Repository, "no-such-build", "blacksmith");
 
-        var run = await harness.RunAsync("build-push-action/main.js", new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = nowhere });
+        var run = await harness.RunAsync(entry, new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = nowhere });
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"BLACKSMITH_BINARY is set to {nowhere}, which does not exist", run.SingleError(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_override_pointing_at_an_assembly_names_the_executable_to_use_instead()
+    [Theory]
+    [MemberData(nameof(Launchers))]
+    public async Task An_override_pointing_at_an_assembly_names_the_executable_to_use_instead(string entry)
     {
         using var harness = LauncherHarness.Create();
         var assembly = Path.Combine(harness.Repository, "bin", "blacksmith.dll");
         Directory.CreateDirectory(Path.GetDirectoryName(assembly)!);
         await File.WriteAllTextAsync(assembly, "", TestContext.Current.CancellationToken);
 
-        var run = await harness.RunAsync("build-push-action/main.js", new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = assembly });
+        var run = await harness.RunAsync(entry, new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = assembly });
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"point it at the executable next to it ({Path.Combine(harness.Repository, "bin", "blacksmith")})", run.SingleError(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_binary_that_cannot_be_started_is_an_error_with_the_reason_not_a_silent_pass()
+    [Theory]
+    [InlineData("setup-docker-builder/post.js", "post")]
+    [InlineData("build-push-action", "build")]
+    public async Task A_binary_that_cannot_be_started_is_an_error_with_the_reason_not_a_silent_pass(string entry, string verb)
     {
         using var harness = LauncherHarness.Create();
         var notExecutable = Path.Combine(harness.Repository, "blacksmith");
         await File.WriteAllTextAsync(notExecutable, "not a program", TestContext.Current.CancellationToken);
 
-        var run = await harness.RunAsync("build-push-action/main.js", new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = notExecutable });
+        var run = await harness.RunAsync(entry, new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = notExecutable });
 
         Assert.Equal(1, run.ExitCode);
         var error = run.SingleError();
-        Assert.Contains($"Could not start {notExecutable} build", error, StringComparison.Ordinal);
+        Assert.Contains($"Could not start {notExecutable} {verb}", error, StringComparison.Ordinal);
         Assert.Contains("EACCES", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_push_action_refuses_a_binary_of_another_architecture_in_one_line()
+    {
+        using var harness = LauncherHarness.Create();
+        var foreign = Path.Combine(harness.Repository, "dist", "linux-x64", "blacksmith");
+        Directory.CreateDirectory(Path.GetDirectoryName(foreign)!);
+        // This machine's own /bin/true with the ELF header naming the other architecture: the kernel refuses it (ENOEXEC).
+        var elf = await File.ReadAllBytesAsync("/bin/true", TestContext.Current.CancellationToken);
+        (elf[18], elf[19]) = elf[18] == 0x3E ? ((byte)0xB7, (byte)0) : ((byte)0x3E, (byte)0);
+        await File.WriteAllBytesAsync(foreign, elf, TestContext.Current.CancellationToken);
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(foreign, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var run = await harness.RunAsync("build-push-action", new Dictionary<string, string?> { ["RUNNER_ARCH"] = "X64" });
+
+        Assert.Equal(1, run.ExitCode);
+        var error = run.SingleError();
+        Assert.Contains($"Could not start {foreign} build: it is not a program for this machine", error, StringComparison.Ordinal);
+        Assert.Contains("ENOEXEC", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_push_action_gives_the_binary_every_input_as_a_javascript_action_would()
+    {
+        using var harness = LauncherHarness.Create();
+        var inputs = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["cache-from"] = "type=gha",
+            ["tags"] = "acme/web:1\nacme/web:latest",
+            ["build-args"] = "A=1 2",
+            ["secrets"] = "token=abc'\"$HOME",
+        };
+
+        var run = await harness.RunCompositeAsync("build-push-action", inputs, new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = harness.WriteStandIn() });
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("build\n", harness.Recorded("argv"));
+        var environment = harness.Recorded("env");
+        // As the runner would set them for a node action: every declared input, given, defaulted or empty.
+        Assert.Contains("\nINPUT_CACHE-FROM=type=gha\n", environment, StringComparison.Ordinal);
+        Assert.Contains("\nINPUT_TAGS=acme/web:1\nacme/web:latest\n", environment, StringComparison.Ordinal);
+        Assert.Contains("\nINPUT_BUILD-ARGS=A=1 2\n", environment, StringComparison.Ordinal);
+        Assert.Contains("\nINPUT_SECRETS=token=abc'\"$HOME\n", environment, StringComparison.Ordinal);
+        Assert.Contains("\nINPUT_PUSH=false\n", environment, StringComparison.Ordinal);
+        Assert.Contains($"\nINPUT_GITHUB-TOKEN={LauncherHarness.FakeToken}\n", environment, StringComparison.Ordinal);
+        Assert.Contains("\nINPUT_CGROUP-PARENT=\n", environment, StringComparison.Ordinal);
+        Assert.DoesNotContain(LauncherHarness.FakeToken, harness.Recorded("argv"), StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("setup-docker-builder/main.js", "setup")]
     [InlineData("setup-docker-builder/post.js", "post")]
-    [InlineData("build-push-action/main.js", "build")]
     public async Task Loaded_as_a_module_each_entry_file_starts_nothing_until_run_is_called_then_runs_its_verb(string entry, string verb)
     {
         using var harness = LauncherHarness.Create();
@@ -203,7 +272,7 @@ public sealed class LauncherTests
     {
         using var harness = LauncherHarness.Create();
 
-        var run = await harness.LoadAndRunAsync("build-push-action/main.js", new Dictionary<string, string?>
+        var run = await harness.LoadAndRunAsync("setup-docker-builder/post.js", new Dictionary<string, string?>
         {
             ["BLACKSMITH_BINARY"] = harness.WriteStandIn(),
             ["STANDIN_EXIT"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture),

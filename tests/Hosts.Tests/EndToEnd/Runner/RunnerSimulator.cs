@@ -12,7 +12,8 @@ namespace Blacksmith.Hosts.Tests.EndToEnd.Runner;
 /// <summary>
 /// A GitHub Actions runner machine in miniature, running workflow jobs against this repository's actions the way
 /// the runner does (protocols §1): a fresh <c>node &lt;action&gt;/main.js</c> process per <c>uses:</c> step with
-/// <c>INPUT_*</c> from <c>with:</c> and the action's defaults, fresh env files per step, <c>run:</c> steps through bash,
+/// <c>INPUT_*</c> from <c>with:</c> and the action's defaults (a composite's one bash step instead, with only the
+/// environment its <c>env</c> gives it), fresh env files per step, <c>run:</c> steps through bash,
 /// main steps stopping at the first failure, post steps in reverse order with the state their main saved and the
 /// inputs evaluated again (<c>job.status</c> included), and cancellation as SIGINT then SIGTERM.
 /// </summary>
@@ -25,7 +26,7 @@ namespace Blacksmith.Hosts.Tests.EndToEnd.Runner;
 /// at the same time. After each job (once no other job is running) the simulator removes and reports anything left
 /// running, mounted or attached under its directory or at a BuildKit root named by one of its job directories.
 /// </remarks>
-internal sealed class RunnerSimulator : IAsyncDisposable
+internal sealed partial class RunnerSimulator : IAsyncDisposable
 {
     /// <summary>What <c>${{ github.token }}</c> gives: a secret-shaped value the hosts must never print.</summary>
     public const string GitHubToken = "ghs_simulatedtoken0123456789abcdefABCDEF";
@@ -300,7 +301,18 @@ internal sealed class RunnerSimulator : IAsyncDisposable
             environment[name] = value;
         }
 
-        if (action is not null)
+        if (action?.Composite is { } composite)
+        {
+            // A composite's steps get no INPUT_* from the runner, only what their env says, evaluated now.
+            var inputs = Inputs(action, step, context.Conclusion);
+            foreach (var (name, value) in composite.Environment)
+            {
+                environment[name] = InputExpression().Replace(value, match => inputs.GetValueOrDefault(match.Groups["name"].Value, ""));
+            }
+
+            environment["GITHUB_ACTION_PATH"] = action.Directory;
+        }
+        else if (action is not null)
         {
             foreach (var (name, value) in Inputs(action, step, context.Conclusion))
             {
@@ -326,14 +338,14 @@ internal sealed class RunnerSimulator : IAsyncDisposable
         }
 
         IReadOnlyList<string> command;
-        if (action is not null)
+        if (action is not null && action.Composite is null)
         {
             command = ["node", Path.Combine(action.Directory, stage == StepStage.Main ? action.Main : action.Post!)];
         }
         else
         {
             var script = Path.Combine(context.RunnerTemp, $"{Guid.NewGuid():D}.sh");
-            await File.WriteAllTextAsync(script, step.Script);
+            await File.WriteAllTextAsync(script, action?.Composite?.Script ?? step.Script);
             command = ["bash", "--noprofile", "--norc", "-eo", "pipefail", script];
         }
 
@@ -408,6 +420,9 @@ internal sealed class RunnerSimulator : IAsyncDisposable
         var other when other.Contains("${{", StringComparison.Ordinal) => throw new NotSupportedException($"the simulator does not evaluate {other}"),
         _ => value,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$\{\{ *inputs\.(?<name>[A-Za-z0-9_-]+) *\}\}")]
+    private static partial System.Text.RegularExpressions.Regex InputExpression();
 
     private static StepResult Skipped(WorkflowStep step, StepStage stage) =>
         new(step.Id, stage, StepConclusion.Skipped, null, [], new Dictionary<string, string>(), new Dictionary<string, string>(), "", new Dictionary<string, string>());

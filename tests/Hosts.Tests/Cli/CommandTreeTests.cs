@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Blacksmith.Cli;
+
+namespace Blacksmith.Hosts.Tests.Cli;
+
+/// <summary>A step's process builds only the verb it runs, and a user cannot tell: help and mistakes read the same.</summary>
+public sealed class CommandTreeTests
+{
+    public static TheoryData<string> VerbNames() => [.. BlacksmithCommandLine.Create().Subcommands.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(VerbNames))]
+    public void Arguments_that_start_with_a_verb_build_that_verb_alone(string verb)
+    {
+        var root = BlacksmithCommandLine.For([verb, "--verbose"]);
+
+        Assert.Equal([verb], root.Subcommands.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("--help")]
+    [InlineData("--verbose", "post")]
+    [InlineData("pots")]
+    [InlineData("@arguments.rsp")]
+    public void Arguments_that_do_not_start_with_a_verb_get_every_verb(params string[] arguments)
+    {
+        Assert.Equal(
+            BlacksmithCommandLine.Create().Subcommands.Select(c => c.Name),
+            BlacksmithCommandLine.For(arguments).Subcommands.Select(c => c.Name));
+    }
+
+    public static TheoryData<string[]> VerbArguments()
+    {
+        var data = new TheoryData<string[]>();
+        foreach (var verb in BlacksmithCommandLine.Create().Subcommands)
+        {
+            data.Add([verb.Name, "--help"]);
+            data.Add([verb.Name, "--no-such-flag", "value"]);
+            foreach (var sub in verb.Subcommands)
+            {
+                data.Add([verb.Name, sub.Name, "--help"]);
+                data.Add([verb.Name, sub.Name, "--no-such-flag"]);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(VerbArguments))]
+    public async Task A_verb_built_alone_prints_the_same_help_and_errors_as_the_whole_tree(string[] arguments)
+    {
+        var (wholeCode, whole) = await InvokeAsync(BlacksmithCommandLine.Create(), arguments);
+        var (aloneCode, alone) = await InvokeAsync(BlacksmithCommandLine.For(arguments), arguments);
+
+        Assert.Equal(whole, alone);
+        Assert.Equal(wholeCode, aloneCode);
+    }
+
+    // Only help and parse errors are invoked here: neither runs a verb's action.
+    private static async Task<(int Code, string Output)> InvokeAsync(RootCommand root, string[] arguments)
+    {
+        var parse = root.Parse(arguments);
+        if (parse.Errors.Count > 0)
+        {
+            return (2, string.Join(Environment.NewLine, parse.Errors.Select(e => e.Message).Append(CliErrors.CommandPath(parse))));
+        }
+
+        using var output = new StringWriter();
+        var code = await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, TestContext.Current.CancellationToken);
+        return (code, output.ToString());
+    }
+}
