@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 
 namespace Blacksmith.Benchmarks;
 

@@ -3,9 +3,12 @@ using Blacksmith.Agent.Server;
 using Blacksmith.Cli;
 using Blacksmith.Hosting;
 using Blacksmith.Infrastructure.CephStore;
+using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Infrastructure.LocalStore;
+using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Replay;
 using Blacksmith.Steps;
 using Mediator;
 
@@ -59,6 +62,27 @@ public sealed class ArchitectureTests
         var ours = OursReferencedBy(typeof(CephStickyDiskStore).Assembly);
 
         Assert.Equal(Sorted("Orchestration", "Infrastructure.Linux", "Infrastructure.LocalStore"), ours);
+    }
+
+    [Fact]
+    public void The_simulation_references_only_Orchestration_and_is_not_among_the_adapters()
+    {
+        var simulation = typeof(VirtualTime).Assembly;
+
+        Assert.Equal(Sorted("Orchestration"), OursReferencedBy(simulation));
+        Assert.NotEqual(typeof(JournalFile).Assembly, simulation);
+        Assert.DoesNotContain("Infrastructure.Simulation", OursReferencedBy(typeof(JournalFile).Assembly));
+    }
+
+    [Fact]
+    public void The_replay_harness_is_a_host_of_its_own_that_the_composition_root_does_not_reference()
+    {
+        var replay = typeof(ReplayRunner).Assembly;
+
+        Assert.Contains("Hosting", OursReferencedBy(replay));
+        Assert.Contains("Infrastructure.Simulation", OursReferencedBy(replay));
+        Assert.DoesNotContain("Replay", OursReferencedBy(typeof(ExitCodes).Assembly));
+        Assert.DoesNotContain("Infrastructure.Simulation", OursReferencedBy(typeof(ExitCodes).Assembly));
     }
 
     [Fact]

@@ -139,13 +139,13 @@ public sealed class SetupHostOutputTests : IDisposable
     public async Task Setup_waits_for_the_daemon_under_the_budget_replay_defaults_to()
     {
         await RunSetupAsync();
-        var replayed = Blacksmith.Hosting.Replay.ReplayRunner.Run(Blacksmith.Hosting.Replay.ScenarioFile.Parse(
+        var replayed = Blacksmith.Replay.ReplayRunner.Run(Blacksmith.Replay.ScenarioFile.Parse(
             """{ "base": "healthy", "job": [{ "host": "setup" }], "expect": {} }"""u8, "inline.json"));
 
         var hostBudget = ReadyBudget(_engine.Journal.Records);
         Assert.NotNull(hostBudget);
         Assert.Equal(hostBudget, ReadyBudget(replayed.Journal));
-        Assert.Equal(new Blacksmith.Hosting.Replay.SetupPlanInputs("acme/web").ToRequest("setup-1", "/tmp/job").ReadyBudget, Settings.Budgets.DaemonReady);
+        Assert.Equal(new Blacksmith.Replay.SetupPlanInputs("acme/web").ToRequest("setup-1", "/tmp/job").ReadyBudget, Settings.Budgets.DaemonReady);
     }
 
     private static long? ReadyBudget(IReadOnlyList<JournalRecord> records) =>

@@ -1,5 +1,5 @@
 using System.Text;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Recording;
 

@@ -1,4 +1,4 @@
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 using Blacksmith.Hosts.Tests.Actions;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Recording;

@@ -1,4 +1,4 @@
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;

@@ -1,5 +1,5 @@
 using System.Text;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 
 namespace Blacksmith.Hosts.Tests.Replay;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;

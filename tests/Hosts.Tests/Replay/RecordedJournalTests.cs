@@ -1,5 +1,5 @@
 using Blacksmith.Hosting;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Journal;

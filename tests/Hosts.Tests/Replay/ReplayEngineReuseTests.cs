@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Blacksmith.Cli.Output;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 
 namespace Blacksmith.Hosts.Tests.Replay;
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 using Blacksmith.Hosts.Tests.Actions;
 using Blacksmith.Orchestration.Recording;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 using Blacksmith.Orchestration.Recording;
 using Json.Schema;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Orchestration.Status;
 

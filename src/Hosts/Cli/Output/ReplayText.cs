@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 using Blacksmith.Orchestration.Policy;
 
 namespace Blacksmith.Cli.Output;

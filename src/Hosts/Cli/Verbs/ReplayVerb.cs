@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Blacksmith.Cli.Output;
 using Blacksmith.Hosting;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 
 namespace Blacksmith.Cli.Verbs;
 

@@ -13,7 +13,7 @@ internal sealed record JobResult(
     string JobDirectory,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<string> Leftovers,
-    Hosting.Replay.ReplayReport? Replay)
+    Blacksmith.Replay.ReplayReport? Replay)
 {
     public StepResult Main(string id) => Steps.Single(s => s.Id == id && s.Stage == StepStage.Main);
 

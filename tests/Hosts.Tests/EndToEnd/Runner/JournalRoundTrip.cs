@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Blacksmith.Hosting.Replay;
+using Blacksmith.Replay;
 using Blacksmith.Hosts.Tests.Replay;
 using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Orchestration.Journal;
