@@ -1,4 +1,4 @@
 namespace Blacksmith.Steps;
 
 /// <summary>Marks this assembly for the Mediator source generator's scan (see the composition root).</summary>
-public static class StepsAssembly;
+internal static class StepsAssembly;

@@ -7,9 +7,11 @@ using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Replay;
 using Blacksmith.Steps;
+using Blacksmith.Steps.Job;
 using Mediator;
 
 namespace Blacksmith.Hosts.Tests;
@@ -127,6 +129,26 @@ public sealed class ArchitectureTests
             .ToHashSet();
 
         Assert.All(commands, c => Assert.Contains(c, handled));
+    }
+
+    [Fact]
+    public void An_embedder_sees_the_job_driver_and_the_ports_but_no_handler_command_or_pipeline_behaviour()
+    {
+        // What embedders build on is public (and tracked in PublicAPI.*.txt); how the engine runs a step is not.
+        var exported = typeof(ILifecycleCommand).Assembly.GetExportedTypes()
+            .Concat(typeof(StepsAssembly).Assembly.GetExportedTypes())
+            .ToList();
+        var engineParts = exported
+            .Where(t => t.GetInterfaces().Any(i => i == typeof(ICommand<LifecycleResult>)
+                || i.IsGenericType && i.GetGenericTypeDefinition() is var d && (d == typeof(ICommandHandler<,>) || d == typeof(IPipelineBehavior<,>))))
+            .Select(t => t.Name);
+
+        Assert.Empty(engineParts);
+        Assert.Contains(typeof(JobDriver), exported);
+        Assert.Contains(typeof(SetupRequest), exported);
+        Assert.Contains(typeof(PostRequest), exported);
+        Assert.Contains(typeof(IStickyDiskStore), exported);
+        Assert.Contains(typeof(LifecycleSnapshot), exported);
     }
 
     // Which of our projects an assembly takes, without the "Blacksmith." prefix; its packages are not the question here.

@@ -12,7 +12,7 @@ namespace Blacksmith.Orchestration.Tests;
 /// loads the lifecycle as that session sees it and fires its events, as the pipeline does. The clock moves one
 /// second before each firing so that records are told apart by time too.
 /// </summary>
-public sealed class JournalHarness
+internal sealed class JournalHarness
 {
     public JournalHarness()
     {

@@ -10,7 +10,7 @@ namespace Blacksmith.Orchestration.Commands;
 /// <param name="Setup">What setup was asked for.</param>
 /// <param name="Root">The BuildKit root this job's daemon would use.</param>
 /// <param name="Address">The address this job's daemon would listen on.</param>
-public sealed record AttachForeignBuilder(string Session, SetupFacts Setup, string Root, string Address) : ILifecycleCommand
+internal sealed record AttachForeignBuilder(string Session, SetupFacts Setup, string Root, string Address) : ILifecycleCommand
 {
     public LifecycleTrigger Trigger => LifecycleTrigger.BuilderAttached;
 }

@@ -3,7 +3,7 @@ using Blacksmith.Orchestration.Lifecycle;
 namespace Blacksmith.Orchestration.Commands;
 
 /// <summary>Build: a build starts on the job's builder.</summary>
-public sealed record BeginBuild(string Session, string BuildId, string Name) : ILifecycleCommand
+internal sealed record BeginBuild(string Session, string BuildId, string Name) : ILifecycleCommand
 {
     public LifecycleTrigger Trigger => LifecycleTrigger.BuildStarted;
 }

@@ -3,7 +3,7 @@ using Blacksmith.Orchestration.Lifecycle;
 namespace Blacksmith.Orchestration.Commands;
 
 /// <summary>Post: learn whether the job's earlier steps succeeded.</summary>
-public sealed record CheckEarlierSteps(string Session) : ILifecycleCommand
+internal sealed record CheckEarlierSteps(string Session) : ILifecycleCommand
 {
     public LifecycleTrigger Trigger => LifecycleTrigger.EarlierStepsChecked;
 }

@@ -3,7 +3,7 @@ using Blacksmith.Orchestration.Lifecycle;
 namespace Blacksmith.Orchestration.Commands;
 
 /// <summary>Build: a build ended.</summary>
-public sealed record CompleteBuild(string Session, string BuildId, BuildOutcome Outcome, string? Detail = null) : ILifecycleCommand
+internal sealed record CompleteBuild(string Session, string BuildId, BuildOutcome Outcome, string? Detail = null) : ILifecycleCommand
 {
     public LifecycleTrigger Trigger => LifecycleTrigger.BuildFinished;
 }

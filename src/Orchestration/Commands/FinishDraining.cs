@@ -3,7 +3,7 @@ using Blacksmith.Orchestration.Lifecycle;
 namespace Blacksmith.Orchestration.Commands;
 
 /// <summary>Post: everything is released; let the commit policy decide.</summary>
-public sealed record FinishDraining(string Session) : ILifecycleCommand
+internal sealed record FinishDraining(string Session) : ILifecycleCommand
 {
     public LifecycleTrigger Trigger => LifecycleTrigger.Drained;
 }

@@ -8,7 +8,7 @@ namespace Blacksmith.Orchestration.Commands;
 /// command (with no side effect) when the current state has no transition for <see cref="Trigger"/>, runs the
 /// handler, and journals the events the handler proposes.
 /// </summary>
-public interface ILifecycleCommand : ICommand<LifecycleResult>
+internal interface ILifecycleCommand : ICommand<LifecycleResult>
 {
     /// <summary>The session sending the command; journal records carry it.</summary>
     string Session { get; }

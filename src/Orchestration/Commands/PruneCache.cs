@@ -11,7 +11,7 @@ namespace Blacksmith.Orchestration.Commands;
 /// port call is its whole trace. It is admitted exactly where <see cref="LifecycleTrigger.DaemonStopped"/> is (the
 /// owner, draining), because it is the first half of stopping the daemon.
 /// </remarks>
-public sealed record PruneCache(string Session) : ILifecycleCommand
+internal sealed record PruneCache(string Session) : ILifecycleCommand
 {
     public LifecycleTrigger Trigger => LifecycleTrigger.DaemonStopped;
 }

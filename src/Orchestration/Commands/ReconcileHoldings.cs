@@ -8,7 +8,7 @@ namespace Blacksmith.Orchestration.Commands;
 /// </summary>
 /// <param name="Session">The owner's session.</param>
 /// <param name="Launch">Where this job's daemon, root and job directory are, for the search.</param>
-public sealed record ReconcileHoldings(string Session, DaemonLaunch Launch) : ILifecycleCommand
+internal sealed record ReconcileHoldings(string Session, DaemonLaunch Launch) : ILifecycleCommand
 {
     public LifecycleTrigger Trigger => LifecycleTrigger.HoldingsFound;
 }

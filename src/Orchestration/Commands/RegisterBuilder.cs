@@ -3,7 +3,7 @@ using Blacksmith.Orchestration.Lifecycle;
 namespace Blacksmith.Orchestration.Commands;
 
 /// <summary>Setup: register the daemon as the default buildx builder.</summary>
-public sealed record RegisterBuilder(string Session) : ILifecycleCommand
+internal sealed record RegisterBuilder(string Session) : ILifecycleCommand
 {
     public LifecycleTrigger Trigger => LifecycleTrigger.BuilderRegistered;
 }

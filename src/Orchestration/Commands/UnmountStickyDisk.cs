@@ -3,7 +3,7 @@ using Blacksmith.Orchestration.Lifecycle;
 namespace Blacksmith.Orchestration.Commands;
 
 /// <summary>Post: sync, measure, unmount and flush the sticky disk.</summary>
-public sealed record UnmountStickyDisk(string Session) : ILifecycleCommand
+internal sealed record UnmountStickyDisk(string Session) : ILifecycleCommand
 {
     public LifecycleTrigger Trigger => LifecycleTrigger.DiskUnmounted;
 }

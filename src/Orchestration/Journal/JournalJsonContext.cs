@@ -41,4 +41,4 @@ namespace Blacksmith.Orchestration.Journal;
 [JsonSerializable(typeof(CommitRequested))]
 [JsonSerializable(typeof(CommitFailed))]
 [JsonSerializable(typeof(HoldingsFound))]
-public sealed partial class JournalJsonContext : JsonSerializerContext;
+internal partial class JournalJsonContext : JsonSerializerContext;

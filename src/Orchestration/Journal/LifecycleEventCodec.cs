@@ -12,7 +12,7 @@ namespace Blacksmith.Orchestration.Journal;
 /// Turns a transition into a journal payload and back. The payload is the event's facts plus <c>from</c> and
 /// <c>to</c>; the record's <c>type</c> is the trigger, which names the event type.
 /// </summary>
-public static class LifecycleEventCodec
+internal static class LifecycleEventCodec
 {
     private static readonly ConditionalWeakTable<JournalRecord, DecodedTransition> Decoded = new();
 

@@ -9,7 +9,7 @@ namespace Blacksmith.Orchestration.Journal;
 /// destination state (the machine decided it when the record was written); decisions set the decision;
 /// effects change nothing.
 /// </summary>
-public static class LifecycleFold
+internal static class LifecycleFold
 {
     public static LifecycleSnapshot Fold(LifecycleSnapshot snapshot, IEnumerable<JournalRecord> records)
     {

@@ -16,7 +16,7 @@ namespace Blacksmith.Orchestration.Journal;
 /// Right after a batch is appended, and before anything acts on it (the claim's projection, the next effect), each of
 /// its transitions is a kill point (<c>transition:&lt;Trigger&gt;</c>, <see cref="IFailpoints"/>).
 /// </remarks>
-public sealed class LifecycleJournal(IJournalStore store, TimeProvider time, ILogger<LifecycleJournal> logger, IFailpoints? failpoints = null)
+internal sealed class LifecycleJournal(IJournalStore store, TimeProvider time, ILogger<LifecycleJournal> logger, IFailpoints? failpoints = null)
 {
     private readonly IFailpoints? _failpoints = NoFailpoints.Active(failpoints);
 

@@ -5,7 +5,7 @@ namespace Blacksmith.Orchestration.Leases;
 /// run out <em>and</em> nothing on the host uses its device: a job that outlives its lease keeps its disk for as long as
 /// it has it mounted or open. What is taken back is released, never committed: nobody decided its contents are good.
 /// </summary>
-public static class LeasePolicy
+internal static class LeasePolicy
 {
     /// <summary>Whether the lease of <paramref name="lease"/> has run out at <paramref name="now"/>; one without a lease never does.</summary>
     public static bool IsExpired(ExposureLease lease, DateTimeOffset now)

@@ -13,7 +13,7 @@ namespace Blacksmith.Orchestration.Lifecycle;
 /// <see cref="GuardFacts"/>, there are no entry or exit actions, and nothing here does I/O. Guards that share a
 /// trigger in one state are mutually exclusive, so a trigger either has exactly one way forward or is refused.
 /// </summary>
-public static class LifecycleMachine
+internal static class LifecycleMachine
 {
     private static readonly LifecycleState[] SetupStates = [Mounting, Starting];
 

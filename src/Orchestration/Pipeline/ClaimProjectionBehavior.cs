@@ -13,7 +13,7 @@ namespace Blacksmith.Orchestration.Pipeline;
 /// behind it), and post and the cleanup of earlier jobs read one rule (<see cref="JobHoldings"/>). Right after the claim
 /// was rewritten is a kill point (<c>claim:&lt;Trigger&gt;</c>, the batch's last trigger; <see cref="IFailpoints"/>).
 /// </summary>
-public sealed class ClaimProjectionBehavior<TMessage, TResponse>(IJobClaim claim, IFailpoints failpoints) : IPipelineBehavior<TMessage, TResponse>
+internal sealed class ClaimProjectionBehavior<TMessage, TResponse>(IJobClaim claim, IFailpoints failpoints) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ILifecycleCommand
     where TResponse : LifecycleResult
 {

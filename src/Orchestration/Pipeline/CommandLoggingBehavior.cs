@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Blacksmith.Orchestration.Pipeline;
 
 /// <summary>Logs each lifecycle command's result and duration. Logs the command's name only, never its fields.</summary>
-public sealed class CommandLoggingBehavior<TMessage, TResponse>(
+internal sealed class CommandLoggingBehavior<TMessage, TResponse>(
     TimeProvider time,
     ILogger<CommandLoggingBehavior<TMessage, TResponse>> logger) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ILifecycleCommand

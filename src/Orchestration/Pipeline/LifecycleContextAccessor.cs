@@ -6,7 +6,7 @@ namespace Blacksmith.Orchestration.Pipeline;
 /// Carries the loaded snapshot from the pipeline to the handler of the same command. Async-local, so that
 /// concurrent commands in one process (several builds at once) each see their own.
 /// </summary>
-public sealed class LifecycleContextAccessor : ILifecycleContext
+internal sealed class LifecycleContextAccessor : ILifecycleContext
 {
     private static readonly AsyncLocal<LifecycleSnapshot?> Current = new();
 

@@ -13,7 +13,7 @@ namespace Blacksmith.Orchestration.Pipeline;
 /// not permit before any effect, hands the snapshot to the handler, and journals the events it proposes. The
 /// journal lock is held only while loading and while appending, never across the handler's effect.
 /// </summary>
-public sealed class LifecycleTransactionBehavior<TMessage, TResponse>(
+internal sealed class LifecycleTransactionBehavior<TMessage, TResponse>(
     LifecycleJournal journal,
     ILogger<LifecycleTransactionBehavior<TMessage, TResponse>> logger) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : ILifecycleCommand

@@ -7,7 +7,7 @@ namespace Blacksmith.Orchestration.Policy;
 /// the same decision. The machine's guard on the transition into Committing calls it; nothing else may start
 /// a commit. The reasoning behind each condition is in docs/design.md.
 /// </summary>
-public static class CommitPolicy
+internal static class CommitPolicy
 {
     public static CommitDecision Decide(LifecycleSnapshot snapshot)
     {

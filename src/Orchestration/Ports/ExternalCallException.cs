@@ -15,7 +15,7 @@ public sealed class ExternalCallException : Exception
     }
 
     /// <summary>The failure <paramref name="failure"/> describes, as the adapter threw it (a replay throws it again).</summary>
-    public ExternalCallException(CallFailure failure, Exception? inner = null)
+    internal ExternalCallException(CallFailure failure, Exception? inner = null)
         : this((failure ?? throw new ArgumentNullException(nameof(failure))).Operation, failure.Kind, failure.Message, inner)
     {
         ExitCode = failure.ExitCode;

@@ -29,4 +29,4 @@ namespace Blacksmith.Orchestration.Recording;
 [JsonSerializable(typeof(FilesystemUsage))]
 [JsonSerializable(typeof(EarlierStepsReport))]
 [JsonSerializable(typeof(BuildReport))]
-public sealed partial class EffectJsonContext : JsonSerializerContext;
+internal partial class EffectJsonContext : JsonSerializerContext;

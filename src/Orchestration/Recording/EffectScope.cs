@@ -5,7 +5,7 @@ namespace Blacksmith.Orchestration.Recording;
 /// caused it. The pipeline enters one around every lifecycle command; a host enters one around effects it runs
 /// between commands (a build). Async-local, so concurrent flows in one process keep theirs apart.
 /// </summary>
-public static class EffectScope
+internal static class EffectScope
 {
     /// <summary>What an effect outside any scope is journaled under.</summary>
     public const string Unscoped = "unscoped";

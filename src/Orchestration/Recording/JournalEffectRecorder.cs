@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Blacksmith.Orchestration.Recording;
 
 /// <summary>Appends each effect to the job's journal under the session of the current <see cref="EffectScope"/>.</summary>
-public sealed class JournalEffectRecorder(LifecycleJournal journal, ILogger<JournalEffectRecorder> logger) : IEffectRecorder
+internal sealed class JournalEffectRecorder(LifecycleJournal journal, ILogger<JournalEffectRecorder> logger) : IEffectRecorder
 {
     public async ValueTask RecordAsync(EffectRecord effect, CancellationToken cancellationToken)
     {

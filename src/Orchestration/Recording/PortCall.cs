@@ -7,7 +7,7 @@ namespace Blacksmith.Orchestration.Recording;
 /// recording journals it under, the kill points name and a scenario scripts, and what replay needs to know about it.
 /// </summary>
 /// <remarks>A call that returns a value is a <see cref="PortCall{T}"/>, which carries the value's JSON type.</remarks>
-public class PortCall
+internal class PortCall
 {
     internal PortCall(string port, string method, JsonTypeInfo? valueType)
     {

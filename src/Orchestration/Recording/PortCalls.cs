@@ -10,7 +10,7 @@ namespace Blacksmith.Orchestration.Recording;
 /// docs/replay.schema.json lists the scripted ones (a test holds the schema to this list).
 /// </summary>
 /// <remarks>A new port method is one line here, one in its recording decorator and one in the scripted world.</remarks>
-public static class PortCalls
+internal static class PortCalls
 {
     private const string StickyDisk = "stickydisk";
     private const string BlockDevice = "blockdevice";

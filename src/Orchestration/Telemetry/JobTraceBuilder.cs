@@ -18,7 +18,7 @@ namespace Blacksmith.Orchestration.Telemetry;
 /// from the CI's trace context when there is one, else from the journal's first record. Only what the journal holds
 /// becomes an attribute, and the journal holds no secret.
 /// </remarks>
-public static class JobTraceBuilder
+internal static class JobTraceBuilder
 {
     /// <summary>The instrumentation scope's name, and the prefix of every attribute this trace carries.</summary>
     public const string Scope = "blacksmith";

@@ -4,7 +4,7 @@ using Mediator;
 
 namespace Blacksmith.Steps.Build;
 
-public sealed class BeginBuildHandler : ICommandHandler<BeginBuild, LifecycleResult>
+internal sealed class BeginBuildHandler : ICommandHandler<BeginBuild, LifecycleResult>
 {
     public ValueTask<LifecycleResult> Handle(BeginBuild command, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace Blacksmith.Steps.Build;
 /// The build host's order: tell the lifecycle a build starts, run it, tell the lifecycle how it ended. A build the
 /// lifecycle will not take (no builder of ours in this job) still runs, on whatever builder buildx has, untracked.
 /// </summary>
-public sealed class BuildSequence(ISender sender, IImageBuilder builder)
+internal sealed class BuildSequence(ISender sender, IImageBuilder builder)
 {
     public async Task<BuildRun> RunAsync(string session, string name, BuildRequest request, CancellationToken cancellationToken)
     {

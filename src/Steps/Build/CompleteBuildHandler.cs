@@ -4,7 +4,7 @@ using Mediator;
 
 namespace Blacksmith.Steps.Build;
 
-public sealed class CompleteBuildHandler : ICommandHandler<CompleteBuild, LifecycleResult>
+internal sealed class CompleteBuildHandler : ICommandHandler<CompleteBuild, LifecycleResult>
 {
     public ValueTask<LifecycleResult> Handle(CompleteBuild command, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ public sealed partial class JobDriver
     public async Task<BuildPlan> PlanBuildAsync(string session, string buildId, BuildInputs inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var snapshot = await lifecycle.LoadAsync(session, cancellationToken);
+        var snapshot = await _lifecycle.LoadAsync(session, cancellationToken);
         IReadOnlyList<JobNote> notes = snapshot.State == LifecycleState.Idle
             ? [JobNote.Warning("No setup-docker-builder step ran in this job: building on the current buildx builder. Nothing is cached on a sticky disk, and the build is not reported.")]
             : [];
@@ -31,8 +31,8 @@ public sealed partial class JobDriver
     {
         ArgumentNullException.ThrowIfNull(plan);
         var inputs = plan.Inputs;
-        var reportId = plan.OnOwnBuilder && sides.Reporting.Builds ? await ReportStartAsync(inputs, cancellationToken) : null;
-        var run = await sequences.Build.RunAsync(plan.Session, plan.Name, new BuildRequest(plan.BuildId, plan.Before.BuilderName ?? string.Empty, inputs), cancellationToken);
+        var reportId = plan.OnOwnBuilder && _sides.Reporting.Builds ? await ReportStartAsync(inputs, cancellationToken) : null;
+        var run = await _sequences.Build.RunAsync(plan.Session, plan.Name, new BuildRequest(plan.BuildId, plan.Before.BuilderName ?? string.Empty, inputs), cancellationToken);
         var report = run.Report;
         if (reportId is not null)
         {
@@ -79,7 +79,7 @@ public sealed partial class JobDriver
         var dockerfile = inputs.File.Length > 0 ? inputs.File : Path.Combine(inputs.Context.Length > 0 ? inputs.Context : ".", "Dockerfile");
         try
         {
-            return await controlPlane.ReportBuildStartedAsync(new BuildStartReport(dockerfile), cancellationToken);
+            return await _controlPlane.ReportBuildStartedAsync(new BuildStartReport(dockerfile), cancellationToken);
         }
         catch (ExternalCallException)
         {
@@ -93,7 +93,7 @@ public sealed partial class JobDriver
         try
         {
             // Even when the step is being cancelled: the control plane must not keep the build running.
-            await controlPlane.ReportBuildFinishedAsync(
+            await _controlPlane.ReportBuildFinishedAsync(
                 new BuildFinishReport(reportId, report.Succeeded, (long)report.Duration.TotalSeconds, CachedStepsRatio: null), CancellationToken.None);
         }
         catch (ExternalCallException)

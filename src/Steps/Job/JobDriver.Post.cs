@@ -44,9 +44,9 @@ public sealed partial class JobDriver
         }
 
         notes.AddRange(request.SessionNotes);
-        var outcome = await sequences.Post.RunAsync(new PostPlan(request.SavedSession, request.FreshSession, request.Launch, request.PostPerSetup), cancellationToken);
+        var outcome = await _sequences.Post.RunAsync(new PostPlan(request.SavedSession, request.FreshSession, request.Launch, request.PostPerSetup), cancellationToken);
         var snapshot = outcome.Snapshot;
-        var records = (await journal.ReadAsync(0, cancellationToken)).Records;
+        var records = (await _journal.ReadAsync(0, cancellationToken)).Records;
         var status = JobStatus.From(records);
         var findings = PostFindings.None;
 
@@ -72,7 +72,7 @@ public sealed partial class JobDriver
             var why = findings.CleanupFailures.Count == 0 ? string.Empty : $" ({string.Join("; ", findings.CleanupFailures)})";
             notes.Add(JobNote.Error(
                 $"setup-docker-builder post could not release everything this job held: {what}{why}. Nothing was released or committed under it. "
-                + $"This job's claim in {sides.Claims.Location} keeps naming it: running post again retries, and once this job is over a later job on this machine cleans it up (docs/leftovers.md)."));
+                + $"This job's claim in {_sides.Claims.Location} keeps naming it: running post again retries, and once this job is over a later job on this machine cleans it up (docs/leftovers.md)."));
         }
 
         await ExportTraceAsync(request, notes, cancellationToken);
@@ -89,7 +89,7 @@ public sealed partial class JobDriver
             return;
         }
 
-        if (sides.TraceExport is not { } export)
+        if (_sides.TraceExport is not { } export)
         {
             return;
         }
@@ -106,7 +106,7 @@ public sealed partial class JobDriver
     /// </summary>
     private async Task<bool> RemoveBuildSecretsAsync(string jobDirectory, List<JobNote> notes, CancellationToken cancellationToken)
     {
-        if (sides.Secrets is not { } secrets)
+        if (_sides.Secrets is not { } secrets)
         {
             return true;
         }
@@ -134,11 +134,11 @@ public sealed partial class JobDriver
     /// </summary>
     private async Task<(string? Problem, long Sequence, string? ClaimedKey)> JournalProblemAsync(string session, string jobDirectory, CancellationToken cancellationToken)
     {
-        var claim = (await sides.Claims.FindAsync(jobDirectory, cancellationToken))?.Claim;
+        var claim = (await _sides.Claims.FindAsync(jobDirectory, cancellationToken))?.Claim;
         var key = claim?.Holdings.CacheKey;
         try
         {
-            var snapshot = await lifecycle.LoadAsync(session, cancellationToken);
+            var snapshot = await _lifecycle.LoadAsync(session, cancellationToken);
             return (claim is null ? null : JournalTrust.WhyUnusable(snapshot, claim), snapshot.Sequence, key);
         }
         catch (JournalFormatException ex)
@@ -150,8 +150,8 @@ public sealed partial class JobDriver
     /// <summary>The journal cannot say what the job holds: release what its claim names (never commit); the step fails.</summary>
     private async Task ReleaseFromClaimAsync(string problem, string? cacheKey, string jobDirectory, List<JobNote> notes, CancellationToken cancellationToken)
     {
-        var why = $"this job's journal {journal.Location} is unusable: {problem}";
-        var cleanup = await sides.Leftovers.CleanAsync(jobDirectory, why, cancellationToken);
+        var why = $"this job's journal {_journal.Location} is unusable: {problem}";
+        var cleanup = await _sides.Leftovers.CleanAsync(jobDirectory, why, cancellationToken);
         var done = cleanup switch
         {
             null => "this job has no claim naming anything it held, so there was nothing else to release",
@@ -162,7 +162,7 @@ public sealed partial class JobDriver
         notes.Add(JobNote.Error($"setup-docker-builder post: {why}. The cache is not committed; {done}."));
         if (cleanup is { Complete: false })
         {
-            await sides.Failures.SendAsync([new FailureReport(FailureKind.BuilderCleanup, cacheKey ?? string.Empty, "cleanup", string.Join("; ", cleanup.Problems))], cancellationToken);
+            await _sides.Failures.SendAsync([new FailureReport(FailureKind.BuilderCleanup, cacheKey ?? string.Empty, "cleanup", string.Join("; ", cleanup.Problems))], cancellationToken);
         }
     }
 
@@ -195,7 +195,7 @@ public sealed partial class JobDriver
         }
 
         notes.AddRange(outcome.Errors.Select(error => JobNote.Error($"setup-docker-builder post: {error}")));
-        await sides.Failures.SendAsync(FailureReports.ForPost(snapshot, findings, outcome.Errors), cancellationToken);
+        await _sides.Failures.SendAsync(FailureReports.ForPost(snapshot, findings, outcome.Errors), cancellationToken);
 
         if (status.Timeline.FirstOrDefault(t => t.Trigger == LifecycleTrigger.PostRequested) is { } begun
             && status.Timeline.LastOrDefault(t => t.Trigger == LifecycleTrigger.DaemonStopped) is { } stopped)

@@ -21,7 +21,7 @@ public sealed partial class JobDriver
         ArgumentNullException.ThrowIfNull(request);
         var notes = new List<JobNote>();
         await ReportMetricAsync(new StickyDiskMetric(StickyDiskMetricKind.FeatureUsage, 1), cancellationToken);
-        var fork = sides.Fork.Check();
+        var fork = _sides.Fork.Check();
         if (fork.Problem is { } problem)
         {
             notes.Add(JobNote.Warning(problem));
@@ -30,18 +30,18 @@ public sealed partial class JobDriver
         // Before the sequence: it would attach to a daemon an earlier, killed job left at this address.
         using (EffectScope.Enter(request.Session))
         {
-            await sides.Leftovers.SweepAsync(request.Daemon.JobDirectory, cancellationToken);
+            await _sides.Leftovers.SweepAsync(request.Daemon.JobDirectory, cancellationToken);
         }
 
         var daemon = request.Daemon;
         var plan = new SetupPlan(
             request.Session,
-            new SetupFacts(request.CacheKey, request.Store ?? store.Kind, request.Commit, fork.IsFork, request.ReleaseOnSkip, request.MaxCacheSizeMegabytes, daemon.Root, daemon.Address),
+            new SetupFacts(request.CacheKey, request.Store ?? _store.Kind, request.Commit, fork.IsFork, request.ReleaseOnSkip, request.MaxCacheSizeMegabytes, daemon.Root, daemon.Address),
             daemon.Root,
             daemon,
             request.ReadyBudget,
             AllowFallback: !request.NoFallback);
-        var outcome = await sequences.Setup.RunAsync(plan, cancellationToken);
+        var outcome = await _sequences.Setup.RunAsync(plan, cancellationToken);
         var snapshot = outcome.Snapshot;
         if (outcome.Refusal is { } refusal)
         {
@@ -77,11 +77,11 @@ public sealed partial class JobDriver
                 notes.Add(JobNote.Error(request.NoFallback
                     ? $"setup-docker-builder failed and nofallback is set: {snapshot.SetupFailure ?? snapshot.State.ToString()}"
                     : $"setup-docker-builder failed, and so did the fallback builder: {snapshot.SetupFailure ?? snapshot.State.ToString()}{string.Concat(outcome.Errors.Select(e => $"; {e}"))}"));
-                await sides.Failures.SendAsync(reports, cancellationToken);
+                await _sides.Failures.SendAsync(reports, cancellationToken);
                 return new SetupStepResult(StepEnd.Failed, outcome, notes);
         }
 
-        await sides.Failures.SendAsync(reports, cancellationToken);
+        await _sides.Failures.SendAsync(reports, cancellationToken);
         notes.Add(JobNote.Output("job-dir", daemon.JobDirectory));
         // Where this job's own daemon is; a fallback builder is elsewhere, and a foreign daemon has no disk of ours.
         if (snapshot.Mode is BuilderMode.StickyDisk or BuilderMode.Attached)
@@ -121,19 +121,19 @@ public sealed partial class JobDriver
             return null;
         }
 
-        var tail = sides.DaemonLog.ReadTail(log);
+        var tail = _sides.DaemonLog.ReadTail(log);
         return JobNote.Group($"buildkitd never became ready; the last lines of its log ({log})", tail.Count == 0 ? $"{log} is empty or missing." : string.Join('\n', tail));
     }
 
     /// <summary>Hotload (setup start to disk mounted) and daemon readiness (spawn to ready), from the journal's own timestamps.</summary>
     private async Task ReportSetupMetricsAsync(string session, CancellationToken cancellationToken)
     {
-        if (!sides.Reporting.Metrics)
+        if (!_sides.Reporting.Metrics)
         {
             return;
         }
 
-        var read = await journal.ReadAsync(0, cancellationToken);
+        var read = await _journal.ReadAsync(0, cancellationToken);
         var timeline = JobStatus.From(read.Records).Timeline.Where(t => t.Session == session).ToList();
         DateTimeOffset? At(LifecycleTrigger trigger) => timeline.LastOrDefault(t => t.Trigger == trigger)?.At;
         if (At(LifecycleTrigger.SetupStarted) is { } started && At(LifecycleTrigger.DiskMounted) is { } mounted)

@@ -11,28 +11,48 @@ namespace Blacksmith.Steps.Job;
 /// say about it, the daemon's log when it never became ready, the failure reports and the metrics, post's errors and
 /// whether everything was released. The hosts read their inputs, call a step, and render its result.
 /// </summary>
-public sealed partial class JobDriver(
-    JobSequences sequences,
-    LifecycleJournal lifecycle,
-    IJournalStore journal,
-    IStickyDiskStore store,
-    IControlPlane controlPlane,
-    JobSideEffects sides,
-    TimeProvider time)
+public sealed partial class JobDriver
 {
+    private readonly JobSequences _sequences;
+    private readonly LifecycleJournal _lifecycle;
+    private readonly IJournalStore _journal;
+    private readonly IStickyDiskStore _store;
+    private readonly IControlPlane _controlPlane;
+    private readonly JobSideEffects _sides;
+    private readonly TimeProvider _time;
+
+    // Internal: the driver's parts are the composition root's business; an embedder resolves the driver from it.
+    internal JobDriver(
+        JobSequences sequences,
+        LifecycleJournal lifecycle,
+        IJournalStore journal,
+        IStickyDiskStore store,
+        IControlPlane controlPlane,
+        JobSideEffects sides,
+        TimeProvider time)
+    {
+        _sequences = sequences;
+        _lifecycle = lifecycle;
+        _journal = journal;
+        _store = store;
+        _controlPlane = controlPlane;
+        _sides = sides;
+        _time = time;
+    }
+
     /// <summary>How long a metric may take: best effort, it never fails or delays a step for long.</summary>
     private static readonly TimeSpan MetricBudget = TimeSpan.FromSeconds(2);
 
     private async Task ReportMetricAsync(StickyDiskMetric metric, CancellationToken cancellationToken)
     {
-        if (!sides.Reporting.Metrics)
+        if (!_sides.Reporting.Metrics)
         {
             return;
         }
 
         try
         {
-            await Bounded.RunAsync("stickydisk.metric", ct => store.ReportMetricAsync(metric, ct), MetricBudget, time, cancellationToken);
+            await Bounded.RunAsync("stickydisk.metric", ct => _store.ReportMetricAsync(metric, ct), MetricBudget, _time, cancellationToken);
         }
         catch (Exception ex) when (ex is ExternalCallException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {

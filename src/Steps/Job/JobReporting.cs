@@ -7,7 +7,7 @@ namespace Blacksmith.Steps.Job;
 /// </summary>
 /// <param name="Metrics">Setup's and post's durations, and the feature's use, to the store.</param>
 /// <param name="Builds">A build's start and finish to the control plane, for a build on this job's own builder.</param>
-public sealed record JobReporting(bool Metrics, bool Builds)
+internal sealed record JobReporting(bool Metrics, bool Builds)
 {
     /// <summary>Metrics only: every host but a Blacksmith agent's, whose control plane takes build reports.</summary>
     public static JobReporting MetricsOnly { get; } = new(Metrics: true, Builds: false);

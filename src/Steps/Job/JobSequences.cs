@@ -5,4 +5,4 @@ using Blacksmith.Steps.Setup;
 namespace Blacksmith.Steps.Job;
 
 /// <summary>The three sequences of commands the job driver runs.</summary>
-public sealed record JobSequences(SetupSequence Setup, BuildSequence Build, PostSequence Post);
+internal sealed record JobSequences(SetupSequence Setup, BuildSequence Build, PostSequence Post);

@@ -15,7 +15,7 @@ namespace Blacksmith.Steps.Job;
 /// <param name="Fork">Whether this run is a pull request from a fork.</param>
 /// <param name="DaemonLog">The daemon's log, shown when it never became ready.</param>
 /// <param name="Reporting">Which best-effort reports are sent.</param>
-public sealed record JobSideEffects(
+internal sealed record JobSideEffects(
     IJobSweep Leftovers,
     IClaimRegistry Claims,
     FailureReporter Failures,

@@ -13,7 +13,7 @@ namespace Blacksmith.Steps.Leases;
 /// host mounts or holds open (<see cref="LeasePolicy"/>). The device is looked at right before the release, and only for
 /// an expired lease. Nothing here throws for one exposure: a failure is logged and the next check tries again.
 /// </summary>
-public sealed partial class LeaseSweep(IExposureLeases leases, IDeviceUsage usage, TimeProvider time, ILogger<LeaseSweep> logger)
+internal partial class LeaseSweep(IExposureLeases leases, IDeviceUsage usage, TimeProvider time, ILogger<LeaseSweep> logger)
 {
     // Expose ids already reported as kept in use, or as failing the same way: one line each, not one per check.
     private readonly Dictionary<string, string> _reported = new(StringComparer.Ordinal);

@@ -22,7 +22,7 @@ namespace Blacksmith.Steps.Leftovers;
 /// release is a kill point (<c>cleanup:daemonStopped</c>, <c>cleanup:unmounted</c>, <c>cleanup:released</c>;
 /// <see cref="IFailpoints"/>): a cleanup killed half-way must leave a claim the next one can finish from.
 /// </remarks>
-public sealed class ClaimCleanup(
+internal sealed class ClaimCleanup(
     IBuildkitDaemon daemons,
     IBlockDevice devices,
     DiskUnmounter unmounter,

@@ -5,7 +5,7 @@ namespace Blacksmith.Steps.Leftovers;
 /// the machine's earlier jobs, and a post whose journal cannot be trusted releases what its own claim names. Replay
 /// puts its observed sweep in between.
 /// </summary>
-public interface IJobSweep
+internal interface IJobSweep
 {
     /// <summary>Cleans up after every earlier job of this machine that is over, except <paramref name="jobDirectory"/>'s own.</summary>
     Task<IReadOnlyList<LeftoverCleanup>> SweepAsync(string jobDirectory, CancellationToken cancellationToken);

@@ -8,7 +8,7 @@ namespace Blacksmith.Steps.Leftovers;
 /// running is never touched; concurrent jobs on one machine, with the same cache key or not, are normal for
 /// self-hosted runners. A CI's API is never asked.
 /// </summary>
-public static class JobEnd
+internal static class JobEnd
 {
     /// <summary>Judges <paramref name="claim"/> from what the machine says now.</summary>
     /// <param name="claim">The claim.</param>

@@ -9,7 +9,7 @@ namespace Blacksmith.Steps.Leftovers;
 /// daemon, a mount) means the journal was deleted, emptied, truncated or replaced. Such a journal is no licence to
 /// forget: post then releases what the claim names and commits nothing.
 /// </summary>
-public static class JournalTrust
+internal static class JournalTrust
 {
     /// <summary>Why <paramref name="journal"/> cannot be trusted against <paramref name="claim"/>, or null when it can.</summary>
     public static string? WhyUnusable(LifecycleSnapshot journal, JobClaim claim)

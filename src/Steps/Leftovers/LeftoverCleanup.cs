@@ -6,7 +6,7 @@ namespace Blacksmith.Steps.Leftovers;
 /// <param name="Actions">What was cleaned, in words ("stopped buildkitd pid 4242").</param>
 /// <param name="Problems">What could not be cleaned; the claim is then kept, so the next cleanup tries again.</param>
 /// <param name="Notes">What was deliberately left alone and will not be tried again (a mount nothing ties to the job).</param>
-public sealed record LeftoverCleanup(string JobDirectory, string Why, IReadOnlyList<string> Actions, IReadOnlyList<string> Problems, IReadOnlyList<string> Notes)
+internal sealed record LeftoverCleanup(string JobDirectory, string Why, IReadOnlyList<string> Actions, IReadOnlyList<string> Problems, IReadOnlyList<string> Notes)
 {
     /// <summary>Nothing of the job is held any more, or nothing more can be done about it: the claim may go.</summary>
     public bool Complete => Problems.Count == 0;

@@ -1,7 +1,7 @@
 namespace Blacksmith.Steps.Leftovers;
 
 /// <summary>How the cleanup after earlier jobs judges and waits (docs/leftovers.md).</summary>
-public sealed record LeftoverOptions
+internal sealed record LeftoverOptions
 {
     /// <summary>The variable that sets <see cref="MaxJobDuration"/> (a number of minutes, or a duration such as <c>6h</c>).</summary>
     public const string MaxJobDurationVariable = "BLACKSMITH_MAX_JOB_DURATION";

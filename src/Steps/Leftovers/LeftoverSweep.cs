@@ -17,7 +17,7 @@ namespace Blacksmith.Steps.Leftovers;
 /// replay of this job skips it. A claim is removed only after its cleanup completed; right after is a kill point
 /// (<c>cleanup:claimRemoved</c>, <see cref="IFailpoints"/>).
 /// </remarks>
-public sealed partial class LeftoverSweep(
+internal partial class LeftoverSweep(
     IClaimRegistry claims,
     IMachineFacts machine,
     ClaimCleanup cleanup,

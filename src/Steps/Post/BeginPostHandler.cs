@@ -4,7 +4,7 @@ using Mediator;
 
 namespace Blacksmith.Steps.Post;
 
-public sealed class BeginPostHandler : ICommandHandler<BeginPost, LifecycleResult>
+internal sealed class BeginPostHandler : ICommandHandler<BeginPost, LifecycleResult>
 {
     public ValueTask<LifecycleResult> Handle(BeginPost command, CancellationToken cancellationToken) =>
         ValueTask.FromResult<LifecycleResult>(LifecycleResult.Propose(new PostRequested()));

@@ -10,7 +10,7 @@ using Mediator;
 namespace Blacksmith.Steps.Post;
 
 /// <summary>A check that cannot be made (or does not answer within its deadline) is inconclusive, never a pass.</summary>
-public sealed class CheckEarlierStepsHandler(IEarlierStepsProbe probe, ILifecycleContext lifecycle, TimeProvider time)
+internal sealed class CheckEarlierStepsHandler(IEarlierStepsProbe probe, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<CheckEarlierSteps, LifecycleResult>
 {
     /// <summary>The check reads the job status input, or asks the CI's API once: a minute is plenty.</summary>

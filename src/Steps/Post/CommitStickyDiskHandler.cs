@@ -11,7 +11,7 @@ namespace Blacksmith.Steps.Post;
 /// Sends should_commit = true. The pipeline only lets this run in Committing, which only the commit policy's
 /// guard leads to. The store applies the commit later, so success means "commit requested".
 /// </summary>
-public sealed class CommitStickyDiskHandler(IStickyDiskStore store, ILifecycleContext lifecycle, TimeProvider time)
+internal sealed class CommitStickyDiskHandler(IStickyDiskStore store, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<CommitStickyDisk, LifecycleResult>
 {
     public async ValueTask<LifecycleResult> Handle(CommitStickyDisk command, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Mediator;
 
 namespace Blacksmith.Steps.Post;
 
-public sealed class FinishDrainingHandler : ICommandHandler<FinishDraining, LifecycleResult>
+internal sealed class FinishDrainingHandler : ICommandHandler<FinishDraining, LifecycleResult>
 {
     public ValueTask<LifecycleResult> Handle(FinishDraining command, CancellationToken cancellationToken) =>
         ValueTask.FromResult<LifecycleResult>(LifecycleResult.Propose(new Drained()));

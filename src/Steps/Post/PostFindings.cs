@@ -10,7 +10,7 @@ namespace Blacksmith.Steps.Post;
 /// </summary>
 /// <param name="DaemonGone">Why buildkitd was already gone, its log's tail included, when it was.</param>
 /// <param name="CleanupFailures">Each stop or unmount of this post that failed.</param>
-public sealed record PostFindings(string? DaemonGone, IReadOnlyList<string> CleanupFailures)
+internal sealed record PostFindings(string? DaemonGone, IReadOnlyList<string> CleanupFailures)
 {
     public static readonly PostFindings None = new(null, []);
 

@@ -10,4 +10,4 @@ namespace Blacksmith.Steps.Post;
 /// Whether every setup gets a post of its own (GitHub Actions: each action invocation has its post and its saved state).
 /// Elsewhere a job has one post, and the state one setup saved may be another setup's.
 /// </param>
-public sealed record PostPlan(string? SavedSession, string FreshSession, DaemonLaunch Launch, bool PostPerSetup);
+internal sealed record PostPlan(string? SavedSession, string FreshSession, DaemonLaunch Launch, bool PostPerSetup);

@@ -13,7 +13,7 @@ namespace Blacksmith.Steps.Post;
 /// it: whatever was acquired is still released. A drain that could not stop the daemon or unmount the disk ends there,
 /// in Draining: nothing is released or committed under it, and a post run again resumes.
 /// </summary>
-public sealed class PostSequence(ISender sender, LifecycleJournal journal)
+internal sealed class PostSequence(ISender sender, LifecycleJournal journal)
 {
     /// <summary>The post of a host that ran setup itself as <paramref name="session"/> (a whole job in one process, a replay).</summary>
     public Task<SequenceOutcome> RunAsync(string session, DaemonLaunch launch, CancellationToken cancellationToken) =>

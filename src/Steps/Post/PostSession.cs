@@ -10,7 +10,7 @@ namespace Blacksmith.Steps.Post;
 /// there the post drains as the builder's owner, so that the only post is never a no-op that leaves everything held.
 /// A post whose setup saved nothing (killed at once) acts as the owner too.
 /// </summary>
-public static class PostSession
+internal static class PostSession
 {
     public static string Resolve(LifecycleSnapshot journal, PostPlan plan)
     {

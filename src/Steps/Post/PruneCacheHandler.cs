@@ -12,7 +12,7 @@ namespace Blacksmith.Steps.Post;
 /// within the size the user chose. Best effort: a failure or a prune that outlasts <see cref="Budget"/> is a
 /// warning, and the drain goes on to stop the daemon either way. It proposes no event (see <see cref="PruneCache"/>).
 /// </summary>
-public sealed partial class PruneCacheHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time, ILogger<PruneCacheHandler> logger)
+internal partial class PruneCacheHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time, ILogger<PruneCacheHandler> logger)
     : ICommandHandler<PruneCache, LifecycleResult>
 {
     /// <summary>How long post waits for a prune before it stops the daemon anyway (the prune is then cancelled).</summary>

@@ -16,7 +16,7 @@ namespace Blacksmith.Steps.Post;
 /// like any other. A mount counts only on evidence that it is this job's: the device the store exposed to this job is
 /// what is mounted at its root. A setup that finished journaled everything: nothing is looked for.
 /// </summary>
-public sealed partial class ReconcileHoldingsHandler(
+internal partial class ReconcileHoldingsHandler(
     IStickyDiskStore store,
     IBlockDevice device,
     IBuildkitDaemon daemon,

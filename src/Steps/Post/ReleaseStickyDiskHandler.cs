@@ -12,7 +12,7 @@ namespace Blacksmith.Steps.Post;
 /// Sends the release a skipped commit owes the store (should_commit = false). Whether it is due is the machine's
 /// rule; a release the store keeps refusing is recorded and reported: the exposure still ends with the job.
 /// </summary>
-public sealed class ReleaseStickyDiskHandler(IStickyDiskStore store, ILifecycleContext lifecycle, TimeProvider time)
+internal sealed class ReleaseStickyDiskHandler(IStickyDiskStore store, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<ReleaseStickyDisk, LifecycleResult>
 {
     public async ValueTask<LifecycleResult> Handle(ReleaseStickyDisk command, CancellationToken cancellationToken)

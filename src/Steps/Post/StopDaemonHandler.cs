@@ -11,7 +11,7 @@ namespace Blacksmith.Steps.Post;
 /// Stops the daemon this job spawned (<see cref="DaemonStopper"/>). Nothing to do when no daemon was spawned or it is
 /// known to be stopped; a stop that failed before (a post run again) is tried again.
 /// </summary>
-public sealed class StopDaemonHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time) : ICommandHandler<StopDaemon, LifecycleResult>
+internal sealed class StopDaemonHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time) : ICommandHandler<StopDaemon, LifecycleResult>
 {
     public async ValueTask<LifecycleResult> Handle(StopDaemon command, CancellationToken cancellationToken)
     {

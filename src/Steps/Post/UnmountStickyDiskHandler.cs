@@ -11,7 +11,7 @@ namespace Blacksmith.Steps.Post;
 /// still run on it; an unmount that failed before (a post run again) is tried again, and a mount that is already gone
 /// counts as unmounted.
 /// </summary>
-public sealed class UnmountStickyDiskHandler(DiskUnmounter unmounter, ILifecycleContext lifecycle) : ICommandHandler<UnmountStickyDisk, LifecycleResult>
+internal sealed class UnmountStickyDiskHandler(DiskUnmounter unmounter, ILifecycleContext lifecycle) : ICommandHandler<UnmountStickyDisk, LifecycleResult>
 {
     public async ValueTask<LifecycleResult> Handle(UnmountStickyDisk command, CancellationToken cancellationToken)
     {

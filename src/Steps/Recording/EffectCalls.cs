@@ -15,7 +15,7 @@ namespace Blacksmith.Steps.Recording;
 /// kill-point tests stop the host exactly there (<c>effect:&lt;port&gt;.&lt;method&gt;</c>) and right after the record
 /// (<c>recorded:…</c>) through <see cref="IFailpoints"/>.
 /// </remarks>
-public sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time, IFailpoints? failpoints = null)
+internal sealed class EffectCalls(IEffectRecorder recorder, TimeProvider time, IFailpoints? failpoints = null)
 {
     private readonly IFailpoints? _failpoints = NoFailpoints.Active(failpoints);
 

@@ -5,7 +5,7 @@ using static Blacksmith.Steps.Recording.EffectCalls;
 namespace Blacksmith.Steps.Recording;
 
 /// <summary>Records every block-device command.</summary>
-public sealed class RecordingBlockDevice(IBlockDevice inner, EffectCalls calls) : IBlockDevice
+internal sealed class RecordingBlockDevice(IBlockDevice inner, EffectCalls calls) : IBlockDevice
 {
     public Task<long> GetSizeAsync(string device, CancellationToken cancellationToken) =>
         calls.RunAsync(PortCalls.BlockDeviceGetSize, Arguments(("device", device)), () => inner.GetSizeAsync(device, cancellationToken));

@@ -5,7 +5,7 @@ using static Blacksmith.Steps.Recording.EffectCalls;
 namespace Blacksmith.Steps.Recording;
 
 /// <summary>Records builder registration and the fallback, under the same port name as the builds.</summary>
-public sealed class RecordingBuilderRegistry(IBuilderRegistry inner, EffectCalls calls) : IBuilderRegistry
+internal sealed class RecordingBuilderRegistry(IBuilderRegistry inner, EffectCalls calls) : IBuilderRegistry
 {
     public Task<RegisteredBuilder> RegisterAsync(string address, CancellationToken cancellationToken) =>
         calls.RunAsync(PortCalls.BuildxRegister, Arguments(("address", address)), () => inner.RegisterAsync(address, cancellationToken));

@@ -6,7 +6,7 @@ using static Blacksmith.Steps.Recording.EffectCalls;
 namespace Blacksmith.Steps.Recording;
 
 /// <summary>Records every call to the job's buildkitd: spawn, each readiness probe, signals, waits, prune, the foreign-daemon check, the search for an unrecorded daemon, quarantine.</summary>
-public sealed class RecordingBuildkitDaemon(IBuildkitDaemon inner, EffectCalls calls) : IBuildkitDaemon
+internal sealed class RecordingBuildkitDaemon(IBuildkitDaemon inner, EffectCalls calls) : IBuildkitDaemon
 {
     public Task<DaemonIdentity> SpawnAsync(DaemonLaunch launch, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ using static Blacksmith.Steps.Recording.EffectCalls;
 namespace Blacksmith.Steps.Recording;
 
 /// <summary>Records every report to the control plane (its token is the adapter's and never an argument).</summary>
-public sealed class RecordingControlPlane(IControlPlane inner, EffectCalls calls) : IControlPlane
+internal sealed class RecordingControlPlane(IControlPlane inner, EffectCalls calls) : IControlPlane
 {
     public Task<string?> ReportBuildStartedAsync(BuildStartReport report, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ using static Blacksmith.Steps.Recording.EffectCalls;
 namespace Blacksmith.Steps.Recording;
 
 /// <summary>Records every build: which build, on which builder, from what; never a secret or a build argument's value.</summary>
-public sealed class RecordingImageBuilder(IImageBuilder inner, EffectCalls calls) : IImageBuilder
+internal sealed class RecordingImageBuilder(IImageBuilder inner, EffectCalls calls) : IImageBuilder
 {
     public Task<BuildReport> BuildAsync(BuildRequest request, CancellationToken cancellationToken)
     {

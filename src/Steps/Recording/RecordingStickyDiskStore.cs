@@ -5,7 +5,7 @@ using static Blacksmith.Steps.Recording.EffectCalls;
 namespace Blacksmith.Steps.Recording;
 
 /// <summary>Records every call to the sticky-disk store. The store's token never reaches a call's arguments.</summary>
-public sealed class RecordingStickyDiskStore(IStickyDiskStore inner, EffectCalls calls) : IStickyDiskStore
+internal sealed class RecordingStickyDiskStore(IStickyDiskStore inner, EffectCalls calls) : IStickyDiskStore
 {
     public string Kind => inner.Kind;
 

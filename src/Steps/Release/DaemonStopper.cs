@@ -12,7 +12,7 @@ namespace Blacksmith.Steps.Release;
 /// that meets a transient failure is sent again. The one way a daemon is stopped, by post and by the cleanup after a
 /// killed job alike; the daemon port checks the pid still is that process before it signals.
 /// </summary>
-public static class DaemonStopper
+internal static class DaemonStopper
 {
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);

@@ -13,7 +13,7 @@ namespace Blacksmith.Steps.Release;
 /// commit possible. A helper call around the unmount that fails in any way, even with an adapter's bug, never keeps
 /// the disk mounted: the unmount is still tried.
 /// </summary>
-public sealed partial class DiskUnmounter(IBlockDevice device, TimeProvider time, ILogger<DiskUnmounter> logger)
+internal partial class DiskUnmounter(IBlockDevice device, TimeProvider time, ILogger<DiskUnmounter> logger)
 {
     public const int UnmountAttempts = 5;
 

@@ -8,7 +8,7 @@ namespace Blacksmith.Steps.Reports;
 /// composition decides (<paramref name="enabled"/>): a platform failure is reported to the platform that had it, and a
 /// self-hosted machine's failures go nowhere.
 /// </summary>
-public sealed class FailureReporter(IControlPlane controlPlane, bool enabled)
+internal sealed class FailureReporter(IControlPlane controlPlane, bool enabled)
 {
     /// <summary>Whether reports are sent at all.</summary>
     public bool Enabled => enabled;

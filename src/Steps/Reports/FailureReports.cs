@@ -11,7 +11,7 @@ namespace Blacksmith.Steps.Reports;
 /// not start, a commit, a stop or an unmount that failed, a step that threw). A refusal is the workflow's mistake, not
 /// the platform's, and never gets here: the hosts report only after a sequence that ran.
 /// </summary>
-public static class FailureReports
+internal static class FailureReports
 {
     /// <summary>
     /// A failed setup of this session: <see cref="FailureKind.StickyDiskSetup"/> when the disk never got mounted (the

@@ -8,7 +8,7 @@ namespace Blacksmith.Steps.Resilience;
 /// handled like any other failure, instead of a post step that hangs until the CI's step timeout kills it and
 /// leaves the disk exposed.
 /// </summary>
-public static class Bounded
+internal static class Bounded
 {
     public static Task<T> RunAsync<T>(
         string operation,

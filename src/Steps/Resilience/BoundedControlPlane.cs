@@ -8,7 +8,7 @@ namespace Blacksmith.Steps.Resilience;
 /// that outlives it is a <see cref="ExternalErrorKind.Timeout"/> its caller already tolerates (reporting never fails a
 /// step). Sits between the adapter and the recording decorator, so the journal records such a report as timed out.
 /// </summary>
-public sealed class BoundedControlPlane(IControlPlane inner, ReportBudget budget) : IControlPlane
+internal sealed class BoundedControlPlane(IControlPlane inner, ReportBudget budget) : IControlPlane
 {
     public Task<string?> ReportBuildStartedAsync(BuildStartReport report, CancellationToken cancellationToken) =>
         budget.RunAsync(PortCalls.ControlPlaneBuildStarted.Name, ct => inner.ReportBuildStartedAsync(report, ct), cancellationToken);

@@ -1,7 +1,7 @@
 namespace Blacksmith.Steps.Resilience;
 
 /// <summary>Whether <see cref="TransientRetry"/> may send a call again after it may have reached the other side.</summary>
-public enum Repeat
+internal enum Repeat
 {
     /// <summary>Retried only when it surely did nothing (unavailable): a second expose could expose a second disk.</summary>
     OnlyWhenNotSent,

@@ -10,7 +10,7 @@ namespace Blacksmith.Steps.Resilience;
 /// </summary>
 /// <param name="total">The whole budget.</param>
 /// <param name="time">The clock the budget runs on.</param>
-public sealed class ReportBudget(TimeSpan total, TimeProvider time)
+internal sealed class ReportBudget(TimeSpan total, TimeProvider time)
 {
     /// <summary>A step's budget for all its reports.</summary>
     public static readonly TimeSpan PerStep = TimeSpan.FromSeconds(5);

@@ -9,7 +9,7 @@ namespace Blacksmith.Steps.Resilience;
 /// broke after it was sent (<see cref="ExternalErrorKind.Interrupted"/>) is retried only when it is
 /// <see cref="Repeat.Idempotent"/>.
 /// </summary>
-public static class TransientRetry
+internal static class TransientRetry
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(4);

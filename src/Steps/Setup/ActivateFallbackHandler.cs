@@ -6,7 +6,7 @@ using Mediator;
 namespace Blacksmith.Steps.Setup;
 
 /// <summary>A fallback that fails too leaves the lifecycle in Failed; the caller reports both failures.</summary>
-public sealed class ActivateFallbackHandler(IBuilderRegistry builders) : ICommandHandler<ActivateFallback, LifecycleResult>
+internal sealed class ActivateFallbackHandler(IBuilderRegistry builders) : ICommandHandler<ActivateFallback, LifecycleResult>
 {
     public async ValueTask<LifecycleResult> Handle(ActivateFallback command, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace Blacksmith.Steps.Setup;
 /// holds the root but cannot be reached, or a listener that buildx cannot use as a builder, is not attached: setup
 /// goes on and its mount and spawn steps say what holds what.
 /// </summary>
-public sealed class AttachForeignBuilderHandler(IBuildkitDaemon daemons, IBuilderRegistry builders)
+internal sealed class AttachForeignBuilderHandler(IBuildkitDaemon daemons, IBuilderRegistry builders)
     : ICommandHandler<AttachForeignBuilder, LifecycleResult>
 {
     public async ValueTask<LifecycleResult> Handle(AttachForeignBuilder command, CancellationToken cancellationToken)

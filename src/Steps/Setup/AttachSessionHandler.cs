@@ -4,7 +4,7 @@ using Mediator;
 
 namespace Blacksmith.Steps.Setup;
 
-public sealed class AttachSessionHandler : ICommandHandler<AttachSession, LifecycleResult>
+internal sealed class AttachSessionHandler : ICommandHandler<AttachSession, LifecycleResult>
 {
     public ValueTask<LifecycleResult> Handle(AttachSession command, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace Blacksmith.Steps.Setup;
 /// the budget. A daemon that died on a corrupt cache
 /// database gets that database moved aside and one more start, so a corrupt cache heals instead of failing every job.
 /// </summary>
-public sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time)
+internal sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<AwaitDaemonReady, LifecycleResult>
 {
     /// <summary>The step a failed wait names (<c>SetupFailed.Step</c>).</summary>

@@ -4,7 +4,7 @@ using Mediator;
 
 namespace Blacksmith.Steps.Setup;
 
-public sealed class BeginSetupHandler : ICommandHandler<BeginSetup, LifecycleResult>
+internal sealed class BeginSetupHandler : ICommandHandler<BeginSetup, LifecycleResult>
 {
     public ValueTask<LifecycleResult> Handle(BeginSetup command, CancellationToken cancellationToken)
     {

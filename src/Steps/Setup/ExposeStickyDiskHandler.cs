@@ -14,7 +14,7 @@ namespace Blacksmith.Steps.Setup;
 /// expose id, the exposure is recorded so that post releases it; otherwise the failure says that the host may hold a
 /// half-exposed disk, which nothing of this job can release.
 /// </summary>
-public sealed class ExposeStickyDiskHandler(IStickyDiskStore store, ILifecycleContext lifecycle, TimeProvider time)
+internal sealed class ExposeStickyDiskHandler(IStickyDiskStore store, ILifecycleContext lifecycle, TimeProvider time)
     : ICommandHandler<ExposeStickyDisk, LifecycleResult>
 {
     private const string Step = "expose";

@@ -20,7 +20,7 @@ namespace Blacksmith.Steps.Setup;
 /// fall back too. Formatting itself refuses a device that is mounted or in use (<see cref="IBlockDevice.FormatAsync"/>),
 /// and a device this step formatted is never formatted again.
 /// </remarks>
-public sealed partial class MountStickyDiskHandler(
+internal partial class MountStickyDiskHandler(
     IBlockDevice device,
     IBuildkitDaemon daemons,
     ILifecycleContext lifecycle,

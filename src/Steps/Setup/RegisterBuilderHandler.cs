@@ -6,7 +6,7 @@ using Mediator;
 
 namespace Blacksmith.Steps.Setup;
 
-public sealed class RegisterBuilderHandler(IBuilderRegistry builders, ILifecycleContext lifecycle)
+internal sealed class RegisterBuilderHandler(IBuilderRegistry builders, ILifecycleContext lifecycle)
     : ICommandHandler<RegisterBuilder, LifecycleResult>
 {
     public ValueTask<LifecycleResult> Handle(RegisterBuilder command, CancellationToken cancellationToken)

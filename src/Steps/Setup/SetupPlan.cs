@@ -9,7 +9,7 @@ namespace Blacksmith.Steps.Setup;
 /// <param name="Daemon">How to start buildkitd.</param>
 /// <param name="ReadyBudget">How long buildkitd may take to become ready.</param>
 /// <param name="AllowFallback">Whether a failed setup falls back to a local builder (the inverse of nofallback).</param>
-public sealed record SetupPlan(
+internal sealed record SetupPlan(
     string Session,
     SetupFacts Setup,
     string MountPoint,

@@ -11,7 +11,7 @@ namespace Blacksmith.Steps.Setup;
 /// readiness, register; on a failed step, fall back when allowed. The rules live in the machine and the
 /// handlers; this only sequences.
 /// </summary>
-public sealed class SetupSequence(ISender sender)
+internal sealed class SetupSequence(ISender sender)
 {
     public async Task<SequenceOutcome> RunAsync(SetupPlan plan, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace Blacksmith.Steps.Setup;
 /// one is never touched (no signal, no second daemon beside it), and setup fails naming what holds what. The machine
 /// only lets this run while no daemon of this job is recorded, so whatever holds them is foreign.
 /// </summary>
-public sealed class SpawnDaemonHandler(IBuildkitDaemon daemon) : ICommandHandler<SpawnDaemon, LifecycleResult>
+internal sealed class SpawnDaemonHandler(IBuildkitDaemon daemon) : ICommandHandler<SpawnDaemon, LifecycleResult>
 {
     private const string Step = "start";
 

@@ -14,7 +14,7 @@ namespace Blacksmith.Steps.Telemetry;
 /// of the finished job (<c>blacksmith status --otlp</c>) sends the same trace: same ids, same spans. Best effort: a
 /// collector that is down or slow is a result to show, never an error of the step.
 /// </summary>
-public sealed class JobTraceExport(IJournalStore journal, ITraceExporter exporter, EffectCalls calls)
+internal sealed class JobTraceExport(IJournalStore journal, ITraceExporter exporter, EffectCalls calls)
 {
     /// <summary>
     /// Exports the journal's trace under the CI trace context a previous export of this job used, else under

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Blacksmith.Infrastructure.Tests.Leftovers;
 
 /// <summary>One test's machine: a private claims directory, and varied jobs to claim it.</summary>
-public sealed class ClaimWorld : IDisposable
+internal sealed class ClaimWorld : IDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly Faker _faker = new() { Random = new Randomizer(2027) };

@@ -12,6 +12,7 @@ using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.StickyDisk;
+using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Build;
 using Blacksmith.Steps.Job;
@@ -189,7 +190,15 @@ public static class JobAdapters
             Secrets = sp.GetRequiredService<IBuildSecrets>(),
             TraceExport = sp.GetService<JobTraceExport>(),
         });
-        services.AddSingleton<JobDriver>();
+        // A factory: the driver's constructor is internal, and the container only activates public ones.
+        services.AddSingleton(sp => new JobDriver(
+            sp.GetRequiredService<JobSequences>(),
+            sp.GetRequiredService<LifecycleJournal>(),
+            sp.GetRequiredService<IJournalStore>(),
+            sp.GetRequiredService<IStickyDiskStore>(),
+            sp.GetRequiredService<IControlPlane>(),
+            sp.GetRequiredService<JobSideEffects>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SetupHost>();
         services.AddSingleton<BuildHost>();
         services.AddSingleton<PostHost>();

@@ -11,7 +11,7 @@ namespace Blacksmith.Hosting.Composition;
 /// </summary>
 public static class LeftoverSettings
 {
-    public static LeftoverOptions FromEnvironment(Func<string, string?> environment)
+    internal static LeftoverOptions FromEnvironment(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var options = new LeftoverOptions();

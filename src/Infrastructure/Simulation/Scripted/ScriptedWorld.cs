@@ -229,7 +229,7 @@ public sealed class ScriptedWorld
     }
 
     /// <summary>Answers a call that returns a value.</summary>
-    public async Task<T> AnswerAsync<T>(PortCall<T> call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
+    internal async Task<T> AnswerAsync<T>(PortCall<T> call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         var answer = await ReplyAsync(call.Name, arguments, cancellationToken);
@@ -251,7 +251,7 @@ public sealed class ScriptedWorld
     }
 
     /// <summary>Answers a call whose value may be absent: a scripted <c>null</c>, or no value at all, is nothing found.</summary>
-    public async Task<T?> AnswerOrNothingAsync<T>(PortCall<T?> call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
+    internal async Task<T?> AnswerOrNothingAsync<T>(PortCall<T?> call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -260,7 +260,7 @@ public sealed class ScriptedWorld
     }
 
     /// <summary>Answers a call whose scripts may give no value (written before the call returned one): then <paramref name="otherwise"/>.</summary>
-    public async Task<T> AnswerOrAsync<T>(PortCall<T> call, IReadOnlyDictionary<string, string> arguments, T otherwise, CancellationToken cancellationToken)
+    internal async Task<T> AnswerOrAsync<T>(PortCall<T> call, IReadOnlyDictionary<string, string> arguments, T otherwise, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         var answer = await ReplyAsync(call.Name, arguments, cancellationToken);
@@ -268,7 +268,7 @@ public sealed class ScriptedWorld
     }
 
     /// <summary>Answers a call that returns nothing.</summary>
-    public Task AnswerAsync(PortCall call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
+    internal Task AnswerAsync(PortCall call, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         return ReplyAsync(call.Name, arguments, cancellationToken);
