@@ -155,17 +155,7 @@ public sealed class SetupHostOutputTests : IDisposable
 
     private async Task<IReadOnlyDictionary<string, string>> RunSetupAsync(int expectedExit = 0)
     {
-        var output = Path.Combine(_dir.FullName, "output");
-        var state = Path.Combine(_dir.FullName, "state");
-        await File.WriteAllTextAsync(output, "", Ct);
-        await File.WriteAllTextAsync(state, "", Ct);
-        var environment = new MapEnvironment(new()
-        {
-            ["GITHUB_ACTIONS"] = "true",
-            ["GITHUB_OUTPUT"] = output,
-            ["GITHUB_STATE"] = state,
-            ["INPUT_CACHE-KEY"] = "shop-image",
-        });
+        var (output, environment) = await GitHubSetupStep.CreateAsync(_dir.FullName, string.Empty, "shop-image", Ct);
         var ci = new GitHubActionsRuntime(environment, _console, new Random(7), new SecretMasker());
         var claims = new JobClaims(Path.Combine(_dir.FullName, "claims"));
         var host = new SetupHost(ci, environment, Settings, _engine.Driver(_engine.Sweep(claims), claims), _inspector);

@@ -35,17 +35,7 @@ public sealed class SetupHostRefusalTests : IDisposable
 
     private async Task<(int Exit, string Log)> RunSetupAsync(string cacheKey, string session)
     {
-        var output = Path.Combine(_dir.FullName, $"output-{session}");
-        var state = Path.Combine(_dir.FullName, $"state-{session}");
-        await File.WriteAllTextAsync(output, "", Ct);
-        await File.WriteAllTextAsync(state, "", Ct);
-        var environment = new MapEnvironment(new()
-        {
-            ["GITHUB_ACTIONS"] = "true",
-            ["GITHUB_OUTPUT"] = output,
-            ["GITHUB_STATE"] = state,
-            ["INPUT_CACHE-KEY"] = cacheKey,
-        });
+        var (_, environment) = await GitHubSetupStep.CreateAsync(_dir.FullName, $"-{session}", cacheKey, Ct);
         using var log = new StringWriter();
         var ci = new GitHubActionsRuntime(environment, log, new Random(7), new SecretMasker());
         var claims = new JobClaims(Path.Combine(_dir.FullName, "claims"));
