@@ -3,12 +3,17 @@ namespace Blacksmith.Hosts.Tests.Actions;
 /// <summary>
 /// The launchers behind the two actions, setup-docker-builder's node entry files and build-push-action's composite
 /// step: which binary they start and how, and that the step's outcome and the runner's cancellation signals pass
-/// through them unchanged. The binary is a recording stand-in.
+/// through them unchanged. The binary is a recording stand-in. Here node is the one on PATH; <see cref="LauncherOnNode24Tests"/>
+/// runs every case again on the node 24 that tests/node pins, so both of launch()'s ways (exec where node has
+/// process.execve, spawn and forward where it has not) are pinned whichever node the machine has.
 /// </summary>
-public sealed class LauncherTests
+public class LauncherTests
 {
     /// <summary>One stage of each kind of launcher: node (setup-docker-builder's post) and the composite (build-push-action).</summary>
     public static TheoryData<string> Launchers() => ["setup-docker-builder/post.js", "build-push-action"];
+
+    /// <summary>The harness on the node these tests run on.</summary>
+    private protected virtual LauncherHarness CreateHarness() => LauncherHarness.Create();
 
     [Theory]
     [InlineData("setup-docker-builder/main.js", "setup")]
@@ -16,7 +21,7 @@ public sealed class LauncherTests
     [InlineData("build-push-action", "build")]
     public async Task Each_entry_file_runs_the_binary_with_its_verb(string entry, string verb)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
 
         var run = await harness.RunAsync(entry, new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = harness.WriteStandIn() });
 
@@ -27,7 +32,7 @@ public sealed class LauncherTests
     [Fact]
     public async Task The_binary_gets_the_step_environment_unchanged_hyphenated_input_names_included()
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
 
         await harness.RunAsync("setup-docker-builder/post.js", new Dictionary<string, string?>
         {
@@ -55,7 +60,7 @@ public sealed class LauncherTests
     [InlineData("build-push-action", 130)]
     public async Task The_step_exits_with_the_binarys_exit_code(string entry, int exitCode)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
 
         var run = await harness.RunAsync(entry, new Dictionary<string, string?>
         {
@@ -70,7 +75,7 @@ public sealed class LauncherTests
     [MemberData(nameof(Launchers))]
     public async Task A_binary_killed_by_a_signal_fails_the_step_with_128_plus_the_signal_number(string entry)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
 
         var run = await harness.RunAsync(entry, new Dictionary<string, string?>
         {
@@ -88,7 +93,7 @@ public sealed class LauncherTests
     [InlineData("build-push-action", "SIGTERM", 143)]
     public async Task A_cancellation_signal_sent_to_the_step_reaches_the_binary_and_its_exit_code_comes_back(string entry, string signal, int exitCode)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
 
         var run = await harness.RunAsync(
             entry,
@@ -106,7 +111,7 @@ public sealed class LauncherTests
     [InlineData("build-push-action", "build", "ARM64", "linux-arm64")]
     public async Task Without_an_override_the_binary_comes_from_dist_for_the_runner_architecture(string entry, string verb, string arch, string rid)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
         harness.WriteStandIn($"dist/{rid}/blacksmith");
 
         var run = await harness.RunAsync(entry, new Dictionary<string, string?> { ["RUNNER_ARCH"] = arch });
@@ -124,7 +129,7 @@ public sealed class LauncherTests
     [InlineData("build-push-action", "Linux", "ARM")]
     public async Task An_unsupported_runner_is_a_clear_error_naming_it(string entry, string runnerOs, string arch)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
 
         var run = await harness.RunAsync(entry, new Dictionary<string, string?>
         {
@@ -143,7 +148,7 @@ public sealed class LauncherTests
     [MemberData(nameof(Launchers))]
     public async Task A_missing_binary_is_a_clear_error_saying_where_it_was_expected_and_how_to_build_it(string entry)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
 
         var run = await harness.RunAsync(entry, new Dictionary<string, string?> { ["RUNNER_ARCH"] = "ARM64" });
 
@@ -158,7 +163,7 @@ public sealed class LauncherTests
     [MemberData(nameof(Launchers))]
     public async Task An_override_pointing_nowhere_is_a_clear_error_naming_the_variable_and_path(string entry)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
         var nowhere = Path.Combine(harness.Repository, "no-such-build", "blacksmith");
 
         var run = await harness.RunAsync(entry, new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = nowhere });
@@ -171,7 +176,7 @@ public sealed class LauncherTests
     [MemberData(nameof(Launchers))]
     public async Task An_override_pointing_at_an_assembly_names_the_executable_to_use_instead(string entry)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
         var assembly = Path.Combine(harness.Repository, "bin", "blacksmith.dll");
         Directory.CreateDirectory(Path.GetDirectoryName(assembly)!);
         await File.WriteAllTextAsync(assembly, "", TestContext.Current.CancellationToken);
@@ -187,7 +192,7 @@ public sealed class LauncherTests
     [InlineData("build-push-action", "build")]
     public async Task A_binary_that_cannot_be_started_is_an_error_with_the_reason_not_a_silent_pass(string entry, string verb)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
         var notExecutable = Path.Combine(harness.Repository, "blacksmith");
         await File.WriteAllTextAsync(notExecutable, "not a program", TestContext.Current.CancellationToken);
 
@@ -202,7 +207,7 @@ public sealed class LauncherTests
     [Fact]
     public async Task Build_push_action_refuses_a_binary_of_another_architecture_in_one_line()
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
         var foreign = Path.Combine(harness.Repository, "dist", "linux-x64", "blacksmith");
         Directory.CreateDirectory(Path.GetDirectoryName(foreign)!);
         // This machine's own /bin/true with the ELF header naming the other architecture: the kernel refuses it (ENOEXEC).
@@ -225,7 +230,7 @@ public sealed class LauncherTests
     [Fact]
     public async Task Build_push_action_gives_the_binary_every_input_as_a_javascript_action_would()
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["cache-from"] = "type=gha",
@@ -255,7 +260,7 @@ public sealed class LauncherTests
     [InlineData("setup-docker-builder/post.js", "post")]
     public async Task Loaded_as_a_module_each_entry_file_starts_nothing_until_run_is_called_then_runs_its_verb(string entry, string verb)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
 
         var run = await harness.LoadAndRunAsync(entry, new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = harness.WriteStandIn() });
 
@@ -270,7 +275,7 @@ public sealed class LauncherTests
     [InlineData(70)]
     public async Task Run_resolves_with_a_failing_exit_code_instead_of_exiting_and_leaves_it_as_the_process_exit_code(int exitCode)
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
 
         var run = await harness.LoadAndRunAsync("setup-docker-builder/post.js", new Dictionary<string, string?>
         {
@@ -286,7 +291,7 @@ public sealed class LauncherTests
     [Fact]
     public async Task Run_reports_a_binary_that_cannot_be_found_and_resolves_with_1_instead_of_exiting()
     {
-        using var harness = LauncherHarness.Create();
+        using var harness = CreateHarness();
         var nowhere = Path.Combine(harness.Repository, "no-such-build", "blacksmith");
 
         var run = await harness.LoadAndRunAsync("setup-docker-builder/main.js", new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = nowhere });
