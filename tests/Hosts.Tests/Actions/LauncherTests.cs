@@ -104,6 +104,111 @@ public class LauncherTests
         Assert.Equal(exitCode, run.ExitCode);
     }
 
+    [Fact]
+    public async Task Where_node_can_exec_the_binary_replaces_it_and_is_the_process_the_runner_started()
+    {
+        using var harness = CreateHarness();
+
+        var run = await harness.RunAsync("setup-docker-builder/post.js", new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = harness.WriteStandIn() });
+
+        Assert.Equal(0, run.ExitCode);
+        var binaryPid = int.Parse(harness.Recorded("pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        // With process.execve the binary is the runner's direct child, so its signals and exit code are the step's with no
+        // relay; without it, a child of node that node forwards to.
+        Assert.Equal(harness.NodeCanExec, binaryPid == run.ProcessId);
+        // process.execve is experimental: its warning must not reach the step's log.
+        Assert.DoesNotContain("ExperimentalWarning", run.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("experimental", run.StandardOutput, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_binary_starts_with_no_signal_ignored_and_the_stdout_it_was_given()
+    {
+        using var harness = CreateHarness();
+
+        await harness.RunAsync("setup-docker-builder/post.js", new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = harness.WriteStandIn() });
+
+        // Node ignores SIGPIPE and SIGXFSZ, and an exec keeps what is ignored: the binary must start as a spawned child
+        // does, with neither ignored (nor would the daemons it starts).
+        Assert.Equal("0000000000000000\n", harness.Recorded("sigign"));
+        // Node turns a pipe it writes to non-blocking (O_NONBLOCK, 04000, on the pipe itself, shared with the binary):
+        // the launcher must not write before the binary starts.
+        var flags = Convert.ToInt32(harness.Recorded("stdout-flags").Trim(), 8);
+        Assert.Equal(0, flags & 0x800);
+    }
+
+    [Theory]
+    [InlineData("another-architecture", "ENOEXEC")]
+    [InlineData("missing-loader", "ENOENT")]
+    [InlineData("missing-interpreter", "ENOENT")]
+    public async Task An_executable_the_kernel_refuses_is_one_error_with_the_reason_and_exit_1(string kind, string reason)
+    {
+        using var harness = CreateHarness();
+        var binary = Path.Combine(harness.Repository, "build", "blacksmith");
+        Directory.CreateDirectory(Path.GetDirectoryName(binary)!);
+        if (kind == "missing-interpreter")
+        {
+            await File.WriteAllTextAsync(binary, "#!/nonexistent/sh\nexit 0\n", TestContext.Current.CancellationToken);
+        }
+        else
+        {
+            var elf = await File.ReadAllBytesAsync("/bin/true", TestContext.Current.CancellationToken);
+            if (kind == "another-architecture")
+            {
+                (elf[18], elf[19]) = elf[18] == 0x3E ? ((byte)0xB7, (byte)0) : ((byte)0x3E, (byte)0);
+            }
+            else
+            {
+                // The dynamic loader's path, renamed in place to one that does not exist.
+                var loader = System.Text.Encoding.ASCII.GetBytes("/ld-linux");
+                var at = elf.AsSpan().IndexOf(loader);
+                Assert.True(at > 0, "/bin/true names no dynamic loader");
+                elf[at + 1] = (byte)'X';
+            }
+
+            await File.WriteAllBytesAsync(binary, elf, TestContext.Current.CancellationToken);
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(binary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var run = await harness.RunAsync("setup-docker-builder/post.js", new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = binary });
+
+        // Not node's abort (134, a native stack trace) on a failed exec: the step's one line, and 1.
+        Assert.Equal(1, run.ExitCode);
+        var error = run.SingleError();
+        Assert.Contains($"Could not start {binary} post", error, StringComparison.Ordinal);
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("stack trace", run.StandardError, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_node_whose_execve_throws_is_one_error_with_the_reason_and_exit_1()
+    {
+        using var harness = CreateHarness();
+        // A node that throws on a failed exec (newer than 24.22) rather than aborting, stood in for by a preloaded
+        // process.execve that throws as it does.
+        var throwing = Path.Combine(harness.Repository, "throwing-execve.js");
+        await File.WriteAllTextAsync(
+            throwing,
+            "process.execve = (file) => { const error = new Error(`execve failed: ${file}`); error.code = 'ETXTBSY'; throw error; };\n",
+            TestContext.Current.CancellationToken);
+        var binary = harness.WriteStandIn();
+
+        var run = await harness.RunAsync("setup-docker-builder/post.js", new Dictionary<string, string?>
+        {
+            ["BLACKSMITH_BINARY"] = binary,
+            ["NODE_OPTIONS"] = $"--require {throwing}",
+        });
+
+        Assert.Equal(1, run.ExitCode);
+        var error = run.SingleError();
+        Assert.Contains($"Could not start {binary} post: execve failed: {binary} (ETXTBSY)", error, StringComparison.Ordinal);
+        Assert.False(harness.HasRecorded("argv"));
+    }
+
     [Theory]
     [InlineData("setup-docker-builder/main.js", "setup", "X64", "linux-x64")]
     [InlineData("setup-docker-builder/main.js", "setup", "ARM64", "linux-arm64")]
