@@ -38,7 +38,6 @@
 // process still ends with the step's failure.
 'use strict';
 
-const childProcess = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -292,7 +291,9 @@ function run(verb) {
     // a terminal) does not reach it twice, directly and forwarded; what it gets comes from us only.
     // The runner's cancellation still reaches it through the forwarding above, and its end-of-step
     // process-tree kill and end-of-job orphan cleanup do not depend on the group.
-    child = childProcess.spawn(binary, [verb], { stdio: 'inherit', env: process.env, detached: true });
+    // Required here, not at the top: node:child_process loads net and streams, a few ms of CPU the exec path
+    // does not need.
+    child = require('node:child_process').spawn(binary, [verb], { stdio: 'inherit', env: process.env, detached: true });
 
     // A spawn failure (EACCES, ENOEXEC, ENOENT) comes as 'error' without 'exit'; one after a start may
     // come with it: whichever is first decides, and settle() ignores the other.
