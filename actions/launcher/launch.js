@@ -5,28 +5,39 @@
 // Why a launcher at all: the runner only knows how to start JavaScript, composite and container
 // actions, and only a JavaScript action has a post step of its own and runs on the host (the engine
 // mounts block devices and starts a host daemon). So a few lines of node pick the binary and hand
-// over to it. Unlike the usual `execFileSync` shim, this one spawns asynchronously and forwards
-// SIGINT/SIGTERM: the runner signals only its direct child (this node process) when a step is
-// cancelled, and the engine must see the signal to record the cancellation and stop buildx.
+// over to it.
+//
+// Why exec: where node has process.execve (node 24; 22.15 and 23.11 on), launch() replaces this node
+// process with the binary. The binary then is the process the runner started: the runner's SIGINT/SIGTERM
+// on cancellation reach it directly, its exit code (or 128+n) is the step's without a relay, and no node
+// sits beside it for the step's whole length. Before exec it makes sure the kernel will take the file
+// (execve failing in node 24 aborts the process with a native stack trace instead of throwing), and it
+// resets the two signals node ignores (SIGPIPE, SIGXFSZ) so the binary starts with the dispositions a
+// spawned child gets. process.execve is experimental; its ExperimentalWarning is queued for node's next
+// tick, which never comes once the exec has succeeded, so the step's log shows none.
+//
+// The fallback, for a node without process.execve (node 20) and for a file the checks above doubt: spawn
+// asynchronously and forward SIGINT/SIGTERM, since the runner signals only its direct child (this node
+// process) and the engine must see the signal to record the cancellation and stop buildx. A file that
+// cannot start is then reported from the spawn's own error, as it always was.
 //
 // Contract (docs in actions/README.md):
 //   - the binary is <repository>/dist/<rid>/blacksmith, <rid> from RUNNER_OS/RUNNER_ARCH;
 //   - BLACKSMITH_BINARY, when set, is the path of an executable to run instead (a JIT build);
-//   - the child gets the verb as its only argument and this process's environment unchanged
-//     (INPUT_*, STATE_*, GITHUB_*, RUNNER_*), and inherits stdin/stdout/stderr, so its output and
-//     workflow commands stream live;
-//   - the outcome is the child's exit code, or 128+n when the child died of signal n;
+//   - the binary gets the verb as its only argument and this process's environment unchanged
+//     (INPUT_*, STATE_*, GITHUB_*, RUNNER_*), and stdin/stdout/stderr as the runner gave them, so its
+//     output and workflow commands stream live;
+//   - the outcome is the binary's exit code, or 128+n when it died of signal n;
 //   - every failure to start prints an ::error:: saying what went wrong and is exit code 1.
 //
 // Two ways in. The runner starts an entry file (main.js, post.js) with node: the entry file calls
-// launch(), and this process exits with the outcome. A tool that loads the entry file as a module
-// and calls its exported run() (GitHub's @github/local-action) calls run() here instead: it resolves
-// with the outcome and never ends the process, which belongs to the tool; it also sets
-// process.exitCode on a failure, as @actions/core's setFailed does, so the tool's process still ends
-// with the step's failure.
+// launch(), which execs (or spawns, and this process exits with the outcome). A tool that loads the
+// entry file as a module and calls its exported run() (GitHub's @github/local-action) calls run() here
+// instead: it always spawns, resolves with the outcome and never ends the process, which belongs to the
+// tool; it also sets process.exitCode on a failure, as @actions/core's setFailed does, so the tool's
+// process still ends with the step's failure.
 'use strict';
 
-const childProcess = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -42,6 +53,14 @@ const NODE_OS = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
 const NODE_ARCH = { x64: 'X64', arm64: 'ARM64', ia32: 'X86', arm: 'ARM' };
 
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM'];
+
+// Node ignores these two (SIG_IGN), and an ignored signal stays ignored across exec. A signal with a
+// handler goes back to its default action instead, so the exec path gives them handlers first.
+const IGNORED_BY_NODE = ['SIGPIPE', 'SIGXFSZ'];
+
+// The ELF e_machine of the architectures the binaries are built for, by node's process.arch.
+const ELF_MACHINES = { x64: 0x3e, arm64: 0xb7 };
+const PT_INTERP = 3;
 
 // Workflow-command data escaping (protocols §1.4): '%' first, then CR and LF, so a multi-line
 // reason stays one annotation and cannot start a command of its own.
@@ -108,12 +127,115 @@ function resolveBinary(env) {
   return binary;
 }
 
+function isExecutableFile(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isElf(head, length) {
+  return length >= 64 && head.readUInt32BE(0) === 0x7f454c46;
+}
+
+// 64-bit, little-endian, this machine's architecture: what the published binaries are.
+function isElfForThisMachine(head) {
+  return head[4] === 2 && head[5] === 1 && head.readUInt16LE(18) === ELF_MACHINES[process.arch];
+}
+
+// An ELF file built for another machine (or word size, or byte order), which the kernel refuses with ENOEXEC.
+// Said here rather than left to spawn: libuv's execvp then hands the file to /bin/sh as a script, which
+// fails with a syntax error and exit 2, not the step's one ::error:: line and 1.
+function foreignExecutableReason(file) {
+  let fd;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(64);
+    const length = fs.readSync(fd, head, 0, head.length, 0);
+    if (isElf(head, length) && !isElfForThisMachine(head)) {
+      return `it is not a program for this machine, ${os.machine()} (ENOEXEC)`;
+    }
+    return null;
+  } catch {
+    // Unreadable or gone: spawn reports it.
+    return null;
+  } finally {
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+// Whether execve(2) will take the file. In node 24 a failed process.execve aborts the process (a native
+// stack trace, exit 134) instead of throwing, so anything in doubt goes the spawn way, whose error names
+// the reason. A script needs its interpreter; an ELF executable must be a 64-bit little-endian one for
+// this machine whose program interpreter (the dynamic loader) exists. Anything else (a script without #!,
+// which spawn runs with /bin/sh as it always did) is left to spawn.
+function execWillStart(file) {
+  if (!isExecutableFile(file)) {
+    return false;
+  }
+  let fd;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(1024);
+    const length = fs.readSync(fd, head, 0, head.length, 0);
+    if (length >= 2 && head[0] === 0x23 && head[1] === 0x21) {
+      const interpreter = head.subarray(2, length).toString('latin1').split('\n')[0].trim().split(/[ \t]/)[0];
+      return interpreter !== '' && isExecutableFile(interpreter);
+    }
+    if (!isElf(head, length) || !isElfForThisMachine(head)) {
+      return false;
+    }
+    const entrySize = head.readUInt16LE(0x36);
+    const table = Buffer.alloc(entrySize * head.readUInt16LE(0x38));
+    fs.readSync(fd, table, 0, table.length, Number(head.readBigUInt64LE(0x20)));
+    for (let entry = 0; entry + entrySize <= table.length; entry += entrySize) {
+      if (table.readUInt32LE(entry) === PT_INTERP) {
+        const name = Buffer.alloc(Number(table.readBigUInt64LE(entry + 0x20)));
+        fs.readSync(fd, name, 0, name.length, Number(table.readBigUInt64LE(entry + 0x08)));
+        return isExecutableFile(name.toString('latin1').split('\0')[0]);
+      }
+    }
+    // No program interpreter: a static executable.
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+    }
+  }
+}
+
 function exitCodeOf(code, signal) {
   if (code !== null) {
     return code;
   }
   const number = os.constants.signals[signal];
   return number ? 128 + number : 1;
+}
+
+// The binary to run, or null after an ::error:: saying why there is none or why it cannot start.
+function binaryOrReport(verb) {
+  let binary;
+  try {
+    binary = resolveBinary(process.env);
+  } catch (error) {
+    if (!(error instanceof LaunchError)) {
+      throw error;
+    }
+    reportError(error.message);
+    return null;
+  }
+  const foreign = foreignExecutableReason(binary);
+  if (foreign !== null) {
+    reportError(`Could not start ${binary} ${verb}: ${foreign}.`);
+    return null;
+  }
+  return binary;
 }
 
 /**
@@ -143,17 +265,7 @@ function run(verb) {
       resolve(exitCode);
     };
 
-    const binary = (() => {
-      try {
-        return resolveBinary(process.env);
-      } catch (error) {
-        if (!(error instanceof LaunchError)) {
-          throw error;
-        }
-        reportError(error.message);
-        return null;
-      }
-    })();
+    const binary = binaryOrReport(verb);
     if (binary === null) {
       settle(1);
       return;
@@ -179,7 +291,9 @@ function run(verb) {
     // a terminal) does not reach it twice, directly and forwarded; what it gets comes from us only.
     // The runner's cancellation still reaches it through the forwarding above, and its end-of-step
     // process-tree kill and end-of-job orphan cleanup do not depend on the group.
-    child = childProcess.spawn(binary, [verb], { stdio: 'inherit', env: process.env, detached: true });
+    // Required here, not at the top: node:child_process loads net and streams, a few ms of CPU the exec path
+    // does not need.
+    child = require('node:child_process').spawn(binary, [verb], { stdio: 'inherit', env: process.env, detached: true });
 
     // A spawn failure (EACCES, ENOEXEC, ENOENT) comes as 'error' without 'exit'; one after a start may
     // come with it: whichever is first decides, and settle() ignores the other.
@@ -194,11 +308,38 @@ function run(verb) {
   });
 }
 
+// Replaces this process with `binary verb`; returns only if node threw instead (a node whose execve throws
+// on failure rather than aborting), after reporting it and ending the process with 1.
+function exec(binary, verb) {
+  for (const signal of IGNORED_BY_NODE) {
+    process.on(signal, () => {});
+  }
+  try {
+    // argv[0] is the binary's path, as spawn gives it.
+    process.execve(binary, [binary, verb], process.env);
+  } catch (error) {
+    const reason = error.code && !String(error.message).includes(error.code) ? `${error.message} (${error.code})` : error.message;
+    reportError(`Could not start ${binary} ${verb}: ${reason}`);
+    // Exits before node's next tick, so the queued ExperimentalWarning is never printed.
+    process.exit(1);
+  }
+}
+
 /**
- * The runner's way in: runs `blacksmith <verb>` and ends this process with its outcome.
+ * The runner's way in: runs `blacksmith <verb>` as this very process where node can exec (the binary's exit
+ * code is then the step's by construction), else spawns it and ends this process with its outcome.
  * @param {string} verb setup, build or post.
  */
 function launch(verb) {
+  if (typeof process.execve === 'function') {
+    const binary = binaryOrReport(verb);
+    if (binary === null) {
+      process.exit(1);
+    }
+    if (execWillStart(binary)) {
+      exec(binary, verb);
+    }
+  }
   run(verb).then((exitCode) => process.exit(exitCode));
 }
 

@@ -55,6 +55,7 @@ internal static class HostsBenchmark
             await NothingToCleanUpAsync(binary, floor, runner, cancellationToken);
             await JobsAsync(binary, runner, cancellationToken);
             await ReadinessAsync(binary, runner, cancellationToken);
+            await LauncherBenchmark.RunAsync(root, work.FullName, cancellationToken);
             return 0;
         }
         finally

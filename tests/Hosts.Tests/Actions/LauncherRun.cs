@@ -1,7 +1,7 @@
 namespace Blacksmith.Hosts.Tests.Actions;
 
-/// <summary>How one launcher process ended and what it printed.</summary>
-internal sealed record LauncherRun(int ExitCode, string StandardOutput, string StandardError)
+/// <summary>How one launcher process ended, what it printed, and the process id the test started it as.</summary>
+internal sealed record LauncherRun(int ExitCode, string StandardOutput, string StandardError, int ProcessId)
 {
     /// <summary>The data of the one <c>::error::</c> workflow command the launcher printed (it fails with exactly one).</summary>
     public string SingleError()
