@@ -132,6 +132,50 @@ internal static class HostsBenchmark
             Console.WriteLine(Invariant(
                 $"| {verb} | {Median(counted.Select(s => s.WallMs)):0.0} | {Median(counted.Select(s => s.ExternalMs)):0.0} | {own:0.0} | {tail:0.0} | {spawned} | | {(own <= 30 && tail <= 20 ? "yes" : "no")} |"));
         }
+
+        await FlushesPerStepAsync(binary, runner, cancellationToken);
+    }
+
+    /// <summary>
+    /// One more warm job with each step under strace (its children left alone once they exec): the fsync calls each step
+    /// made, on which files, beside the records it journaled. Its wall times are strace's, so it is not counted above.
+    /// </summary>
+    private static async Task FlushesPerStepAsync(string binary, StepEnvironment runner, CancellationToken cancellationToken)
+    {
+        var traces = Directory.CreateDirectory(Path.Combine(runner.Work, "flushes")).FullName;
+        await JobAsync(binary, runner, "flushes", readyAfterMs: null, cancellationToken, traces);
+        var jobDirectory = runner.Step("flushes", "post").JobDirectory;
+        var journal = Path.Combine(jobDirectory, "journal.jsonl");
+        var sessions = (await File.ReadAllLinesAsync(journal, cancellationToken)).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("session").GetString() ?? "").ToList();
+        Console.WriteLine();
+        Console.WriteLine("fsync per step of one more warm job (strace -f -y -T; the step's children not traced once they exec)");
+        Console.WriteLine("| step | records journaled | journal fsyncs | job directory fsyncs | other fsyncs (the store's files) | fsync time (ms) | no record fsynced twice |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var verb in (string[])["setup", "build", "post"])
+        {
+            var calls = (await File.ReadAllLinesAsync(Path.Combine(traces, $"{verb}.strace"), cancellationToken))
+                .Where(l => l.Contains("sync(", StringComparison.Ordinal) && l.Contains('<', StringComparison.Ordinal)).ToList();
+            var onJournal = calls.Count(l => l.Contains($"<{journal}>", StringComparison.Ordinal));
+            var onDirectory = calls.Count(l => l.Contains($"<{jobDirectory}>", StringComparison.Ordinal));
+            var seconds = calls.Sum(l => double.Parse(l[(l.LastIndexOf('<') + 1)..l.LastIndexOf('>')], CultureInfo.InvariantCulture));
+            // The step's records: setup's and post's share setup's session; metrics are unscoped, so they go by position.
+            var records = RecordsOf(verb, sessions);
+            Console.WriteLine(Invariant(
+                $"| {verb} | {records} | {onJournal} | {onDirectory} | {calls.Count - onJournal - onDirectory} | {seconds * 1000:0.0} | {(onJournal <= records ? "yes" : "no")} |"));
+        }
+    }
+
+    /// <summary>How many records a step of the traced job wrote: setup's up to the build's first, the build's, post's after it.</summary>
+    private static int RecordsOf(string verb, List<string> sessions)
+    {
+        var firstBuild = sessions.FindIndex(s => s.StartsWith("build-", StringComparison.Ordinal));
+        var lastBuild = sessions.FindLastIndex(s => s.StartsWith("build-", StringComparison.Ordinal));
+        return verb switch
+        {
+            "setup" => firstBuild,
+            "build" => lastBuild - firstBuild + 1,
+            _ => sessions.Count - lastBuild - 1,
+        };
     }
 
     /// <summary>Setups against a buildkitd that opens its address late: how long after it listens setup knew it was ready.</summary>
@@ -156,7 +200,7 @@ internal static class HostsBenchmark
     }
 
     private static async Task<List<(string Verb, StepSample Sample)>> JobAsync(
-        string binary, StepEnvironment runner, string name, int? readyAfterMs, CancellationToken cancellationToken)
+        string binary, StepEnvironment runner, string name, int? readyAfterMs, CancellationToken cancellationToken, string? traces = null)
     {
         var samples = new List<(string, StepSample)>();
         var setup = runner.Step(name, "setup");
@@ -168,30 +212,36 @@ internal static class HostsBenchmark
         var post = runner.Step(name, "post");
         try
         {
-            samples.Add(("setup", await StepAsync(binary, setup, runner, cancellationToken)));
+            samples.Add(("setup", await StepAsync(binary, setup, runner, cancellationToken, traces)));
             post.Variables["STATE_session"] = (await EnvFileAsync(setup.StateFile, cancellationToken)).GetValueOrDefault("session")
                 ?? throw new InvalidOperationException($"setup of {name} saved no session");
             var build = runner.Step(name, "build");
             build.Inputs["CONTEXT"] = runner.Workspace;
             build.Inputs["TAGS"] = "bench";
-            samples.Add(("build", await StepAsync(binary, build, runner, cancellationToken)));
+            samples.Add(("build", await StepAsync(binary, build, runner, cancellationToken, traces)));
         }
         finally
         {
             // Post always runs, as the runner runs it: no daemon, mount or loop device outlives the benchmark.
-            samples.Add(("post", await StepAsync(binary, post, runner, cancellationToken)));
+            samples.Add(("post", await StepAsync(binary, post, runner, cancellationToken, traces)));
         }
 
         return samples;
     }
 
-    /// <summary>One step: its wall time, the external calls it journaled, and its last record to its exit.</summary>
-    private static async Task<StepSample> StepAsync(string binary, Step step, StepEnvironment runner, CancellationToken cancellationToken)
+    /// <summary>
+    /// One step: its wall time, the external calls it journaled, and its last record to its exit; with
+    /// <paramref name="traces"/>, under strace, its fsync calls written to <c>{verb}.strace</c> there.
+    /// </summary>
+    private static async Task<StepSample> StepAsync(string binary, Step step, StepEnvironment runner, CancellationToken cancellationToken, string? traces = null)
     {
         var journal = Path.Combine(step.JobDirectory, "journal.jsonl");
         var before = File.Exists(journal) ? (await File.ReadAllLinesAsync(journal, cancellationToken)).Length : 0;
         var spawnedBefore = await SpawnsAsync(runner, cancellationToken);
-        var info = Start(binary, [step.Verb]);
+        // -b execve: a child is let go when it execs, so the daemon setup starts does not keep strace (and the step) alive.
+        var info = traces is null
+            ? Start(binary, [step.Verb])
+            : Start("strace", ["-f", "-b", "execve", "-qq", "-y", "-T", "-e", "trace=fsync,fdatasync", "-o", Path.Combine(traces, $"{step.Verb}.strace"), binary, step.Verb]);
         step.Apply(info.Environment);
         var started = Stopwatch.GetTimestamp();
         var run = await RunAsync(info, cancellationToken);

@@ -155,7 +155,8 @@ public sealed class JournalFile : IJournalStore
 
     /// <summary>
     /// Reads, decides and writes under the job's turn and the exclusive lock. Returns the journal still open when
-    /// records were written and remain to be flushed, with the result the append returns.
+    /// records were written and remain to be flushed (not when it wrote nothing, nor when it created the journal and
+    /// flushed it already), with the result the append returns.
     /// </summary>
     private async ValueTask<(FileStream? Unflushed, JournalAppendResult Result)> AppendUnderLockAsync(
         long afterSequence,
@@ -212,15 +213,18 @@ public sealed class JournalFile : IJournalStore
 
             var (records, lines, lineStarts) = Serialize(drafts, scan.LastSequence + 1, scan.ValidEnd);
             Write(handle, lines.WrittenSpan, scan.ValidEnd, drafts.Count);
+            Remember(scan.ValidEnd, lineStarts, scan.ValidEnd + lines.WrittenCount);
             if (created)
             {
                 // A new journal's name must be durable before anyone appends to it, or a crash could lose the file
-                // with records another step was told are on disk: the first append flushes it all under the lock.
+                // with records another step was told are on disk: the first append flushes it all under the lock, and
+                // so has nothing left to flush after it (a second fsync of the same records cost a disk flush).
                 RandomAccess.FlushToDisk(handle);
                 UnixFiles.SyncDirectory(DirectoryPath);
+                stream.Dispose();
+                return (null, new JournalAppendResult(seen, records));
             }
 
-            Remember(scan.ValidEnd, lineStarts, scan.ValidEnd + lines.WrittenCount);
             return (stream, new JournalAppendResult(seen, records));
         }
         catch

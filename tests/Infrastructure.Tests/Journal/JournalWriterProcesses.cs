@@ -74,16 +74,26 @@ public static class JournalWriterProcesses
     }
 
     /// <summary>Starts one writer with <paramref name="flags"/> (see the tool's usage); the caller owns and ends it.</summary>
-    public static Process Start(string jobDir, int writer, int count, params string[] flags)
+    public static Process Start(string jobDir, int writer, int count, params string[] flags) => Launch([], jobDir, writer, count, flags);
+
+    /// <summary>
+    /// Starts one writer under <c>strace -f -y</c>, which writes the <paramref name="syscalls"/> it makes, each descriptor
+    /// named by its path, to <paramref name="trace"/>; the caller owns and ends it.
+    /// </summary>
+    public static Process StartTraced(string trace, string syscalls, string jobDir, int writer, int count, params string[] flags) =>
+        Launch(["strace", "-f", "-qq", "-y", "-e", $"trace={syscalls}", "-o", trace], jobDir, writer, count, flags);
+
+    private static Process Launch(string[] wrapper, string jobDir, int writer, int count, string[] flags)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var command = (string[])[.. wrapper, DotnetHost()];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])[ToolPath, jobDir, writer.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture), .. flags])
+        foreach (var argument in (string[])[.. command[1..], ToolPath, jobDir, writer.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture), .. flags])
         {
             start.ArgumentList.Add(argument);
         }
