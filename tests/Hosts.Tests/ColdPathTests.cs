@@ -1,4 +1,9 @@
 using Blacksmith.Hosting;
+using Blacksmith.Hosting.Composition;
+using Blacksmith.Hosting.EntryPoints;
+using Blacksmith.Hosts.Tests.EntryPoints;
+using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Infrastructure.Ci.Generic;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
@@ -10,8 +15,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Blacksmith.Hosts.Tests;
 
 /// <summary>A step's process builds what the commands it sends need, not the whole engine: each start pays for what it builds.</summary>
-public sealed class ColdPathTests
+public sealed class ColdPathTests : IDisposable
 {
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("blacksmith-cold-");
+
     [Fact]
     public async Task Post_with_nothing_to_clean_up_builds_none_of_the_adapters_only_setup_and_builds_use()
     {
@@ -38,5 +45,45 @@ public sealed class ColdPathTests
         Assert.Equal(LifecycleState.Done, outcome.Snapshot.State);
         Assert.Equal(SkipReason.NoSetup, Assert.IsType<CommitDecision.Skip>(outcome.Snapshot.Decision).Reason);
         Assert.Empty(built);
+    }
+
+    [Theory]
+    [InlineData(StoreMode.Local)]
+    [InlineData(StoreMode.Agent)]
+    public void A_step_builds_each_of_our_services_with_a_factory_and_none_by_reflection_on_its_constructor(StoreMode store)
+    {
+        // What the container activates by type it finds and invokes by reflection, which under Native AOT each step's
+        // start paid for (and which widens the map of reflectable methods that Delegate.Method searches).
+        var environment = new MapEnvironment(new Dictionary<string, string>(StringComparer.Ordinal) { ["BLACKSMITH_VM_ID"] = "vm-1" });
+        var services = new ServiceCollection().AddJobAdapters(Job(store, environment)).AddLogging().AddBlacksmithEngine();
+
+        var byType = services
+            .Select(d => d.IsKeyedService ? d.KeyedImplementationType : d.ImplementationType)
+            .Where(t => t is not null && t.Assembly.GetName().Name!.StartsWith("Blacksmith.", StringComparison.Ordinal))
+            .Select(t => t!.Name)
+            .Distinct()
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(string.Empty, string.Join(", ", byType));
+        using var provider = services.BuildServiceProvider();
+        Assert.NotNull(provider.GetRequiredService<PostHost>());
+        Assert.NotNull(provider.GetRequiredService<SetupHost>());
+        Assert.NotNull(provider.GetRequiredService<BuildHost>());
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private JobOptions Job(StoreMode store, IEnvironmentReader environment)
+    {
+        var jobDirectory = Directory.CreateDirectory(Path.Combine(_dir.FullName, "job")).FullName;
+        return new JobOptions
+        {
+            Settings = HostSettings.FromEnvironment(jobDirectory, environment.Read, isRoot: true),
+            Store = store,
+            DataDirectory = Path.Combine(_dir.FullName, "data"),
+            Ci = new GenericCiRuntime(
+                new GenericCiOptions { StateDirectory = jobDirectory }, environment, TextWriter.Null, TextWriter.Null, new Random(5), TimeProvider.System, new SecretMasker()),
+            Environment = environment,
+        };
     }
 }

@@ -1,3 +1,4 @@
+using Blacksmith.Hosting.Composition;
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Pipeline;
@@ -25,17 +26,21 @@ public static class BlacksmithEngineServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<LifecycleContextAccessor>();
+        // Every service of ours is built by a factory, never by its type: the container would find and invoke the
+        // constructor by reflection, which under Native AOT each step's start paid for (docs/benchmarks.md).
+        services.TryAddSingleton(_ => new LifecycleContextAccessor());
         services.TryAddSingleton<ILifecycleContext>(sp => sp.GetRequiredService<LifecycleContextAccessor>());
-        services.TryAddSingleton<LifecycleJournal>();
-        services.TryAddSingleton<SetupSequence>();
-        services.TryAddSingleton<PostSequence>();
-        services.TryAddSingleton<BuildSequence>();
-        services.TryAddSingleton<DiskUnmounter>();
+        services.TryAddSingleton(sp => new LifecycleJournal(
+            sp.GetRequiredService<IJournalStore>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<LifecycleJournal>(), sp.GetService<IFailpoints>()));
+        services.TryAddSingleton(sp => new SetupSequence(sp.GetRequiredService<ISender>()));
+        services.TryAddSingleton(sp => new PostSequence(sp.GetRequiredService<ISender>(), sp.GetRequiredService<LifecycleJournal>()));
+        services.TryAddSingleton(sp => new BuildSequence(sp.GetRequiredService<ISender>(), sp.GetRequiredService<IImageBuilder>()));
+        services.TryAddSingleton(sp => new DiskUnmounter(
+            sp.GetRequiredService<IBlockDevice>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<DiskUnmounter>()));
 
         // A host on a machine that later jobs share registers the real claim; without one, the journal alone names
         // what the job holds.
-        services.TryAddSingleton<IJobClaim, NoJobClaim>();
+        services.TryAddSingleton<IJobClaim>(_ => new NoJobClaim());
 
         // The kill points pass unremarked unless a test registered its own (docs/end-to-end-tests.md).
         services.TryAddSingleton<IFailpoints>(NoFailpoints.Instance);
@@ -54,6 +59,6 @@ public static class BlacksmithEngineServiceCollectionExtensions
             options.Assemblies = [typeof(ILifecycleCommand), typeof(StepsAssembly)];
             options.PipelineBehaviors = [typeof(CommandLoggingBehavior<,>), typeof(ClaimProjectionBehavior<,>), typeof(LifecycleTransactionBehavior<,>)];
         });
-        return services.AddEffectRecording();
+        return services.ConstructCommandsDirectly().AddEffectRecording();
     }
 }

@@ -1,3 +1,5 @@
+using Blacksmith.Hosting.Composition;
+using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
 using Blacksmith.Steps.Recording;
@@ -17,8 +19,8 @@ internal static class EffectRecordingRegistration
 
     public static IServiceCollection AddEffectRecording(this IServiceCollection services)
     {
-        services.TryAddSingleton<IEffectRecorder, JournalEffectRecorder>();
-        services.TryAddSingleton<EffectCalls>();
+        services.TryAddSingleton<IEffectRecorder>(sp => new JournalEffectRecorder(sp.GetRequiredService<LifecycleJournal>(), sp.LoggerFor<JournalEffectRecorder>()));
+        services.TryAddSingleton(sp => new EffectCalls(sp.GetRequiredService<IEffectRecorder>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IFailpoints>()));
         Decorate<IStickyDiskStore>(services, (inner, calls) => new RecordingStickyDiskStore(inner, calls));
         Decorate<IBlockDevice>(services, (inner, calls) => new RecordingBlockDevice(inner, calls));
         Decorate<IBuildkitDaemon>(services, (inner, calls) => new RecordingBuildkitDaemon(inner, calls));

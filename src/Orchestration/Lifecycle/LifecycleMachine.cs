@@ -15,14 +15,21 @@ namespace Blacksmith.Orchestration.Lifecycle;
 /// </summary>
 internal static class LifecycleMachine
 {
+    /// <summary>Every state, in the order the diagram lists them.</summary>
+    private static readonly LifecycleState[] States = [Idle, Mounting, Starting, Failed, Ready, Building, Draining, Committing, Done];
+
     private static readonly LifecycleState[] SetupStates = [Mounting, Starting];
+
+    /// <summary>The states that may hold something, which the owner's post drains.</summary>
+    private static readonly LifecycleState[] DrainedByPost = [Mounting, Starting, Ready, Building, Failed];
 
     private static readonly LifecycleSnapshot Unloaded = LifecycleSnapshot.Initial(string.Empty);
 
-    private static readonly FrozenDictionary<LifecycleState, FrozenSet<LifecycleTrigger>> Accepted = BuildAcceptedTable();
+    /// <summary>The triggers each state has a transition for, by state, each worked out when first asked.</summary>
+    private static readonly FrozenSet<LifecycleTrigger>?[] Accepted = new FrozenSet<LifecycleTrigger>?[States.Max(s => (int)s) + 1];
 
     [ThreadStatic]
-    private static (StateMachine<LifecycleState, LifecycleTrigger> Machine, GuardFacts Facts)? t_machine;
+    private static ThreadMachine? t_machine;
 
     /// <summary>
     /// Triggers only the owning session may fire: the effects behind them act on the disk and daemon it acquired,
@@ -46,7 +53,16 @@ internal static class LifecycleMachine
         // The graph is the same for every firing: each thread configures it once, over facts it reloads per firing
         // (configuring it per event was a large share of a replay's time). Evaluate is synchronous and guards never
         // fire the machine, so one thread's machine serves one firing at a time.
-        var (machine, facts) = t_machine ??= Create();
+        // Each state's transitions are configured when a firing first leaves it: Stateless reads every guard's
+        // MethodInfo as it is configured, which under Native AOT builds a map of every reflectable method in the image
+        // on the first read, and a post with nothing to clean up leaves only Idle, which has no guard.
+        var (machine, facts, configured) = t_machine ??= new ThreadMachine();
+        if (!configured[(int)before.State])
+        {
+            ConfigureState(machine, facts, before.State);
+            configured[(int)before.State] = true;
+        }
+
         facts.Load(before, pending, after);
         try
         {
@@ -71,7 +87,8 @@ internal static class LifecycleMachine
     /// a command passes before it does any effect.
     /// </summary>
     public static bool Accepts(LifecycleState state, LifecycleTrigger trigger) =>
-        Accepted.TryGetValue(state, out var triggers) && triggers.Contains(trigger);
+        // Racing threads work out the same set; either one may keep it.
+        (Accepted[(int)state] ??= AcceptedFrom(state)).Contains(trigger);
 
     /// <summary>
     /// Whether the lifecycle admits <paramref name="trigger"/> from <paramref name="snapshot"/>'s session before any
@@ -92,92 +109,115 @@ internal static class LifecycleMachine
             ? "no session owns a builder in this job"
             : $"only the session that owns the builder ({snapshot.OwnerSession}) may do this";
 
+    /// <summary>The states this thread's machine has configured so far (the cold path's tests read it).</summary>
+    public static IReadOnlyList<LifecycleState> ConfiguredOnThisThread() =>
+        t_machine is { } machine ? [.. States.Where(s => machine.Configured[(int)s])] : [];
+
     /// <summary>The machine's structure, for the diagram.</summary>
     public static StateMachineInfo Describe() => Configure(GuardFacts.Describing(Idle)).GetInfo();
 
     /// <summary>The Mermaid state diagram, generated from the configuration (docs/state-diagram.md embeds it).</summary>
     public static string MermaidDiagram() => MermaidGraph.Format(Describe());
 
-    private static (StateMachine<LifecycleState, LifecycleTrigger> Machine, GuardFacts Facts) Create()
-    {
-        var facts = new GuardFacts(Unloaded, null, Unloaded);
-        return (Configure(facts), facts);
-    }
-
     private static StateMachine<LifecycleState, LifecycleTrigger> Configure(GuardFacts f)
     {
-        var m = new StateMachine<LifecycleState, LifecycleTrigger>(() => f.State, s => f.State = s);
-
-        m.Configure(Idle)
-            .Permit(SetupStarted, Mounting)
-            .Permit(BuilderAttached, Ready)
-            .Permit(PostRequested, Done);
-
-        m.Configure(Mounting)
-            .InternalTransitionIf(DiskExposed, _ => !f.Before.Disk.HoldsExposeId, _ => { }, "no disk was exposed yet")
-            .PermitIf(DiskMounted, Starting, () => f.Before.Disk.HoldsExposeId, "a disk was exposed");
-
-        m.Configure(Starting)
-            .InternalTransitionIf(DaemonSpawned, _ => f.Before.Daemon is null, _ => { }, "no daemon was spawned yet")
-            .InternalTransitionIf(DaemonReady, _ => f.Before.Daemon is not null, _ => { }, "the daemon was spawned")
-            // The restart a DaemonExited allows is bounded here, so setup's loop cannot spawn the daemon a third time.
-            .InternalTransitionIf(DaemonExited, _ => f.Before.Daemon is not null && !f.Before.DaemonReady && MayRestartDaemon(f.Before), _ => { }, "a spawned daemon exited before it was ready, and it was not restarted yet")
-            .PermitIf(BuilderRegistered, Ready, () => f.Before.DaemonReady, "the daemon is ready");
-
-        foreach (var state in SetupStates)
+        var m = NewMachine(f);
+        foreach (var state in States)
         {
-            m.Configure(state).Permit(SetupFailed, Failed);
+            ConfigureState(m, f, state);
         }
-
-        m.Configure(Failed)
-            .Permit(FallbackActivated, Ready);
-
-        m.Configure(Ready)
-            .PermitIf(BuildStarted, Building, () => IsNewBuild(f), "the build id is new")
-            .InternalTransitionIf(SessionAttached, _ => CacheKeyMatches(f), _ => { }, "the cache key is the running builder's");
-
-        m.Configure(Building)
-            .InternalTransitionIf(BuildStarted, _ => IsNewBuild(f), _ => { }, "the build id is new")
-            .InternalTransitionIf(BuildFinished, _ => IsRunningBuild(f) && f.After.BuildsInFlight > 0, _ => { }, "the build was running and others still are")
-            .PermitIf(BuildFinished, Ready, () => IsRunningBuild(f) && f.After.BuildsInFlight == 0, "the build was the last one running")
-            .InternalTransitionIf(SessionAttached, _ => CacheKeyMatches(f), _ => { }, "the cache key is the running builder's");
-
-        // Post from the owner drains whatever was acquired, from any state that may hold something; from an
-        // attached session it only reports, and the owner's post does the work.
-        foreach (var state in (LifecycleState[])[Mounting, Starting, Ready, Building, Failed])
-        {
-            m.Configure(state)
-                .PermitIf(PostRequested, Draining, () => f.Before.IsOwner, "the session owns the builder")
-                .InternalTransitionIf(PostRequested, _ => !f.Before.IsOwner, _ => { }, "the session does not own the builder");
-        }
-
-        m.Configure(Draining)
-            // A post run again after its host was killed resumes where the journal left off.
-            .InternalTransitionIf(PostRequested, _ => f.Before.IsOwner, _ => { }, "the owner's post resumes")
-            .InternalTransitionIf(PostRequested, _ => !f.Before.IsOwner, _ => { }, "the session does not own the builder")
-            .InternalTransitionIf(BuildFinished, _ => IsAbandonedBuild(f), _ => { }, "the build was still running when post began")
-            // What a setup killed between an effect and its record acquired, found on the machine: only what the
-            // journal did not know, and only while the setup never finished (a finished setup recorded everything).
-            .InternalTransitionIf(HoldingsFound, _ => IsNewFinding(f), _ => { }, "setup never finished and the journal did not record what was found")
-            // A stop or an unmount that failed may be tried again (a post run again); one that succeeded may not.
-            .InternalTransitionIf(DaemonStopped, _ => IsStopDue(f.Before), _ => { }, "a daemon was spawned and may still run")
-            .InternalTransitionIf(DiskUnmounted, _ => IsUnmountDue(f.Before), _ => { }, "the disk is still mounted, no daemon may run on it and no look is owed")
-            .InternalTransitionIf(EarlierStepsChecked, _ => IsEarlierStepsCheckDue(f.Before), _ => { }, "earlier steps were not checked yet")
-            .InternalTransitionIf(DiskReleased, _ => IsReleaseDue(f.Before), _ => { }, "the policy skips the commit and the expose id was not settled yet")
-            .PermitIf(Drained, Committing, () => EverythingReleased(f.Before) && CommitPolicy.Decide(f.Before).IsCommit, "everything was released and the commit policy commits")
-            .PermitIf(Drained, Done, () => EverythingReleased(f.Before) && !CommitPolicy.Decide(f.Before).IsCommit && !IsReleaseDue(f.Before), "everything was released and the commit policy skips");
-
-        m.Configure(Committing)
-            .InternalTransitionIf(PostRequested, _ => f.Before.IsOwner, _ => { }, "the owner's post resumes")
-            .InternalTransitionIf(PostRequested, _ => !f.Before.IsOwner, _ => { }, "the session does not own the builder")
-            .Permit(CommitRequested, Done)
-            .Permit(CommitFailed, Done);
-
-        // Attached sessions' posts, and a post run again after the lifecycle ended, have nothing left to do.
-        m.Configure(Done)
-            .Ignore(PostRequested);
 
         return m;
+    }
+
+    private static StateMachine<LifecycleState, LifecycleTrigger> NewMachine(GuardFacts f) => new(() => f.State, s => f.State = s);
+
+    /// <summary>The transitions out of <paramref name="state"/>, all of them: nothing else configures that state.</summary>
+    private static void ConfigureState(StateMachine<LifecycleState, LifecycleTrigger> m, GuardFacts f, LifecycleState state)
+    {
+        var c = m.Configure(state);
+        switch (state)
+        {
+            case Idle:
+                c.Permit(SetupStarted, Mounting)
+                    .Permit(BuilderAttached, Ready)
+                    .Permit(PostRequested, Done);
+                break;
+
+            case Mounting:
+                c.InternalTransitionIf(DiskExposed, _ => !f.Before.Disk.HoldsExposeId, _ => { }, "no disk was exposed yet")
+                    .PermitIf(DiskMounted, Starting, () => f.Before.Disk.HoldsExposeId, "a disk was exposed");
+                break;
+
+            case Starting:
+                c.InternalTransitionIf(DaemonSpawned, _ => f.Before.Daemon is null, _ => { }, "no daemon was spawned yet")
+                    .InternalTransitionIf(DaemonReady, _ => f.Before.Daemon is not null, _ => { }, "the daemon was spawned")
+                    // The restart a DaemonExited allows is bounded here, so setup's loop cannot spawn the daemon a third time.
+                    .InternalTransitionIf(DaemonExited, _ => f.Before.Daemon is not null && !f.Before.DaemonReady && MayRestartDaemon(f.Before), _ => { }, "a spawned daemon exited before it was ready, and it was not restarted yet")
+                    .PermitIf(BuilderRegistered, Ready, () => f.Before.DaemonReady, "the daemon is ready");
+                break;
+
+            case Failed:
+                c.Permit(FallbackActivated, Ready);
+                break;
+
+            case Ready:
+                c.PermitIf(BuildStarted, Building, () => IsNewBuild(f), "the build id is new")
+                    .InternalTransitionIf(SessionAttached, _ => CacheKeyMatches(f), _ => { }, "the cache key is the running builder's");
+                break;
+
+            case Building:
+                c.InternalTransitionIf(BuildStarted, _ => IsNewBuild(f), _ => { }, "the build id is new")
+                    .InternalTransitionIf(BuildFinished, _ => IsRunningBuild(f) && f.After.BuildsInFlight > 0, _ => { }, "the build was running and others still are")
+                    .PermitIf(BuildFinished, Ready, () => IsRunningBuild(f) && f.After.BuildsInFlight == 0, "the build was the last one running")
+                    .InternalTransitionIf(SessionAttached, _ => CacheKeyMatches(f), _ => { }, "the cache key is the running builder's");
+                break;
+
+            case Draining:
+                // A post run again after its host was killed resumes where the journal left off.
+                c.InternalTransitionIf(PostRequested, _ => f.Before.IsOwner, _ => { }, "the owner's post resumes")
+                    .InternalTransitionIf(PostRequested, _ => !f.Before.IsOwner, _ => { }, "the session does not own the builder")
+                    .InternalTransitionIf(BuildFinished, _ => IsAbandonedBuild(f), _ => { }, "the build was still running when post began")
+                    // What a setup killed between an effect and its record acquired, found on the machine: only what the
+                    // journal did not know, and only while the setup never finished (a finished setup recorded everything).
+                    .InternalTransitionIf(HoldingsFound, _ => IsNewFinding(f), _ => { }, "setup never finished and the journal did not record what was found")
+                    // A stop or an unmount that failed may be tried again (a post run again); one that succeeded may not.
+                    .InternalTransitionIf(DaemonStopped, _ => IsStopDue(f.Before), _ => { }, "a daemon was spawned and may still run")
+                    .InternalTransitionIf(DiskUnmounted, _ => IsUnmountDue(f.Before), _ => { }, "the disk is still mounted, no daemon may run on it and no look is owed")
+                    .InternalTransitionIf(EarlierStepsChecked, _ => IsEarlierStepsCheckDue(f.Before), _ => { }, "earlier steps were not checked yet")
+                    .InternalTransitionIf(DiskReleased, _ => IsReleaseDue(f.Before), _ => { }, "the policy skips the commit and the expose id was not settled yet")
+                    .PermitIf(Drained, Committing, () => EverythingReleased(f.Before) && CommitPolicy.Decide(f.Before).IsCommit, "everything was released and the commit policy commits")
+                    .PermitIf(Drained, Done, () => EverythingReleased(f.Before) && !CommitPolicy.Decide(f.Before).IsCommit && !IsReleaseDue(f.Before), "everything was released and the commit policy skips");
+                break;
+
+            case Committing:
+                c.InternalTransitionIf(PostRequested, _ => f.Before.IsOwner, _ => { }, "the owner's post resumes")
+                    .InternalTransitionIf(PostRequested, _ => !f.Before.IsOwner, _ => { }, "the session does not own the builder")
+                    .Permit(CommitRequested, Done)
+                    .Permit(CommitFailed, Done);
+                break;
+
+            case Done:
+                // Attached sessions' posts, and a post run again after the lifecycle ended, have nothing left to do.
+                c.Ignore(PostRequested);
+                break;
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(state), state, "a lifecycle state without its transitions");
+        }
+
+        if (SetupStates.Contains(state))
+        {
+            c.Permit(SetupFailed, Failed);
+        }
+
+        if (DrainedByPost.Contains(state))
+        {
+            // Post from the owner drains whatever was acquired, from any state that may hold something; from an
+            // attached session it only reports, and the owner's post does the work.
+            c.PermitIf(PostRequested, Draining, () => f.Before.IsOwner, "the session owns the builder")
+                .InternalTransitionIf(PostRequested, _ => !f.Before.IsOwner, _ => { }, "the session does not own the builder");
+        }
     }
 
     private static bool CacheKeyMatches(GuardFacts f) =>
@@ -265,13 +305,28 @@ internal static class LifecycleMachine
         && EverythingReleased(s)
         && !CommitPolicy.Decide(s).IsCommit;
 
-    private static FrozenDictionary<LifecycleState, FrozenSet<LifecycleTrigger>> BuildAcceptedTable()
+    private static FrozenSet<LifecycleTrigger> AcceptedFrom(LifecycleState state)
     {
-        var info = Configure(GuardFacts.Describing(Idle)).GetInfo();
-        return info.States.ToFrozenDictionary(
-            s => (LifecycleState)s.UnderlyingState,
-            s => s.Transitions.Select(t => (LifecycleTrigger)t.Trigger.UnderlyingTrigger)
-                .Concat(s.IgnoredTriggers.Select(t => (LifecycleTrigger)t.Trigger.UnderlyingTrigger))
-                .ToFrozenSet());
+        var facts = GuardFacts.Describing(state);
+        var machine = NewMachine(facts);
+        ConfigureState(machine, facts, state);
+        var info = machine.GetInfo().States.Single(s => (LifecycleState)s.UnderlyingState == state);
+        return info.Transitions.Select(t => (LifecycleTrigger)t.Trigger.UnderlyingTrigger)
+            .Concat(info.IgnoredTriggers.Select(t => (LifecycleTrigger)t.Trigger.UnderlyingTrigger))
+            .ToFrozenSet();
+    }
+
+    /// <summary>A thread's machine, the facts its guards read, and which states it has configured so far.</summary>
+    private sealed record ThreadMachine(StateMachine<LifecycleState, LifecycleTrigger> Machine, GuardFacts Facts, bool[] Configured)
+    {
+        public ThreadMachine()
+            : this(new GuardFacts(Unloaded, null, Unloaded))
+        {
+        }
+
+        private ThreadMachine(GuardFacts facts)
+            : this(NewMachine(facts), facts, new bool[Accepted.Length])
+        {
+        }
     }
 }

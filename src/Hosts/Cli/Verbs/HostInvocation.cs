@@ -10,6 +10,7 @@ using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog;
+using Serilog.Extensions.Logging;
 
 namespace Blacksmith.Cli.Verbs;
 
@@ -142,7 +143,9 @@ internal sealed class HostInvocation
     public static ServiceProvider Compose(JobOptions job, ILogger logger) =>
         new ServiceCollection()
             .AddJobAdapters(job)
-            .AddLogging(logging => logging.AddSerilog(logger))
+            // Serilog's own logger factory, not Microsoft's over a Serilog provider: every level goes to Serilog, which
+            // filters, so Microsoft's would only add its filter rules and options, worked out on each step's start.
+            .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(new SerilogLoggerFactory(logger))
             .AddBlacksmithEngine()
             .BuildServiceProvider();
 

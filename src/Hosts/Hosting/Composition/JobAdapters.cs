@@ -24,7 +24,6 @@ using Blacksmith.Steps.Setup;
 using Blacksmith.Steps.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Hosting.Composition;
 
@@ -68,7 +67,7 @@ public static class JobAdapters
         services.AddSingleton(environment);
         services.AddSingleton(settings);
         services.AddSingleton<IJournalStore>(new JournalFile(settings.JobDirectory));
-        services.AddSingleton<ProcessRunner>();
+        services.AddSingleton(sp => new ProcessRunner(sp.LoggerFor<ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(Privilege.Current);
 
         // TEST ONLY: a kill -9 at a named moment (BLACKSMITH_TEST_KILL_AT, docs/end-to-end-tests.md); null when unset.
@@ -103,7 +102,7 @@ public static class JobAdapters
                 new LocalStoreOptions(options.DataDirectory) { Holder = settings.JobDirectory, Failpoints = failpoints },
                 sp.GetRequiredService<ProcessRunner>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<LocalStickyDiskStore>>()));
+                sp.LoggerFor<LocalStickyDiskStore>()));
             services.AddSingleton<IStickyDiskStore>(sp => sp.GetRequiredService<LocalStickyDiskStore>());
         }
 
@@ -112,13 +111,13 @@ public static class JobAdapters
         if ((blacksmith is not null && options.Store == StoreMode.Agent) || NonEmpty(ControlPlaneVariable) is not null)
         {
             services.AddSingleton(sp => new HttpControlPlane(
-                ControlPlaneOptions.FromEnvironment(Read), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HttpControlPlane>>()));
+                ControlPlaneOptions.FromEnvironment(Read), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<HttpControlPlane>()));
             services.AddSingleton<IControlPlane>(sp => new BoundedControlPlane(
                 sp.GetRequiredService<HttpControlPlane>(), new ReportBudget(ReportBudget.PerStep, sp.GetRequiredService<TimeProvider>())));
         }
         else
         {
-            services.AddSingleton<IControlPlane, NoControlPlane>();
+            services.AddSingleton<IControlPlane>(_ => new NoControlPlane());
         }
 
         // Platform failures go to the platform that had them: a Blacksmith runner's, never a self-hosted machine's.
@@ -139,7 +138,9 @@ public static class JobAdapters
             MaxParallelism = options.MaxParallelism,
             Environment = options.DaemonEnvironment,
         });
-        services.AddSingleton<IBuildkitDaemon, BuildkitDaemon>();
+        services.AddSingleton<IBuildkitDaemon>(sp => new BuildkitDaemon(
+            sp.GetRequiredService<BuildkitOptions>(), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(),
+            sp.LoggerFor<BuildkitDaemon>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new BuilderRegistryOptions
         {
             Platforms = options.Platforms,
@@ -148,8 +149,10 @@ public static class JobAdapters
             RegistryMirror = mirror,
             ScratchDirectory = settings.JobDirectory,
         });
-        services.AddSingleton<BuilderNameSource>();
-        services.AddSingleton<BuildxBuilderRegistry>();
+        services.AddSingleton(sp => new BuilderNameSource(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BuildxBuilderRegistry(
+            sp.GetRequiredService<BuilderRegistryOptions>(), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<BuilderNameSource>(),
+            sp.LoggerFor<BuildxBuilderRegistry>()));
         services.AddSingleton<IBuilderRegistry>(sp => sp.GetRequiredService<BuildxBuilderRegistry>());
         services.AddSingleton<IBuilderInspector>(sp => sp.GetRequiredService<BuildxBuilderRegistry>());
         // Secrets in memory, per job: what a build killed mid-build leaves, post or a later job's cleanup removes.
@@ -157,7 +160,9 @@ public static class JobAdapters
         services.AddSingleton<IBuildSecrets>(secretDirectories);
         services.AddSingleton(new BuildxOptions { TemporaryRoot = settings.JobDirectory, SecretDirectories = secretDirectories });
         services.AddSingleton(BuildEnvironment.Read(Read));
-        services.AddSingleton<IImageBuilder, BuildxImageBuilder>();
+        services.AddSingleton<IImageBuilder>(sp => new BuildxImageBuilder(
+            sp.GetRequiredService<BuildxOptions>(), sp.GetRequiredService<BuildEnvironment>(), sp.GetRequiredService<ProcessRunner>(),
+            sp.LoggerFor<BuildxImageBuilder>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IEarlierStepsProbe>(_ => options.Ci.Kind == CiKind.GitHubActions
             ? new JobStatusProbe(options.Ci, RunnerDiagnosticsProbe.ForThisProcess(environment))
             : new JobStatusProbe(options.Ci));
@@ -167,11 +172,11 @@ public static class JobAdapters
         // not this job's lifecycle, so its calls are not replayed; each cleanup is journaled as one leftovers.clean effect.
         services.AddLeftoverCleanup(Read, EffectRecordingRegistration.InnerKey);
         services.AddSingleton<IJobClaim>(sp => new JobClaimFile(
-            sp.GetRequiredService<JobClaims>(), settings.JobDirectory, sp.GetRequiredService<IMachineFacts>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobClaimFile>>()));
+            sp.GetRequiredService<JobClaims>(), settings.JobDirectory, sp.GetRequiredService<IMachineFacts>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<JobClaimFile>()));
 
         // Whether the run is a pull request from a fork only GitHub Actions' event says; the daemon's log, when it never became ready.
         services.AddSingleton<IForkPullRequestProbe>(options.Ci.Kind == CiKind.GitHubActions ? new EventFileForkProbe(environment) : NoForkPullRequests.Instance);
-        services.AddSingleton<IDaemonLog, DaemonLogTail>();
+        services.AddSingleton<IDaemonLog>(_ => new DaemonLogTail());
 
         // The one job driver, and the hosts that read inputs, call it and render what it says.
         services.AddSingleton(options);
@@ -199,9 +204,12 @@ public static class JobAdapters
             sp.GetRequiredService<IControlPlane>(),
             sp.GetRequiredService<JobSideEffects>(),
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<SetupHost>();
-        services.AddSingleton<BuildHost>();
-        services.AddSingleton<PostHost>();
+        services.AddSingleton(sp => new SetupHost(
+            sp.GetRequiredService<ICiRuntime>(), sp.GetRequiredService<IEnvironmentReader>(), sp.GetRequiredService<HostSettings>(),
+            sp.GetRequiredService<JobDriver>(), sp.GetRequiredService<IBuilderInspector>()));
+        services.AddSingleton(sp => new BuildHost(sp.GetRequiredService<ICiRuntime>(), sp.GetRequiredService<JobDriver>()));
+        services.AddSingleton(sp => new PostHost(
+            sp.GetRequiredService<ICiRuntime>(), sp.GetRequiredService<HostSettings>(), sp.GetRequiredService<JobDriver>(), sp.GetService<TraceExportRequest>()));
         return services;
     }
 }

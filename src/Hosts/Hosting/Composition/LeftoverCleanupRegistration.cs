@@ -1,10 +1,10 @@
 using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Orchestration.Recording;
 using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Release;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Hosting.Composition;
 
@@ -23,7 +23,7 @@ public static class LeftoverCleanupRegistration
         var claims = new JobClaims(JobClaims.DefaultDirectory(environment, Privilege.Current.IsRoot));
         services.AddSingleton(claims);
         services.AddSingleton<IClaimRegistry>(claims);
-        services.AddSingleton<IMachineFacts, ProcMachineFacts>();
+        services.AddSingleton<IMachineFacts>(_ => new ProcMachineFacts());
         services.AddSingleton(_ => LeftoverSettings.FromEnvironment(environment));
         services.AddSingleton(sp =>
         {
@@ -34,14 +34,17 @@ public static class LeftoverCleanupRegistration
             return new ClaimCleanup(
                 Adapter<IBuildkitDaemon>(),
                 device,
-                new DiskUnmounter(device, time, sp.GetRequiredService<ILogger<DiskUnmounter>>()),
+                new DiskUnmounter(device, time, sp.LoggerFor<DiskUnmounter>()),
                 Adapter<IStickyDiskStore>(),
                 time,
                 sp.GetRequiredService<LeftoverOptions>(),
                 sp.GetService<IFailpoints>(),
                 sp.GetService<IBuildSecrets>());
         });
-        services.AddSingleton<LeftoverSweep>();
+        services.AddSingleton(sp => new LeftoverSweep(
+            sp.GetRequiredService<IClaimRegistry>(), sp.GetRequiredService<IMachineFacts>(), sp.GetRequiredService<ClaimCleanup>(),
+            sp.GetRequiredService<IEffectRecorder>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<LeftoverSweep>(),
+            sp.GetService<LeftoverOptions>(), sp.GetService<IFailpoints>()));
         return services;
     }
 }

@@ -7,7 +7,6 @@ using Blacksmith.Infrastructure.StickyDisk;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Hosting.Composition;
 
@@ -21,7 +20,7 @@ public static class MachineAdapters
     {
         ArgumentNullException.ThrowIfNull(environment);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ProcessRunner>();
+        services.AddSingleton(sp => new ProcessRunner(sp.LoggerFor<ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(Privilege.Current);
         if (store == StoreMode.Agent)
         {
@@ -31,7 +30,7 @@ public static class MachineAdapters
         else
         {
             services.AddSingleton(sp => new LocalStickyDiskStore(
-                new LocalStoreOptions(dataDirectory), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalStickyDiskStore>>()));
+                new LocalStoreOptions(dataDirectory), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<LocalStickyDiskStore>()));
             services.AddSingleton<IStickyDiskStore>(sp => sp.GetRequiredService<LocalStickyDiskStore>());
             services.AddSingleton<IBlockDevice>(sp => sp.GetRequiredService<LocalStickyDiskStore>().Mode == LocalStoreMode.Directory
                 ? new DirectoryVolume()
@@ -39,10 +38,12 @@ public static class MachineAdapters
         }
 
         services.AddSingleton(new BuildkitOptions());
-        services.AddSingleton<IBuildkitDaemon, BuildkitDaemon>();
+        services.AddSingleton<IBuildkitDaemon>(sp => new BuildkitDaemon(
+            sp.GetRequiredService<BuildkitOptions>(), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(),
+            sp.LoggerFor<BuildkitDaemon>(), sp.GetRequiredService<TimeProvider>()));
 
         // No job to journal an administrator's cleanup in: what it did is printed instead.
-        services.AddSingleton<IEffectRecorder, NoEffectRecorder>();
+        services.AddSingleton<IEffectRecorder>(_ => new NoEffectRecorder());
         return services.AddLeftoverCleanup(environment.Read, adapterKey: null);
     }
 }

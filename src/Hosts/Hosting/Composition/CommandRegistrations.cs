@@ -1,0 +1,102 @@
+using Blacksmith.Hosting.Mediator.Internals;
+using Blacksmith.Orchestration.Commands;
+using Blacksmith.Orchestration.Journal;
+using Blacksmith.Orchestration.Pipeline;
+using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Build;
+using Blacksmith.Steps.Post;
+using Blacksmith.Steps.Release;
+using Blacksmith.Steps.Setup;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Blacksmith.Hosting.Composition;
+
+/// <summary>
+/// The Mediator generator registers the mediator, each command's handler, its wrapper and its pipeline behaviours by
+/// implementation type, which the container finds and invokes by reflection: under Native AOT that was the largest
+/// share of a step's start. This swaps each of those registrations, in place and with its lifetime, for a factory that
+/// calls the constructor. A command added without its line here keeps its type registration, which
+/// ColdPathTests.A_step_builds_each_of_our_services_with_a_factory_and_none_by_reflection_on_its_constructor names.
+/// </summary>
+internal static class CommandRegistrations
+{
+    public static IServiceCollection ConstructCommandsDirectly(this IServiceCollection services)
+    {
+        var factories = new Dictionary<Type, Func<IServiceProvider, object>>
+        {
+            [typeof(Mediator.Mediator)] = sp => new Mediator.Mediator(sp),
+            [typeof(ContainerMetadata)] = sp => new ContainerMetadata(sp),
+            [typeof(ContainerProbe0)] = _ => new ContainerProbe0(),
+            [typeof(ContainerProbe1)] = _ => new ContainerProbe1(),
+            [typeof(ForeachAwaitPublisher)] = _ => new ForeachAwaitPublisher(),
+        };
+
+        // Setup.
+        Command<BeginSetup, BeginSetupHandler>(factories, _ => new BeginSetupHandler());
+        Command<AttachSession, AttachSessionHandler>(factories, _ => new AttachSessionHandler());
+        Command<AttachForeignBuilder, AttachForeignBuilderHandler>(factories, sp => new AttachForeignBuilderHandler(
+            sp.GetRequiredService<IBuildkitDaemon>(), sp.GetRequiredService<IBuilderRegistry>()));
+        Command<ExposeStickyDisk, ExposeStickyDiskHandler>(factories, sp => new ExposeStickyDiskHandler(
+            sp.GetRequiredService<IStickyDiskStore>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>()));
+        Command<MountStickyDisk, MountStickyDiskHandler>(factories, sp => new MountStickyDiskHandler(
+            sp.GetRequiredService<IBlockDevice>(), sp.GetRequiredService<IBuildkitDaemon>(), sp.GetRequiredService<ILifecycleContext>(),
+            sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<MountStickyDiskHandler>()));
+        Command<SpawnDaemon, SpawnDaemonHandler>(factories, sp => new SpawnDaemonHandler(sp.GetRequiredService<IBuildkitDaemon>()));
+        Command<AwaitDaemonReady, AwaitDaemonReadyHandler>(factories, sp => new AwaitDaemonReadyHandler(
+            sp.GetRequiredService<IBuildkitDaemon>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>()));
+        Command<RegisterBuilder, RegisterBuilderHandler>(factories, sp => new RegisterBuilderHandler(
+            sp.GetRequiredService<IBuilderRegistry>(), sp.GetRequiredService<ILifecycleContext>()));
+        Command<ActivateFallback, ActivateFallbackHandler>(factories, sp => new ActivateFallbackHandler(sp.GetRequiredService<IBuilderRegistry>()));
+
+        // Builds.
+        Command<BeginBuild, BeginBuildHandler>(factories, _ => new BeginBuildHandler());
+        Command<CompleteBuild, CompleteBuildHandler>(factories, _ => new CompleteBuildHandler());
+
+        // Post.
+        Command<BeginPost, BeginPostHandler>(factories, _ => new BeginPostHandler());
+        Command<ReconcileHoldings, ReconcileHoldingsHandler>(factories, sp => new ReconcileHoldingsHandler(
+            sp.GetRequiredService<IStickyDiskStore>(), sp.GetRequiredService<IBlockDevice>(), sp.GetRequiredService<IBuildkitDaemon>(),
+            sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<ReconcileHoldingsHandler>()));
+        Command<PruneCache, PruneCacheHandler>(factories, sp => new PruneCacheHandler(
+            sp.GetRequiredService<IBuildkitDaemon>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>(),
+            sp.LoggerFor<PruneCacheHandler>()));
+        Command<StopDaemon, StopDaemonHandler>(factories, sp => new StopDaemonHandler(
+            sp.GetRequiredService<IBuildkitDaemon>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>()));
+        Command<UnmountStickyDisk, UnmountStickyDiskHandler>(factories, sp => new UnmountStickyDiskHandler(
+            sp.GetRequiredService<DiskUnmounter>(), sp.GetRequiredService<ILifecycleContext>()));
+        Command<CheckEarlierSteps, CheckEarlierStepsHandler>(factories, sp => new CheckEarlierStepsHandler(
+            sp.GetRequiredService<IEarlierStepsProbe>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>()));
+        Command<ReleaseStickyDisk, ReleaseStickyDiskHandler>(factories, sp => new ReleaseStickyDiskHandler(
+            sp.GetRequiredService<IStickyDiskStore>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>()));
+        Command<FinishDraining, FinishDrainingHandler>(factories, _ => new FinishDrainingHandler());
+        Command<CommitStickyDisk, CommitStickyDiskHandler>(factories, sp => new CommitStickyDiskHandler(
+            sp.GetRequiredService<IStickyDiskStore>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>()));
+
+        for (var i = 0; i < services.Count; i++)
+        {
+            var descriptor = services[i];
+            if (!descriptor.IsKeyedService && descriptor.ImplementationType is { } type && factories.TryGetValue(type, out var factory))
+            {
+                services[i] = ServiceDescriptor.Describe(descriptor.ServiceType, factory, descriptor.Lifetime);
+            }
+        }
+
+        return services;
+    }
+
+    // The handler, its wrapper and the behaviours the generator closed over the command, in the order AddMediator lists them.
+    private static void Command<TCommand, THandler>(Dictionary<Type, Func<IServiceProvider, object>> factories, Func<IServiceProvider, THandler> handler)
+        where TCommand : ILifecycleCommand
+        where THandler : class, ICommandHandler<TCommand, LifecycleResult>
+    {
+        factories[typeof(THandler)] = handler;
+        factories[typeof(CommandHandlerWrapper<TCommand, LifecycleResult>)] = _ => new CommandHandlerWrapper<TCommand, LifecycleResult>();
+        factories[typeof(CommandLoggingBehavior<TCommand, LifecycleResult>)] = sp => new CommandLoggingBehavior<TCommand, LifecycleResult>(
+            sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<CommandLoggingBehavior<TCommand, LifecycleResult>>());
+        factories[typeof(ClaimProjectionBehavior<TCommand, LifecycleResult>)] = sp => new ClaimProjectionBehavior<TCommand, LifecycleResult>(
+            sp.GetRequiredService<IJobClaim>(), sp.GetRequiredService<IFailpoints>());
+        factories[typeof(LifecycleTransactionBehavior<TCommand, LifecycleResult>)] = sp => new LifecycleTransactionBehavior<TCommand, LifecycleResult>(
+            sp.GetRequiredService<LifecycleJournal>(), sp.LoggerFor<LifecycleTransactionBehavior<TCommand, LifecycleResult>>());
+    }
+}
