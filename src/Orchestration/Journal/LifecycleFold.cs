@@ -19,26 +19,34 @@ internal static class LifecycleFold
         // changes nothing else, so its sequence and time are carried until the next change or the end. Each command
         // folds the whole journal, most of whose records are effects, and a copy per record was most of a replay's
         // allocation. The events read neither the sequence nor the time of the snapshot they apply to.
-        var sequence = snapshot.Sequence;
-        var updatedAt = snapshot.UpdatedAt;
         if (records is IReadOnlyList<JournalRecord> list)
         {
-            for (var i = 0; i < list.Count; i++)
-            {
-                snapshot = Next(snapshot, list[i], ref sequence, ref updatedAt);
-            }
-        }
-        else
-        {
-            foreach (var record in records)
-            {
-                snapshot = Next(snapshot, record, ref sequence, ref updatedAt);
-            }
+            return Fold(snapshot, list, 0);
         }
 
-        return snapshot.Sequence == sequence && snapshot.UpdatedAt == updatedAt
-            ? snapshot
-            : snapshot with { Sequence = sequence, UpdatedAt = updatedAt };
+        var sequence = snapshot.Sequence;
+        var updatedAt = snapshot.UpdatedAt;
+        foreach (var record in records)
+        {
+            snapshot = Next(snapshot, record, ref sequence, ref updatedAt);
+        }
+
+        return Stamped(snapshot, sequence, updatedAt);
+    }
+
+    /// <summary>Folds <paramref name="records"/> from index <paramref name="start"/> on.</summary>
+    public static LifecycleSnapshot Fold(LifecycleSnapshot snapshot, IReadOnlyList<JournalRecord> records, int start)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(records);
+        var sequence = snapshot.Sequence;
+        var updatedAt = snapshot.UpdatedAt;
+        for (var i = start; i < records.Count; i++)
+        {
+            snapshot = Next(snapshot, records[i], ref sequence, ref updatedAt);
+        }
+
+        return Stamped(snapshot, sequence, updatedAt);
     }
 
     public static LifecycleSnapshot Apply(LifecycleSnapshot snapshot, JournalRecord record)
@@ -47,6 +55,11 @@ internal static class LifecycleFold
         ArgumentNullException.ThrowIfNull(record);
         return Fold(snapshot, [record]);
     }
+
+    private static LifecycleSnapshot Stamped(LifecycleSnapshot snapshot, long sequence, DateTimeOffset? updatedAt) =>
+        snapshot.Sequence == sequence && snapshot.UpdatedAt == updatedAt
+            ? snapshot
+            : snapshot with { Sequence = sequence, UpdatedAt = updatedAt };
 
     private static LifecycleSnapshot Next(LifecycleSnapshot snapshot, JournalRecord record, ref long sequence, ref DateTimeOffset? updatedAt)
     {
