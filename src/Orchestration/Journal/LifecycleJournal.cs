@@ -20,13 +20,23 @@ internal sealed class LifecycleJournal(IJournalStore store, TimeProvider time, I
 {
     private readonly IFailpoints? _failpoints = NoFailpoints.Active(failpoints);
 
+    private LoadedJournal? _lastLoad;
+
     public string Location => store.Location;
 
     public async ValueTask<LifecycleSnapshot> LoadAsync(string viewer, CancellationToken cancellationToken)
     {
         var read = await store.ReadAsync(0, cancellationToken);
         Warn(read);
-        return LifecycleFold.Fold(LifecycleSnapshot.Initial(viewer), read.Records);
+        // Every command loads the whole journal. A store that hands back the very records it handed back before (one
+        // held in memory, as a replay's) continues the last load's fold with the records after them, instead of
+        // folding all of them again; a file's records are read anew each time and are folded from the start.
+        var last = Volatile.Read(ref _lastLoad);
+        var snapshot = last is not null && last.IsContinuedBy(viewer, read.Records)
+            ? LifecycleFold.Fold(last.Snapshot, read.Records, last.Records.Count)
+            : LifecycleFold.Fold(LifecycleSnapshot.Initial(viewer), read.Records);
+        Volatile.Write(ref _lastLoad, new LoadedJournal(viewer, read.Records, snapshot));
+        return snapshot;
     }
 
     /// <summary>
@@ -124,6 +134,29 @@ internal sealed class LifecycleJournal(IJournalStore store, TimeProvider time, I
         foreach (var warning in read.Warnings)
         {
             logger.JournalWarning(store.Location, warning);
+        }
+    }
+
+    /// <summary>What the last load read and folded it to, as the viewer saw it.</summary>
+    private sealed record LoadedJournal(string Viewer, IReadOnlyList<JournalRecord> Records, LifecycleSnapshot Snapshot)
+    {
+        // The same records, object for object, then perhaps more: a record is immutable, so those fold as they did.
+        public bool IsContinuedBy(string viewer, IReadOnlyList<JournalRecord> records)
+        {
+            if (!string.Equals(viewer, Viewer, StringComparison.Ordinal) || records.Count < Records.Count)
+            {
+                return false;
+            }
+
+            for (var i = Records.Count - 1; i >= 0; i--)
+            {
+                if (!ReferenceEquals(records[i], Records[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 }

@@ -88,6 +88,41 @@ public sealed class LifecycleEventCodecTests
         Assert.Equal(Enum.GetValues<LifecycleTrigger>().Length, eventTypes.Count);
     }
 
+    [Theory]
+    [MemberData(nameof(EveryTrigger))]
+    public void Every_event_is_encoded_byte_for_byte_as_the_journal_has_always_held_it(LifecycleTrigger trigger)
+    {
+        for (var seed = 0; seed < SeedsPerTrigger; seed++)
+        {
+            var f = new Faker { Random = new Randomizer(seed) };
+            var @event = LifecycleEventFaker.Generate(trigger, f);
+            var from = f.PickRandom<LifecycleState>();
+            var to = f.PickRandom<LifecycleState>();
+
+            var payload = LifecycleEventCodec.Encode(from, to, @event).GetRawText();
+
+            Assert.Equal(AsFirstWritten(from, to, @event), payload);
+        }
+    }
+
+    [Fact]
+    public void A_recorded_journals_transitions_encode_again_to_the_same_bytes()
+    {
+        var path = Path.Combine(Checkout.Root, "tests", "scenarios", "torn-journal-tail-is-left-out-and-the-post-replays-as-killed-after-settle.jsonl");
+        var transitions = File.ReadLines(path)
+            .Select(TryRead)
+            .OfType<JournalRecord>()
+            .Where(r => r.Kind == JournalRecordKind.Transition)
+            .ToList();
+
+        Assert.NotEmpty(transitions);
+        foreach (var record in transitions)
+        {
+            var (from, to, @event) = LifecycleEventCodec.Decode(record);
+            Assert.Equal(record.Payload.GetRawText(), LifecycleEventCodec.Encode(from, to, @event).GetRawText());
+        }
+    }
+
     [Fact]
     public void A_DaemonSpawned_payload_from_before_the_log_and_root_were_recorded_still_loads()
     {
@@ -143,6 +178,30 @@ public sealed class LifecycleEventCodecTests
     }
 
     [Theory]
+    [InlineData("3")]
+    [InlineData("postrequested")]
+    [InlineData(" PostRequested")]
+    [InlineData("PostRequested, Drained")]
+    public void Decode_takes_only_a_triggers_exact_name_as_the_transition_type(string type)
+    {
+        var payload = LifecycleEventCodec.Encode(LifecycleState.Idle, LifecycleState.Done, new PostRequested());
+
+        var ex = Assert.Throws<JournalFormatException>(() => LifecycleEventCodec.Decode(Record(type, payload, seq: 5)));
+
+        Assert.Equal(5, ex.Sequence);
+    }
+
+    [Theory]
+    [InlineData("""{"from":3,"to":"Done"}""")]
+    [InlineData("""{"from":"Idle","to":null}""")]
+    public void Decode_rejects_a_state_that_is_not_a_string_as_a_format_error(string json)
+    {
+        var ex = Assert.Throws<JournalFormatException>(() => LifecycleEventCodec.Decode(Record("PostRequested", Parse(json), seq: 6)));
+
+        Assert.Equal(6, ex.Sequence);
+    }
+
+    [Theory]
     [InlineData("""{"to":"Done"}""")]
     [InlineData("""{"from":"Nowhere","to":"Done"}""")]
     [InlineData("""["Idle","Done"]""")]
@@ -162,6 +221,41 @@ public sealed class LifecycleEventCodecTests
 
         Assert.Equal(4, ex.Sequence);
         Assert.Contains("DaemonReady", ex.Message, StringComparison.Ordinal);
+    }
+
+    // How the journal's first writer composed a payload, kept as the reference the encoder must match byte for byte:
+    // the states, then each property of the event serialized on its own, in its order.
+    private static string AsFirstWritten(LifecycleState from, LifecycleState to, LifecycleEvent @event)
+    {
+        var facts = JsonSerializer.SerializeToElement(@event, JournalJsonContext.Default.GetTypeInfo(@event.GetType())!);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("from", from.ToString());
+            writer.WriteString("to", to.ToString());
+            foreach (var property in facts.EnumerateObject())
+            {
+                property.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    // A torn last line is not a record.
+    private static JournalRecord? TryRead(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalRecord);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     // The names the journal must hold for the event: its public facts in camelCase, null ones left out.

@@ -91,6 +91,47 @@ public sealed class LifecycleFoldTests
         Assert.NotNull(whole.Decision);
     }
 
+    [Fact]
+    public async Task A_fold_that_ends_on_effect_records_stands_at_the_last_ones_sequence_and_time()
+    {
+        var records = await RecordsToAsync(LifecycleState.Ready);
+        var effects = Effects(after: records[^1], count: 3);
+
+        var snapshot = LifecycleFold.Fold(LifecycleSnapshot.Initial(TestSessions.Owner), [.. records, .. effects]);
+        var stepwise = effects.Aggregate(LifecycleFold.Fold(LifecycleSnapshot.Initial(TestSessions.Owner), records), LifecycleFold.Apply);
+
+        Assert.Equal((effects[^1].Seq, effects[^1].Ts), (snapshot.Sequence, snapshot.UpdatedAt));
+        Assert.Equal(SnapshotText.Of(stepwise), SnapshotText.Of(snapshot));
+        Assert.Equal(LifecycleState.Ready, snapshot.State);
+    }
+
+    [Fact]
+    public async Task Folding_effect_records_allocates_no_snapshot_for_each_of_them()
+    {
+        const int count = 1_000;
+        var records = await RecordsToAsync(LifecycleState.Ready);
+        IReadOnlyList<JournalRecord> journal = [.. records, .. Effects(after: records[^1], count)];
+        var initial = LifecycleSnapshot.Initial(TestSessions.Owner);
+        _ = LifecycleFold.Fold(initial, journal);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var snapshot = LifecycleFold.Fold(initial, journal);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // A snapshot is about 200 bytes: a copy for each effect record would be some 200 KB here.
+        Assert.True(allocated < 16 * 1024, $"folding {journal.Count} records ({count} of them effects) allocated {allocated} bytes");
+        Assert.Equal(journal[^1].Seq, snapshot.Sequence);
+    }
+
+    // Effect records that continue a journal after its record <paramref name="after"/>, a millisecond apart.
+    private static List<JournalRecord> Effects(JournalRecord after, int count)
+    {
+        using var payload = System.Text.Json.JsonDocument.Parse("""{"port":"buildkitd","method":"probe","arguments":{},"outcome":"Succeeded","durationMs":1}""");
+        var facts = payload.RootElement.Clone();
+        return [.. Enumerable.Range(1, count).Select(i => new JournalRecord(
+            JournalRecord.CurrentVersion, after.Seq + i, after.Ts.AddMilliseconds(i), after.Session, JournalRecordKind.Effect, "buildkitd.probe", facts))];
+    }
+
     private static async Task<IReadOnlyList<JournalRecord>> RecordsToAsync(LifecycleState state)
     {
         var harness = await CanonicalStates.ReachAsync(state, TestContext.Current.CancellationToken);

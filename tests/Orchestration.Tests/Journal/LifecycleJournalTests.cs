@@ -11,6 +11,53 @@ namespace Blacksmith.Orchestration.Tests.Journal;
 public sealed class LifecycleJournalTests
 {
     [Fact]
+    public async Task A_load_that_continues_the_last_one_folds_only_the_records_after_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var harness = await CanonicalStates.ReachAsync(LifecycleState.Ready, ct);
+        for (var i = 0; i < 60; i++)
+        {
+            await harness.FireAllAsync([new BuildStarted($"build-{i}", "web"), new BuildFinished($"build-{i}", BuildOutcome.Succeeded)], ct);
+        }
+
+        var process = harness.NewProcess();
+        _ = await process.LoadAsync(TestSessions.Owner, ct);
+        await harness.FireAsync(TestSessions.Owner, new BuildStarted("late", "api"), ct);
+        _ = await harness.NewProcess().LoadAsync(TestSessions.Owner, ct);
+
+        var (fresh, foldedAll) = await AllocatedAsync(() => harness.NewProcess().LoadAsync(TestSessions.Owner, ct));
+        var (continued, foldedRest) = await AllocatedAsync(() => process.LoadAsync(TestSessions.Owner, ct));
+
+        Assert.Equal(SnapshotText.Of(fresh), SnapshotText.Of(continued));
+        Assert.Equal(BuildOutcome.Running, continued.FindBuild("late")?.Outcome);
+        Assert.True(foldedRest < foldedAll / 4, $"continuing the last load allocated {foldedRest} bytes, folding from the start {foldedAll}");
+    }
+
+    [Fact]
+    public async Task A_journal_cut_back_and_written_again_is_folded_from_the_start()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var harness = await CanonicalStates.ReachAsync(LifecycleState.Building, ct);
+        var before = await harness.Journal.LoadAsync(TestSessions.Owner, ct);
+
+        // A host killed mid-job leaves the journal shorter; what the next process appends is new records.
+        harness.Store.Truncate(harness.Store.Records.Count - 2);
+        await harness.FireAsync(TestSessions.Owner, new PostRequested(), ct);
+        await harness.FireAsync(TestSessions.Owner, new DaemonStopped(DaemonStopOutcome.Graceful), ct);
+        var after = await harness.Journal.LoadAsync(TestSessions.Owner, ct);
+
+        Assert.Equal(SnapshotText.Of(await harness.NewProcess().LoadAsync(TestSessions.Owner, ct)), SnapshotText.Of(after));
+        Assert.NotEqual(SnapshotText.Of(before), SnapshotText.Of(after));
+    }
+
+    private static async Task<(LifecycleSnapshot Snapshot, long Bytes)> AllocatedAsync(Func<ValueTask<LifecycleSnapshot>> load)
+    {
+        var start = GC.GetAllocatedBytesForCurrentThread();
+        var snapshot = await load();
+        return (snapshot, GC.GetAllocatedBytesForCurrentThread() - start);
+    }
+
+    [Fact]
     public async Task FireAsync_appends_one_transition_record_per_event_with_its_states_and_facts()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -52,7 +52,12 @@ public sealed class ScriptedJournal(ScriptedWorld world) : IJournalStore
             var drafts = decide(seen);
             world.BeforeJournalAppend(drafts);
             var next = _records.Count + 1L;
-            appended = [.. drafts.Select((d, i) => d.WithSequence(next + i))];
+            appended = new List<JournalRecord>(drafts.Count);
+            for (var i = 0; i < drafts.Count; i++)
+            {
+                appended.Add(drafts[i].WithSequence(next + i));
+            }
+
             _records.AddRange(appended);
             world.AfterJournalAppend(drafts);
         }

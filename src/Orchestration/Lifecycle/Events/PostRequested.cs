@@ -20,9 +20,16 @@ public sealed record PostRequested : LifecycleEvent
             return snapshot;
         }
 
+        var drainResumed = snapshot.DrainResumed || snapshot.State == LifecycleState.Draining;
+        if (snapshot.BuildsInFlight == 0)
+        {
+            // A post resumed or run after the builds ended: the list stays as it is.
+            return snapshot with { PostStarted = true, DrainResumed = drainResumed };
+        }
+
         var builds = snapshot.Builds
             .Select(b => b.IsRunning ? b with { Outcome = BuildOutcome.Abandoned, Detail = "still running when post began" } : b)
             .ToImmutableList();
-        return snapshot with { PostStarted = true, Builds = builds, DrainResumed = snapshot.DrainResumed || snapshot.State == LifecycleState.Draining };
+        return snapshot with { PostStarted = true, Builds = builds, DrainResumed = drainResumed };
     }
 }
