@@ -43,6 +43,31 @@ public sealed class AwaitDaemonReadyHandlerTests
     }
 
     [Fact]
+    public async Task A_daemon_that_took_long_to_open_its_address_is_asked_again_after_the_first_pause_not_a_grown_backoff()
+    {
+        var time = new VirtualTime(DateTimeOffset.UnixEpoch);
+        // Five probes wait 2 s each for an address that does not accept yet; the sixth finds it accepting but the daemon
+        // not ready yet, and the seventh finds it ready. The backoff must not have grown while the daemon was starting.
+        var daemon = new FakeBuildkitDaemon { ProbesUntilReady = 6 };
+        daemon.DuringProbe = () =>
+        {
+            if (daemon.Probes <= 5)
+            {
+                time.Advance(TimeSpan.FromSeconds(2));
+            }
+        };
+        var handler = new AwaitDaemonReadyHandler(daemon, Lifecycles.Context(await Lifecycles.StartingAsync()), time);
+
+        var pending = handler.Handle(new AwaitDaemonReady(Lifecycles.Owner, TimeSpan.FromSeconds(120)), Ct).AsTask();
+        await AdvanceUntilDoneAsync(time, pending);
+
+        var ready = Assert.IsType<DaemonReady>(Assert.Single(Proposed(await pending)));
+        Assert.Equal(7, daemon.Probes);
+        // 5 × 2 s of waiting probes, then the first pause (25 ms) after the one answer that came back at once.
+        Assert.Equal(10_025, ready.WaitedMilliseconds);
+    }
+
+    [Fact]
     public async Task Daemon_that_exits_while_starting_fails_at_once_with_its_log()
     {
         var time = new VirtualTime(DateTimeOffset.UnixEpoch);

@@ -26,6 +26,9 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
     private readonly ILogger<BuildkitDaemon> _logger;
     private readonly TimeProvider _time;
 
+    // How long one try of the address may take while a probe waits for it to accept.
+    private static readonly TimeSpan AcceptAttemptTimeout = TimeSpan.FromMilliseconds(100);
+
     // How long sudo may take to follow its daemon out, so that this process can reap it.
     private static readonly TimeSpan SudoExitWait = TimeSpan.FromSeconds(2);
 
@@ -172,7 +175,8 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
-            if (await DaemonAddress.AcceptsConnectionsAsync(daemon.Address, _options.AcceptPollInterval * 20, cancellationToken, deniedIsListening: true))
+            // A loopback connect is accepted or refused at once; the limit is only for an address that drops packets.
+            if (await DaemonAddress.AcceptsConnectionsAsync(daemon.Address, AcceptAttemptTimeout, cancellationToken, deniedIsListening: true))
             {
                 return true;
             }

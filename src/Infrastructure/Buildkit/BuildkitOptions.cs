@@ -50,8 +50,12 @@ public sealed class BuildkitOptions
     /// </summary>
     public TimeSpan AcceptWait { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often a readiness probe tries the address while it waits (a refused loopback connect costs microseconds).</summary>
-    public TimeSpan AcceptPollInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>
+    /// How often a readiness probe tries the address while it waits: what the poll adds to noticing a daemon that has
+    /// just opened its address is at most this (plus the timer's own millisecond), and a try costs a look for the socket
+    /// file or one refused loopback connect, microseconds.
+    /// </summary>
+    public TimeSpan AcceptPollInterval { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>How long the check for a foreign daemon waits for a connection to the address.</summary>
     public TimeSpan AddressProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);

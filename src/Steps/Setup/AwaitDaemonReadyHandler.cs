@@ -8,9 +8,12 @@ using Mediator;
 namespace Blacksmith.Steps.Setup;
 
 /// <summary>
-/// Polls readiness with a backoff that starts small (a warm daemon answers within tens of milliseconds), counting the
-/// time a probe spent waiting as part of the pause, and stops at once when the daemon exits, instead of waiting out
-/// the budget. A daemon that died on a corrupt cache
+/// Probes until the daemon answers. A probe waits for the daemon's address itself, a few milliseconds at a time, so
+/// however long the daemon takes to start, the probe after one that waited follows at once. Only answers that came
+/// back at once (the address accepts, but the daemon says it is not ready) back off, from a small first pause,
+/// because each of those is a buildctl process and a journal record; a probe that waited starts the backoff afresh,
+/// since a daemon that has just opened its address should answer within the first pause. The wait stops at once when
+/// the daemon exits, instead of waiting out the budget. A daemon that died on a corrupt cache
 /// database gets that database moved aside and one more start, so a corrupt cache heals instead of failing every job.
 /// </summary>
 internal sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycleContext lifecycle, TimeProvider time)
@@ -60,12 +63,15 @@ internal sealed class AwaitDaemonReadyHandler(IBuildkitDaemon daemon, ILifecycle
                 }
 
                 // A probe that itself waited for the daemon (the adapter watches its address) has done the pause: sleeping
-                // on top of it could only find a daemon that is already answering later.
-                if (delay > probing)
+                // on top of it could only find a daemon that is already answering later, and a backoff grown while the
+                // daemon was starting would delay the answer of one that has just opened its address.
+                if (probing >= delay)
                 {
-                    await Task.Delay(delay - probing, time, cancellationToken);
+                    delay = FirstDelay;
+                    continue;
                 }
 
+                await Task.Delay(delay - probing, time, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
             }
         }, budget);
