@@ -89,6 +89,32 @@ public static class BoundedWait
         throw new TimeoutException($"{GaveUp(within, what)} It was {state}; killed.");
     }
 
+    /// <summary>
+    /// <see cref="ForExitAsync"/> for synchronous helpers (a probe in an attribute, a short tool whose output was read to
+    /// its end): waits up to <paramref name="limit"/> (default <see cref="Patience"/>), then kills the tree and fails.
+    /// </summary>
+    public static void ForExit(Process process, string what, TimeSpan? limit = null)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        var within = limit ?? Patience;
+        if (process.WaitForExit(within))
+        {
+            return;
+        }
+
+        var state = Describe(process.Id);
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or AggregateException)
+        {
+            // Exited meanwhile, or a descendant that is not ours to kill.
+        }
+
+        throw new TimeoutException($"{GaveUp(within, what)} It was {state}; killed.");
+    }
+
     /// <summary>Polls <paramref name="condition"/> with a short backoff; fails the test after <paramref name="limit"/> (default <see cref="Patience"/>).</summary>
     public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? limit = null, CancellationToken cancellationToken = default)
     {

@@ -265,7 +265,10 @@ internal sealed partial class LauncherHarness : IDisposable
         if (HasRecorded("pid") && int.TryParse(Recorded("pid").Trim(), out var pid))
         {
             using var kill = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "kill -s KILL -- -\"$1\" 2>/dev/null; true", "kill", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
-            kill?.WaitForExit();
+            if (kill is not null)
+            {
+                BoundedWait.ForExit(kill, $"kill of the stand-in's group {pid} to exit");
+            }
         }
 
         _root.Delete(recursive: true);
