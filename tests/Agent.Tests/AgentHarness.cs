@@ -11,6 +11,7 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Agent.Tests;
 
@@ -206,7 +207,7 @@ internal sealed class AgentHarness : IAsyncDisposable
         })!;
         var output = process.StandardOutput.ReadToEnd();
         _ = process.StandardError.ReadToEnd();
-        process.WaitForExit();
+        BoundedWait.ForExit(process, $"{program} to exit");
         return output;
     }
 }

@@ -8,6 +8,7 @@ using Blacksmith.Orchestration.Ports;
 using Blacksmith.Steps.Leases;
 using Blacksmith.Testing.BlockDevices;
 using Microsoft.Extensions.Logging.Abstractions;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Agent.Tests;
 
@@ -163,7 +164,7 @@ public sealed class AgentLeaseTests
             process.Kill(entireProcessTree: true);
         }
 
-        await process.WaitForExitAsync(CancellationToken.None);
+        await BoundedWait.ForExitAsync(process, "the agent to die after SIGKILL");
     }
 
     private static bool IsAttachedUnder(string device, string root)

@@ -1,4 +1,5 @@
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Agent.Tests;
 
@@ -35,7 +36,8 @@ internal sealed class CountedInventoryStore(IStickyDiskStore inner) : IStickyDis
         Interlocked.Increment(ref _inventories);
         if (Hang is { } hang)
         {
-            await hang.Task;
+            // Ignores cancellation, as a store stuck in the kernel would, but not for ever.
+            await BoundedWait.ForAsync(hang.Task, "the test to release the held inventory", cancellationToken: CancellationToken.None);
         }
 
         return Unreachable

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Agent.Tests;
 
@@ -144,7 +145,7 @@ internal sealed class PrometheusServer : IDisposable
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
+                BoundedWait.ForExit(_process, "prometheus to die after SIGKILL");
             }
         }
         catch (InvalidOperationException)

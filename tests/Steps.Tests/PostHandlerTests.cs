@@ -7,6 +7,7 @@ using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Release;
 using Blacksmith.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Steps.Tests;
 
@@ -132,7 +133,7 @@ public sealed class PostHandlerTests
         var time = new VirtualTime(DateTimeOffset.UnixEpoch);
 
         var prune = PruneAsync(daemon, snapshot, time);
-        await daemon.PruneHangs.Task;
+        await BoundedWait.ForAsync(daemon.PruneHangs.Task, "the prune to reach the daemon", cancellationToken: TestContext.Current.CancellationToken);
         time.Advance(PruneCacheHandler.Budget);
         var result = await prune;
 
@@ -226,7 +227,7 @@ public sealed class PostHandlerTests
         var time = new VirtualTime(DateTimeOffset.UnixEpoch);
 
         var stop = new StopDaemonHandler(daemon, Lifecycles.Context(snapshot), time).Handle(new StopDaemon(Lifecycles.Owner), Ct).AsTask();
-        await daemon.SignalHangs.Task;
+        await BoundedWait.ForAsync(daemon.SignalHangs.Task, "the signal to reach the daemon", cancellationToken: TestContext.Current.CancellationToken);
         time.Advance(DaemonStopper.SignalDeadline);
         var result = await stop;
 

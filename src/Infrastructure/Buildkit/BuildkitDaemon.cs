@@ -29,12 +29,14 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
     // How long one try of the address may take while a probe waits for it to accept.
     private static readonly TimeSpan AcceptAttemptTimeout = TimeSpan.FromMilliseconds(100);
 
-    // How long sudo may take to follow its daemon out, so that this process can reap it.
+    // How long WaitForExitAsync waits for sudo to follow its daemon out, so that the daemon's exit means sudo is gone too.
     private static readonly TimeSpan SudoExitWait = TimeSpan.FromSeconds(2);
 
-    // The sudo each daemon this process spawned runs under (our child, to be reaped). Everything another process needs
+    // The reaping of the sudo each daemon this process spawned runs under (our child). It is reaped whenever it exits,
+    // not only when WaitForExitAsync is called in time: someone else may end the daemon, or sudo may take longer than
+    // SudoExitWait, and a sudo nobody waits for stays a zombie of a long-lived host. Everything another process needs
     // (log, root) travels in the journaled DaemonIdentity instead.
-    private readonly ConcurrentDictionary<SpawnedProcess, SpawnedProcess> _sudoOf = new();
+    private readonly ConcurrentDictionary<SpawnedProcess, Task> _sudoOf = new();
 
     public BuildkitDaemon(
         BuildkitOptions options,
@@ -106,7 +108,6 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
 
         var environment = DaemonEnvironment();
         SpawnedProcess daemon;
-        SpawnedProcess? sudoProcess = null;
         if (_privilege.IsRoot)
         {
             daemon = Spawn(buildkitd, arguments, environment, log);
@@ -114,13 +115,11 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         else
         {
             var (sudo, sudoArguments) = _privilege.ElevateArgv(buildkitd, arguments, environment.Keys, "buildkitd", _options.SearchPath);
-            sudoProcess = Spawn(sudo, sudoArguments, environment, log);
-            daemon = await FindDaemonUnderSudoAsync(sudoProcess.Value, buildkitd, config, log);
-        }
-
-        if (sudoProcess is { } sudoParent)
-        {
-            _sudoOf[daemon] = sudoParent;
+            var sudoProcess = Spawn(sudo, sudoArguments, environment, log);
+            // From here on, however the spawn ends, sudo is reaped when it exits.
+            var reaped = ProcessLifetime.ReapWhenExitedAsync(sudoProcess);
+            daemon = await FindDaemonUnderSudoAsync(sudoProcess, buildkitd, config, log);
+            _sudoOf[daemon] = reaped;
         }
 
         BuildkitLog.Spawned(_logger, daemon.Pid, address, config, log);
@@ -246,10 +245,17 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         ArgumentNullException.ThrowIfNull(daemon);
         var process = Process(daemon);
         var exited = await ProcessLifetime.WaitForExitAsync(process, timeout, _time, cancellationToken);
-        if (exited && _sudoOf.TryRemove(process, out var sudo))
+        if (exited && _sudoOf.TryRemove(process, out var sudoReaped))
         {
-            // sudo ends right after its command; waiting reaps it, so a long-lived host keeps no zombie.
-            _ = await ProcessLifetime.WaitForExitAsync(sudo, SudoExitWait, _time, cancellationToken);
+            // sudo ends right after its command. One that takes longer is still reaped when it exits.
+            try
+            {
+                await sudoReaped.WaitAsync(SudoExitWait, _time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                BuildkitLog.SudoStillExiting(_logger, daemon.Pid);
+            }
         }
 
         return exited;

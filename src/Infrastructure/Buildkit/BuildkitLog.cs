@@ -23,4 +23,7 @@ internal static partial class BuildkitLog
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "A BuildKit daemon this job did not start is in the way, and is left alone: {Evidence}")]
     public static partial void ForeignFound(ILogger logger, string evidence);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Debug, Message = "buildkitd (pid {Pid}) has exited and its sudo is still exiting; it is reaped when it does")]
+    public static partial void SudoStillExiting(ILogger logger, int pid);
 }

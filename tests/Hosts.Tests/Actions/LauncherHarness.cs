@@ -126,7 +126,7 @@ internal sealed partial class LauncherHarness : IDisposable
     {
         using var probe = Process.Start(new ProcessStartInfo(node, ["-p", "typeof process.execve"]) { RedirectStandardOutput = true })!;
         var answer = probe.StandardOutput.ReadToEnd().Trim();
-        probe.WaitForExit();
+        BoundedWait.ForExit(probe, $"{node} -p typeof process.execve to exit");
         return answer == "function";
     });
 
@@ -308,7 +308,10 @@ internal sealed partial class LauncherHarness : IDisposable
         if (pids.Count > 0)
         {
             using var kill = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "kill -s KILL -- -\"$1\" 2>/dev/null; kill -s KILL \"$@\" 2>/dev/null; true", "kill", .. pids]));
-            kill?.WaitForExit();
+            if (kill is not null)
+            {
+                BoundedWait.ForExit(kill, $"kill of the stand-in's group {pids[0]} to exit");
+            }
         }
 
         _root.Delete(recursive: true);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Blacksmith.Infrastructure.StickyDisk;
+using Blacksmith.Testing;
 using Blacksmith.Testing.Agent;
 using Blacksmith.Testing.Ceph;
 
@@ -129,7 +130,8 @@ internal sealed class CephHost : IAsyncDisposable
         using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        // A Ceph client that cannot reach its monitors waits for them; five minutes is far past any call the tests make.
+        await BoundedWait.ForExitAsync(process, $"{tool} {string.Join(' ', arguments)} to exit", TimeSpan.FromMinutes(5));
         return (process.ExitCode, await output, await errors);
     }
 }

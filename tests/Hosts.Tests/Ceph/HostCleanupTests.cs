@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
+using Blacksmith.Testing;
 using Blacksmith.Testing.BlockDevices;
 using Blacksmith.Testing.Ceph;
 
@@ -7,10 +9,13 @@ namespace Blacksmith.Hosts.Tests.Ceph;
 /// <summary>
 /// What the Ceph tests' cleanup takes away after a run killed mid-way: a loop device over an rbd-fuse image whose
 /// mount went with rbd-fuse, and nothing else. The orphan is made as a kill makes it, without a cluster: a file named
-/// as the store names an image, on a tmpfs that is lazily unmounted under its loop device.
+/// as the store names an image, on a tmpfs that is lazily unmounted under its loop device. And stopping an rbd-fuse
+/// ends, however it went: one that became a zombie is reported with the parent that never reaped it.
 /// </summary>
 public sealed class HostCleanupTests
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     [RequiresLoopDevicesFact]
     public async Task A_loop_device_left_over_an_image_whose_mount_is_gone_is_detached_and_no_other_device_is()
     {
@@ -62,6 +67,49 @@ public sealed class HostCleanupTests
             Directory.Delete(live, recursive: true);
             Directory.Delete(gone, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Stopping_a_process_that_became_a_zombie_ends_and_names_the_parent_that_never_reaped_it()
+    {
+        // perl does not reap a child it never waits for: the child stays a zombie for as long as perl lives.
+        using var parent = Process.Start(new ProcessStartInfo("perl", ["-e", "$| = 1; if (fork() == 0) { exit 0 } print \"forked\\n\"; sleep 600"])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            Assert.Equal("forked", await BoundedWait.ForAsync(parent.StandardOutput.ReadLineAsync(Ct).AsTask(), "perl to fork", cancellationToken: Ct));
+            var zombie = 0;
+            await BoundedWait.UntilAsync(() => (zombie = ZombieChildOf(parent.Id)) != 0, $"perl (pid {parent.Id})'s child to exit", cancellationToken: Ct);
+            using var process = Process.GetProcessById(zombie);
+
+            var error = await Assert.ThrowsAsync<TimeoutException>(
+                () => BoundedWait.ForAsync(HostCleanup.StopAsync(process), $"HostCleanup.StopAsync to give up on zombie pid {zombie}", TimeSpan.FromMinutes(2), Ct));
+
+            Assert.Contains("a zombie", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"pid {zombie} (perl, Z) under pid {parent.Id} (perl, S) under pid {Environment.ProcessId} (", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            parent.Kill();
+            await BoundedWait.ForExitAsync(parent, "perl to die", cancellationToken: Ct);
+        }
+    }
+
+    private static int ZombieChildOf(int parent)
+    {
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), out var pid) && pid != parent && BoundedWait.Describe(pid).Contains($" under pid {parent} ", StringComparison.Ordinal)
+                && BoundedWait.IsGoneOrZombie(pid) && !BoundedWait.IsGone(pid))
+            {
+                return pid;
+            }
+        }
+
+        return 0;
     }
 
     private static string? BackingFile(string device)

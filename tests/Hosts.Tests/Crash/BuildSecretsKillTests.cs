@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Blacksmith.Infrastructure.Ci.Generic;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.Crash;
 
@@ -117,7 +118,7 @@ public sealed class BuildSecretsKillTests
     private static async Task ToolAsync(string tool, params string[] arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(tool, arguments) { UseShellExecute = false })!;
-        await process.WaitForExitAsync();
+        await BoundedWait.ForExitAsync(process, $"{tool} {string.Join(' ', arguments)} to exit", cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited with {process.ExitCode}");
     }
 }

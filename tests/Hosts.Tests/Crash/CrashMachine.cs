@@ -6,6 +6,7 @@ using System.Text.Json;
 using Blacksmith.Hosts.Tests.EndToEnd;
 using Blacksmith.Hosts.Tests.EndToEnd.Runner;
 using Blacksmith.Infrastructure.Leftovers;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.Crash;
 
@@ -264,7 +265,7 @@ internal sealed class CrashMachine : IAsyncDisposable
     {
         using var realpath = Process.Start(new ProcessStartInfo("realpath", ["-e", path]) { RedirectStandardOutput = true, UseShellExecute = false })!;
         var resolved = realpath.StandardOutput.ReadToEnd().Trim();
-        realpath.WaitForExit();
+        BoundedWait.ForExit(realpath, $"realpath -e {path} to exit");
         return realpath.ExitCode == 0 && resolved.Length > 0 ? resolved : throw new InvalidOperationException($"realpath -e {path} failed");
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.Crash;
 
@@ -48,7 +49,7 @@ internal static class KillPointSupport
         using var losetup = Process.Start(new ProcessStartInfo("losetup", ["--find"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var error = losetup.StandardError.ReadToEnd();
         _ = losetup.StandardOutput.ReadToEnd();
-        losetup.WaitForExit();
+        BoundedWait.ForExit(losetup, "losetup --find to exit");
         return losetup.ExitCode == 0 ? null : $"losetup --find failed (exit {losetup.ExitCode}): {error.Trim()}";
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.Crash;
 
@@ -69,9 +70,9 @@ internal static class SessionProcess
         ArgumentNullException.ThrowIfNull(process);
         using (var kill = Process.Start(new ProcessStartInfo("kill", ["-KILL", "--", $"-{process.Id}"]) { UseShellExecute = false })!)
         {
-            await kill.WaitForExitAsync(CancellationToken.None);
+            await BoundedWait.ForExitAsync(kill, $"kill -KILL -- -{process.Id} to exit");
         }
 
-        await process.WaitForExitAsync(CancellationToken.None);
+        await BoundedWait.ForExitAsync(process, $"the step (pid {process.Id}) to die after SIGKILL to its group");
     }
 }

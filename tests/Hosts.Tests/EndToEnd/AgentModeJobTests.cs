@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Blacksmith.Hosts.Tests.EndToEnd.Runner;
 using Blacksmith.Testing.Agent;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.EndToEnd;
 
@@ -81,7 +82,7 @@ public sealed class AgentModeJobTests : IAsyncDisposable
         using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        await BoundedWait.ForExitAsync(process, $"{tool} {string.Join(' ', arguments)} to exit", cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)}: {await errors}");
         return await output;
     }

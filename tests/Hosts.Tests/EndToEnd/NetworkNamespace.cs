@@ -1,3 +1,5 @@
+using Blacksmith.Testing;
+
 namespace Blacksmith.Hosts.Tests.EndToEnd;
 
 /// <summary>
@@ -37,7 +39,7 @@ internal static class NetworkNamespace
 
             using var probe = System.Diagnostics.Process.Start(info)!;
             var errors = probe.StandardError.ReadToEnd();
-            probe.WaitForExit();
+            BoundedWait.ForExit(probe, "unshare --net true to exit");
             return probe.ExitCode == 0 ? null : $"unshare --net failed (needs root or user namespaces, and iproute2): {errors.Trim()}";
         }
         catch (System.ComponentModel.Win32Exception ex)

@@ -32,6 +32,8 @@ public sealed partial class TestHygieneTests
         var referenced = new[] { "src", "tests", "samples" }
             .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Checkout.Root, folder), "*.csproj", SearchOption.AllDirectories))
             .Concat(Directory.EnumerateFiles(Path.Combine(Checkout.Root, "eng"), "*.props"))
+            // Every test app's hang dump is referenced once, in tests/Directory.Build.props.
+            .Concat(new[] { ".", "tests" }.Select(folder => Path.Combine(Checkout.Root, folder, "Directory.Build.props")).Where(File.Exists))
             .SelectMany(project => XDocument.Load(project).Descendants("PackageReference"))
             .Select(e => (string)e.Attribute("Include")!)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -4,6 +4,7 @@ using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Testing.BlockDevices;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.BlockDevices;
 
@@ -333,7 +334,7 @@ public sealed class LinuxBlockDeviceLoopTests
     {
         using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardError = true, UseShellExecute = false })!;
         var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
+        BoundedWait.ForExit(process, $"{tool} {string.Join(' ', arguments)} to exit");
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} exited with {process.ExitCode}: {error}");

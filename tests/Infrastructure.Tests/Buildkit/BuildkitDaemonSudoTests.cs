@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Infrastructure.Tests.Processes;
+using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
 
 namespace Blacksmith.Infrastructure.Tests.Buildkit;
@@ -66,6 +67,43 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_sudo_above_a_daemon_killed_by_someone_else_is_reaped_when_it_exits()
+    {
+        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        FakeTools.Sudo(tools);
+        var searchPath = $"{tools}:{_harness.SearchPath}";
+        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath));
+        var identity = await _harness.SpawnAsync(daemon);
+        var sudo = SudoAbove(identity);
+
+        // Not through the adapter: another step's process, an administrator or the harness ends the daemon, and
+        // nobody in this process ever waits for it.
+        await OsProcesses.KillAsync(new SpawnedProcess(identity.Pid, identity.StartTimeTicks));
+
+        await OsProcesses.WaitUntilAsync(() => IsReaped(sudo), $"sudo (pid {sudo.Pid}), this process's child, to be reaped", Token);
+    }
+
+    [Fact]
+    public async Task A_sudo_that_outlives_the_wait_for_its_daemon_is_reaped_when_it_exits_later()
+    {
+        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        var release = Path.Combine(_harness.TempPath, "sudo.release");
+        FakeTools.Sudo(tools, lingerUntil: release);
+        var searchPath = $"{tools}:{_harness.SearchPath}";
+        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath));
+        var identity = await _harness.SpawnAsync(daemon);
+        var sudo = SudoAbove(identity);
+
+        // Directly: the adapter's own signal runs kill under the same lingering stand-in.
+        Assert.Equal(SignalResult.Delivered, ProcessLifetime.Signal(new SpawnedProcess(identity.Pid, identity.StartTimeTicks), 15));
+        Assert.True(await daemon.WaitForExitAsync(identity, OsProcesses.Patience, Token));
+        Assert.False(IsReaped(sudo));
+        await File.WriteAllTextAsync(release, "", Token);
+
+        await OsProcesses.WaitUntilAsync(() => IsReaped(sudo), $"sudo (pid {sudo.Pid}), which exited after the wait gave up on it, to be reaped", Token);
+    }
+
+    [Fact]
     public async Task A_sudo_that_refuses_fails_the_spawn_with_its_message()
     {
         var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
@@ -102,4 +140,16 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
         var sudoPid = int.Parse((await File.ReadAllTextAsync(pidFile, Token)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         await OsProcesses.WaitUntilDeadAsync(sudoPid, Token);
     }
+
+    private static SpawnedProcess SudoAbove(DaemonIdentity identity)
+    {
+        var parent = ProcStat.TryRead(ProcStat.TryRead(identity.Pid)!.Value.ParentPid)!.Value;
+        Assert.Equal("sudo", parent.Command);
+        Assert.Equal(Environment.ProcessId, parent.ParentPid);
+        return new SpawnedProcess(parent.Pid, parent.StartTimeTicks);
+    }
+
+    // Reaped, not merely exited: a zombie still has its /proc entry, and only its parent (this process) can clear it.
+    private static bool IsReaped(SpawnedProcess process) =>
+        ProcStat.TryRead(process.Pid) is not { } stat || stat.StartTimeTicks != process.StartTimeTicks;
 }

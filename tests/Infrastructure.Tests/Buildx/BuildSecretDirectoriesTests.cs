@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Blacksmith.Infrastructure.BlockDevices;
 using Blacksmith.Infrastructure.Buildx;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildx;
 
@@ -130,14 +131,14 @@ public sealed class BuildSecretDirectoriesTests : IDisposable
     {
         using var id = Process.Start(new ProcessStartInfo("id", ["-u"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
         var uid = id.StandardOutput.ReadToEnd().Trim();
-        id.WaitForExit();
+        BoundedWait.ForExit(id, "id -u to exit");
         return uid;
     }
 
     private static async Task ToolAsync(string tool, params string[] arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(tool, arguments) { UseShellExecute = false })!;
-        await process.WaitForExitAsync();
+        await BoundedWait.ForExitAsync(process, $"{tool} {string.Join(' ', arguments)} to exit", cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited with {process.ExitCode}");
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.ControlPlane;
 
@@ -113,7 +114,8 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         _arrived.Release();
         if (Gate is { } gate)
         {
-            await gate.Task;
+            // A test that failed before opening the gate must not leave the server's handler (and its disposal) waiting.
+            await BoundedWait.ForAsync(gate.Task, "the test to open the request gate");
         }
 
         var answer = Script.TryDequeue(out var scripted) ? scripted : new ScriptedAnswer(200, DefaultBody);

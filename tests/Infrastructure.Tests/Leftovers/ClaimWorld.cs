@@ -9,6 +9,7 @@ using Blacksmith.Steps.Release;
 using Blacksmith.Testing.Fakes;
 using Bogus;
 using Microsoft.Extensions.Logging.Abstractions;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Leftovers;
 
@@ -41,7 +42,7 @@ internal sealed class ClaimWorld : IDisposable
     public static ClaimOwner Dead()
     {
         using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
-        process.WaitForExit();
+        BoundedWait.ForExit(process, "true to exit");
         return new ClaimOwner(process.Id, 1, "true", ClaimOwnerKind.RunnerWorker);
     }
 

@@ -12,7 +12,13 @@ public static class FakeTools
     /// does, so the command's parent is "sudo"), relaying SIGTERM and SIGINT to it. Unlike sudo it keeps the
     /// environment and runs as the caller.
     /// </summary>
-    public static string Sudo(string directory) => Executable(directory, "sudo", """
+    /// <param name="directory">Where to write it.</param>
+    /// <param name="lingerUntil">
+    /// When given, the stand-in stays alive after its command has exited until this file exists (or its directory is
+    /// gone, so a failed test leaves nothing behind), as a sudo on a loaded machine may take its time to follow its
+    /// command out.
+    /// </param>
+    public static string Sudo(string directory, string? lingerUntil = null) => Executable(directory, "sudo", """
         #!/bin/sh
         [ "$1" = "-n" ] || { echo "sudo stand-in: expected -n first, got '$1'" >&2; exit 64; }
         shift
@@ -27,9 +33,10 @@ public static class FakeTools
         while :; do
           wait $child
           status=$?
-          kill -0 $child 2>/dev/null || exit $status
+          kill -0 $child 2>/dev/null || break
         done
-        """);
+
+        """ + (lingerUntil is null ? "" : $"while [ ! -e '{lingerUntil}' ] && [ -d '{Path.GetDirectoryName(lingerUntil)}' ]; do sleep 0.05; done\n") + "exit $status\n");
 
     /// <summary>Writes an executable file (0755) and returns its path.</summary>
     public static string Executable(string directory, string name, string content)

@@ -85,7 +85,7 @@ public sealed partial class AgentProcess : IDisposable
     public void Signal(string name)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", name, _process.Id.ToString(CultureInfo.InvariantCulture)]))!;
-        kill.WaitForExit();
+        BoundedWait.ForExit(kill, $"kill -s {name} to exit");
     }
 
     /// <summary>Stops it as systemd would (SIGTERM, which drains) and waits.</summary>
@@ -101,10 +101,8 @@ public sealed partial class AgentProcess : IDisposable
     /// <summary>Waits for the agent to end (after a signal or a kill point) and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {
-        await _process.WaitForExitAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
-
-        // The parameterless wait also drains the redirected streams.
-        _process.WaitForExit();
+        // Also drains the redirected streams, within the same bound.
+        await BoundedWait.ForExitAsync(_process, "blacksmith-agent to exit and close its output", Timeout, cancellationToken);
         return _process.ExitCode;
     }
 
@@ -113,7 +111,7 @@ public sealed partial class AgentProcess : IDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: _killTree);
-            _process.WaitForExit();
+            BoundedWait.ForExit(_process, "blacksmith-agent to die after SIGKILL");
         }
 
         _process.Dispose();

@@ -48,7 +48,7 @@ public static class LoopDeviceSupport
         using var losetup = Process.Start(new ProcessStartInfo("losetup", ["--find"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var error = losetup.StandardError.ReadToEnd();
         _ = losetup.StandardOutput.ReadToEnd();
-        losetup.WaitForExit();
+        BoundedWait.ForExit(losetup, "losetup --find to exit");
         return losetup.ExitCode == 0 ? null : $"losetup --find failed (exit {losetup.ExitCode}): {error.Trim()}";
     }
 }

@@ -11,6 +11,9 @@ namespace Blacksmith.Testing.Ceph;
 /// </summary>
 public static partial class HostCleanup
 {
+    // How long each stage of stopping a process may take: its exit after SIGTERM, after SIGKILL, and its reaping.
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Detaches the loop devices a killed test run left over rbd-fuse images, and returns them. With rbd-fuse gone its
     /// mount went too, and such a device's backing file reads as the bare image name at the root
@@ -64,7 +67,13 @@ public static partial class HostCleanup
         }
     }
 
-    /// <summary>SIGTERM, up to 10 s, then SIGKILL.</summary>
+    /// <summary>
+    /// SIGTERM, up to 10 s, then SIGKILL to its tree, up to 10 s more, and up to 10 s for its parent to reap it: never
+    /// longer. An exited process nobody reaps (a zombie) looks alive to <see cref="Process"/>, whose wait would never
+    /// end, so the state is read from /proc.
+    /// </summary>
+    /// <exception cref="TimeoutException">It still runs after SIGKILL, or it is a zombie its parent never reaped: the
+    /// message names it and its parent chain, whose first living member is the one that should have reaped it.</exception>
     public static async Task StopAsync(Process process)
     {
         ArgumentNullException.ThrowIfNull(process);
@@ -73,16 +82,42 @@ public static partial class HostCleanup
             return;
         }
 
-        await RunAsync("kill", "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var pid = process.Id;
+        var name = $"pid {pid}";
+        await RunAsync("kill", "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!await SettlesAsync(() => BoundedWait.IsGoneOrZombie(pid)))
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or AggregateException)
+            {
+                // Exited meanwhile, or a descendant not ours to kill: what /proc says next decides.
+            }
+
+            if (!await SettlesAsync(() => BoundedWait.IsGoneOrZombie(pid)))
+            {
+                throw new TimeoutException($"{name} still runs {StopGrace.TotalSeconds:0} s after SIGKILL: {BoundedWait.Describe(pid)}.");
+            }
+        }
+
+        if (!await SettlesAsync(() => BoundedWait.IsGone(pid)))
+        {
+            throw new TimeoutException($"{name} exited but was not reaped within {StopGrace.TotalSeconds:0} s, a zombie: {BoundedWait.Describe(pid)}.");
+        }
+    }
+
+    private static async Task<bool> SettlesAsync(Func<bool> condition)
+    {
         try
         {
-            await process.WaitForExitAsync(grace.Token);
+            await BoundedWait.UntilAsync(condition, "a process to stop", StopGrace);
+            return true;
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            return false;
         }
     }
 
@@ -160,8 +195,9 @@ public static partial class HostCleanup
     private static async Task RunAsync(string tool, params string[] arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(tool, arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
-        await process.StandardOutput.ReadToEndAsync();
-        await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        // umount and losetup can block in the kernel on a device whose FUSE daemon is gone.
+        await BoundedWait.ForAsync(output, $"{tool} {string.Join(' ', arguments)} to close its output");
+        await BoundedWait.ForExitAsync(process, $"{tool} {string.Join(' ', arguments)} to exit");
     }
 }

@@ -13,6 +13,7 @@ public static class ProcessLifetime
 {
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ReapRound = TimeSpan.FromHours(1);
 
     /// <summary>
     /// Whether <paramref name="process"/> is still running: its pid exists, started when ours did, and it has not
@@ -141,6 +142,27 @@ public static class ProcessLifetime
         }
 
         return await PollAsync(process, timeout, time, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reaps <paramref name="child"/>, a child of this process, whenever it exits, however long that takes, and completes
+    /// then. For a child whose exit nobody else is bound to wait for, such as the sudo a daemon runs under: whoever ends
+    /// the daemon, and however late sudo follows it out, a long-lived process (blacksmith run, a test host) is told and
+    /// keeps no zombie. Holds a thread blocked in poll(2) on the child's pidfd meanwhile; never throws.
+    /// </summary>
+    public static async Task ReapWhenExitedAsync(SpawnedProcess child)
+    {
+        try
+        {
+            // In rounds, because the /proc fallback needs a finite wait; with a pidfd one round lasts the child's life.
+            while (!await WaitForExitAsync(child, ReapRound, TimeProvider.System, CancellationToken.None))
+            {
+            }
+        }
+        catch (Win32Exception)
+        {
+            // No eventfd or poll here: the child is reaped by the next IsRunning that looks at it, as before.
+        }
     }
 
     private static async Task<bool> PollAsync(SpawnedProcess process, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)

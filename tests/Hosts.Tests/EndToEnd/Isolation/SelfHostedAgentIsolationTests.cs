@@ -63,7 +63,7 @@ public sealed class SelfHostedAgentIsolationTests : IAsyncDisposable
             if (_agent is { HasExited: false })
             {
                 _agent.Kill(entireProcessTree: true);
-                await _agent.WaitForExitAsync(CancellationToken.None);
+                await BoundedWait.ForExitAsync(_agent, "the isolated agent to die after SIGKILL");
             }
 
             _agent?.Dispose();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.EndToEnd.Runner;
 
@@ -138,6 +139,6 @@ internal static class StepProcess
 
         // To the process only, not its group, as the runner does; .NET's Process can only send SIGKILL.
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal, process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
-        await kill.WaitForExitAsync();
+        await BoundedWait.ForExitAsync(kill, $"kill -s {signal} to exit");
     }
 }

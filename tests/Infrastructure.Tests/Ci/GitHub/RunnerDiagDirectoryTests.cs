@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Ci.GitHub;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Ci.GitHub;
 
@@ -84,7 +85,7 @@ public sealed class RunnerDiagDirectoryTests : IDisposable
         finally
         {
             process.Kill();
-            process.WaitForExit();
+            BoundedWait.ForExit(process, "the stand-in runner to die");
         }
     }
 }
