@@ -3,10 +3,15 @@ using Blacksmith.Hosting.Composition;
 using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Hosts.Tests.EntryPoints;
 using Blacksmith.Infrastructure.Ci;
+using Blacksmith.Infrastructure.Buildx;
 using Blacksmith.Infrastructure.Ci.Generic;
+using Blacksmith.Infrastructure.Leftovers;
+using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Steps.Build;
+using Blacksmith.Steps.Leftovers;
 using Blacksmith.Steps.Post;
 using Blacksmith.Testing;
 using Blacksmith.Testing.Fakes;
@@ -47,6 +52,39 @@ public sealed class ColdPathTests : IDisposable
         Assert.Empty(built);
     }
 
+    [Fact]
+    public async Task Post_step_with_nothing_to_clean_up_builds_neither_the_leftover_sweep_nor_the_adapters_only_setup_and_builds_use()
+    {
+        // The step's own composition, as `blacksmith post` builds it: the sweep after earlier jobs runs only before
+        // setup, and through it the store (whose mode reads its marker file), the block device and the daemon would be
+        // built too; the image builder only a build uses.
+        Type[] onlySetupAndBuilds =
+        [
+            typeof(LeftoverSweep), typeof(ClaimCleanup), typeof(LocalStickyDiskStore), typeof(IStickyDiskStore), typeof(IBlockDevice),
+            typeof(IBuildkitDaemon), typeof(BuildxBuilderRegistry), typeof(IBuilderRegistry), typeof(IImageBuilder), typeof(BuildSequence),
+        ];
+        var environment = new MapEnvironment(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [JobClaims.DirectoryVariable] = Directory.CreateDirectory(Path.Combine(_dir.FullName, "claims")).FullName,
+        });
+        var services = new ServiceCollection().AddJobAdapters(Job(StoreMode.Local, environment)).AddLogging().AddBlacksmithEngine();
+        var built = new List<string>();
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (onlySetupAndBuilds.Contains(services[i].ServiceType))
+            {
+                services[i] = Counted(services[i], built);
+            }
+        }
+
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+
+        var exit = await provider.GetRequiredService<PostHost>().RunAsync("post-1", TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, string.Join(", ", built));
+    }
+
     [Theory]
     [InlineData(StoreMode.Local)]
     [InlineData(StoreMode.Agent)]
@@ -72,6 +110,28 @@ public sealed class ColdPathTests : IDisposable
     }
 
     public void Dispose() => _dir.Delete(recursive: true);
+
+    /// <summary>The same registration, noting its service's name in <paramref name="built"/> when it is built.</summary>
+    private static ServiceDescriptor Counted(ServiceDescriptor descriptor, List<string> built)
+    {
+        var name = descriptor.ServiceType.Name;
+        if (descriptor.IsKeyedService)
+        {
+            var keyed = descriptor.KeyedImplementationFactory ?? throw new InvalidOperationException($"{name} is not built by a factory.");
+            return new ServiceDescriptor(descriptor.ServiceType, descriptor.ServiceKey, (sp, key) =>
+            {
+                built.Add(name);
+                return keyed(sp, key);
+            }, descriptor.Lifetime);
+        }
+
+        var factory = descriptor.ImplementationFactory ?? throw new InvalidOperationException($"{name} is not built by a factory.");
+        return new ServiceDescriptor(descriptor.ServiceType, sp =>
+        {
+            built.Add(name);
+            return factory(sp);
+        }, descriptor.Lifetime);
+    }
 
     private JobOptions Job(StoreMode store, IEnvironmentReader environment)
     {

@@ -36,7 +36,7 @@ public sealed partial class JobDriver
         var daemon = request.Daemon;
         var plan = new SetupPlan(
             request.Session,
-            new SetupFacts(request.CacheKey, request.Store ?? _store.Kind, request.Commit, fork.IsFork, request.ReleaseOnSkip, request.MaxCacheSizeMegabytes, daemon.Root, daemon.Address),
+            new SetupFacts(request.CacheKey, request.Store ?? _store.Value.Kind, request.Commit, fork.IsFork, request.ReleaseOnSkip, request.MaxCacheSizeMegabytes, daemon.Root, daemon.Address),
             daemon.Root,
             daemon,
             request.ReadyBudget,

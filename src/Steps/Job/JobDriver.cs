@@ -16,7 +16,7 @@ public sealed partial class JobDriver
     private readonly JobSequences _sequences;
     private readonly LifecycleJournal _lifecycle;
     private readonly IJournalStore _journal;
-    private readonly IStickyDiskStore _store;
+    private readonly Lazy<IStickyDiskStore> _store;
     private readonly IControlPlane _controlPlane;
     private readonly JobSideEffects _sides;
     private readonly TimeProvider _time;
@@ -30,11 +30,25 @@ public sealed partial class JobDriver
         IControlPlane controlPlane,
         JobSideEffects sides,
         TimeProvider time)
+        : this(sequences, lifecycle, journal, () => store, controlPlane, sides, time)
+    {
+    }
+
+    // The store is built when a step first uses it: post with nothing to do never does, and building the local store
+    // reads its data directory.
+    internal JobDriver(
+        JobSequences sequences,
+        LifecycleJournal lifecycle,
+        IJournalStore journal,
+        Func<IStickyDiskStore> store,
+        IControlPlane controlPlane,
+        JobSideEffects sides,
+        TimeProvider time)
     {
         _sequences = sequences;
         _lifecycle = lifecycle;
         _journal = journal;
-        _store = store;
+        _store = new Lazy<IStickyDiskStore>(store);
         _controlPlane = controlPlane;
         _sides = sides;
         _time = time;
@@ -52,7 +66,7 @@ public sealed partial class JobDriver
 
         try
         {
-            await Bounded.RunAsync("stickydisk.metric", ct => _store.ReportMetricAsync(metric, ct), MetricBudget, _time, cancellationToken);
+            await Bounded.RunAsync("stickydisk.metric", ct => _store.Value.ReportMetricAsync(metric, ct), MetricBudget, _time, cancellationToken);
         }
         catch (Exception ex) when (ex is ExternalCallException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {

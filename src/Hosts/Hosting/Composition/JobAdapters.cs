@@ -181,10 +181,12 @@ public static class JobAdapters
         // The one job driver, and the hosts that read inputs, call it and render what it says.
         services.AddSingleton(options);
         services.AddTraceExport(Read);
+        // A step's process builds only what it uses: post with nothing to clean up neither sweeps, builds nor touches
+        // the store, and the sweep alone would build the store, the block device and the daemon.
         services.AddSingleton(sp => new JobSequences(
-            sp.GetRequiredService<SetupSequence>(), sp.GetRequiredService<BuildSequence>(), sp.GetRequiredService<PostSequence>()));
+            sp.GetRequiredService<SetupSequence>, sp.GetRequiredService<BuildSequence>, sp.GetRequiredService<PostSequence>));
         services.AddSingleton(sp => new JobSideEffects(
-            sp.GetRequiredService<LeftoverSweep>(),
+            new DeferredJobSweep(sp.GetRequiredService<LeftoverSweep>),
             sp.GetRequiredService<IClaimRegistry>(),
             sp.GetRequiredService<FailureReporter>(),
             sp.GetRequiredService<IForkPullRequestProbe>(),
@@ -200,7 +202,7 @@ public static class JobAdapters
             sp.GetRequiredService<JobSequences>(),
             sp.GetRequiredService<LifecycleJournal>(),
             sp.GetRequiredService<IJournalStore>(),
-            sp.GetRequiredService<IStickyDiskStore>(),
+            sp.GetRequiredService<IStickyDiskStore>,
             sp.GetRequiredService<IControlPlane>(),
             sp.GetRequiredService<JobSideEffects>(),
             sp.GetRequiredService<TimeProvider>()));
