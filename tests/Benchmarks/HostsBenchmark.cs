@@ -78,27 +78,14 @@ internal static class HostsBenchmark
     private static async Task NothingToCleanUpAsync(string binary, string floor, StepEnvironment runner, CancellationToken cancellationToken)
     {
         var step = runner.Step("post-nothing", "post");
-        var json = Path.Combine(runner.Work, "hyperfine-post.json");
-        var hyperfine = new ProcessStartInfo("hyperfine") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[
-            "-N", "--warmup", $"{Warmup}", "--runs", $"{Runs}", "--export-json", json,
-            "--prepare", $"rm -rf {step.JobDirectory}",
-            "-n", "floor", floor,
-            "-n", "post", $"{binary} post"])
-        {
-            hyperfine.ArgumentList.Add(argument);
-        }
-
-        step.Apply(hyperfine.Environment);
-        var run = await RunAsync(hyperfine, cancellationToken);
-        if (run.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"hyperfine failed: {run.Error}");
-        }
-
-        using var results = JsonDocument.Parse(await File.ReadAllTextAsync(json, cancellationToken));
-        var medians = results.RootElement.GetProperty("results").EnumerateArray()
-            .ToDictionary(r => r.GetProperty("command").GetString()!, r => r.GetProperty("median").GetDouble() * 1000);
+        var results = await HyperfineAsync(
+            Path.Combine(runner.Work, "hyperfine-post.json"),
+            Warmup,
+            Runs,
+            ["--prepare", $"rm -rf {step.JobDirectory}", "-n", "floor", floor, "-n", "post", $"{binary} post"],
+            step.Apply,
+            cancellationToken);
+        var medians = results.ToDictionary(r => r.Key, r => r.Value.WallMs, StringComparer.Ordinal);
         var floorRss = await PeakRssAsync([floor], step, cancellationToken);
         var postRss = await PeakRssAsync([binary, "post"], step, cancellationToken);
         var (fsyncs, fsyncMs) = await FsyncsAsync(binary, step, cancellationToken);
@@ -421,7 +408,29 @@ internal static class HostsBenchmark
         return values;
     }
 
-    private static ProcessStartInfo Start(string file, IEnumerable<string> arguments)
+    /// <summary>
+    /// One <c>hyperfine -N</c> run after <paramref name="warmup"/> warm-up runs, with <paramref name="arguments"/> naming its
+    /// commands (<c>-n NAME COMMAND</c>): by name, the median wall time and the mean CPU (user + sys), in milliseconds.
+    /// </summary>
+    internal static async Task<Dictionary<string, (double WallMs, double CpuMs)>> HyperfineAsync(
+        string json, int warmup, int runs, IEnumerable<string> arguments, Action<IDictionary<string, string?>> environment, CancellationToken cancellationToken)
+    {
+        var hyperfine = Start("hyperfine", ["-N", "--warmup", Invariant($"{warmup}"), "--runs", Invariant($"{runs}"), "--export-json", json, .. arguments]);
+        environment(hyperfine.Environment);
+        var run = await RunAsync(hyperfine, cancellationToken);
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"hyperfine failed: {run.Error}");
+        }
+
+        using var results = JsonDocument.Parse(await File.ReadAllTextAsync(json, cancellationToken));
+        return results.RootElement.GetProperty("results").EnumerateArray().ToDictionary(
+            r => r.GetProperty("command").GetString()!,
+            r => (r.GetProperty("median").GetDouble() * 1000, (r.GetProperty("user").GetDouble() + r.GetProperty("system").GetDouble()) * 1000),
+            StringComparer.Ordinal);
+    }
+
+    internal static ProcessStartInfo Start(string file, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -432,7 +441,7 @@ internal static class HostsBenchmark
         return info;
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(ProcessStartInfo info, CancellationToken cancellationToken)
+    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(ProcessStartInfo info, CancellationToken cancellationToken)
     {
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);

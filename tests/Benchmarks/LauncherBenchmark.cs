@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using System.Text.Json;
 
 namespace Blacksmith.Benchmarks;
 
@@ -48,7 +46,7 @@ internal static class LauncherBenchmark
                 continue;
             }
 
-            var version = (await RunAsync(new ProcessStartInfo(node, ["--version"]) { RedirectStandardOutput = true }, cancellationToken)).Trim();
+            var version = (await HostsBenchmark.RunAsync(HostsBenchmark.Start(node, ["--version"]), cancellationToken)).Output.Trim();
             var results = await HyperfineAsync(work, [("empty", $"{node} {empty}"), ("post", $"{node} {post}")], root, cancellationToken);
             var (startWall, startCpu) = results["empty"];
             var (postWall, postCpu) = results["post"];
@@ -61,36 +59,22 @@ internal static class LauncherBenchmark
         Console.WriteLine(Invariant($"| build-push-action's composite step (bash execs the binary, no node) | {composite["composite"].WallMs:0.0} | {composite["composite"].CpuMs:0.0} | | | |"));
     }
 
-    private static async Task<Dictionary<string, (double WallMs, double CpuMs)>> HyperfineAsync(
-        string work, (string Name, string Command)[] commands, string root, CancellationToken cancellationToken)
-    {
-        var json = Path.Combine(work, "hyperfine-launchers.json");
-        var hyperfine = new ProcessStartInfo("hyperfine") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["-N", "--warmup", $"{Warmup}", "--runs", $"{Runs}", "--export-json", json])
-        {
-            hyperfine.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, command) in commands)
-        {
-            hyperfine.ArgumentList.Add("-n");
-            hyperfine.ArgumentList.Add(name);
-            hyperfine.ArgumentList.Add(command);
-        }
-
-        // What the runner gives the step, so each launcher finds its binary as in a job.
-        hyperfine.Environment["BLACKSMITH_BINARY"] = "/bin/true";
-        hyperfine.Environment["RUNNER_OS"] = "Linux";
-        hyperfine.Environment["RUNNER_ARCH"] = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "ARM64" : "X64";
-        hyperfine.Environment["GITHUB_ACTION_PATH"] = Path.Combine(root, "actions", "build-push-action");
-        await RunAsync(hyperfine, cancellationToken);
-
-        using var results = JsonDocument.Parse(await File.ReadAllTextAsync(json, cancellationToken));
-        return results.RootElement.GetProperty("results").EnumerateArray().ToDictionary(
-            r => r.GetProperty("command").GetString()!,
-            r => (r.GetProperty("median").GetDouble() * 1000, (r.GetProperty("user").GetDouble() + r.GetProperty("system").GetDouble()) * 1000),
-            StringComparer.Ordinal);
-    }
+    private static Task<Dictionary<string, (double WallMs, double CpuMs)>> HyperfineAsync(
+        string work, (string Name, string Command)[] commands, string root, CancellationToken cancellationToken) =>
+        HostsBenchmark.HyperfineAsync(
+            Path.Combine(work, "hyperfine-launchers.json"),
+            Warmup,
+            Runs,
+            commands.SelectMany(c => new[] { "-n", c.Name, c.Command }),
+            environment =>
+            {
+                // What the runner gives the step, so each launcher finds its binary as in a job.
+                environment["BLACKSMITH_BINARY"] = "/bin/true";
+                environment["RUNNER_OS"] = "Linux";
+                environment["RUNNER_ARCH"] = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "ARM64" : "X64";
+                environment["GITHUB_ACTION_PATH"] = Path.Combine(root, "actions", "build-push-action");
+            },
+            cancellationToken);
 
     /// <summary>The one step's <c>run: |</c> block of a composite action.yml, dedented, as the runner writes it to a file.</summary>
     private static string RunScript(string actionYml)
@@ -106,20 +90,6 @@ internal static class LauncherBenchmark
         var block = lines.Skip(start + 1).TakeWhile(l => l.Trim().Length == 0 || l.Length - l.TrimStart().Length > keyIndent).ToList();
         var indent = block.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
         return string.Join('\n', block.Select(l => l.Length >= indent ? l[indent..] : string.Empty)) + "\n";
-    }
-
-    private static async Task<string> RunAsync(ProcessStartInfo info, CancellationToken cancellationToken)
-    {
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = info.RedirectStandardError ? process.StandardError.ReadToEndAsync(cancellationToken) : Task.FromResult(string.Empty);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{info.FileName} failed ({process.ExitCode}): {await error}");
-        }
-
-        return await output;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
