@@ -233,16 +233,21 @@ internal static class HostsBenchmark
             if (!File.Exists(Path.Combine(output, executable)))
             {
                 Console.WriteLine($"publishing the {executable} double (tests/Doubles/{project}, Native AOT)…");
-                var run = await RunAsync(Start("dotnet", [
-                    "publish", Path.Combine(root, "tests", "Doubles", project), "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output, "--nologo"]), cancellationToken);
-                if (run.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"publishing the {executable} double failed: {run.Output}");
-                }
+                await PublishAotAsync(Path.Combine(root, "tests", "Doubles", project), output, cancellationToken);
             }
         }
 
         return output;
+    }
+
+    /// <summary>A project published Native AOT for linux-x64 into <paramref name="output"/> (a minute or two on this machine).</summary>
+    internal static async Task PublishAotAsync(string project, string output, CancellationToken cancellationToken)
+    {
+        var run = await RunAsync(Start("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output, "--nologo"]), cancellationToken);
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"publishing {project} failed: {run.Output}");
+        }
     }
 
     private static async Task<List<(string Verb, StepSample Sample)>> JobAsync(

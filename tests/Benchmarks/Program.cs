@@ -2,7 +2,7 @@
 //   dotnet run -c Release --project tests/Benchmarks -- journal
 //   dotnet run -c Release --project tests/Benchmarks -- hosts [path/to/blacksmith]   (eng/publish.sh linux-x64 first; hyperfine, strace, root)
 //   dotnet run -c Release --project tests/Benchmarks -- readiness [path/to/blacksmith]   (only the hosts benchmark's readiness part)
-//   dotnet run -c Release --project tests/Benchmarks -- replay
+//   dotnet run -c Release --project tests/Benchmarks -- replay   (the JIT build and the Native AOT publish of tests/Tools/ReplayRounds)
 //   dotnet run -c Release --project tests/Benchmarks -- device-usage [/dev/loopN]   (as root: the lease check's look at one device)
 //   dotnet run -c Release --project tests/Benchmarks -- stores [path/to/blacksmith-agent]   (root; Ceph packages; dotnet build -c Release src/Hosts/Agent first)
 using Blacksmith.Benchmarks;
@@ -12,8 +12,8 @@ switch (name)
 {
     case "journal":
         return await JournalBenchmark.RunAsync(CancellationToken.None);
-    case "replay":
-        return ReplayBenchmark.Run();
+    case "replay" when OperatingSystem.IsLinux():
+        return await ReplayBenchmark.RunAsync(CancellationToken.None);
     case "device-usage":
         return await DeviceUsageBenchmark.RunAsync(args.Length > 1 ? args[1] : null, CancellationToken.None);
     case "hosts" when OperatingSystem.IsLinux():

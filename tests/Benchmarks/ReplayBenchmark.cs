@@ -1,76 +1,50 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Runtime;
-using Blacksmith.Replay;
+using System.Runtime.Versioning;
 
 namespace Blacksmith.Benchmarks;
 
 /// <summary>
-/// Scenarios replayed per second on one thread: every file of tests/scenarios, loaded once, replayed in rounds
-/// through the real lifecycle code in the scripted world (virtual time, no processes).
+/// Scenarios replayed per second on one thread: every file of tests/scenarios replayed in rounds by tests/Tools/ReplayRounds,
+/// once from its JIT build and once published Native AOT with blacksmith's properties (eng/StepProcess.props).
+/// blacksmith replay ships as Native AOT, so the target is judged on that row; the JIT row says what the tests and an
+/// embedder see.
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal static class ReplayBenchmark
 {
-    private const int Rounds = 20;
-
-    // A warm-up round that compiles no more than this many methods leaves the JIT next to nothing to do.
-    private const int QuietJit = 10;
-
-    private const int MaxWarmUps = 40;
-
-    public static int Run()
+    public static async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var directory = Path.Combine(CheckoutRoot.Find(), "tests", "scenarios");
-        var scenarios = Directory.EnumerateFiles(directory).Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".jsonl", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal).Select(ReplayInput.Load).ToList();
+        var root = CheckoutRoot.Find();
+        var project = Path.Combine(root, "tests", "Tools", "ReplayRounds");
+        var scenarios = Path.Combine(root, "tests", "scenarios");
 
-        // Warm-up until the JIT is done: the first replay of each code path pays for its compilation, and tiered
-        // compilation recompiles the hot ones later, on a background thread that a busy machine starves; one round was
-        // not enough (the JIT was still at work through all the timed rounds). blacksmith replay ships as Native AOT,
-        // which has no JIT, so the steady state is the figure that stands for it.
-        var warmUps = 0;
-        long compiled;
-        do
+        // Built and published on every run, never reused from an earlier one: a binary left from before a change to the
+        // replay code would time the old code. Both are incremental when nothing changed.
+        Console.WriteLine("building tests/Tools/ReplayRounds (JIT) and publishing it (Native AOT)…");
+        var built = await HostsBenchmark.RunAsync(HostsBenchmark.Start("dotnet", ["build", project, "-c", "Release", "--nologo"]), cancellationToken);
+        if (built.ExitCode != 0)
         {
-            compiled = JitInfo.GetCompiledMethodCount();
-            foreach (var scenario in scenarios)
-            {
-                _ = ReplayRunner.Run(scenario);
-            }
-
-            warmUps++;
-        }
-        while (JitInfo.GetCompiledMethodCount() - compiled > QuietJit && warmUps < MaxWarmUps);
-
-        var jitBefore = JitInfo.GetCompilationTime();
-
-        // Wall time moves with whatever else the machine runs; the process's CPU time and the bytes the replay thread
-        // allocates do not, so they are what a before/after pair on a busy machine compares.
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var collectionsBefore = GC.CollectionCount(0);
-        var perRound = new List<double>();
-        for (var round = 0; round < Rounds; round++)
-        {
-            var clock = Stopwatch.StartNew();
-            foreach (var scenario in scenarios)
-            {
-                _ = ReplayRunner.Run(scenario);
-            }
-
-            perRound.Add(scenarios.Count / clock.Elapsed.TotalSeconds);
+            throw new InvalidOperationException($"building {project} failed: {built.Output}");
         }
 
-        var replayed = (double)scenarios.Count * Rounds;
-        var cpuPerScenario = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / replayed;
-        var allocatedPerScenario = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / replayed;
-        var collections = GC.CollectionCount(0) - collectionsBefore;
-        var jitMs = (JitInfo.GetCompilationTime() - jitBefore).TotalMilliseconds;
-        perRound.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| scenarios replayed per second, one thread ({scenarios.Count} scenarios x {Rounds} rounds) | median {perRound[Rounds / 2]:0} | p10 {perRound[Rounds / 10]:0} | target ≥ 1000: {(perRound[Rounds / 2] >= 1000 ? "met" : "not met")} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| per scenario: process CPU, allocated on the replay thread; in all: gen0 collections, JIT time, warm-up rounds | {cpuPerScenario:0.000} ms ({1000 / cpuPerScenario:0} per CPU second) | {allocatedPerScenario / 1024:0} KiB | {collections} | {jitMs:0} ms | {warmUps} |"));
+        var published = Path.Combine(root, "publish", "replay-rounds", "linux-x64");
+        await HostsBenchmark.PublishAotAsync(project, published, cancellationToken);
+
+        Console.WriteLine($"load average {(await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ')[0]}; the target is judged on the Native AOT row, what blacksmith replay ships");
+        foreach (var (label, executable) in new[]
+        {
+            ("JIT", Path.Combine(project, "bin", "Release", "net10.0", "replay-rounds")),
+            ("Native AOT", Path.Combine(published, "replay-rounds")),
+        })
+        {
+            var run = await HostsBenchmark.RunAsync(HostsBenchmark.Start(executable, [scenarios, label]), cancellationToken);
+            if (run.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{executable} failed ({run.ExitCode}): {run.Error}");
+            }
+
+            Console.Write(run.Output);
+        }
+
         return 0;
     }
 }
