@@ -111,6 +111,9 @@ public sealed class BuildkitDaemon : IBuildkitDaemon
         if (_privilege.IsRoot)
         {
             daemon = Spawn(buildkitd, arguments, environment, log);
+            // Our own child: reaped whenever it exits, stopped by post, killed by someone else or ending on its own, so a
+            // long-lived host (blacksmith run, a test host) keeps no zombie until something happens to check on it.
+            _ = ProcessLifetime.ReapWhenExitedAsync(daemon);
         }
         else
         {

@@ -100,7 +100,9 @@ public sealed record JobDirectory(string Path, JobDirectorySource Source)
         RefuseUnlessOwn();
         try
         {
-            Directory.CreateDirectory(Path);
+            // Flushed into its parent: the journal's first append flushes the directory itself, not the entry that
+            // names it, and a power loss must not take the job directory, and with it the journal, away.
+            UnixFiles.CreateDurableDirectory(Path);
 
             // Again, now that it exists: whatever was made at the path in the meantime is judged before anything is written.
             RefuseUnlessOwn();

@@ -163,7 +163,9 @@ public sealed class JournalFile : IJournalStore
         Func<JournalReadResult, IReadOnlyList<JournalDraft>> decide,
         CancellationToken cancellationToken)
     {
-        var warnings = new List<string>(UnixFiles.CreatePrivateDirectory(DirectoryPath));
+        // A job directory this append creates is flushed into its parent before anything is written in it: the
+        // journal's own flushes do not cover the entry that names the directory, and a power loss could take it away.
+        var warnings = new List<string>(UnixFiles.CreatePrivateDirectory(DirectoryPath, durable: true));
         var started = _time.GetTimestamp();
         // Appenders queue first come, first served, and only the head of the queue asks for the lock: flock alone let
         // a writer that had just appended take the lock again before the waiters it woke, over and over.

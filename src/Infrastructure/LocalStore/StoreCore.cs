@@ -121,7 +121,9 @@ internal sealed partial class StoreCore : IDisposable
 
             try
             {
-                foreach (var warning in UnixFiles.CreatePrivateDirectory(full))
+                // A new data directory is flushed into its parent: the records and generations in it are promised to
+                // survive a power loss, and their own flushes do not cover the entry that names the directory.
+                foreach (var warning in UnixFiles.CreatePrivateDirectory(full, durable: true))
                 {
                     LocalStoreLog.CleanupFailed(_logger, full, warning);
                 }

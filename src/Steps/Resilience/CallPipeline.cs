@@ -108,7 +108,12 @@ internal static class CallPipeline
         new(operation, ExternalErrorKind.Timeout, $"no answer within {Math.Max(0, deadline.TotalSeconds):0.#} s");
 
     /// <summary>One clock's pipelines: a call's, for each combination of its three optional parts, and the poll's.</summary>
-    private sealed class Pipelines(TimeProvider time)
+    /// <param name="time">The clock every strategy of these pipelines waits on.</param>
+    /// <param name="newBuilder">
+    /// Makes each pipeline's builder; by default one that skips Polly's reflective check of constant options
+    /// (<see cref="UnvalidatedPipelineBuilder"/>), and in a test Polly's own, which checks them.
+    /// </param>
+    internal sealed class Pipelines(TimeProvider time, Func<TimeProvider, ResiliencePipelineBuilder>? newBuilder = null)
     {
         private readonly ResiliencePipeline?[] _calls = new ResiliencePipeline?[8];
         private ResiliencePipeline? _poll;
@@ -122,9 +127,11 @@ internal static class CallPipeline
             return _calls[index] ??= BuildCall(deadline, retry, attemptDeadline);
         }
 
+        private ResiliencePipelineBuilder NewBuilder() => (newBuilder ?? UnvalidatedPipelineBuilder.Create)(time);
+
         private ResiliencePipeline BuildCall(bool deadline, bool retry, bool attemptDeadline)
         {
-            var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+            var builder = NewBuilder();
             if (deadline)
             {
                 builder.AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(Deadline, default)) });
@@ -162,7 +169,7 @@ internal static class CallPipeline
         }
 
         private ResiliencePipeline BuildPoll() =>
-            new ResiliencePipelineBuilder { TimeProvider = time }
+            NewBuilder()
                 .AddRetry(new RetryStrategyOptions
                 {
                     MaxRetryAttempts = int.MaxValue,

@@ -1,9 +1,12 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Infrastructure.Tests.Processes;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Buildkit;
 
@@ -41,6 +44,28 @@ public sealed class BuildkitDaemonTests : IAsyncDisposable
         // The lock is really free: a new daemon on the same root starts.
         var next = await _harness.SpawnAsync(daemon);
         Assert.Equal(DaemonProbeStatus.Ready, (await DaemonHarness.ProbeUntilSettledAsync(daemon, next))[^1].Status);
+    }
+
+    [Fact]
+    public async Task A_daemon_that_exits_while_nothing_checks_on_it_is_reaped_when_it_exits()
+    {
+        var daemon = _harness.Daemon(_harness.Options());
+        var identity = await _harness.SpawnAsync(daemon);
+        Assert.Equal(Environment.ProcessId, ProcStat.TryRead(identity.Pid)!.Value.ParentPid);
+
+        // Killed by another process, and nothing here probes, signals or waits for it afterwards: a long-lived host (blacksmith
+        // run, a test host) must not keep it as a zombie until something happens to look.
+        using (var kill = Process.Start("kill", ["-KILL", identity.Pid.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await BoundedWait.ForExitAsync(kill, "kill -KILL of the daemon", cancellationToken: Token);
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        await BoundedWait.UntilAsync(
+            () => ProcStat.TryRead(identity.Pid) is not { } stat || stat.StartTimeTicks != identity.StartTimeTicks,
+            $"buildkitd (pid {identity.Pid}), this process's child, to be reaped",
+            OsProcesses.Patience,
+            Token);
     }
 
     [Fact]

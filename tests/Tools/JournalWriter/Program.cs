@@ -5,6 +5,7 @@
 // --latency prints each append's latency in microseconds, one per line, after "latencies".
 // --hold   makes one append that, inside its critical section (the lock and its turn held, nothing written yet),
 //          prints "holding" and waits for a line on stdin: a test kills it there.
+// --prepare prepares the job directory first, as every host does before its first append (JobDirectory.Prepare).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -22,6 +23,11 @@ var (jobDir, writerId) = (args[0], args[1]);
 var wait = args.Contains("--wait");
 var reportLatency = args.Contains("--latency");
 using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+if (args.Contains("--prepare"))
+{
+    new JobDirectory(Path.GetFullPath(jobDir), JobDirectorySource.Flag).Prepare();
+}
+
 if (args.Contains("--hold"))
 {
     var held = new EffectRecord("test", "hold", new Dictionary<string, string> { ["writer"] = writerId }, EffectOutcome.Succeeded, DurationMs: 0);

@@ -18,17 +18,15 @@ internal static class UnixFiles
     /// Creates <paramref name="path"/> and any missing parents as 0700; when root, hands each directory it created to
     /// the owner of the nearest directory that already existed. Returns warnings for handovers that failed.
     /// </summary>
-    public static IReadOnlyList<string> CreatePrivateDirectory(string path)
+    /// <param name="path">The directory.</param>
+    /// <param name="durable">
+    /// Flush each new directory's entry in its parent before returning, for a directory whose contents are promised to
+    /// survive a power loss: fsync on a file in it does not cover the entries that lead to it.
+    /// </param>
+    public static IReadOnlyList<string> CreatePrivateDirectory(string path, bool durable = false)
     {
         var full = Path.GetFullPath(path);
-        var created = new List<string>();
-        var existing = full;
-        while (existing is not null && !Directory.Exists(existing))
-        {
-            created.Add(existing);
-            existing = Path.GetDirectoryName(existing);
-        }
-
+        var created = Missing(full, out var existing);
         if (created.Count == 0)
         {
             return [];
@@ -41,21 +39,65 @@ internal static class UnixFiles
         }
 
         Directory.CreateDirectory(full, PrivateDirectory);
-        if (existing is null)
-        {
-            return [];
-        }
-
         var warnings = new List<string>();
-        for (var i = created.Count - 1; i >= 0; i--)
+        if (existing is not null)
         {
-            if (HandOver(created[i], existing) is { } warning)
+            for (var i = created.Count - 1; i >= 0; i--)
             {
-                warnings.Add(warning);
+                if (HandOver(created[i], existing) is { } warning)
+                {
+                    warnings.Add(warning);
+                }
             }
         }
 
+        if (durable)
+        {
+            SyncEntries(created);
+        }
+
         return warnings;
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> and any missing parents as <see cref="Directory.CreateDirectory(string)"/> does
+    /// (its mode from the umask) and flushes each new directory's entry in its parent before returning.
+    /// </summary>
+    public static void CreateDurableDirectory(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var created = Missing(full, out _);
+        Directory.CreateDirectory(full);
+        if (!OperatingSystem.IsWindows())
+        {
+            SyncEntries(created);
+        }
+    }
+
+    /// <summary>The directories of <paramref name="full"/> that do not exist, deepest first, and the nearest one that does.</summary>
+    private static List<string> Missing(string full, out string? existing)
+    {
+        var created = new List<string>();
+        existing = full;
+        while (existing is not null && !Directory.Exists(existing))
+        {
+            created.Add(existing);
+            existing = Path.GetDirectoryName(existing);
+        }
+
+        return created;
+    }
+
+    // One fsync per directory that gained an entry: the parent of each new directory, once each.
+    private static void SyncEntries(List<string> created)
+    {
+        for (var i = created.Count - 1; i >= 0; i--)
+        {
+            if (Path.GetDirectoryName(created[i]) is { } parent)
+            {
+                SyncDirectory(parent);
+            }
+        }
     }
 
     /// <summary>
