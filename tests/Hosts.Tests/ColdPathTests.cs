@@ -57,11 +57,13 @@ public sealed class ColdPathTests : IDisposable
     {
         // The step's own composition, as `blacksmith post` builds it: the sweep after earlier jobs runs only before
         // setup, and through it the store (whose mode reads its marker file), the block device and the daemon would be
-        // built too; the image builder only a build uses.
+        // built too; the image builder only a build uses, and with it the build environment (which parses the runner's
+        // event file).
         Type[] onlySetupAndBuilds =
         [
             typeof(LeftoverSweep), typeof(ClaimCleanup), typeof(LocalStickyDiskStore), typeof(IStickyDiskStore), typeof(IBlockDevice),
             typeof(IBuildkitDaemon), typeof(BuildxBuilderRegistry), typeof(IBuilderRegistry), typeof(IImageBuilder), typeof(BuildSequence),
+            typeof(BuildEnvironment),
         ];
         var environment = new MapEnvironment(new Dictionary<string, string>(StringComparer.Ordinal)
         {

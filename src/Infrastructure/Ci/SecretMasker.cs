@@ -84,7 +84,13 @@ public sealed class SecretMasker
         return text;
     }
 
-    // Longest first, so a secret is replaced whole before a line or prefix of it is.
-    private void Publish(HashSet<string> values) =>
-        _secrets = [.. values.Where(v => v.Length > 0).OrderByDescending(v => v.Length).ThenBy(v => v, StringComparer.Ordinal)];
+    // Longest first, so a secret is replaced whole before a line or prefix of it is. Sorted by one comparison rather
+    // than LINQ's OrderByDescending and ThenBy, whose generic virtual call Native AOT resolves at run time on every
+    // step's start (the JSON log's encoder is added before any secret).
+    private void Publish(HashSet<string> values)
+    {
+        var ordered = values.Where(v => v.Length > 0).ToArray();
+        Array.Sort(ordered, static (a, b) => a.Length != b.Length ? b.Length.CompareTo(a.Length) : string.CompareOrdinal(a, b));
+        _secrets = ImmutableArray.Create(ordered);
+    }
 }

@@ -159,7 +159,8 @@ public static class JobAdapters
         var secretDirectories = BuildSecretDirectories.ForThisUser(Read);
         services.AddSingleton<IBuildSecrets>(secretDirectories);
         services.AddSingleton(new BuildxOptions { TemporaryRoot = settings.JobDirectory, SecretDirectories = secretDirectories });
-        services.AddSingleton(BuildEnvironment.Read(Read));
+        // Read when a build first asks: it parses the runner's event file, which no other step needs.
+        services.AddSingleton(_ => BuildEnvironment.Read(Read));
         services.AddSingleton<IImageBuilder>(sp => new BuildxImageBuilder(
             sp.GetRequiredService<BuildxOptions>(), sp.GetRequiredService<BuildEnvironment>(), sp.GetRequiredService<ProcessRunner>(),
             sp.LoggerFor<BuildxImageBuilder>(), sp.GetRequiredService<TimeProvider>()));
