@@ -100,8 +100,9 @@ public sealed record JobDirectory(string Path, JobDirectorySource Source)
         RefuseUnlessOwn();
         try
         {
-            // Flushed into its parent: the journal's first append flushes the directory itself, not the entry that
-            // names it, and a power loss must not take the job directory, and with it the journal, away.
+            // 0700, as ADR 0002 has it: the job's journal, logs and daemon config are no other user's business. Flushed
+            // into its parent: the journal's first append flushes the directory itself, not the entry that names it,
+            // and a power loss must not take the job directory, and with it the journal, away.
             UnixFiles.CreateDurableDirectory(Path);
 
             // Again, now that it exists: whatever was made at the path in the meantime is judged before anything is written.

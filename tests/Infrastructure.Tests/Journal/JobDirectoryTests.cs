@@ -1,5 +1,7 @@
+using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using Blacksmith.Infrastructure.Journal;
+using Blacksmith.Infrastructure.Unix;
 using Bogus;
 
 namespace Blacksmith.Infrastructure.Tests.Journal;
@@ -91,6 +93,19 @@ public sealed partial class JobDirectoryTests
         new JobDirectory(temp.Sub("job"), JobDirectorySource.Flag).Prepare();
 
         Assert.True(Directory.Exists(temp.Sub("job")));
+    }
+
+    [Fact]
+    [SupportedOSPlatform("linux")]
+    public void A_job_directory_prepare_makes_is_private_to_this_user()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "file modes are checked on Linux");
+        using var temp = new TempDirectory();
+        var dir = JobDirectory.Resolve(null, Only(("CI_JOB_ID", "41")), temp.Path);
+
+        dir.Prepare();
+
+        Assert.Equal(UnixFiles.PrivateDirectory, File.GetUnixFileMode(dir.Path));
     }
 
     [Fact]

@@ -60,18 +60,22 @@ internal static class UnixFiles
     }
 
     /// <summary>
-    /// Creates <paramref name="path"/> and any missing parents as <see cref="Directory.CreateDirectory(string)"/> does
-    /// (its mode from the umask) and flushes each new directory's entry in its parent before returning.
+    /// Creates <paramref name="path"/> as 0700 (missing parents as <see cref="Directory.CreateDirectory(string)"/> makes
+    /// them), without handing it to anyone (the caller refuses a directory that is not its own user's), and flushes
+    /// each new directory's entry in its parent before returning.
     /// </summary>
     public static void CreateDurableDirectory(string path)
     {
         var full = Path.GetFullPath(path);
         var created = Missing(full, out _);
-        Directory.CreateDirectory(full);
-        if (!OperatingSystem.IsWindows())
+        if (OperatingSystem.IsWindows())
         {
-            SyncEntries(created);
+            Directory.CreateDirectory(full);
+            return;
         }
+
+        Directory.CreateDirectory(full, PrivateDirectory);
+        SyncEntries(created);
     }
 
     /// <summary>The directories of <paramref name="full"/> that do not exist, deepest first, and the nearest one that does.</summary>
