@@ -1,6 +1,13 @@
 // Runs the native `blacksmith` executable for one step of a GitHub Action, as a JavaScript action's
-// main or post script. Plain CommonJS, no npm dependencies: the runner starts this file with its own
-// node (node20 or node24) straight from the checked-out action repository, with no install step.
+// main or post script. Plain CommonJS, no npm dependencies: the runner starts it with its own node
+// (node20 or node24) straight from the checked-out action repository, with no install step.
+//
+// One source, carried whole: node does not load this file. setup-docker-builder's main.js and post.js each
+// carry it between their BEGIN and END lines, so that node reads and compiles one file before the exec
+// instead of resolving, reading and compiling a second one (docs/benchmarks.md, "Launchers"). Edit this
+// file, never a copy; LauncherSourceTests fails on a copy that differs, and with BLACKSMITH_UPDATE_GOLDEN=1
+// rewrites the copies. The exec path is kept light for the same reason: one read of the binary's head,
+// nothing required that node has not loaded for its own start.
 //
 // Why a launcher at all: the runner only knows how to start JavaScript, composite and container
 // actions, and only a JavaScript action has a post step of its own and runs on the host (the engine
@@ -38,8 +45,9 @@
 // process still ends with the step's failure.
 'use strict';
 
+// No node:os here: node has not loaded it for a user yet, and requiring it costs about 0.35 ms of node 24's 25 ms
+// start, so the two places that need it (a message, the spawn path's signal numbers) require it themselves.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
 // The runner's RUNNER_OS/RUNNER_ARCH values (protocols §1.7) that have a published binary.
@@ -61,6 +69,7 @@ const IGNORED_BY_NODE = ['SIGPIPE', 'SIGXFSZ'];
 // The ELF e_machine of the architectures the binaries are built for, by node's process.arch.
 const ELF_MACHINES = { x64: 0x3e, arm64: 0xb7 };
 const PT_INTERP = 3;
+const HEAD_SIZE = 1024;
 
 // Workflow-command data escaping (protocols §1.4): '%' first, then CR and LF, so a multi-line
 // reason stays one annotation and cannot start a command of its own.
@@ -80,7 +89,8 @@ function reportError(message) {
 }
 
 function repositoryRoot() {
-  // This file is <repository>/actions/launcher/launch.js.
+  // The entry file carrying this code is <repository>/actions/<action>/<stage>.js (and this source
+  // <repository>/actions/launcher/launch.js): two levels below the repository either way.
   return path.resolve(__dirname, '..', '..');
 }
 
@@ -136,8 +146,41 @@ function isExecutableFile(file) {
   }
 }
 
-function isElf(head, length) {
-  return length >= 64 && head.readUInt32BE(0) === 0x7f454c46;
+// The file's first KiB, read once for both checks below: an ELF header, and in the executables we build (and
+// in /bin's) its program headers and the name of its program interpreter too, or a script's #! line. null if it
+// cannot be read.
+function readHead(file) {
+  let fd;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(HEAD_SIZE);
+    return head.subarray(0, fs.readSync(fd, head, 0, HEAD_SIZE, 0));
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+// size bytes of the file at offset: from its head when they are in it, else read from the file.
+function bytesAt(file, head, offset, size) {
+  if (offset + size <= head.length) {
+    return head.subarray(offset, offset + size);
+  }
+  const bytes = Buffer.alloc(size);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, bytes, 0, size, offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return bytes;
+}
+
+function isElf(head) {
+  return head.length >= 64 && head.readUInt32BE(0) === 0x7f454c46;
 }
 
 // 64-bit, little-endian, this machine's architecture: what the published binaries are.
@@ -147,25 +190,13 @@ function isElfForThisMachine(head) {
 
 // An ELF file built for another machine (or word size, or byte order), which the kernel refuses with ENOEXEC.
 // Said here rather than left to spawn: libuv's execvp then hands the file to /bin/sh as a script, which
-// fails with a syntax error and exit 2, not the step's one ::error:: line and 1.
-function foreignExecutableReason(file) {
-  let fd;
-  try {
-    fd = fs.openSync(file, 'r');
-    const head = Buffer.alloc(64);
-    const length = fs.readSync(fd, head, 0, head.length, 0);
-    if (isElf(head, length) && !isElfForThisMachine(head)) {
-      return `it is not a program for this machine, ${os.machine()} (ENOEXEC)`;
-    }
-    return null;
-  } catch {
-    // Unreadable or gone: spawn reports it.
-    return null;
-  } finally {
-    if (fd !== undefined) {
-      fs.closeSync(fd);
-    }
+// fails with a syntax error and exit 2, not the step's one ::error:: line and 1. An unreadable file (head null)
+// is left to spawn, which reports it.
+function foreignExecutableReason(head) {
+  if (head !== null && isElf(head) && !isElfForThisMachine(head)) {
+    return `it is not a program for this machine, ${require('node:os').machine()} (ENOEXEC)`;
   }
+  return null;
 }
 
 // Whether execve(2) will take the file. In node 24 a failed process.execve aborts the process (a native
@@ -173,29 +204,23 @@ function foreignExecutableReason(file) {
 // the reason. A script needs its interpreter; an ELF executable must be a 64-bit little-endian one for
 // this machine whose program interpreter (the dynamic loader) exists. Anything else (a script without #!,
 // which spawn runs with /bin/sh as it always did) is left to spawn.
-function execWillStart(file) {
-  if (!isExecutableFile(file)) {
+function execWillStart(file, head) {
+  if (head === null || !isExecutableFile(file)) {
     return false;
   }
-  let fd;
   try {
-    fd = fs.openSync(file, 'r');
-    const head = Buffer.alloc(1024);
-    const length = fs.readSync(fd, head, 0, head.length, 0);
-    if (length >= 2 && head[0] === 0x23 && head[1] === 0x21) {
-      const interpreter = head.subarray(2, length).toString('latin1').split('\n')[0].trim().split(/[ \t]/)[0];
+    if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) {
+      const interpreter = head.toString('latin1', 2).split('\n')[0].trim().split(/[ \t]/)[0];
       return interpreter !== '' && isExecutableFile(interpreter);
     }
-    if (!isElf(head, length) || !isElfForThisMachine(head)) {
+    if (!isElf(head) || !isElfForThisMachine(head)) {
       return false;
     }
     const entrySize = head.readUInt16LE(0x36);
-    const table = Buffer.alloc(entrySize * head.readUInt16LE(0x38));
-    fs.readSync(fd, table, 0, table.length, Number(head.readBigUInt64LE(0x20)));
+    const table = bytesAt(file, head, Number(head.readBigUInt64LE(0x20)), entrySize * head.readUInt16LE(0x38));
     for (let entry = 0; entry + entrySize <= table.length; entry += entrySize) {
       if (table.readUInt32LE(entry) === PT_INTERP) {
-        const name = Buffer.alloc(Number(table.readBigUInt64LE(entry + 0x20)));
-        fs.readSync(fd, name, 0, name.length, Number(table.readBigUInt64LE(entry + 0x08)));
+        const name = bytesAt(file, head, Number(table.readBigUInt64LE(entry + 0x08)), Number(table.readBigUInt64LE(entry + 0x20)));
         return isExecutableFile(name.toString('latin1').split('\0')[0]);
       }
     }
@@ -203,10 +228,6 @@ function execWillStart(file) {
     return true;
   } catch {
     return false;
-  } finally {
-    if (fd !== undefined) {
-      fs.closeSync(fd);
-    }
   }
 }
 
@@ -214,11 +235,11 @@ function exitCodeOf(code, signal) {
   if (code !== null) {
     return code;
   }
-  const number = os.constants.signals[signal];
+  const number = require('node:os').constants.signals[signal];
   return number ? 128 + number : 1;
 }
 
-// The binary to run, or null after an ::error:: saying why there is none or why it cannot start.
+// The binary to run and its head, or null after an ::error:: saying why there is none or why it cannot start.
 function binaryOrReport(verb) {
   let binary;
   try {
@@ -230,12 +251,13 @@ function binaryOrReport(verb) {
     reportError(error.message);
     return null;
   }
-  const foreign = foreignExecutableReason(binary);
+  const head = readHead(binary);
+  const foreign = foreignExecutableReason(head);
   if (foreign !== null) {
     reportError(`Could not start ${binary} ${verb}: ${foreign}.`);
     return null;
   }
-  return binary;
+  return { binary, head };
 }
 
 /**
@@ -265,11 +287,12 @@ function run(verb) {
       resolve(exitCode);
     };
 
-    const binary = binaryOrReport(verb);
-    if (binary === null) {
+    const found = binaryOrReport(verb);
+    if (found === null) {
       settle(1);
       return;
     }
+    const { binary } = found;
 
     // Listeners go in before the spawn, so no signal can arrive between the child's start and its
     // forwarding. A listener also replaces node's default action (exit at once): we wait for the child.
@@ -332,12 +355,12 @@ function exec(binary, verb) {
  */
 function launch(verb) {
   if (typeof process.execve === 'function') {
-    const binary = binaryOrReport(verb);
-    if (binary === null) {
+    const found = binaryOrReport(verb);
+    if (found === null) {
       process.exit(1);
     }
-    if (execWillStart(binary)) {
-      exec(binary, verb);
+    if (execWillStart(found.binary, found.head)) {
+      exec(found.binary, verb);
     }
   }
   run(verb).then((exitCode) => process.exit(exitCode));

@@ -120,9 +120,11 @@ public sealed class ActionMetadataTests
 
         Assert.Equal("node24", Scalar(runs, "using"));
         Assert.DoesNotContain("..", entry, StringComparison.Ordinal);
-        Assert.Contains("require('../launcher/launch.js')", text, StringComparison.Ordinal);
-        Assert.Contains($"exports.run = () => launcher.run('{verb}');", text, StringComparison.Ordinal);
-        Assert.Contains($"if (require.main === module) {{\n  launcher.launch('{verb}');\n}}", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        // It carries the launcher (LauncherSourceTests) rather than requiring it: nothing outside its folder is loaded.
+        Assert.Contains(LauncherSourceTests.Begin, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("require('..", text, StringComparison.Ordinal);
+        Assert.Contains($"exports.run = () => run('{verb}');", text, StringComparison.Ordinal);
+        Assert.Contains($"if (require.main === module) {{\n  launch('{verb}');\n}}", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,6 +29,25 @@ public class LauncherTests
         Assert.Equal(verb + "\n", harness.Recorded("argv"));
     }
 
+    [Theory]
+    [InlineData("setup-docker-builder/main.js", "setup")]
+    [InlineData("setup-docker-builder/post.js", "post")]
+    public async Task Each_entry_file_runs_its_verb_with_no_other_file_of_the_actions_beside_it(string entry, string verb)
+    {
+        using var harness = CreateHarness();
+        // The entry file carries the launcher: node reads and compiles one file before the exec, not two.
+        Directory.Delete(Path.Combine(harness.Repository, "actions", "launcher"), recursive: true);
+
+        var launched = await harness.RunAsync(entry, new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = harness.WriteStandIn() });
+        Assert.Equal(0, launched.ExitCode);
+        Assert.Equal(verb + "\n", harness.Recorded("argv"));
+
+        File.Delete(Path.Combine(harness.Records, "argv"));
+        var ran = await harness.LoadAndRunAsync(entry, new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = harness.WriteStandIn() });
+        Assert.Contains($"{LauncherHarness.ResolvedLine} 0 exitCode=unset", ran.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(verb + "\n", harness.Recorded("argv"));
+    }
+
     [Fact]
     public async Task The_binary_gets_the_step_environment_unchanged_hyphenated_input_names_included()
     {
