@@ -88,7 +88,7 @@ internal static class HostsBenchmark
         var medians = results.ToDictionary(r => r.Key, r => r.Value.WallMs, StringComparer.Ordinal);
         var floorRss = await PeakRssAsync([floor], step, cancellationToken);
         var postRss = await PeakRssAsync([binary, "post"], step, cancellationToken);
-        var (fsyncs, fsyncMs) = await FsyncsAsync(binary, step, cancellationToken);
+        var (fsyncs, onJournal, fsyncMs) = await FsyncsAsync(binary, step, cancellationToken);
         var records = (await File.ReadAllLinesAsync(Path.Combine(step.JobDirectory, "journal.jsonl"), cancellationToken)).Length;
 
         Console.WriteLine();
@@ -98,7 +98,8 @@ internal static class HostsBenchmark
         var ratio = medians["post"] / medians["floor"];
         Row("wall time (ms)", medians["floor"], medians["post"], $"≤ 3× floor ({3 * medians["floor"]:0.0})", ratio <= 3);
         Row("peak RSS (MiB)", floorRss, postRss, "≤ 16", postRss <= 16);
-        Console.WriteLine(Invariant($"| fsync: {fsyncs} calls for {records} journal records, total (ms, strace -T) | | {fsyncMs:0.00} | one per record at most | {(fsyncs <= records ? "yes" : "no")} |"));
+        // The other calls flush directories (the journal's, and the parent of a job directory post made): entries, not records.
+        Console.WriteLine(Invariant($"| fsync: {fsyncs} calls, {onJournal} of them on the journal, for {records} journal records, total (ms, strace -T) | | {fsyncMs:0.00} | one per record at most | {(onJournal <= records ? "yes" : "no")} |"));
     }
 
     /// <summary>Whole jobs with the doubles: the first job formats the disk, the rest start warm from the last commit.</summary>
@@ -330,16 +331,17 @@ internal static class HostsBenchmark
         return Median(values);
     }
 
-    private static async Task<(int Calls, double Milliseconds)> FsyncsAsync(string binary, Step step, CancellationToken cancellationToken)
+    private static async Task<(int Calls, int OnJournal, double Milliseconds)> FsyncsAsync(string binary, Step step, CancellationToken cancellationToken)
     {
         Fresh(step);
         var trace = Path.Combine(Path.GetDirectoryName(step.JobDirectory)!, "fsync.strace");
-        var info = Start("strace", ["-f", "-qq", "-T", "-e", "trace=fsync,fdatasync,syncfs", "-o", trace, binary, "post"]);
+        var info = Start("strace", ["-f", "-qq", "-y", "-T", "-e", "trace=fsync,fdatasync,syncfs", "-o", trace, binary, "post"]);
         step.Apply(info.Environment);
         await RunAsync(info, cancellationToken);
         var calls = (await File.ReadAllLinesAsync(trace, cancellationToken)).Where(l => l.Contains("sync(", StringComparison.Ordinal) && l.Contains('<', StringComparison.Ordinal)).ToList();
         var seconds = calls.Sum(l => double.Parse(l[(l.LastIndexOf('<') + 1)..l.LastIndexOf('>')], CultureInfo.InvariantCulture));
-        return (calls.Count, seconds * 1000);
+        var onJournal = calls.Count(l => l.Contains($"<{Path.Combine(step.JobDirectory, "journal.jsonl")}>", StringComparison.Ordinal));
+        return (calls.Count, onJournal, seconds * 1000);
     }
 
     /// <summary>The floor, published once into publish/floor (Native AOT takes a minute or two).</summary>
