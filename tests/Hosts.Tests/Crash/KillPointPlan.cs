@@ -68,7 +68,29 @@ internal sealed record KillPointPlan(IReadOnlyList<PlannedPoint> Points)
         }
     }
 
+    // A derivation whose healthy job met a passing failure is made again, up to this many times in all.
+    private const int Derivations = 3;
+
     private static async Task<KillPointPlan> DeriveAsync()
+    {
+        var failures = new List<string>();
+        for (var attempt = 0; attempt < Derivations; attempt++)
+        {
+            if (await TryDeriveAsync(failures) is { } plan)
+            {
+                return plan;
+            }
+        }
+
+        throw new InvalidOperationException($"Every healthy job meant to derive the kill points from had a call fail and be retried: {string.Join("; ", failures)}");
+    }
+
+    /// <summary>
+    /// The points of a healthy job, or null when one of its calls failed and was retried (a loop device slow to detach on
+    /// a loaded machine, say): the retry's points, such as a second <c>stickydisk.settle</c>, are not on the path a
+    /// healthy job takes, and a kill run that meets no such failure never reaches them.
+    /// </summary>
+    private static async Task<KillPointPlan?> TryDeriveAsync(List<string> failures)
     {
         var points = new List<PlannedPoint>();
         await using (var machine = CrashMachine.Create())
@@ -78,8 +100,14 @@ internal sealed record KillPointPlan(IReadOnlyList<PlannedPoint> Points)
             var build = Healthy(await job.BuildAsync());
             var post = Healthy(await job.PostAsync("success"));
             var traced = setup.Trace.Concat(build.Trace).Concat(post.Trace).ToList();
-            MatchesJournal(traced, await job.JournalAsync());
+            var journal = await job.JournalAsync();
+            MatchesJournal(traced, journal);
             Clean(machine, "a healthy job");
+            if (FailedCalls(journal, "a healthy job", failures))
+            {
+                return null;
+            }
+
             points.AddRange(FromTrace(KillPointPhase.Setup, setup.Trace));
             points.AddRange(FromTrace(KillPointPhase.Build, build.Trace));
             points.AddRange(FromTrace(KillPointPhase.Post, post.Trace));
@@ -92,6 +120,11 @@ internal sealed record KillPointPlan(IReadOnlyList<PlannedPoint> Points)
             Healthy(await job.SetupAsync());
             var post = Healthy(await job.PostAsync("failed"));
             Clean(machine, "a failed job");
+            if (FailedCalls(await job.JournalAsync(), "a failed job", failures))
+            {
+                return null;
+            }
+
             points.AddRange(FromTrace(KillPointPhase.PostRelease, post.Trace).SkipWhile(p => p.Point != "transition:EarlierStepsChecked"));
         }
 
@@ -107,6 +140,11 @@ internal sealed record KillPointPlan(IReadOnlyList<PlannedPoint> Points)
             var sweeping = Healthy(await next.SetupAsync(environment: EarlierJobsAreOver));
             Healthy(await next.PostAsync("success"));
             Clean(machine, "a sweep and a healthy job");
+            if (FailedCalls(await next.JournalAsync(), "a sweep and a healthy job", failures))
+            {
+                return null;
+            }
+
 
             // The sweep runs before the setup's own sequence: its points are the cleanup's and the store's before the first transition.
             points.AddRange(FromTrace(KillPointPhase.Sweep, [.. sweeping.Trace
@@ -115,6 +153,23 @@ internal sealed record KillPointPlan(IReadOnlyList<PlannedPoint> Points)
         }
 
         return new KillPointPlan(points);
+    }
+
+    /// <summary>Whether an effect of <paramref name="journal"/> did not succeed; if so, which, added to <paramref name="failures"/>.</summary>
+    private static bool FailedCalls(IReadOnlyList<JournalRecord> journal, string what, List<string> failures)
+    {
+        var failed = journal
+            .Where(r => r.Kind == JournalRecordKind.Effect
+                && r.Payload.TryGetProperty("outcome", out var outcome)
+                && outcome.GetString() != nameof(EffectOutcome.Succeeded))
+            .Select(r => $"{r.Type} ({r.Payload.GetProperty("outcome").GetString()}: {(r.Payload.TryGetProperty("message", out var m) ? m.GetString() : "no message")})")
+            .ToList();
+        if (failed.Count > 0)
+        {
+            failures.Add($"{what}: {string.Join(", ", failed)}");
+        }
+
+        return failed.Count > 0;
     }
 
     private static StepRun Healthy(StepRun step) =>
