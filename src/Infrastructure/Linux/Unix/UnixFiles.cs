@@ -15,15 +15,26 @@ internal static class UnixFiles
     private static readonly bool IsRoot = OperatingSystem.IsLinux() && Libc.GetEffectiveUserId() == 0;
 
     /// <summary>
-    /// Creates <paramref name="path"/> and any missing parents as 0700; when root, hands each directory it created to
-    /// the owner of the nearest directory that already existed. Returns warnings for handovers that failed.
+    /// Creates <paramref name="path"/> as 0700 (missing parents as <see cref="Directory.CreateDirectory(string)"/> makes
+    /// them); when root, hands each directory it created to the owner of the nearest directory that already existed.
+    /// Returns warnings for handovers that failed.
     /// </summary>
     /// <param name="path">The directory.</param>
     /// <param name="durable">
     /// Flush each new directory's entry in its parent before returning, for a directory whose contents are promised to
     /// survive a power loss: fsync on a file in it does not cover the entries that lead to it.
     /// </param>
-    public static IReadOnlyList<string> CreatePrivateDirectory(string path, bool durable = false)
+    public static IReadOnlyList<string> CreatePrivateDirectory(string path, bool durable = false) =>
+        Create(path, durable, handOver: true);
+
+    /// <summary>
+    /// Creates <paramref name="path"/> as 0700 (missing parents as <see cref="Directory.CreateDirectory(string)"/> makes
+    /// them), without handing it to anyone (the caller refuses a directory that is not its own user's), and flushes
+    /// each new directory's entry in its parent before returning.
+    /// </summary>
+    public static void CreateDurableDirectory(string path) => Create(path, durable: true, handOver: false);
+
+    private static List<string> Create(string path, bool durable, bool handOver)
     {
         var full = Path.GetFullPath(path);
         var created = Missing(full, out var existing);
@@ -40,7 +51,7 @@ internal static class UnixFiles
 
         Directory.CreateDirectory(full, PrivateDirectory);
         var warnings = new List<string>();
-        if (existing is not null)
+        if (handOver && existing is not null)
         {
             for (var i = created.Count - 1; i >= 0; i--)
             {
@@ -57,25 +68,6 @@ internal static class UnixFiles
         }
 
         return warnings;
-    }
-
-    /// <summary>
-    /// Creates <paramref name="path"/> as 0700 (missing parents as <see cref="Directory.CreateDirectory(string)"/> makes
-    /// them), without handing it to anyone (the caller refuses a directory that is not its own user's), and flushes
-    /// each new directory's entry in its parent before returning.
-    /// </summary>
-    public static void CreateDurableDirectory(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var created = Missing(full, out _);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(full);
-            return;
-        }
-
-        Directory.CreateDirectory(full, PrivateDirectory);
-        SyncEntries(created);
     }
 
     /// <summary>The directories of <paramref name="full"/> that do not exist, deepest first, and the nearest one that does.</summary>
