@@ -151,15 +151,13 @@ internal static class HostsBenchmark
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var verb in (string[])["setup", "build", "post"])
         {
-            var calls = (await File.ReadAllLinesAsync(Path.Combine(traces, $"{verb}.strace"), cancellationToken))
-                .Where(l => l.Contains("sync(", StringComparison.Ordinal) && l.Contains('<', StringComparison.Ordinal)).ToList();
-            var onJournal = calls.Count(l => l.Contains($"<{journal}>", StringComparison.Ordinal));
-            var onDirectory = calls.Count(l => l.Contains($"<{jobDirectory}>", StringComparison.Ordinal));
-            var seconds = calls.Sum(l => double.Parse(l[(l.LastIndexOf('<') + 1)..l.LastIndexOf('>')], CultureInfo.InvariantCulture));
+            var fsyncs = await FsyncTrace.ReadAsync(Path.Combine(traces, $"{verb}.strace"), cancellationToken);
+            var onJournal = fsyncs.On(journal);
+            var onDirectory = fsyncs.On(jobDirectory);
             // The step's records: setup's and post's share setup's session; metrics are unscoped, so they go by position.
             var records = RecordsOf(verb, sessions);
             Console.WriteLine(Invariant(
-                $"| {verb} | {records} | {onJournal} | {onDirectory} | {calls.Count - onJournal - onDirectory} | {seconds * 1000:0.0} | {(onJournal <= records ? "yes" : "no")} |"));
+                $"| {verb} | {records} | {onJournal} | {onDirectory} | {fsyncs.Calls.Count - onJournal - onDirectory} | {fsyncs.Milliseconds:0.0} | {(onJournal <= records ? "yes" : "no")} |"));
         }
     }
 
@@ -338,10 +336,8 @@ internal static class HostsBenchmark
         var info = Start("strace", ["-f", "-qq", "-y", "-T", "-e", "trace=fsync,fdatasync,syncfs", "-o", trace, binary, "post"]);
         step.Apply(info.Environment);
         await RunAsync(info, cancellationToken);
-        var calls = (await File.ReadAllLinesAsync(trace, cancellationToken)).Where(l => l.Contains("sync(", StringComparison.Ordinal) && l.Contains('<', StringComparison.Ordinal)).ToList();
-        var seconds = calls.Sum(l => double.Parse(l[(l.LastIndexOf('<') + 1)..l.LastIndexOf('>')], CultureInfo.InvariantCulture));
-        var onJournal = calls.Count(l => l.Contains($"<{Path.Combine(step.JobDirectory, "journal.jsonl")}>", StringComparison.Ordinal));
-        return (calls.Count, onJournal, seconds * 1000);
+        var fsyncs = await FsyncTrace.ReadAsync(trace, cancellationToken);
+        return (fsyncs.Calls.Count, fsyncs.On(Path.Combine(step.JobDirectory, "journal.jsonl")), fsyncs.Milliseconds);
     }
 
     /// <summary>The floor, published once into publish/floor (Native AOT takes a minute or two).</summary>
@@ -352,11 +348,7 @@ internal static class HostsBenchmark
         if (!File.Exists(floor))
         {
             Console.WriteLine("publishing the floor (tests/Tools/Floor, Native AOT)…");
-            var run = await RunAsync(Start("dotnet", ["publish", Path.Combine(root, "tests", "Tools", "Floor"), "-c", "Release", "-r", "linux-x64", "-o", output, "--nologo"]), cancellationToken);
-            if (run.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"publishing the floor failed: {run.Output}");
-            }
+            await PublishAotAsync(Path.Combine(root, "tests", "Tools", "Floor"), output, cancellationToken);
         }
 
         return floor;
