@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using Blacksmith.Infrastructure.Buildkit;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Infrastructure.Simulation.Scripted;
 using Blacksmith.Infrastructure.Tests.Processes;
@@ -24,10 +25,9 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
     [Fact]
     public async Task Through_sudo_the_identity_is_the_daemon_not_sudo_and_signals_go_through_sudo_kill()
     {
-        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        var tools = ToolsDirectory();
         FakeTools.Sudo(tools);
-        var searchPath = $"{tools}:{_harness.SearchPath}";
-        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath));
+        var daemon = DaemonThroughSudo(tools);
 
         var identity = await _harness.SpawnAsync(daemon);
 
@@ -50,10 +50,9 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
     [Fact]
     public async Task Through_sudo_a_unix_socket_belongs_to_the_hosts_own_user_who_can_then_reach_the_daemon()
     {
-        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        var tools = ToolsDirectory();
         FakeTools.Sudo(tools);
-        var searchPath = $"{tools}:{_harness.SearchPath}";
-        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath));
+        var daemon = DaemonThroughSudo(tools);
         var socket = Path.Combine(_harness.JobDirectory, "buildkitd.sock");
 
         var identity = await _harness.SpawnAsync(daemon, _harness.Launch with { Address = "unix://" + socket });
@@ -69,10 +68,9 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
     [Fact]
     public async Task The_sudo_above_a_daemon_killed_by_someone_else_is_reaped_when_it_exits()
     {
-        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        var tools = ToolsDirectory();
         FakeTools.Sudo(tools);
-        var searchPath = $"{tools}:{_harness.SearchPath}";
-        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath));
+        var daemon = DaemonThroughSudo(tools);
         var identity = await _harness.SpawnAsync(daemon);
         var sudo = SudoAbove(identity);
 
@@ -86,11 +84,10 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
     [Fact]
     public async Task A_sudo_that_outlives_the_wait_for_its_daemon_is_reaped_when_it_exits_later()
     {
-        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        var tools = ToolsDirectory();
         var release = Path.Combine(_harness.TempPath, "sudo.release");
         FakeTools.Sudo(tools, lingerUntil: release);
-        var searchPath = $"{tools}:{_harness.SearchPath}";
-        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath));
+        var daemon = DaemonThroughSudo(tools);
         var identity = await _harness.SpawnAsync(daemon);
         var sudo = SudoAbove(identity);
 
@@ -106,10 +103,9 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
     [Fact]
     public async Task A_sudo_that_refuses_fails_the_spawn_with_its_message()
     {
-        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        var tools = ToolsDirectory();
         FakeTools.Executable(tools, "sudo", "#!/bin/sh\necho 'sudo: a password is required' >&2\nexit 1\n");
-        var searchPath = $"{tools}:{_harness.SearchPath}";
-        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath));
+        var daemon = DaemonThroughSudo(tools);
 
         var error = await Assert.ThrowsAsync<ExternalCallException>(() => daemon.SpawnAsync(_harness.Launch, Token));
 
@@ -120,12 +116,11 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
     [Fact]
     public async Task A_sudo_that_never_starts_the_daemon_times_out_and_is_stopped()
     {
-        var tools = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+        var tools = ToolsDirectory();
         var pidFile = Path.Combine(_harness.TempPath, "sudo.pid");
         FakeTools.Executable(tools, "sudo", $"#!/bin/sh\necho $$ > '{pidFile}.tmp'; mv '{pidFile}.tmp' '{pidFile}'\nexec sleep 600\n");
-        var searchPath = $"{tools}:{_harness.SearchPath}";
         var time = new VirtualTime(DateTimeOffset.UnixEpoch);
-        var daemon = _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath), time);
+        var daemon = DaemonThroughSudo(tools, time);
 
         var spawn = daemon.SpawnAsync(_harness.Launch, Token);
         await OsProcesses.WaitUntilAsync(() => File.Exists(pidFile), "the sudo stand-in to start", Token);
@@ -139,6 +134,16 @@ public sealed class BuildkitDaemonSudoTests : IAsyncDisposable
         Assert.Equal(ExternalErrorKind.Timeout, error.Kind);
         var sudoPid = int.Parse((await File.ReadAllTextAsync(pidFile, Token)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         await OsProcesses.WaitUntilDeadAsync(sudoPid, Token);
+    }
+
+    // A directory first on the daemon's search path, for the sudo stand-in each test writes there.
+    private string ToolsDirectory() => Directory.CreateDirectory(Path.Combine(_harness.TempPath, "bin")).FullName;
+
+    // A host that is not root: the daemon starts through whatever sudo comes first on the search path, the one in tools.
+    private BuildkitDaemon DaemonThroughSudo(string tools, TimeProvider? time = null)
+    {
+        var searchPath = $"{tools}:{_harness.SearchPath}";
+        return _harness.Daemon(_harness.Options(searchPath: searchPath), new Privilege(isRoot: false, searchPath), time);
     }
 
     private static SpawnedProcess SudoAbove(DaemonIdentity identity)
