@@ -23,6 +23,31 @@ internal static class BlacksmithCommandLine
         ("replay", ReplayVerb.Create),
     ];
 
+    /// <summary>
+    /// Parses <paramref name="arguments"/> as the whole tree does. A step's own command line, its verb and nothing else
+    /// (what the launchers and the composite action run), is parsed under a bare root: a <see cref="RootCommand"/> builds
+    /// its help and version options when it is made, and their descriptions come through a ResourceManager whose first
+    /// use warms Native AOT's reflection up, about 5 % of a post with nothing to clean up. Nothing but the verb leaves
+    /// no token for either option to take, so the parse is the same; one that fails is parsed again under the real
+    /// root, whose messages and help it then reports.
+    /// </summary>
+    public static ParseResult Parse(IReadOnlyList<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Count == 1 && Verb(arguments[0]) is { } create)
+        {
+            var bare = new Command("blacksmith", Description) { CommonOptions.Verbose };
+            bare.Subcommands.Add(create());
+            var parse = bare.Parse(arguments);
+            if (parse.Errors.Count == 0)
+            {
+                return parse;
+            }
+        }
+
+        return For(arguments).Parse(arguments);
+    }
+
     /// <summary>The whole tree: every verb.</summary>
     public static RootCommand Create() => Root(Verbs.Select(v => v.Create()));
 
@@ -34,15 +59,20 @@ internal static class BlacksmithCommandLine
     public static RootCommand For(IReadOnlyList<string> arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        foreach (var (name, create) in Verbs)
+        return arguments.Count > 0 && Verb(arguments[0]) is { } create ? Root([create()]) : Create();
+    }
+
+    private static Func<Command>? Verb(string name)
+    {
+        foreach (var (verb, create) in Verbs)
         {
-            if (arguments.Count > 0 && string.Equals(arguments[0], name, StringComparison.Ordinal))
+            if (string.Equals(verb, name, StringComparison.Ordinal))
             {
-                return Root([create()]);
+                return create;
             }
         }
 
-        return Create();
+        return null;
     }
 
     private static RootCommand Root(IEnumerable<Command> verbs)

@@ -8,7 +8,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var parse = BlacksmithCommandLine.For(args).Parse(args);
+        var parse = BlacksmithCommandLine.Parse(args);
         if (parse.Errors.Count > 0)
         {
             return CliErrors.ParseFailed(parse);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Blacksmith.Cli;
 
 namespace Blacksmith.Hosts.Tests.Cli;
@@ -30,6 +31,23 @@ public sealed class CommandTreeTests
             BlacksmithCommandLine.For(arguments).Subcommands.Select(c => c.Name));
     }
 
+    [Theory]
+    [MemberData(nameof(VerbNames))]
+    public void A_verb_alone_that_parses_is_parsed_without_the_help_and_version_options(string verb)
+    {
+        var whole = BlacksmithCommandLine.Create().Parse([verb]);
+        var alone = BlacksmithCommandLine.Parse([verb]);
+
+        Assert.Equal(whole.Errors.Select(e => e.Message), alone.Errors.Select(e => e.Message));
+        Assert.Equal(CliErrors.CommandPath(whole), CliErrors.CommandPath(alone));
+        if (whole.Errors.Count == 0)
+        {
+            // Nothing but the verb leaves no token either option could take; building them read their descriptions
+            // through a ResourceManager, the first use of Native AOT reflection in a step.
+            Assert.DoesNotContain(alone.RootCommandResult.Command.Options, o => o is HelpOption or VersionOption);
+        }
+    }
+
     public static TheoryData<string[]> VerbArguments()
     {
         var data = new TheoryData<string[]>();
@@ -51,17 +69,16 @@ public sealed class CommandTreeTests
     [MemberData(nameof(VerbArguments))]
     public async Task A_verb_built_alone_prints_the_same_help_and_errors_as_the_whole_tree(string[] arguments)
     {
-        var (wholeCode, whole) = await InvokeAsync(BlacksmithCommandLine.Create(), arguments);
-        var (aloneCode, alone) = await InvokeAsync(BlacksmithCommandLine.For(arguments), arguments);
+        var (wholeCode, whole) = await InvokeAsync(BlacksmithCommandLine.Create().Parse(arguments));
+        var (aloneCode, alone) = await InvokeAsync(BlacksmithCommandLine.Parse(arguments));
 
         Assert.Equal(whole, alone);
         Assert.Equal(wholeCode, aloneCode);
     }
 
     // Only help and parse errors are invoked here: neither runs a verb's action.
-    private static async Task<(int Code, string Output)> InvokeAsync(RootCommand root, string[] arguments)
+    private static async Task<(int Code, string Output)> InvokeAsync(ParseResult parse)
     {
-        var parse = root.Parse(arguments);
         if (parse.Errors.Count > 0)
         {
             return (2, string.Join(Environment.NewLine, parse.Errors.Select(e => e.Message).Append(CliErrors.CommandPath(parse))));
