@@ -11,6 +11,7 @@ using Blacksmith.Steps.Setup;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Blacksmith.Hosting;
 
@@ -44,7 +45,13 @@ public static class BlacksmithEngineServiceCollectionExtensions
 
         // The kill points pass unremarked unless a test registered its own (docs/end-to-end-tests.md).
         services.TryAddSingleton<IFailpoints>(NoFailpoints.Instance);
-        services.AddLogging();
+        // Microsoft's logging only for a caller that registered no logger factory: its ILogger<> and options are open
+        // generic registrations, which the container checks through reflection when it is built (about 3 % of a post
+        // with nothing to clean up), and the engine's loggers come from the factory alone (ServiceProviderLoggers).
+        if (!services.Any(d => d.ServiceType == typeof(ILoggerFactory)))
+        {
+            services.AddLogging();
+        }
 
         // The generator reads these options at compile time: they must stay literal. The behaviours run in this
         // order around every lifecycle command; a command without a handler fails the build (MSG0005). Transient, not

@@ -140,14 +140,16 @@ internal sealed class HostInvocation
     }
 
     /// <summary>The engine with the real adapters behind every port, recording each call in the job's journal.</summary>
-    public static ServiceProvider Compose(JobOptions job, ILogger logger) =>
+    public static ServiceProvider Compose(JobOptions job, ILogger logger) => Services(job, logger).BuildServiceProvider();
+
+    /// <summary>What <see cref="Compose"/> builds the provider from.</summary>
+    internal static IServiceCollection Services(JobOptions job, ILogger logger) =>
         new ServiceCollection()
             .AddJobAdapters(job)
             // Serilog's own logger factory, not Microsoft's over a Serilog provider: every level goes to Serilog, which
             // filters, so Microsoft's would only add its filter rules and options, worked out on each step's start.
             .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(new SerilogLoggerFactory(logger))
-            .AddBlacksmithEngine()
-            .BuildServiceProvider();
+            .AddBlacksmithEngine();
 
     // The argv of a process is readable by every user of the machine; the value itself is masked once read.
     private void WarnAboutSecretFlags(ParseResult parse, ICiRuntime ci)
