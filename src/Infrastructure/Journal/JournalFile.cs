@@ -266,7 +266,7 @@ public sealed class JournalFile : IJournalStore
             var start = lines.WrittenCount;
             lineStarts[i] = offset + start;
             writer.Reset();
-            JsonSerializer.Serialize(writer, records[i], JournalJsonContext.Default.JournalRecord);
+            JournalLine.Write(writer, records[i]);
             writer.Flush();
             // Unindented JSON escapes every newline; a raw one would split the record into two broken lines.
             if (lines.WrittenSpan[start..].Contains((byte)'\n'))
@@ -433,7 +433,7 @@ public sealed class JournalFile : IJournalStore
         JournalRecord? record;
         try
         {
-            record = JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalRecord);
+            record = JournalLine.Read(line);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {

@@ -27,9 +27,11 @@ internal static class LifecycleEventCodec
         // event is serialized once, by the source generator's writer, and its opening brace replaced, instead of
         // serializing it to a document, copying its properties behind the states and parsing the result again. The
         // states' names are the enum's identifiers, which JSON never escapes.
+        // An event without facts is written as {} without its type info, which is the costly part of a small event.
         var facts = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(facts))
+        if (!CarriesNoFacts(@event.Trigger))
         {
+            using var writer = new Utf8JsonWriter(facts);
             JsonSerializer.Serialize(writer, @event, TypeInfo(@event.Trigger));
         }
 
@@ -82,7 +84,10 @@ internal static class LifecycleEventCodec
         {
             var from = ReadState(record, "from");
             var to = ReadState(record, "to");
-            var @event = (LifecycleEvent?)record.Payload.Deserialize(TypeInfo(trigger))
+            // An event without facts reads from any object, its unknown properties ignored, as its type info read it; the
+            // states' check has made sure the payload is one.
+            var @event = FactlessEvent(trigger)
+                ?? (LifecycleEvent?)record.Payload.Deserialize(TypeInfo(trigger))
                 ?? throw new JournalFormatException(record.Seq, "empty transition payload");
             return (from, to, @event);
         }
@@ -123,6 +128,20 @@ internal static class LifecycleEventCodec
         LifecycleState.Committing => "Committing"u8,
         LifecycleState.Done => "Done"u8,
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "not a lifecycle state"),
+    };
+
+    /// <summary>
+    /// The triggers whose events have no properties in JSON, which the codec writes and reads without building their
+    /// type info. LifecycleEventCodecTests checks the list against the context's type infos.
+    /// </summary>
+    internal static bool CarriesNoFacts(LifecycleTrigger trigger) => trigger is LifecycleTrigger.PostRequested or LifecycleTrigger.Drained;
+
+    // A new event for each record, as the serializer made one: a record decodes to its own event.
+    private static LifecycleEvent? FactlessEvent(LifecycleTrigger trigger) => trigger switch
+    {
+        LifecycleTrigger.PostRequested => new PostRequested(),
+        LifecycleTrigger.Drained => new Drained(),
+        _ => null,
     };
 
     // Each event type's metadata is built the first time a transition of that type is met, not all of them at the

@@ -99,7 +99,7 @@ internal static class LifecycleFold
     {
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize(record.Payload, JournalJsonContext.Default.CommitDecision)
+            return CommitDecisionJson.Decode(record.Payload)
                 ?? throw new JournalFormatException(record.Seq, "empty decision payload");
         }
         catch (System.Text.Json.JsonException ex)

@@ -127,7 +127,7 @@ internal sealed class LifecycleJournal(IJournalStore store, TimeProvider time, I
 
     private static JournalDraft DecisionDraft(DateTimeOffset now, string session, CommitDecision decision) =>
         new(now, session, JournalRecordKind.Decision, decision.IsCommit ? "commit" : "skip",
-            JsonSerializer.SerializeToElement(decision, JournalJsonContext.Default.CommitDecision));
+            CommitDecisionJson.Encode(decision));
 
     private void Warn(JournalReadResult read)
     {
