@@ -33,9 +33,10 @@ public static class BlacksmithEngineServiceCollectionExtensions
         services.TryAddSingleton<ILifecycleContext>(sp => sp.GetRequiredService<LifecycleContextAccessor>());
         services.TryAddSingleton(sp => new LifecycleJournal(
             sp.GetRequiredService<IJournalStore>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<LifecycleJournal>(), sp.GetService<IFailpoints>()));
-        services.TryAddSingleton(sp => new SetupSequence(sp.GetRequiredService<ISender>()));
-        services.TryAddSingleton(sp => new PostSequence(sp.GetRequiredService<ISender>(), sp.GetRequiredService<LifecycleJournal>()));
-        services.TryAddSingleton(sp => new BuildSequence(sp.GetRequiredService<ISender>(), sp.GetRequiredService<IImageBuilder>()));
+        services.TryAddSingleton<ILifecycleSender>(sp => new MediatorLifecycleSender(sp.GetRequiredService<Mediator.Mediator>()));
+        services.TryAddSingleton(sp => new SetupSequence(sp.GetRequiredService<ILifecycleSender>()));
+        services.TryAddSingleton(sp => new PostSequence(sp.GetRequiredService<ILifecycleSender>(), sp.GetRequiredService<LifecycleJournal>()));
+        services.TryAddSingleton(sp => new BuildSequence(sp.GetRequiredService<ILifecycleSender>(), sp.GetRequiredService<IImageBuilder>()));
         services.TryAddSingleton(sp => new DiskUnmounter(
             sp.GetRequiredService<IBlockDevice>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<DiskUnmounter>()));
 

@@ -95,14 +95,17 @@ internal sealed class LifecycleJournal(IJournalStore store, TimeProvider time, I
 
         Warn(append.Seen);
         var snapshot = LifecycleFold.Fold(LifecycleFold.Fold(readAt, append.Seen.Records), append.Appended);
-        var applied = append.Appended
-            .Where(r => r.Kind == JournalRecordKind.Transition)
-            .Select(r =>
+        // A loop, not Where then Select: LINQ's Select on Where's iterator is a generic virtual method, which Native AOT
+        // resolves at run time on each step's first transition.
+        var applied = new List<AppliedTransition>(append.Appended.Count);
+        foreach (var r in append.Appended)
+        {
+            if (r.Kind == JournalRecordKind.Transition)
             {
                 var (from, to, e) = LifecycleEventCodec.Decode(r);
-                return new AppliedTransition(r.Seq, e.Trigger, from, to);
-            })
-            .ToList();
+                applied.Add(new AppliedTransition(r.Seq, e.Trigger, from, to));
+            }
+        }
         foreach (var t in applied)
         {
             logger.Transitioned(t.Trigger, t.From, t.To, t.Sequence);

@@ -2,7 +2,6 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Orchestration.Recording;
-using Mediator;
 
 namespace Blacksmith.Steps.Build;
 
@@ -10,12 +9,12 @@ namespace Blacksmith.Steps.Build;
 /// The build host's order: tell the lifecycle a build starts, run it, tell the lifecycle how it ended. A build the
 /// lifecycle will not take (no builder of ours in this job) still runs, on whatever builder buildx has, untracked.
 /// </summary>
-internal sealed class BuildSequence(ISender sender, IImageBuilder builder)
+internal sealed class BuildSequence(ILifecycleSender sender, IImageBuilder builder)
 {
     public async Task<BuildRun> RunAsync(string session, string name, BuildRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var begun = await sender.Send(new BeginBuild(session, request.BuildId, name), cancellationToken);
+        var begun = await sender.SendAsync(new BeginBuild(session, request.BuildId, name), cancellationToken);
         var refused = begun as LifecycleResult.Refused;
         if (begun is LifecycleResult.Applied { Snapshot: { BuilderName: { } builderName } admitted })
         {
@@ -33,7 +32,7 @@ internal sealed class BuildSequence(ISender sender, IImageBuilder builder)
         if (refused is null)
         {
             // Journaled even when the step is being cancelled: post must know this build did not succeed.
-            await sender.Send(new CompleteBuild(session, request.BuildId, Outcome(report), Detail(report)), CancellationToken.None);
+            await sender.SendAsync(new CompleteBuild(session, request.BuildId, Outcome(report), Detail(report)), CancellationToken.None);
         }
 
         return new BuildRun(report, refused);

@@ -1,7 +1,6 @@
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
-using Mediator;
 
 namespace Blacksmith.Steps.Post;
 
@@ -13,7 +12,7 @@ namespace Blacksmith.Steps.Post;
 /// it: whatever was acquired is still released. A drain that could not stop the daemon or unmount the disk ends there,
 /// in Draining: nothing is released or committed under it, and a post run again resumes.
 /// </summary>
-internal sealed class PostSequence(ISender sender, LifecycleJournal journal)
+internal sealed class PostSequence(ILifecycleSender sender, LifecycleJournal journal)
 {
     /// <summary>The post of a host that ran setup itself as <paramref name="session"/> (a whole job in one process, a replay).</summary>
     public Task<SequenceOutcome> RunAsync(string session, DaemonLaunch launch, CancellationToken cancellationToken) =>
@@ -23,7 +22,7 @@ internal sealed class PostSequence(ISender sender, LifecycleJournal journal)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var session = PostSession.Resolve(await journal.LoadAsync(plan.FreshSession, cancellationToken), plan);
-        var begun = await sender.Send(new BeginPost(session), cancellationToken);
+        var begun = await sender.SendAsync(new BeginPost(session), cancellationToken);
         if (begun is LifecycleResult.Refused refused)
         {
             return new SequenceOutcome(refused.Snapshot, refused, []);
@@ -77,7 +76,7 @@ internal sealed class PostSequence(ISender sender, LifecycleJournal journal)
     {
         try
         {
-            return await sender.Send(command, cancellationToken);
+            return await sender.SendAsync(command, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

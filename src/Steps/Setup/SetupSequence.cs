@@ -1,7 +1,6 @@
 using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
-using Mediator;
 
 namespace Blacksmith.Steps.Setup;
 
@@ -11,24 +10,24 @@ namespace Blacksmith.Steps.Setup;
 /// readiness, register; on a failed step, fall back when allowed. The rules live in the machine and the
 /// handlers; this only sequences.
 /// </summary>
-internal sealed class SetupSequence(ISender sender)
+internal sealed class SetupSequence(ILifecycleSender sender)
 {
     public async Task<SequenceOutcome> RunAsync(SetupPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         // A buildkitd that this job did not start but can reach is used as it is: no second disk or daemon beside it.
         // Only asked while the job has no builder (the machine admits it from Idle alone).
-        var attached = await sender.Send(new AttachForeignBuilder(plan.Session, plan.Setup, plan.Daemon.Root, plan.Daemon.Address), cancellationToken);
+        var attached = await sender.SendAsync(new AttachForeignBuilder(plan.Session, plan.Setup, plan.Daemon.Root, plan.Daemon.Address), cancellationToken);
         if (attached is LifecycleResult.Applied { Transitions.Count: > 0, Snapshot: var foreign })
         {
             return new SequenceOutcome(foreign, null, []);
         }
 
-        var begun = await sender.Send(new BeginSetup(plan.Session, plan.Setup), cancellationToken);
+        var begun = await sender.SendAsync(new BeginSetup(plan.Session, plan.Setup), cancellationToken);
         if (begun is LifecycleResult.Refused { State: LifecycleState.Ready or LifecycleState.Building })
         {
             // This job already has a builder: use it rather than a second disk and daemon.
-            begun = await sender.Send(new AttachSession(plan.Session, plan.Setup.CacheKey), cancellationToken);
+            begun = await sender.SendAsync(new AttachSession(plan.Session, plan.Setup.CacheKey), cancellationToken);
         }
 
         if (begun is not LifecycleResult.Applied { Snapshot: var snapshot })
@@ -47,7 +46,7 @@ internal sealed class SetupSequence(ISender sender)
         LifecycleResult? stopped = null;
         async Task<bool> StepAsync(ILifecycleCommand command)
         {
-            var result = await sender.Send(command, cancellationToken);
+            var result = await sender.SendAsync(command, cancellationToken);
             if (result is not LifecycleResult.Applied applied)
             {
                 stopped = result;
@@ -83,7 +82,7 @@ internal sealed class SetupSequence(ISender sender)
             LifecycleResult fallback;
             try
             {
-                fallback = await sender.Send(new ActivateFallback(plan.Session, snapshot.SetupFailure ?? "setup failed"), cancellationToken);
+                fallback = await sender.SendAsync(new ActivateFallback(plan.Session, snapshot.SetupFailure ?? "setup failed"), cancellationToken);
             }
             catch (ExternalCallException ex)
             {

@@ -1,5 +1,4 @@
 using Blacksmith.Orchestration.Commands;
-using Mediator;
 
 namespace Blacksmith.Steps.Tests.Job;
 
@@ -7,7 +6,7 @@ namespace Blacksmith.Steps.Tests.Job;
 /// The lifecycle as the job driver's sequences see it: each command is noted in <see cref="Trail"/> (with the effect
 /// scope it was sent under) and answered by <see cref="Answer"/>; no machine, no journal.
 /// </summary>
-internal sealed class ScriptedSender(List<string> trail, Func<ILifecycleCommand, LifecycleResult> answer) : ISender
+internal sealed class ScriptedSender(List<string> trail, Func<ILifecycleCommand, LifecycleResult> answer) : ILifecycleSender
 {
     public List<string> Trail => trail;
 
@@ -15,25 +14,10 @@ internal sealed class ScriptedSender(List<string> trail, Func<ILifecycleCommand,
 
     public Func<ILifecycleCommand, LifecycleResult> Answer { get; set; } = answer;
 
-    public ValueTask<TResponse> Send<TResponse>(ICommand<TResponse> command, CancellationToken cancellationToken = default)
+    public ValueTask<LifecycleResult> SendAsync(ILifecycleCommand command, CancellationToken cancellationToken)
     {
-        var lifecycle = (ILifecycleCommand)command;
-        Sent.Add(lifecycle);
+        Sent.Add(command);
         trail.Add($"command {command.GetType().Name}");
-        return ValueTask.FromResult((TResponse)(object)Answer(lifecycle));
+        return ValueTask.FromResult(Answer(command));
     }
-
-    public ValueTask<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-    public ValueTask<TResponse> Send<TResponse>(IQuery<TResponse> query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-    public ValueTask<object?> Send(object message, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamQuery<TResponse> query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamRequest<TResponse> request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamCommand<TResponse> command, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-    public IAsyncEnumerable<object?> CreateStream(object message, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }
