@@ -22,10 +22,22 @@ public static class BlacksmithLogging
     /// <param name="verbose">Whether Debug events are written.</param>
     /// <param name="ci">On <see cref="CiKind.GitHubActions"/>, Debug, Warning and Error become workflow commands.</param>
     /// <param name="secrets">Replaced by <c>***</c> on the console and in the JSON log; share it with the CI runtime.</param>
-    public static ILogger Create(string? jobDirectory, bool verbose, CiKind ci, SecretMasker? secrets)
+    public static ILogger Create(string? jobDirectory, bool verbose, CiKind ci, SecretMasker? secrets) =>
+        Configure(jobDirectory, verbose, ci, secrets).CreateLogger();
+
+    /// <summary>
+    /// The same logger, built when the first event at an enabled level is written (<see cref="DeferredLogger"/>): a step
+    /// that logs nothing at its level pays for no pipeline and leaves no empty log file.
+    /// </summary>
+    internal static DeferredLogger CreateDeferred(string jobDirectory, bool verbose, CiKind ci, SecretMasker? secrets) =>
+        new(() => Configure(jobDirectory, verbose, ci, secrets).CreateLogger(), Minimum(verbose));
+
+    private static LogEventLevel Minimum(bool verbose) => verbose ? LogEventLevel.Debug : LogEventLevel.Information;
+
+    private static LoggerConfiguration Configure(string? jobDirectory, bool verbose, CiKind ci, SecretMasker? secrets)
     {
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information);
+            .MinimumLevel.Is(Minimum(verbose));
         if (ci == CiKind.GitHubActions)
         {
             // One stream: the runner reads stdout and stderr through separate pipes, so log lines on stderr could land
@@ -50,6 +62,6 @@ public static class BlacksmithLogging
             configuration = configuration.WriteTo.File(json, Path.Combine(jobDirectory, LogFileName), LogEventLevel.Debug);
         }
 
-        return configuration.CreateLogger();
+        return configuration;
     }
 }

@@ -2,7 +2,6 @@ using Blacksmith.Hosting;
 using Blacksmith.Hosting.Composition;
 using Blacksmith.Hosting.EntryPoints;
 using Blacksmith.Infrastructure.Ci;
-using Serilog;
 
 namespace Blacksmith.Cli.Verbs;
 
@@ -22,7 +21,7 @@ internal sealed record HostContext(
     public (StoreMode Mode, string Why) ChooseStore() => StoreSelection.Choose(RequestedStore, Environment);
 
     /// <summary>The logger of a host that passed its checks: lines for the CI log, and the JSON log in the job directory.</summary>
-    public ILogger CreateLogger() => BlacksmithLogging.Create(JobDirectory.Path, Verbose, Ci.Kind, Secrets);
+    public DeferredLogger CreateLogger() => BlacksmithLogging.CreateDeferred(JobDirectory.Path, Verbose, Ci.Kind, Secrets);
 
     public JobOptions Job(StoreMode store, SetupInputs? setup = null) => new()
     {

@@ -134,7 +134,7 @@ internal sealed class HostInvocation
         }
 
         context.JobDirectory.Prepare();
-        using var logger = (Serilog.Core.Logger)context.CreateLogger();
+        using var logger = context.CreateLogger();
         await using var provider = Compose(job(context, store, inputs), logger);
         return await run(provider, inputs);
     }
