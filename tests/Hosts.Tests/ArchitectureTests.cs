@@ -10,7 +10,6 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Ports;
 using Blacksmith.Replay;
-using Blacksmith.Steps;
 using Blacksmith.Steps.Job;
 using Mediator;
 
@@ -37,7 +36,7 @@ public sealed class ArchitectureTests
     public void Steps_reference_only_Orchestration_abstractions_and_Polly_Core()
     {
         // Polly.Core is pure (no I/O, time from the TimeProvider it is given): the one mechanism for retrying calls.
-        var offending = Offending(typeof(StepsAssembly).Assembly, [.. CoreMayReference, "Blacksmith.Orchestration", "Polly.Core"]);
+        var offending = Offending(typeof(JobDriver).Assembly, [.. CoreMayReference, "Blacksmith.Orchestration", "Polly.Core"]);
 
         Assert.Empty(offending);
     }
@@ -122,7 +121,7 @@ public sealed class ArchitectureTests
     {
         var commands = typeof(ILifecycleCommand).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ILifecycleCommand).IsAssignableFrom(t));
-        var handled = typeof(StepsAssembly).Assembly.GetTypes()
+        var handled = typeof(JobDriver).Assembly.GetTypes()
             .SelectMany(t => t.GetInterfaces())
             .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICommandHandler<,>))
             .Select(i => i.GetGenericArguments()[0])
@@ -136,7 +135,7 @@ public sealed class ArchitectureTests
     {
         // What embedders build on is public (and tracked in PublicAPI.*.txt); how the engine runs a step is not.
         var exported = typeof(ILifecycleCommand).Assembly.GetExportedTypes()
-            .Concat(typeof(StepsAssembly).Assembly.GetExportedTypes())
+            .Concat(typeof(JobDriver).Assembly.GetExportedTypes())
             .ToList();
         var engineParts = exported
             .Where(t => t.GetInterfaces().Any(i => i == typeof(ICommand<LifecycleResult>)

@@ -3,7 +3,6 @@ using Blacksmith.Orchestration.Commands;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Pipeline;
 using Blacksmith.Orchestration.Ports;
-using Blacksmith.Steps;
 using Blacksmith.Steps.Build;
 using Blacksmith.Steps.Post;
 using Blacksmith.Steps.Release;
@@ -59,12 +58,14 @@ public static class BlacksmithEngineServiceCollectionExtensions
         // singleton: a singleton mediator builds every handler, its adapters and its behaviours on the first send, and a
         // step's process sends few of the commands (post with nothing to do sends one) but would build them all on every
         // start. The handlers and behaviours keep no state of their own, so a fresh one per command changes nothing.
+        // No Assemblies: the generator then scans every referenced assembly and finds the same handlers, while a list
+        // would be worked out again at run time as each listed type's Assembly, which under Native AOT is reflection
+        // over every assembly's name (2.4 % of a post with nothing to clean up).
         services.AddMediator((MediatorOptions options) =>
         {
             options.Namespace = "Blacksmith.Hosting.Mediator";
             options.ServiceLifetime = ServiceLifetime.Transient;
             options.GenerateTypesAsInternal = true;
-            options.Assemblies = [typeof(ILifecycleCommand), typeof(StepsAssembly)];
             options.PipelineBehaviors = [typeof(CommandLoggingBehavior<,>), typeof(ClaimProjectionBehavior<,>), typeof(LifecycleTransactionBehavior<,>)];
         });
         return services.ConstructCommandsDirectly().AddEffectRecording();
