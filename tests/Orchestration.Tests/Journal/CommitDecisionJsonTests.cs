@@ -117,29 +117,21 @@ public sealed class CommitDecisionJsonTests
 
     private static void AssertReadAlike(JsonElement payload, string what)
     {
-        var expected = Outcome(() => payload.Deserialize(JournalJsonContext.Default.CommitDecision));
-        var actual = Outcome(() => CommitDecisionJson.Decode(payload));
-        Assert.True(expected.Accepted == actual.Accepted && expected.Decision == actual.Decision,
-            $"{what}: the serializer {Describe(expected)}, the hand-written reader {Describe(actual)}");
+        var expected = ReadOutcome.Of(() => payload.Deserialize(JournalJsonContext.Default.CommitDecision), Describe, Refusal);
+        var actual = ReadOutcome.Of(() => CommitDecisionJson.Decode(payload), Describe, Refusal);
+        Assert.True(expected.Accepted == actual.Accepted && expected.Value == actual.Value,
+            $"{what}: the serializer {expected}, the hand-written reader {actual}");
         Assert.True(actual.Accepted || actual.Refusal.StartsWith(nameof(JsonException), StringComparison.Ordinal), $"{what}: refused with {actual.Refusal}");
     }
 
-    private static (bool Accepted, string Decision, string Refusal) Outcome(Func<CommitDecision?> read)
+    // The serializer refused an object without its discriminator first with NotSupportedException, and a string with
+    // half a surrogate pair with InvalidOperationException; LifecycleFold let both escape.
+    private static string? Refusal(Exception ex) => ex switch
     {
-        try
-        {
-            return (true, Describe(read()), string.Empty);
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            // The serializer refused an object without its discriminator first with NotSupportedException, and a string
-            // with half a surrogate pair with InvalidOperationException; LifecycleFold let both escape.
-            return (false, string.Empty, $"{(ex is JsonException ? nameof(JsonException) : ex.GetType().Name)}: {ex.Message}");
-        }
-    }
-
-    private static string Describe((bool Accepted, string Decision, string Refusal) outcome) =>
-        outcome.Accepted ? $"took it as {outcome.Decision}" : $"refused it ({outcome.Refusal})";
+        JsonException => nameof(JsonException),
+        NotSupportedException or InvalidOperationException => ex.GetType().Name,
+        _ => null,
+    };
 
     private static string Describe(CommitDecision? decision) => decision switch
     {

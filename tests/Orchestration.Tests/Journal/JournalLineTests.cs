@@ -115,27 +115,15 @@ public sealed class JournalLineTests
 
     private static void AssertReadAlike(byte[] line, string what)
     {
-        var expected = Outcome(() => JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalRecord));
-        var actual = Outcome(() => JournalLine.Read(line));
-        Assert.True(expected.Accepted == actual.Accepted && expected.Record == actual.Record,
-            $"{what}: the serializer {Describe(expected)}, the hand-written reader {Describe(actual)}");
+        var expected = ReadOutcome.Of(() => JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalRecord), Describe, Refusal);
+        var actual = ReadOutcome.Of(() => JournalLine.Read(line), Describe, Refusal);
+        Assert.True(expected.Accepted == actual.Accepted && expected.Value == actual.Value,
+            $"{what}: the serializer {expected}, the hand-written reader {actual}");
     }
 
-    private static (bool Accepted, string Record, string Refusal) Outcome(Func<JournalRecord?> read)
-    {
-        try
-        {
-            return (true, Describe(read()), string.Empty);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
-        {
-            // What JournalFile.ParseLine turns into a JournalFormatException; anything else would escape it.
-            return (false, string.Empty, $"{ex.GetType().Name}: {ex.Message}");
-        }
-    }
-
-    private static string Describe((bool Accepted, string Record, string Refusal) outcome) =>
-        outcome.Accepted ? $"took it as {outcome.Record}" : $"refused it ({outcome.Refusal})";
+    // What JournalFile.ParseLine turns into a JournalFormatException; anything else would escape it.
+    private static string? Refusal(Exception ex) =>
+        ex is JsonException or InvalidOperationException or ArgumentException ? ex.GetType().Name : null;
 
     // Every field, the time with its offset and the payload as its text: a record read back must be the same record.
     private static string Describe(JournalRecord? record) => record is null
