@@ -86,7 +86,7 @@ internal static class LifecycleEventCodec
             var to = ReadState(record, "to");
             // An event without facts reads from any object, its unknown properties ignored, as its type info read it; the
             // states' check has made sure the payload is one.
-            var @event = FactlessEvent(trigger)
+            var @event = NewFactless(trigger)?.Invoke()
                 ?? (LifecycleEvent?)record.Payload.Deserialize(TypeInfo(trigger))
                 ?? throw new JournalFormatException(record.Seq, "empty transition payload");
             return (from, to, @event);
@@ -134,13 +134,14 @@ internal static class LifecycleEventCodec
     /// The triggers whose events have no properties in JSON, which the codec writes and reads without building their
     /// type info. LifecycleEventCodecTests checks the list against the context's type infos.
     /// </summary>
-    internal static bool CarriesNoFacts(LifecycleTrigger trigger) => trigger is LifecycleTrigger.PostRequested or LifecycleTrigger.Drained;
+    internal static bool CarriesNoFacts(LifecycleTrigger trigger) => NewFactless(trigger) is not null;
 
-    // A new event for each record, as the serializer made one: a record decodes to its own event.
-    private static LifecycleEvent? FactlessEvent(LifecycleTrigger trigger) => trigger switch
+    // The one list of those events, each with how to make one: a new event for each record, as the serializer made
+    // one, so that a record decodes to its own event.
+    private static Func<LifecycleEvent>? NewFactless(LifecycleTrigger trigger) => trigger switch
     {
-        LifecycleTrigger.PostRequested => new PostRequested(),
-        LifecycleTrigger.Drained => new Drained(),
+        LifecycleTrigger.PostRequested => static () => new PostRequested(),
+        LifecycleTrigger.Drained => static () => new Drained(),
         _ => null,
     };
 
