@@ -212,15 +212,5 @@ internal static class CommitDecisionJson
         return read is { } reason ? (SkipReason)reason : throw new JsonException($"'{property}' holds a value that is not a SkipReason");
     }
 
-    private static void WriteReason(Utf8JsonWriter writer, SkipReason reason)
-    {
-        if ((uint)reason < (uint)ReasonNames.Length)
-        {
-            writer.WriteStringValue(ReasonNames[(int)reason]);
-        }
-        else
-        {
-            writer.WriteNumberValue((int)reason);
-        }
-    }
+    private static void WriteReason(Utf8JsonWriter writer, SkipReason reason) => JournalEnumText.Write(writer, (int)reason, ReasonNames);
 }

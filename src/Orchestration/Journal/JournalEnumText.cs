@@ -5,10 +5,27 @@ namespace Blacksmith.Orchestration.Journal;
 
 /// <summary>
 /// Reads an enum written as a string the way System.Text.Json's string enum converter reads it, for the journal's
-/// hand-written readers: they must take exactly what the converter took, or a journal that loaded before would not.
+/// hand-written readers: they must take exactly what the converter took, or a journal that loaded before would not;
+/// and writes one as the converter wrote it.
 /// </summary>
 internal static class JournalEnumText
 {
+    /// <summary>Writes <paramref name="value"/> by its name, or as a number when it has none, as the converter wrote it.</summary>
+    /// <param name="writer">Where the value goes, after its property's name.</param>
+    /// <param name="value">The enum's value.</param>
+    /// <param name="names">The names the converter writes, indexed by value.</param>
+    public static void Write(Utf8JsonWriter writer, int value, ReadOnlySpan<string> names)
+    {
+        if ((uint)value < (uint)names.Length)
+        {
+            writer.WriteStringValue(names[value]);
+        }
+        else
+        {
+            writer.WriteNumberValue(value);
+        }
+    }
+
     /// <summary>
     /// The converter trims the text, takes an exact name, else an integer (an optional sign and ASCII digits, in range of
     /// int), else a comma-separated list of names whose values are OR-ed, for any enum. A name given by

@@ -28,14 +28,8 @@ internal static class JournalLine
             writer.WriteString("session"u8, record.Session);
         }
 
-        if ((uint)record.Kind < (uint)KindNames.Length)
-        {
-            writer.WriteString("kind"u8, KindNames[(int)record.Kind]);
-        }
-        else
-        {
-            writer.WriteNumber("kind"u8, (int)record.Kind);
-        }
+        writer.WritePropertyName("kind"u8);
+        JournalEnumText.Write(writer, (int)record.Kind, KindNames);
 
         if (record.Type is not null)
         {
