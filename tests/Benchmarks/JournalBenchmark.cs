@@ -6,6 +6,7 @@ using Blacksmith.Infrastructure.Journal;
 using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Lifecycle.Events;
+using Blacksmith.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Benchmarks;
@@ -209,7 +210,7 @@ public static class JournalBenchmark
     private static Process StartWriter(string jobDir, int writer, int appends)
     {
         var tool = WriterTool();
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(DotnetHost.Path)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -235,11 +236,6 @@ public static class JournalBenchmark
         var tool = Path.Combine(CheckoutRoot.Find(), "tests", "Tools", "JournalWriter", "bin", configuration, "net10.0", "Blacksmith.Tools.JournalWriter.dll");
         return File.Exists(tool) ? tool : throw new InvalidOperationException($"The journal writer is not built at {tool}: dotnet build -c {configuration} tests/Benchmarks.");
     }
-
-    private static string DotnetHost() =>
-        Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
-        : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
-        : "dotnet";
 
     private static TimeSpan Median(List<TimeSpan> values)
     {

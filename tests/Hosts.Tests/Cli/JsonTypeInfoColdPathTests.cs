@@ -1,4 +1,3 @@
-using System.Reflection;
 using Blacksmith.Hosts.Tests.EndToEnd;
 using Blacksmith.Testing;
 using Blacksmith.Infrastructure.Journal;
@@ -34,7 +33,7 @@ public sealed class JsonTypeInfoColdPathTests : IDisposable
             environment.TryAdd(variable, null);
         }
 
-        var post = await CliProcess.RunAsync([DotnetHost(), "exec", "--runtimeconfig", HookedRuntimeConfig(), $"{JitBuild}.dll", "post"], environment, TestContext.Current.CancellationToken);
+        var post = await CliProcess.RunAsync([DotnetHost.Path, "exec", "--runtimeconfig", HookedRuntimeConfig(), $"{JitBuild}.dll", "post"], environment, TestContext.Current.CancellationToken);
 
         Assert.True(post.ExitCode == 0, $"post exited {post.ExitCode}: {post.Errors}");
         var lines = await File.ReadAllLinesAsync(Path.Combine(job, JournalFile.JournalFileName), TestContext.Current.CancellationToken);
@@ -47,9 +46,8 @@ public sealed class JsonTypeInfoColdPathTests : IDisposable
         Assert.True(created.Length == 0, $"post created {created.Length} type info(s): {string.Join("; ", created)}");
     }
 
-    // The JIT build next to this one (BLACKSMITH_BINARY may name the Native AOT build, which loads no startup hook).
-    private static string JitBuild =>
-        Path.Combine(Checkout.Root, "src", "Hosts", "Cli", "bin", typeof(JsonTypeInfoColdPathTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug", "net10.0", "blacksmith");
+    // The JIT build, not BlacksmithBinary.Path: BLACKSMITH_BINARY may name the Native AOT build, which loads no startup hook.
+    private static string JitBuild => BlacksmithBinary.JitBuild;
 
     // The build's own runtime configuration with startup hooks allowed, which it turns off as the Native AOT build has none.
     private string HookedRuntimeConfig()
@@ -61,9 +59,4 @@ public sealed class JsonTypeInfoColdPathTests : IDisposable
         File.WriteAllText(config, text.Replace(Off, "\"System.StartupHookProvider.IsSupported\": true", StringComparison.Ordinal));
         return config;
     }
-
-    private static string DotnetHost() =>
-        Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
-        : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
-        : "dotnet";
 }

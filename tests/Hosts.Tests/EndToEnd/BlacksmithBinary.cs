@@ -12,6 +12,12 @@ internal static class BlacksmithBinary
 {
     public const string Variable = "BLACKSMITH_BINARY";
 
+    /// <summary>The JIT build of src/Hosts/Cli next to this test build, whatever <c>BLACKSMITH_BINARY</c> names.</summary>
+    public static string JitBuild { get; } = System.IO.Path.Combine(
+        Checkout.Root, "src", "Hosts", "Cli", "bin",
+        typeof(BlacksmithBinary).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug", "net10.0", "blacksmith");
+
+    // After JitBuild, which static initialization reads in declaration order.
     public static string Path { get; } = Locate();
 
     private static string Locate()
@@ -21,10 +27,8 @@ internal static class BlacksmithBinary
             return File.Exists(given) ? given : throw new InvalidOperationException($"{Variable}={given} does not exist.");
         }
 
-        var configuration = typeof(BlacksmithBinary).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var path = System.IO.Path.Combine(Checkout.Root, "src", "Hosts", "Cli", "bin", configuration, "net10.0", "blacksmith");
-        return File.Exists(path)
-            ? path
-            : throw new InvalidOperationException($"No blacksmith build found at {path}; build the solution first or set {Variable}.");
+        return File.Exists(JitBuild)
+            ? JitBuild
+            : throw new InvalidOperationException($"No blacksmith build found at {JitBuild}; build the solution first or set {Variable}.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Journal;
 
@@ -85,7 +86,7 @@ public static class JournalWriterProcesses
 
     private static Process Launch(string[] wrapper, string jobDir, int writer, int count, string[] flags)
     {
-        var command = (string[])[.. wrapper, DotnetHost()];
+        var command = (string[])[.. wrapper, DotnetHost.Path];
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
@@ -99,24 +100,5 @@ public static class JournalWriterProcesses
         }
 
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {ToolPath}.");
-    }
-
-    /// <summary>The dotnet host that runs these tests, so the writers use the same runtime.</summary>
-    private static string DotnetHost()
-    {
-        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            return self;
-        }
-
-        foreach (var candidate in (string?[])[Environment.GetEnvironmentVariable("DOTNET_HOST_PATH"), Path.Combine(Environment.GetEnvironmentVariable("DOTNET_ROOT") ?? "", "dotnet")])
-        {
-            if (!string.IsNullOrEmpty(candidate) && Path.IsPathFullyQualified(candidate) && File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return "dotnet";
     }
 }
