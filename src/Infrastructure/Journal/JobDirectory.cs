@@ -100,10 +100,10 @@ public sealed record JobDirectory(string Path, JobDirectorySource Source)
         RefuseUnlessOwn();
         try
         {
-            // 0700, as ADR 0002 has it: the job's journal, logs and daemon config are no other user's business. Flushed
-            // into its parent: the journal's first append flushes the directory itself, not the entry that names it,
-            // and a power loss must not take the job directory, and with it the journal, away.
-            UnixFiles.CreateDurableDirectory(Path);
+            // 0700, as ADR 0002 has it: the job's journal, logs and daemon config are no other user's business. Its entry
+            // in its parent is flushed by the journal's first append, after the journal, so that a power loss cannot take
+            // the job directory, and the journal with it, away once an append returned; new directories above it now.
+            _ = UnixFiles.CreateLeavingOwnEntry(Path, handOver: false);
 
             // Again, now that it exists: whatever was made at the path in the meantime is judged before anything is written.
             RefuseUnlessOwn();

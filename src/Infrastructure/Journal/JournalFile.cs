@@ -163,9 +163,10 @@ public sealed class JournalFile : IJournalStore
         Func<JournalReadResult, IReadOnlyList<JournalDraft>> decide,
         CancellationToken cancellationToken)
     {
-        // A job directory this append creates is flushed into its parent before anything is written in it: the
-        // journal's own flushes do not cover the entry that names the directory, and a power loss could take it away.
-        var warnings = new List<string>(UnixFiles.CreatePrivateDirectory(DirectoryPath, durable: true));
+        // The journal's own flushes do not cover the entry that names the job directory, and a power loss could take the
+        // directory away: the append that creates the journal flushes that entry too, after the journal (one disk commit
+        // for both), whoever made the directory (JobDirectory.Prepare leaves it to this append as well).
+        var warnings = new List<string>(UnixFiles.CreateLeavingOwnEntry(DirectoryPath, handOver: true));
         var started = _time.GetTimestamp();
         // Appenders queue first come, first served, and only the head of the queue asks for the lock: flock alone let
         // a writer that had just appended take the lock again before the waiters it woke, over and over.
@@ -207,6 +208,7 @@ public sealed class JournalFile : IJournalStore
                 if (created)
                 {
                     UnixFiles.SyncDirectory(DirectoryPath);
+                    UnixFiles.SyncParent(DirectoryPath);
                 }
 
                 stream.Dispose();
@@ -223,6 +225,7 @@ public sealed class JournalFile : IJournalStore
                 // so has nothing left to flush after it (a second fsync of the same records cost a disk flush).
                 RandomAccess.FlushToDisk(handle);
                 UnixFiles.SyncDirectory(DirectoryPath);
+                UnixFiles.SyncParent(DirectoryPath);
                 stream.Dispose();
                 return (null, new JournalAppendResult(seen, records));
             }

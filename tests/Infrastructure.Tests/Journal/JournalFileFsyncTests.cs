@@ -56,7 +56,7 @@ public sealed class JournalFileFsyncTests : IDisposable
     }
 
     [Fact]
-    public async Task A_job_directory_a_host_prepares_is_flushed_into_its_parent_once_before_the_first_append()
+    public async Task A_job_directory_a_host_prepares_is_flushed_into_its_parent_once_by_the_first_append_after_the_journal()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() && OnPath("strace") is not null, "needs Linux and strace to count the flushes");
         var jobDir = _temp.Sub("job");
@@ -65,6 +65,51 @@ public sealed class JournalFileFsyncTests : IDisposable
 
         Assert.Equal(1, flushes.Count(l => l.Contains($"<{_temp.Path}>", StringComparison.Ordinal)));
         Assert.Equal(1, flushes.Count(l => l.Contains($"<{jobDir}>", StringComparison.Ordinal)));
+        AssertParentFlushedLast(flushes, jobDir);
+    }
+
+    [Fact]
+    public async Task A_journal_that_creates_its_job_directory_flushes_the_parent_after_the_journal()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() && OnPath("strace") is not null, "needs Linux and strace to count the flushes");
+        var jobDir = _temp.Sub("job");
+
+        var flushes = await TraceWriterAsync(jobDir, writer: 1, count: 1);
+
+        AssertParentFlushedLast(flushes, jobDir);
+    }
+
+    [Fact]
+    public async Task New_directories_above_the_job_directory_are_flushed_into_their_parents()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() && OnPath("strace") is not null, "needs Linux and strace to count the flushes");
+        var above = Path.Combine(_temp.Path, "runner-temp", "blacksmith");
+        var jobDir = Path.Combine(above, "job");
+
+        var flushes = await TraceWriterAsync(jobDir, writer: 1, count: 1, "--prepare");
+
+        // Each directory that gained an entry, once: the temp directory (runner-temp), runner-temp (blacksmith) and
+        // blacksmith (the job directory, after the journal).
+        Assert.Equal(1, flushes.Count(l => l.Contains($"<{_temp.Path}>", StringComparison.Ordinal)));
+        Assert.Equal(1, flushes.Count(l => l.Contains($"<{Path.GetDirectoryName(above)}>", StringComparison.Ordinal)));
+        Assert.Equal(1, flushes.Count(l => l.Contains($"<{above}>", StringComparison.Ordinal)));
+        Assert.Equal(1, flushes.Count(l => l.Contains($"<{jobDir}>", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// The job directory's entry is flushed after the journal and the journal's entry: the journal's flush commits the
+    /// new directory's entry with it, so the parent's flush has nothing left to write (flushed first, it cost a disk
+    /// commit of its own).
+    /// </summary>
+    private static void AssertParentFlushedLast(List<string> flushes, string jobDir)
+    {
+        var journal = Path.Combine(jobDir, JournalFile.JournalFileName);
+        var parent = flushes.FindIndex(l => l.Contains($"<{Path.GetDirectoryName(jobDir)}>", StringComparison.Ordinal));
+        Assert.True(parent >= 0, $"the job directory's parent was not flushed: {string.Join(" | ", flushes)}");
+        Assert.True(
+            parent > flushes.FindIndex(l => l.Contains($"<{journal}>", StringComparison.Ordinal))
+            && parent > flushes.FindIndex(l => l.Contains($"<{jobDir}>", StringComparison.Ordinal)),
+            $"the job directory's parent was flushed before the journal and its entry: {string.Join(" | ", flushes)}");
     }
 
     /// <summary>The fsync and fdatasync calls one writer process made, as strace -y wrote them.</summary>

@@ -29,12 +29,25 @@ internal static class UnixFiles
 
     /// <summary>
     /// Creates <paramref name="path"/> as 0700 (missing parents as <see cref="Directory.CreateDirectory(string)"/> makes
-    /// them), without handing it to anyone (the caller refuses a directory that is not its own user's), and flushes
-    /// each new directory's entry in its parent before returning.
+    /// them) and flushes each new directory above it into its parent, but leaves the entry naming <paramref name="path"/>
+    /// itself for the caller to flush with <see cref="SyncParent"/> after the first file it makes durable in it: on ext4
+    /// that file's flush commits the directory's entry with it, so the parent's flush then finds nothing left to write,
+    /// where flushing it first cost a disk commit of its own. Hands the new directories over as
+    /// <see cref="CreatePrivateDirectory"/> does when <paramref name="handOver"/>; returns warnings for handovers that failed.
     /// </summary>
-    public static void CreateDurableDirectory(string path) => Create(path, durable: true, handOver: false);
+    public static IReadOnlyList<string> CreateLeavingOwnEntry(string path, bool handOver) =>
+        Create(path, durable: true, handOver, leaveOwnEntry: true);
 
-    private static List<string> Create(string path, bool durable, bool handOver)
+    /// <summary>Flushes <paramref name="path"/>'s entry in its parent directory (see <see cref="CreateLeavingOwnEntry"/>).</summary>
+    public static void SyncParent(string path)
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent)
+        {
+            SyncDirectory(parent);
+        }
+    }
+
+    private static List<string> Create(string path, bool durable, bool handOver, bool leaveOwnEntry = false)
     {
         var full = Path.GetFullPath(path);
         var created = Missing(full, out var existing);
@@ -64,7 +77,8 @@ internal static class UnixFiles
 
         if (durable)
         {
-            SyncEntries(created);
+            // created[0] is path itself, deepest first.
+            SyncEntries(leaveOwnEntry ? created[1..] : created);
         }
 
         return warnings;
