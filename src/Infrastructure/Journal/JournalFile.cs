@@ -460,7 +460,8 @@ public sealed class JournalFile : IJournalStore
         { Ts: var ts } when ts == default => "has no timestamp ('ts')",
         { Session: null or "" } => "has no session",
         { Type: null or "" } => "has no type",
-        { Kind: var kind } when !Enum.IsDefined(kind) => $"has an unknown kind {(int)kind}",
+        // A range, not Enum.IsDefined, which reads the enum's fields through reflection on first use under Native AOT.
+        { Kind: < JournalRecordKind.Transition or > JournalRecordKind.Decision } => $"has an unknown kind {(int)record.Kind}",
         { Payload.ValueKind: JsonValueKind.Undefined } => "has no payload",
         _ => null,
     };

@@ -101,14 +101,18 @@ internal static class LifecycleEventCodec
         record.Payload.ValueKind == JsonValueKind.Object
         && record.Payload.TryGetProperty(property, out var value)
         && value.ValueKind == JsonValueKind.String
-        && Enum.TryParse(value.GetString(), ignoreCase: false, out LifecycleState state)
+        && TryParseState(value.GetString(), out var state)
             ? state
             : throw new JournalFormatException(record.Seq, $"transition payload has no valid '{property}' state");
 
+    // A state's exact name without Enum.TryParse's reflection, and anything else as Enum.TryParse has always taken it
+    // (a number, a list of names, spaces around), so that the journals that loaded before still load.
+    private static bool TryParseState(string? text, out LifecycleState state) =>
+        LifecycleNames.TryParseExact(text, out state) || Enum.TryParse(text, ignoreCase: false, out state);
+
     // Only a trigger's exact name, as the table of names this replaced took: Enum.TryParse alone also takes numbers
     // ("3"), lists ("SetupStarted, Drained") and surrounding spaces, and each of those reads back as other text.
-    private static bool TryParseName(string text, out LifecycleTrigger trigger) =>
-        Enum.TryParse(text, ignoreCase: false, out trigger) && string.Equals(trigger.ToString(), text, StringComparison.Ordinal);
+    private static bool TryParseName(string text, out LifecycleTrigger trigger) => LifecycleNames.TryParseExact(text, out trigger);
 
     private static int Append(byte[] payload, int at, ReadOnlySpan<byte> bytes)
     {

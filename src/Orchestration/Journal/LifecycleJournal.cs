@@ -71,7 +71,7 @@ internal sealed class LifecycleJournal(IJournalStore store, TimeProvider time, I
                             refused = r;
                             return [];
                         case LifecycleTransition.Moved moved:
-                            drafts.Add(new JournalDraft(now, session, JournalRecordKind.Transition, @event.Trigger.ToString(),
+                            drafts.Add(new JournalDraft(now, session, JournalRecordKind.Transition, LifecycleNames.Of(@event.Trigger),
                                 LifecycleEventCodec.Encode(moved.From, moved.To, @event)));
                             current = moved.After;
 

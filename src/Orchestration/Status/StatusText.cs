@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 
@@ -27,7 +28,7 @@ public static class StatusText
         text.AppendLine("Timeline:");
         foreach (var entry in status.Timeline)
         {
-            text.AppendLine(inv, $"  {Format(entry.SinceStart),9}  {entry.Trigger,-20} {entry.From} -> {entry.To}  (+{Format(entry.SincePrevious)}, {entry.Session})");
+            text.AppendLine(inv, $"  {Format(entry.SinceStart),9}  {LifecycleNames.Of(entry.Trigger),-20} {LifecycleNames.Of(entry.From)} -> {LifecycleNames.Of(entry.To)}  (+{Format(entry.SincePrevious)}, {entry.Session})");
         }
 
         text.AppendLine(inv, $"Builds:   {status.Builds.Count}");
@@ -47,9 +48,13 @@ public static class StatusText
         CommitDecision.Commit when status.CommitAccepted == true => "commit requested (the store applies it when the job's disk is released)",
         CommitDecision.Commit when status.CommitAccepted == false => $"commit failed: {status.CommitError}",
         CommitDecision.Commit => "commit",
-        CommitDecision.Skip skip => $"skipped, {skip.Reason}: {skip.Detail}" + (skip.Also.Count == 0 ? string.Empty : $" (also: {string.Join(", ", skip.Also)})"),
+        CommitDecision.Skip skip => $"skipped, {NameOf(skip.Reason)}: {skip.Detail}" + (skip.Also.Count == 0 ? string.Empty : $" (also: {string.Join(", ", skip.Also.Select(NameOf))})"),
         _ => status.Decision.ToString() ?? string.Empty,
     };
+
+    // The reason's name from the journal's table of them, not Enum.ToString (see LifecycleNames).
+    private static string NameOf(SkipReason reason) =>
+        (uint)reason < (uint)CommitDecisionJson.ReasonNames.Length ? CommitDecisionJson.ReasonNames[(int)reason] : reason.ToString();
 
     private static string Describe(BuilderMode mode) => mode switch
     {

@@ -141,6 +141,7 @@ public sealed class JournalFileTests : IDisposable
             { "no payload", good with { Payload = default } },
             { "no timestamp", good with { Ts = default } },
             { "an unknown kind", good with { Kind = (JournalRecordKind)42 } },
+            { "an unknown kind -1", good with { Kind = (JournalRecordKind)(-1) } },
         };
     }
 

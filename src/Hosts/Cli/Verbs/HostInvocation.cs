@@ -124,7 +124,7 @@ internal sealed class HostInvocation
         {
             inputs = readInputs(context.Ci);
             (store, var why) = context.ChooseStore();
-            context.Ci.Info($"Store: {store.ToString().ToLowerInvariant()} ({why})");
+            context.Ci.Info($"Store: {NameOf(store)} ({why})");
         }
         catch (CiInputException ex)
         {
@@ -161,6 +161,14 @@ internal sealed class HostInvocation
                 + $"Pass it in {help.Variable}{(help.SecretAlternative is null ? "" : $", or use {help.SecretAlternative},")} instead.");
         }
     }
+
+    // Named here, not by Enum.ToString, which reads the enum's fields through reflection on first use under Native AOT.
+    private static string NameOf(StoreMode store) => store switch
+    {
+        StoreMode.Agent => "agent",
+        StoreMode.Local => "local",
+        _ => store.ToString().ToLowerInvariant(),
+    };
 
     private static string? OutputFile(string? given)
     {

@@ -1,0 +1,52 @@
+using Blacksmith.Orchestration.Lifecycle;
+
+namespace Blacksmith.Orchestration.Tests.Lifecycle;
+
+/// <summary>
+/// The lifecycle's names by table, kept the enums' own: the journal's transition records and the status text write them,
+/// and journals written by <see cref="Enum.ToString()"/> must read back.
+/// </summary>
+public sealed class LifecycleNamesTests
+{
+    [Fact]
+    public void Each_state_and_trigger_is_named_as_the_enum_names_it()
+    {
+        Assert.All(Enum.GetValues<LifecycleState>(), state => Assert.Equal(state.ToString(), LifecycleNames.Of(state)));
+        Assert.All(Enum.GetValues<LifecycleTrigger>(), trigger => Assert.Equal(trigger.ToString(), LifecycleNames.Of(trigger)));
+    }
+
+    [Fact]
+    public void A_value_the_enum_does_not_name_is_written_as_its_number()
+    {
+        Assert.Equal(((LifecycleState)99).ToString(), LifecycleNames.Of((LifecycleState)99));
+        Assert.Equal(((LifecycleTrigger)(-1)).ToString(), LifecycleNames.Of((LifecycleTrigger)(-1)));
+    }
+
+    [Fact]
+    public void Each_name_reads_back_as_its_value()
+    {
+        Assert.All(Enum.GetValues<LifecycleState>(), state =>
+        {
+            Assert.True(LifecycleNames.TryParseExact(state.ToString(), out LifecycleState read));
+            Assert.Equal(state, read);
+        });
+        Assert.All(Enum.GetValues<LifecycleTrigger>(), trigger =>
+        {
+            Assert.True(LifecycleNames.TryParseExact(trigger.ToString(), out LifecycleTrigger read));
+            Assert.Equal(trigger, read);
+        });
+    }
+
+    [Theory]
+    [InlineData("idle")]
+    [InlineData(" Idle")]
+    [InlineData("3")]
+    [InlineData("Idle, Done")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Only_an_exact_name_reads(string? text)
+    {
+        Assert.False(LifecycleNames.TryParseExact(text, out LifecycleState _));
+        Assert.False(LifecycleNames.TryParseExact(text, out LifecycleTrigger _));
+    }
+}
