@@ -27,6 +27,9 @@ internal static class LifecycleNames
         nameof(CommitFailed), nameof(HoldingsFound),
     ];
 
+    /// <summary>How many triggers there are: their values run from 0 to one less.</summary>
+    public static int TriggerCount => Triggers.Length;
+
     /// <summary>The state's name, or its number for a value the enum does not name, as <see cref="Enum.ToString()"/> gives.</summary>
     public static string Of(LifecycleState state) => NameOf((int)state, States);
 

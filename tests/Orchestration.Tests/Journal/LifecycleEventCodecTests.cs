@@ -202,6 +202,23 @@ public sealed class LifecycleEventCodecTests
     }
 
     [Theory]
+    [InlineData("Idle")]
+    [InlineData("0")]
+    [InlineData(" Idle ")]
+    [InlineData("Idle, Idle")]
+    public void Decode_reads_a_state_as_it_always_has_an_exact_name_first(string from)
+    {
+        // States were read by Enum.TryParse, which also takes a number, a list and spaces around: a journal that loaded
+        // before still loads, whatever reads its names now.
+        Assert.True(Enum.TryParse(from, ignoreCase: false, out LifecycleState expected));
+        var payload = Parse($$"""{"from":"{{from}}","to":"Done"}""");
+
+        var (decoded, _, _) = LifecycleEventCodec.Decode(Record("PostRequested", payload));
+
+        Assert.Equal(expected, decoded);
+    }
+
+    [Theory]
     [InlineData("""{"to":"Done"}""")]
     [InlineData("""{"from":"Nowhere","to":"Done"}""")]
     [InlineData("""["Idle","Done"]""")]

@@ -43,20 +43,19 @@ public sealed class LifecycleMachineColdStartTests
     }
 
     [Fact]
-    public void Admitting_a_trigger_configures_the_state_on_the_machine_its_firing_then_uses()
+    public void Admitting_and_firing_a_trigger_build_one_machine_on_a_thread()
     {
-        // Building a machine of its own to ask was 4.7 % of a post with nothing to clean up.
+        // The admission's check built a machine of its own to read Stateless's reflection info, 4.7 % of a post with
+        // nothing to clean up; it now asks the thread's machine, which the firing then uses.
         var mounting = new SnapshotBuilder().StartSetup().Snapshot;
-        var configured = OnFreshThread(() =>
+        var built = OnFreshThread(() =>
         {
             Assert.True(LifecycleMachine.Admits(mounting, LifecycleTrigger.DiskMounted, out _));
-            var afterAdmitting = LifecycleMachine.ConfiguredOnThisThread();
             LifecycleMachine.Evaluate(mounting, new DiskMounted(TestEvents.MountPoint, false), new EventContext(TestSessions.Owner, SnapshotBuilder.Start));
-            return (AfterAdmitting: afterAdmitting, AfterFiring: LifecycleMachine.ConfiguredOnThisThread());
+            return LifecycleMachine.MachinesBuiltOnThisThread();
         });
 
-        Assert.Equal([LifecycleState.Mounting], configured.AfterAdmitting);
-        Assert.Equal([LifecycleState.Mounting], configured.AfterFiring);
+        Assert.Equal(1, built);
     }
 
     private static T OnFreshThread<T>(Func<T> work)
