@@ -101,7 +101,7 @@ internal static class LifecycleMachine
     public static bool Admits(LifecycleSnapshot snapshot, LifecycleTrigger trigger, out string? reason)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        reason = !Accepts(snapshot.State, trigger) ? $"no {trigger} transition from {snapshot.State}"
+        reason = !Accepts(snapshot.State, trigger) ? $"no {LifecycleNames.Of(trigger)} transition from {LifecycleNames.Of(snapshot.State)}"
             : IsOwnerOnly(trigger) && !snapshot.IsOwner ? OwnerOnlyMessage(snapshot)
             : null;
         return reason is null;
