@@ -27,6 +27,15 @@ internal static class JournalEnumText
     }
 
     /// <summary>
+    /// <paramref name="value"/>'s name, or its number's text when it has none, as <see cref="Enum.ToString()"/> gives it
+    /// (for the names the journal writes and the text around them, without that method's reflection under Native AOT).
+    /// </summary>
+    /// <param name="value">The enum's value.</param>
+    /// <param name="names">The enum's names, indexed by value.</param>
+    public static string NameOf(int value, ReadOnlySpan<string> names) =>
+        (uint)value < (uint)names.Length ? names[value] : value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
     /// The converter trims the text, takes an exact name, else an integer (an optional sign and ASCII digits, in range of
     /// int), else a comma-separated list of names whose values are OR-ed, for any enum. A name given by
     /// <c>JsonStringEnumMemberName</c> must match exactly; a C# name, which no attribute replaces, in any case.

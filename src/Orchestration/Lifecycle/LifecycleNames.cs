@@ -1,4 +1,4 @@
-using System.Globalization;
+using Blacksmith.Orchestration.Journal;
 using static Blacksmith.Orchestration.Lifecycle.LifecycleState;
 using static Blacksmith.Orchestration.Lifecycle.LifecycleTrigger;
 
@@ -31,10 +31,10 @@ internal static class LifecycleNames
     public static int TriggerCount => Triggers.Length;
 
     /// <summary>The state's name, or its number for a value the enum does not name, as <see cref="Enum.ToString()"/> gives.</summary>
-    public static string Of(LifecycleState state) => NameOf((int)state, States);
+    public static string Of(LifecycleState state) => JournalEnumText.NameOf((int)state, States);
 
     /// <summary>The trigger's name, or its number for a value the enum does not name, as <see cref="Enum.ToString()"/> gives.</summary>
-    public static string Of(LifecycleTrigger trigger) => NameOf((int)trigger, Triggers);
+    public static string Of(LifecycleTrigger trigger) => JournalEnumText.NameOf((int)trigger, Triggers);
 
     /// <summary>The state <paramref name="text"/> names exactly (no number, list, spaces or other case).</summary>
     public static bool TryParseExact(string? text, out LifecycleState state)
@@ -51,7 +51,4 @@ internal static class LifecycleNames
         trigger = (LifecycleTrigger)Math.Max(found, 0);
         return found >= 0;
     }
-
-    private static string NameOf(int value, string[] names) =>
-        (uint)value < (uint)names.Length ? names[value] : value.ToString(CultureInfo.InvariantCulture);
 }

@@ -53,8 +53,7 @@ public static class StatusText
     };
 
     // The reason's name from the journal's table of them, not Enum.ToString (see LifecycleNames).
-    private static string NameOf(SkipReason reason) =>
-        (uint)reason < (uint)CommitDecisionJson.ReasonNames.Length ? CommitDecisionJson.ReasonNames[(int)reason] : reason.ToString();
+    private static string NameOf(SkipReason reason) => JournalEnumText.NameOf((int)reason, CommitDecisionJson.ReasonNames);
 
     private static string Describe(BuilderMode mode) => mode switch
     {
