@@ -78,6 +78,19 @@ public sealed class CephFailureTests(CephClusterFixture fixture)
         await clientA.SettleAsync(new DiskSettlement(next.ExposeId, key, Commit: false, FsUsageBytes: null), Cancellation);
     }
 
+    // A process listed a moment ago may have exited since (another test's tool): it has no command line to match then.
+    private static async Task<string> CommandLineOfAsync(string procEntry)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(Path.Combine(procEntry, "cmdline"), Cancellation);
+        }
+        catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
+        {
+            return string.Empty;
+        }
+    }
+
     // The client's crash: its rbd-fuse killed with SIGKILL, its watch on the image left to time out in the cluster.
     private static async Task KillRbdFuseAsync(string dataDirectory)
     {
@@ -85,7 +98,7 @@ public sealed class CephFailureTests(CephClusterFixture fixture)
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(entry), out var pid)
-                && (await File.ReadAllTextAsync(Path.Combine(entry, "cmdline"), Cancellation)).Split('\0') is [var program, .. var arguments]
+                && (await CommandLineOfAsync(entry)).Split('\0') is [var program, .. var arguments]
                 && Path.GetFileName(program) == "rbd-fuse"
                 && arguments.Any(a => a.StartsWith(dataDirectory, StringComparison.Ordinal)))
             {
