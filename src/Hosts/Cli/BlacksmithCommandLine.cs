@@ -10,17 +10,18 @@ internal static class BlacksmithCommandLine
 
     // Each verb by the name it is typed as. Building a verb makes every one of its options and their descriptions,
     // which every step process would otherwise pay for the eight verbs it does not run.
-    private static readonly (string Name, Func<Command> Create)[] Verbs =
+    // The argument says whether the verb's options carry their help text (only the hosts' input flags leave it out).
+    private static readonly (string Name, Func<bool, Command> Create)[] Verbs =
     [
         ("setup", SetupVerb.Create),
         ("build", BuildVerb.Create),
         ("post", PostVerb.Create),
-        ("run", RunVerb.Create),
-        ("status", StatusVerb.Create),
-        ("diagram", DiagramVerb.Create),
-        ("store", StoreVerb.Create),
-        ("leftovers", LeftoversVerb.Create),
-        ("replay", ReplayVerb.Create),
+        ("run", _ => RunVerb.Create()),
+        ("status", _ => StatusVerb.Create()),
+        ("diagram", _ => DiagramVerb.Create()),
+        ("store", _ => StoreVerb.Create()),
+        ("leftovers", _ => LeftoversVerb.Create()),
+        ("replay", _ => ReplayVerb.Create()),
     ];
 
     /// <summary>
@@ -28,8 +29,9 @@ internal static class BlacksmithCommandLine
     /// (what the launchers and the composite action run), is parsed under a bare root: a <see cref="RootCommand"/> builds
     /// its help and version options when it is made, and their descriptions come through a ResourceManager whose first
     /// use warms Native AOT's reflection up, about 5 % of a post with nothing to clean up. Nothing but the verb leaves
-    /// no token for either option to take, so the parse is the same; one that fails is parsed again under the real
-    /// root, whose messages and help it then reports.
+    /// no token for either option to take, so the parse is the same; nor does it show help, so the verb's flags are made
+    /// without their help text. One that fails is parsed again under the real root, whose messages and help it then
+    /// reports.
     /// </summary>
     public static ParseResult Parse(IReadOnlyList<string> arguments)
     {
@@ -37,7 +39,7 @@ internal static class BlacksmithCommandLine
         if (arguments.Count == 1 && Verb(arguments[0]) is { } create)
         {
             var bare = new Command("blacksmith", Description) { CommonOptions.Verbose };
-            bare.Subcommands.Add(create());
+            bare.Subcommands.Add(create(false));
             var parse = bare.Parse(arguments);
             if (parse.Errors.Count == 0)
             {
@@ -49,7 +51,7 @@ internal static class BlacksmithCommandLine
     }
 
     /// <summary>The whole tree: every verb.</summary>
-    public static RootCommand Create() => Root(Verbs.Select(v => v.Create()));
+    public static RootCommand Create() => Root(Verbs.Select(v => v.Create(true)));
 
     /// <summary>
     /// The tree to parse <paramref name="arguments"/> with: when they start with a verb's name, the root with that verb
@@ -59,10 +61,10 @@ internal static class BlacksmithCommandLine
     public static RootCommand For(IReadOnlyList<string> arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        return arguments.Count > 0 && Verb(arguments[0]) is { } create ? Root([create()]) : Create();
+        return arguments.Count > 0 && Verb(arguments[0]) is { } create ? Root([create(true)]) : Create();
     }
 
-    private static Func<Command>? Verb(string name)
+    private static Func<bool, Command>? Verb(string name)
     {
         foreach (var (verb, create) in Verbs)
         {

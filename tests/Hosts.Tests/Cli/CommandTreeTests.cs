@@ -48,6 +48,23 @@ public sealed class CommandTreeTests
         }
     }
 
+    [Theory]
+    [InlineData("setup")]
+    [InlineData("build")]
+    [InlineData("post")]
+    public void A_host_verb_alone_that_parses_makes_its_input_flags_without_their_help_text(string verb)
+    {
+        var whole = BlacksmithCommandLine.Create().Parse([verb]).CommandResult.Command;
+        var alone = BlacksmithCommandLine.Parse([verb]).CommandResult.Command;
+
+        // The same flags, so the parse is the same; only help prints their text, and a parse that fails is redone with it.
+        Assert.Equal(whole.Options.Select(o => o.Name), alone.Options.Select(o => o.Name));
+        var inputs = whole.Options.Where(o => o.HelpName == "value").Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(inputs);
+        Assert.All(whole.Options.Where(o => inputs.Contains(o.Name)), o => Assert.False(string.IsNullOrWhiteSpace(o.Description)));
+        Assert.All(alone.Options.Where(o => inputs.Contains(o.Name)), o => Assert.Null(o.Description));
+    }
+
     public static TheoryData<string[]> VerbArguments()
     {
         var data = new TheoryData<string[]>();

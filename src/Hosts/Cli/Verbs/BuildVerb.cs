@@ -7,9 +7,10 @@ namespace Blacksmith.Cli.Verbs;
 /// <summary><c>blacksmith build</c>: build-push-action's main step.</summary>
 internal static class BuildVerb
 {
-    public static Command Create()
+    /// <param name="described">Whether its input flags carry their help text (see <see cref="HostInvocation"/>).</param>
+    public static Command Create(bool described = true)
     {
-        var host = new HostInvocation(ActionInputs.Build);
+        var host = new HostInvocation(ActionInputs.Build, described);
         var command = new Command("build", "Run one docker buildx build on the job's builder and report it (build-push-action's main step).");
         host.AddTo(command);
         command.SetAction((parse, cancellationToken) => host.RunAsync(

@@ -7,9 +7,10 @@ namespace Blacksmith.Cli.Verbs;
 /// <summary><c>blacksmith post</c>: setup-docker-builder's post step.</summary>
 internal static class PostVerb
 {
-    public static Command Create()
+    /// <param name="described">Whether its input flags carry their help text (see <see cref="HostInvocation"/>).</param>
+    public static Command Create(bool described = true)
     {
-        var host = new HostInvocation(ActionInputs.Post);
+        var host = new HostInvocation(ActionInputs.Post, described);
         var command = new Command("post", "Drain and stop buildkitd, unmount the sticky disk, and commit it only if the job's builds and steps succeeded (setup-docker-builder's post step).");
         host.AddTo(command);
         command.SetAction((parse, cancellationToken) => host.RunAsync(

@@ -7,9 +7,10 @@ namespace Blacksmith.Cli.Verbs;
 /// <summary><c>blacksmith setup</c>: setup-docker-builder's main step.</summary>
 internal static class SetupVerb
 {
-    public static Command Create()
+    /// <param name="described">Whether its input flags carry their help text (see <see cref="HostInvocation"/>).</param>
+    public static Command Create(bool described = true)
     {
-        var host = new HostInvocation(ActionInputs.Setup);
+        var host = new HostInvocation(ActionInputs.Setup, described);
         var command = new Command("setup", "Mount the sticky disk at the BuildKit root, start buildkitd and make it the default buildx builder (setup-docker-builder's main step).");
         host.AddTo(command);
         command.SetAction((parse, cancellationToken) => host.RunAsync(
