@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Blacksmith.Orchestration.Journal;
 using Blacksmith.Orchestration.Lifecycle;
 using Blacksmith.Orchestration.Policy;
 
@@ -13,7 +12,7 @@ public static class StatusText
     {
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        text.AppendLine(inv, $"State:    {status.State}");
+        text.AppendLine(inv, $"State:    {LifecycleNames.Of(status.State)}");
         text.AppendLine(inv, $"Builder:  {status.BuilderName ?? "-"} ({Describe(status.Mode)})");
         if (status.CacheKey is not null)
         {
@@ -35,7 +34,7 @@ public static class StatusText
         foreach (var build in status.Builds)
         {
             var took = build.FinishedAt is { } finished ? Format(finished - build.StartedAt) : "-";
-            text.AppendLine(inv, $"  {build.Name,-24} {build.Outcome,-10} {took}{(build.Detail is null ? string.Empty : $"  {build.Detail}")}");
+            text.AppendLine(inv, $"  {build.Name,-24} {LifecycleNames.Of(build.Outcome),-10} {took}{(build.Detail is null ? string.Empty : $"  {build.Detail}")}");
         }
 
         text.AppendLine(inv, $"Decision: {Describe(status)}");
@@ -48,12 +47,9 @@ public static class StatusText
         CommitDecision.Commit when status.CommitAccepted == true => "commit requested (the store applies it when the job's disk is released)",
         CommitDecision.Commit when status.CommitAccepted == false => $"commit failed: {status.CommitError}",
         CommitDecision.Commit => "commit",
-        CommitDecision.Skip skip => $"skipped, {NameOf(skip.Reason)}: {skip.Detail}" + (skip.Also.Count == 0 ? string.Empty : $" (also: {string.Join(", ", skip.Also.Select(NameOf))})"),
+        CommitDecision.Skip skip => $"skipped, {LifecycleNames.Of(skip.Reason)}: {skip.Detail}" + (skip.Also.Count == 0 ? string.Empty : $" (also: {string.Join(", ", skip.Also.Select(LifecycleNames.Of))})"),
         _ => status.Decision.ToString() ?? string.Empty,
     };
-
-    // The reason's name from the journal's table of them, not Enum.ToString (see LifecycleNames).
-    private static string NameOf(SkipReason reason) => JournalEnumText.NameOf((int)reason, CommitDecisionJson.ReasonNames);
 
     private static string Describe(BuilderMode mode) => mode switch
     {

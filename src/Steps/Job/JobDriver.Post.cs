@@ -182,7 +182,7 @@ public sealed partial class JobDriver
                 notes.Add(JobNote.Info("No setup ran in this job: there is nothing to drain, release or commit."));
                 break;
             case CommitDecision.Skip skip:
-                var message = $"The cache for key {key} was not committed ({skip.Reason}): {skip.Detail}";
+                var message = $"The cache for key {key} was not committed ({LifecycleNames.Of(skip.Reason)}): {skip.Detail}";
                 // A green job must not hide a lost cache.
                 notes.Add(jobSucceeded ? JobNote.Warning(message) : JobNote.Info(message));
                 break;
@@ -215,7 +215,7 @@ public sealed partial class JobDriver
         text.AppendLine("| | |");
         text.AppendLine("|---|---|");
         text.AppendLine(inv, $"| Cache key | `{snapshot.Setup?.CacheKey ?? "-"}` ({snapshot.Setup?.Store ?? "-"} store) |");
-        text.AppendLine(inv, $"| Builder | `{snapshot.BuilderName ?? "-"}` ({snapshot.Mode}) |");
+        text.AppendLine(inv, $"| Builder | `{snapshot.BuilderName ?? "-"}` ({LifecycleNames.Of(snapshot.Mode)}) |");
         text.AppendLine(inv, $"| Builds | {snapshot.Builds.Count} ({snapshot.Builds.Count(b => b.Outcome == BuildOutcome.Failed)} failed) |");
         text.AppendLine(inv, $"| Cache | {StatusText.Describe(status)} |");
         return text.ToString();

@@ -1,4 +1,5 @@
 using Blacksmith.Orchestration.Lifecycle;
+using Blacksmith.Orchestration.Policy;
 
 namespace Blacksmith.Orchestration.Tests.Lifecycle;
 
@@ -13,6 +14,17 @@ public sealed class LifecycleNamesTests
     {
         Assert.All(Enum.GetValues<LifecycleState>(), state => Assert.Equal(state.ToString(), LifecycleNames.Of(state)));
         Assert.All(Enum.GetValues<LifecycleTrigger>(), trigger => Assert.Equal(trigger.ToString(), LifecycleNames.Of(trigger)));
+    }
+
+    [Fact]
+    public void Each_mode_outcome_and_skip_reason_is_named_as_the_enum_names_it()
+    {
+        Assert.All(Enum.GetValues<BuilderMode>(), mode => Assert.Equal(mode.ToString(), LifecycleNames.Of(mode)));
+        Assert.All(Enum.GetValues<BuildOutcome>(), outcome => Assert.Equal(outcome.ToString(), LifecycleNames.Of(outcome)));
+        Assert.All(Enum.GetValues<SkipReason>(), reason => Assert.Equal(reason.ToString(), LifecycleNames.Of(reason)));
+        Assert.Equal(((BuilderMode)7).ToString(), LifecycleNames.Of((BuilderMode)7));
+        Assert.Equal(((BuildOutcome)(-2)).ToString(), LifecycleNames.Of((BuildOutcome)(-2)));
+        Assert.Equal(((SkipReason)40).ToString(), LifecycleNames.Of((SkipReason)40));
     }
 
     [Fact]
