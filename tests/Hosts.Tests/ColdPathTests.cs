@@ -17,6 +17,8 @@ using Blacksmith.Steps.Post;
 using Blacksmith.Testing;
 using Blacksmith.Testing.Fakes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Blacksmith.Hosts.Tests;
 
@@ -132,6 +134,32 @@ public sealed class ColdPathTests : IDisposable
         Assert.NotNull(provider.GetRequiredService<BuildHost>());
     }
 
+    [Theory]
+    [InlineData(StoreMode.Local)]
+    [InlineData(StoreMode.Agent)]
+    public void Each_logger_a_step_makes_is_named_for_a_type_of_ours_as_microsofts_logger_names_it(StoreMode store)
+    {
+        // The categories are written out (ServiceProviderLoggers): a type renamed or moved would leave its old name.
+        var environment = new MapEnvironment(new Dictionary<string, string>(StringComparer.Ordinal) { ["BLACKSMITH_VM_ID"] = "vm-1" });
+        var categories = new CategoryRecorder();
+        var services = new ServiceCollection().AddJobAdapters(Job(store, environment)).AddSingleton<ILoggerFactory>(categories).AddBlacksmithEngine();
+        using var provider = services.BuildServiceProvider();
+
+        foreach (var type in services.Where(d => !d.IsKeyedService && !d.ServiceType.IsGenericTypeDefinition).Select(d => d.ServiceType).Distinct())
+        {
+            _ = provider.GetServices(type).ToList();
+        }
+
+        var ours = AppDomain.CurrentDomain.GetAssemblies()
+            .Where(a => a.GetName().Name!.StartsWith("Blacksmith.", StringComparison.Ordinal))
+            .SelectMany(a => a.GetTypes())
+            .Select(t => t.FullName!.Split('`')[0])
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("Blacksmith.Orchestration.Journal.LifecycleJournal", categories.Names);
+        Assert.Contains("Blacksmith.Orchestration.Pipeline.CommandLoggingBehavior", categories.Names);
+        Assert.All(categories.Names, name => Assert.Contains(name, ours));
+    }
+
     [Fact]
     public void The_engine_adds_microsofts_logging_when_no_logger_factory_is_registered()
     {
@@ -143,6 +171,30 @@ public sealed class ColdPathTests : IDisposable
     }
 
     public void Dispose() => _dir.Delete(recursive: true);
+
+    /// <summary>A logger factory that notes each category it is asked for.</summary>
+    private sealed class CategoryRecorder : ILoggerFactory
+    {
+        public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
+        public ILogger CreateLogger(string categoryName)
+        {
+            lock (Names)
+            {
+                Names.Add(categoryName);
+            }
+
+            return NullLogger.Instance;
+        }
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 
     /// <summary>The same registration, noting its service's name in <paramref name="built"/> when it is built.</summary>
     private static ServiceDescriptor Counted(ServiceDescriptor descriptor, List<string> built)

@@ -31,13 +31,13 @@ public static class BlacksmithEngineServiceCollectionExtensions
         services.TryAddSingleton(_ => new LifecycleContextAccessor());
         services.TryAddSingleton<ILifecycleContext>(sp => sp.GetRequiredService<LifecycleContextAccessor>());
         services.TryAddSingleton(sp => new LifecycleJournal(
-            sp.GetRequiredService<IJournalStore>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<LifecycleJournal>(), sp.GetService<IFailpoints>()));
+            sp.GetRequiredService<IJournalStore>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<LifecycleJournal>("Blacksmith.Orchestration.Journal.LifecycleJournal"), sp.GetService<IFailpoints>()));
         services.TryAddSingleton<ILifecycleSender>(sp => new MediatorLifecycleSender(sp.GetRequiredService<Mediator.Mediator>()));
         services.TryAddSingleton(sp => new SetupSequence(sp.GetRequiredService<ILifecycleSender>()));
         services.TryAddSingleton(sp => new PostSequence(sp.GetRequiredService<ILifecycleSender>(), sp.GetRequiredService<LifecycleJournal>()));
         services.TryAddSingleton(sp => new BuildSequence(sp.GetRequiredService<ILifecycleSender>(), sp.GetRequiredService<IImageBuilder>()));
         services.TryAddSingleton(sp => new DiskUnmounter(
-            sp.GetRequiredService<IBlockDevice>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<DiskUnmounter>()));
+            sp.GetRequiredService<IBlockDevice>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<DiskUnmounter>("Blacksmith.Steps.Release.DiskUnmounter")));
 
         // A host on a machine that later jobs share registers the real claim; without one, the journal alone names
         // what the job holds.

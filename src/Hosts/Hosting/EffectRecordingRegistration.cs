@@ -19,7 +19,7 @@ internal static class EffectRecordingRegistration
 
     public static IServiceCollection AddEffectRecording(this IServiceCollection services)
     {
-        services.TryAddSingleton<IEffectRecorder>(sp => new JournalEffectRecorder(sp.GetRequiredService<LifecycleJournal>(), sp.LoggerFor<JournalEffectRecorder>()));
+        services.TryAddSingleton<IEffectRecorder>(sp => new JournalEffectRecorder(sp.GetRequiredService<LifecycleJournal>(), sp.LoggerFor<JournalEffectRecorder>("Blacksmith.Orchestration.Recording.JournalEffectRecorder")));
         services.TryAddSingleton(sp => new EffectCalls(sp.GetRequiredService<IEffectRecorder>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IFailpoints>()));
         Decorate<IStickyDiskStore>(services, (inner, calls) => new RecordingStickyDiskStore(inner, calls));
         Decorate<IBlockDevice>(services, (inner, calls) => new RecordingBlockDevice(inner, calls));

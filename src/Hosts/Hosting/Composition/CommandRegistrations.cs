@@ -45,7 +45,7 @@ internal static class CommandRegistrations
             sp.GetRequiredService<IStickyDiskStore>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>()));
         Command<MountStickyDisk, MountStickyDiskHandler>(factories, wrappers, sp => new MountStickyDiskHandler(
             sp.GetRequiredService<IBlockDevice>(), sp.GetRequiredService<IBuildkitDaemon>(), sp.GetRequiredService<ILifecycleContext>(),
-            sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<MountStickyDiskHandler>()));
+            sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<MountStickyDiskHandler>("Blacksmith.Steps.Setup.MountStickyDiskHandler")));
         Command<SpawnDaemon, SpawnDaemonHandler>(factories, wrappers, sp => new SpawnDaemonHandler(sp.GetRequiredService<IBuildkitDaemon>()));
         Command<AwaitDaemonReady, AwaitDaemonReadyHandler>(factories, wrappers, sp => new AwaitDaemonReadyHandler(
             sp.GetRequiredService<IBuildkitDaemon>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>()));
@@ -61,10 +61,10 @@ internal static class CommandRegistrations
         Command<BeginPost, BeginPostHandler>(factories, wrappers, _ => new BeginPostHandler());
         Command<ReconcileHoldings, ReconcileHoldingsHandler>(factories, wrappers, sp => new ReconcileHoldingsHandler(
             sp.GetRequiredService<IStickyDiskStore>(), sp.GetRequiredService<IBlockDevice>(), sp.GetRequiredService<IBuildkitDaemon>(),
-            sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<ReconcileHoldingsHandler>()));
+            sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<ReconcileHoldingsHandler>("Blacksmith.Steps.Post.ReconcileHoldingsHandler")));
         Command<PruneCache, PruneCacheHandler>(factories, wrappers, sp => new PruneCacheHandler(
             sp.GetRequiredService<IBuildkitDaemon>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>(),
-            sp.LoggerFor<PruneCacheHandler>()));
+            sp.LoggerFor<PruneCacheHandler>("Blacksmith.Steps.Post.PruneCacheHandler")));
         Command<StopDaemon, StopDaemonHandler>(factories, wrappers, sp => new StopDaemonHandler(
             sp.GetRequiredService<IBuildkitDaemon>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>()));
         Command<UnmountStickyDisk, UnmountStickyDiskHandler>(factories, wrappers, sp => new UnmountStickyDiskHandler(
@@ -107,10 +107,10 @@ internal static class CommandRegistrations
         wrappers[typeof(CommandHandlerWrapper<TCommand, LifecycleResult>)] = wrapper;
         factories[typeof(CommandHandlerWrapper<TCommand, LifecycleResult>)] = _ => wrapper;
         factories[typeof(CommandLoggingBehavior<TCommand, LifecycleResult>)] = sp => new CommandLoggingBehavior<TCommand, LifecycleResult>(
-            sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<CommandLoggingBehavior<TCommand, LifecycleResult>>());
+            sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<CommandLoggingBehavior<TCommand, LifecycleResult>>("Blacksmith.Orchestration.Pipeline.CommandLoggingBehavior"));
         factories[typeof(ClaimProjectionBehavior<TCommand, LifecycleResult>)] = sp => new ClaimProjectionBehavior<TCommand, LifecycleResult>(
             sp.GetRequiredService<IJobClaim>(), sp.GetRequiredService<IFailpoints>());
         factories[typeof(LifecycleTransactionBehavior<TCommand, LifecycleResult>)] = sp => new LifecycleTransactionBehavior<TCommand, LifecycleResult>(
-            sp.GetRequiredService<LifecycleJournal>(), sp.LoggerFor<LifecycleTransactionBehavior<TCommand, LifecycleResult>>());
+            sp.GetRequiredService<LifecycleJournal>(), sp.LoggerFor<LifecycleTransactionBehavior<TCommand, LifecycleResult>>("Blacksmith.Orchestration.Pipeline.LifecycleTransactionBehavior"));
     }
 }

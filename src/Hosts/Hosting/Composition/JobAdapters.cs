@@ -67,7 +67,7 @@ public static class JobAdapters
         services.AddSingleton(environment);
         services.AddSingleton(settings);
         services.AddSingleton<IJournalStore>(new JournalFile(settings.JobDirectory));
-        services.AddSingleton(sp => new ProcessRunner(sp.LoggerFor<ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ProcessRunner(sp.LoggerFor<ProcessRunner>("Blacksmith.Infrastructure.Processes.ProcessRunner"), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(Privilege.Current);
 
         // TEST ONLY: a kill -9 at a named moment (BLACKSMITH_TEST_KILL_AT, docs/end-to-end-tests.md); null when unset.
@@ -102,7 +102,7 @@ public static class JobAdapters
                 new LocalStoreOptions(options.DataDirectory) { Holder = settings.JobDirectory, Failpoints = failpoints },
                 sp.GetRequiredService<ProcessRunner>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.LoggerFor<LocalStickyDiskStore>()));
+                sp.LoggerFor<LocalStickyDiskStore>("Blacksmith.Infrastructure.LocalStore.LocalStickyDiskStore")));
             services.AddSingleton<IStickyDiskStore>(sp => sp.GetRequiredService<LocalStickyDiskStore>());
         }
 
@@ -111,7 +111,7 @@ public static class JobAdapters
         if ((blacksmith is not null && options.Store == StoreMode.Agent) || NonEmpty(ControlPlaneVariable) is not null)
         {
             services.AddSingleton(sp => new HttpControlPlane(
-                ControlPlaneOptions.FromEnvironment(Read), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<HttpControlPlane>()));
+                ControlPlaneOptions.FromEnvironment(Read), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<HttpControlPlane>("Blacksmith.Infrastructure.ControlPlane.HttpControlPlane")));
             services.AddSingleton<IControlPlane>(sp => new BoundedControlPlane(
                 sp.GetRequiredService<HttpControlPlane>(), new ReportBudget(ReportBudget.PerStep, sp.GetRequiredService<TimeProvider>())));
         }
@@ -140,7 +140,7 @@ public static class JobAdapters
         });
         services.AddSingleton<IBuildkitDaemon>(sp => new BuildkitDaemon(
             sp.GetRequiredService<BuildkitOptions>(), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(),
-            sp.LoggerFor<BuildkitDaemon>(), sp.GetRequiredService<TimeProvider>()));
+            sp.LoggerFor<BuildkitDaemon>("Blacksmith.Infrastructure.Buildkit.BuildkitDaemon"), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new BuilderRegistryOptions
         {
             Platforms = options.Platforms,
@@ -152,7 +152,7 @@ public static class JobAdapters
         services.AddSingleton(sp => new BuilderNameSource(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BuildxBuilderRegistry(
             sp.GetRequiredService<BuilderRegistryOptions>(), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<BuilderNameSource>(),
-            sp.LoggerFor<BuildxBuilderRegistry>()));
+            sp.LoggerFor<BuildxBuilderRegistry>("Blacksmith.Infrastructure.Buildx.BuildxBuilderRegistry")));
         services.AddSingleton<IBuilderRegistry>(sp => sp.GetRequiredService<BuildxBuilderRegistry>());
         services.AddSingleton<IBuilderInspector>(sp => sp.GetRequiredService<BuildxBuilderRegistry>());
         // Secrets in memory, per job: what a build killed mid-build leaves, post or a later job's cleanup removes.
@@ -163,7 +163,7 @@ public static class JobAdapters
         services.AddSingleton(_ => BuildEnvironment.Read(Read));
         services.AddSingleton<IImageBuilder>(sp => new BuildxImageBuilder(
             sp.GetRequiredService<BuildxOptions>(), sp.GetRequiredService<BuildEnvironment>(), sp.GetRequiredService<ProcessRunner>(),
-            sp.LoggerFor<BuildxImageBuilder>(), sp.GetRequiredService<TimeProvider>()));
+            sp.LoggerFor<BuildxImageBuilder>("Blacksmith.Infrastructure.Buildx.BuildxImageBuilder"), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IEarlierStepsProbe>(_ => options.Ci.Kind == CiKind.GitHubActions
             ? new JobStatusProbe(options.Ci, RunnerDiagnosticsProbe.ForThisProcess(environment))
             : new JobStatusProbe(options.Ci));
@@ -173,7 +173,7 @@ public static class JobAdapters
         // not this job's lifecycle, so its calls are not replayed; each cleanup is journaled as one leftovers.clean effect.
         services.AddLeftoverCleanup(Read, EffectRecordingRegistration.InnerKey);
         services.AddSingleton<IJobClaim>(sp => new JobClaimFile(
-            sp.GetRequiredService<JobClaims>(), settings.JobDirectory, sp.GetRequiredService<IMachineFacts>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<JobClaimFile>()));
+            sp.GetRequiredService<JobClaims>(), settings.JobDirectory, sp.GetRequiredService<IMachineFacts>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<JobClaimFile>("Blacksmith.Infrastructure.Leftovers.JobClaimFile")));
 
         // Whether the run is a pull request from a fork only GitHub Actions' event says; the daemon's log, when it never became ready.
         services.AddSingleton<IForkPullRequestProbe>(options.Ci.Kind == CiKind.GitHubActions ? new EventFileForkProbe(environment) : NoForkPullRequests.Instance);

@@ -34,7 +34,7 @@ public static class LeftoverCleanupRegistration
             return new ClaimCleanup(
                 Adapter<IBuildkitDaemon>(),
                 device,
-                new DiskUnmounter(device, time, sp.LoggerFor<DiskUnmounter>()),
+                new DiskUnmounter(device, time, sp.LoggerFor<DiskUnmounter>("Blacksmith.Steps.Release.DiskUnmounter")),
                 Adapter<IStickyDiskStore>(),
                 time,
                 sp.GetRequiredService<LeftoverOptions>(),
@@ -43,7 +43,7 @@ public static class LeftoverCleanupRegistration
         });
         services.AddSingleton(sp => new LeftoverSweep(
             sp.GetRequiredService<IClaimRegistry>(), sp.GetRequiredService<IMachineFacts>(), sp.GetRequiredService<ClaimCleanup>(),
-            sp.GetRequiredService<IEffectRecorder>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<LeftoverSweep>(),
+            sp.GetRequiredService<IEffectRecorder>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<LeftoverSweep>("Blacksmith.Steps.Leftovers.LeftoverSweep"),
             sp.GetService<LeftoverOptions>(), sp.GetService<IFailpoints>()));
         return services;
     }

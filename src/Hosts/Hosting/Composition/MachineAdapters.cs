@@ -20,7 +20,7 @@ public static class MachineAdapters
     {
         ArgumentNullException.ThrowIfNull(environment);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new ProcessRunner(sp.LoggerFor<ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ProcessRunner(sp.LoggerFor<ProcessRunner>("Blacksmith.Infrastructure.Processes.ProcessRunner"), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(Privilege.Current);
         if (store == StoreMode.Agent)
         {
@@ -30,7 +30,7 @@ public static class MachineAdapters
         else
         {
             services.AddSingleton(sp => new LocalStickyDiskStore(
-                new LocalStoreOptions(dataDirectory), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<LocalStickyDiskStore>()));
+                new LocalStoreOptions(dataDirectory), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>(), sp.LoggerFor<LocalStickyDiskStore>("Blacksmith.Infrastructure.LocalStore.LocalStickyDiskStore")));
             services.AddSingleton<IStickyDiskStore>(sp => sp.GetRequiredService<LocalStickyDiskStore>());
             services.AddSingleton<IBlockDevice>(sp => sp.GetRequiredService<LocalStickyDiskStore>().Mode == LocalStoreMode.Directory
                 ? new DirectoryVolume()
@@ -40,7 +40,7 @@ public static class MachineAdapters
         services.AddSingleton(new BuildkitOptions());
         services.AddSingleton<IBuildkitDaemon>(sp => new BuildkitDaemon(
             sp.GetRequiredService<BuildkitOptions>(), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<Privilege>(),
-            sp.LoggerFor<BuildkitDaemon>(), sp.GetRequiredService<TimeProvider>()));
+            sp.LoggerFor<BuildkitDaemon>("Blacksmith.Infrastructure.Buildkit.BuildkitDaemon"), sp.GetRequiredService<TimeProvider>()));
 
         // No job to journal an administrator's cleanup in: what it did is printed instead.
         services.AddSingleton<IEffectRecorder>(_ => new NoEffectRecorder());
