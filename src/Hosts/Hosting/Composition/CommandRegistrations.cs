@@ -81,12 +81,24 @@ internal static class CommandRegistrations
         Command<CommitStickyDisk, CommitStickyDiskHandler>(factories, wrappers, pipelines, sp => new CommitStickyDiskHandler(
             sp.GetRequiredService<IStickyDiskStore>(), sp.GetRequiredService<ILifecycleContext>(), sp.GetRequiredService<TimeProvider>()));
 
+        // Each command's behaviour registrations, in the container's order, as they stand once swapped.
+        var behaviours = new Dictionary<Type, List<ServiceDescriptor>>(pipelines.Count);
+        foreach (var pipeline in pipelines)
+        {
+            behaviours[pipeline.BehaviourType] = new List<ServiceDescriptor>(pipeline.Behaviours.Count);
+        }
+
         for (var i = 0; i < services.Count; i++)
         {
             var descriptor = services[i];
             if (!descriptor.IsKeyedService && descriptor.ImplementationType is { } type && factories.TryGetValue(type, out var factory))
             {
-                services[i] = ServiceDescriptor.Describe(descriptor.ServiceType, factory, descriptor.Lifetime);
+                descriptor = services[i] = ServiceDescriptor.Describe(descriptor.ServiceType, factory, descriptor.Lifetime);
+            }
+
+            if (behaviours.TryGetValue(descriptor.ServiceType, out var registered))
+            {
+                registered.Add(descriptor);
             }
         }
 
@@ -96,9 +108,7 @@ internal static class CommandRegistrations
         // element type by Native AOT reflection (about 3 % of a post with nothing to clean up).
         foreach (var pipeline in pipelines)
         {
-            var registered = services.Where(d => d.ServiceType == pipeline.BehaviourType).ToList();
-            if (registered.All(d => d.Lifetime == ServiceLifetime.Transient && !d.IsKeyedService)
-                && registered.Select(d => d.ImplementationFactory).SequenceEqual(pipeline.Behaviours.Select(b => factories[b])))
+            if (AreExactly(behaviours[pipeline.BehaviourType], pipeline.Behaviours, factories))
             {
                 commands.Answer(pipeline, factories);
             }
@@ -106,6 +116,24 @@ internal static class CommandRegistrations
 
         commands.Seal(pipelines.Count);
         return services;
+    }
+
+    private static bool AreExactly(List<ServiceDescriptor> registered, IReadOnlyList<Type> listed, Dictionary<Type, Func<IServiceProvider, object>> factories)
+    {
+        if (registered.Count != listed.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < listed.Count; i++)
+        {
+            if (registered[i] is not { Lifetime: ServiceLifetime.Transient, IsKeyedService: false } descriptor || descriptor.ImplementationFactory != factories[listed[i]])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // The handler, its wrapper and the behaviours the generator closed over the command, in the order AddMediator lists them.
