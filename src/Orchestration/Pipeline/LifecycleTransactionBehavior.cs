@@ -23,11 +23,10 @@ internal sealed class LifecycleTransactionBehavior<TMessage, TResponse>(
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(next);
-        var name = typeof(TMessage).Name;
         var snapshot = await journal.LoadAsync(message.Session, cancellationToken);
         if (!LifecycleMachine.Admits(snapshot, message.Trigger, out var reason))
         {
-            return Refuse(new LifecycleResult.Refused(name, snapshot.State, message.Trigger, [reason!], snapshot));
+            return Refuse(new LifecycleResult.Refused(CommandName, snapshot.State, message.Trigger, [reason!], snapshot));
         }
 
         LifecycleResult result;
@@ -49,9 +48,13 @@ internal sealed class LifecycleTransactionBehavior<TMessage, TResponse>(
 
         var fired = await journal.FireAsync(snapshot, message.Session, proposed.Events, cancellationToken);
         return fired.Refused is { } refused
-            ? Refuse(new LifecycleResult.Refused(name, refused.State, refused.Trigger, refused.Unmet, fired.Snapshot))
+            ? Refuse(new LifecycleResult.Refused(CommandName, refused.State, refused.Trigger, refused.Unmet, fired.Snapshot))
             : (TResponse)(LifecycleResult)new LifecycleResult.Applied(fired.Snapshot, fired.Applied);
     }
+
+    // Only a refusal names the command: a type's name is Native AOT reflection over its metadata, which every command
+    // paid for before (about 1.4 % of a post with nothing to clean up).
+    private static string CommandName => typeof(TMessage).Name;
 
     private TResponse Refuse(LifecycleResult.Refused refused)
     {
