@@ -13,18 +13,14 @@ internal sealed class CommandPipeline<TCommand>(IReadOnlyList<Type> behaviours) 
 
     public IReadOnlyList<Type> Behaviours => behaviours;
 
-    public Func<IServiceProvider, object> Factory(IReadOnlyDictionary<Type, Func<IServiceProvider, object>> factories)
+    public object Create(IServiceProvider services, IReadOnlyDictionary<Type, Func<IServiceProvider, object>> factories)
     {
-        var make = behaviours.Select(b => factories[b]).ToArray();
-        return sp =>
+        var pipeline = new IPipelineBehavior<TCommand, LifecycleResult>[behaviours.Count];
+        for (var i = 0; i < pipeline.Length; i++)
         {
-            var pipeline = new IPipelineBehavior<TCommand, LifecycleResult>[make.Length];
-            for (var i = 0; i < make.Length; i++)
-            {
-                pipeline[i] = (IPipelineBehavior<TCommand, LifecycleResult>)make[i](sp);
-            }
+            pipeline[i] = (IPipelineBehavior<TCommand, LifecycleResult>)factories[behaviours[i]](services);
+        }
 
-            return pipeline;
-        };
+        return pipeline;
     }
 }

@@ -24,21 +24,20 @@ internal static class CommandRegistrations
     public static IServiceCollection ConstructCommandsDirectly(this IServiceCollection services)
     {
         var wrappers = new Dictionary<Type, object>();
+        var factories = new Dictionary<Type, Func<IServiceProvider, object>>();
         var pipelines = new List<ICommandPipeline>();
-        var commands = new CommandServices(wrappers);
-        var factories = new Dictionary<Type, Func<IServiceProvider, object>>
-        {
-            // The mediator and its metadata ask the commands' services of CommandServices, which answers what it knows
-            // and asks the container for anything else.
-            [typeof(Mediator.Mediator)] = sp => new Mediator.Mediator(commands.Over(sp)),
-            // The metadata asks for every command's wrapper, twice, when the first command is sent: through the container
-            // each was a service resolved for the first time (2.4 % of a post with nothing to clean up). The wrappers are
-            // stateless, so it is given them from here.
-            [typeof(ContainerMetadata)] = sp => new ContainerMetadata(commands.Over(sp)),
-            [typeof(ContainerProbe0)] = _ => new ContainerProbe0(),
-            [typeof(ContainerProbe1)] = _ => new ContainerProbe1(),
-            [typeof(ForeachAwaitPublisher)] = _ => new ForeachAwaitPublisher(),
-        };
+        var commands = new CommandServices(wrappers, factories);
+
+        // The mediator and its metadata ask the commands' services of CommandServices, which answers what it knows
+        // and asks the container for anything else.
+        factories[typeof(Mediator.Mediator)] = sp => new Mediator.Mediator(commands.Over(sp));
+        // The metadata asks for every command's wrapper, twice, when the first command is sent: through the container
+        // each was a service resolved for the first time (2.4 % of a post with nothing to clean up). The wrappers are
+        // stateless, so it is given them from here.
+        factories[typeof(ContainerMetadata)] = sp => new ContainerMetadata(commands.Over(sp));
+        factories[typeof(ContainerProbe0)] = _ => new ContainerProbe0();
+        factories[typeof(ContainerProbe1)] = _ => new ContainerProbe1();
+        factories[typeof(ForeachAwaitPublisher)] = _ => new ForeachAwaitPublisher();
 
         // Setup.
         Command<BeginSetup, BeginSetupHandler>(factories, wrappers, pipelines, _ => new BeginSetupHandler());
@@ -110,7 +109,7 @@ internal static class CommandRegistrations
         {
             if (AreExactly(behaviours[pipeline.BehaviourType], pipeline.Behaviours, factories))
             {
-                commands.Answer(pipeline, factories);
+                commands.Answer(pipeline);
             }
         }
 

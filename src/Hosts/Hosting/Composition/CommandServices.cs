@@ -10,17 +10,17 @@ namespace Blacksmith.Hosting.Composition;
 /// command's pipeline is (the generated wrappers then take a pipeline for an array without checking). Anything else is
 /// the container's.
 /// </summary>
-internal sealed class CommandServices(IReadOnlyDictionary<Type, object> wrappers)
+internal sealed class CommandServices(IReadOnlyDictionary<Type, object> wrappers, IReadOnlyDictionary<Type, Func<IServiceProvider, object>> factories)
 {
     private static readonly Type ProbeEnumeration = typeof(IEnumerable<IContainerProbe>);
 
     private readonly IReadOnlyDictionary<Type, object> _wrappers = wrappers;
-    private readonly Dictionary<Type, Func<IServiceProvider, object>> _pipelines = [];
+    private readonly Dictionary<Type, ICommandPipeline> _pipelines = [];
+    private readonly IReadOnlyDictionary<Type, Func<IServiceProvider, object>> _factories = factories;
     private bool _answersProbe;
 
-    /// <summary>Answers <paramref name="pipeline"/> from here, making its behaviours by <paramref name="factories"/>.</summary>
-    public void Answer(ICommandPipeline pipeline, IReadOnlyDictionary<Type, Func<IServiceProvider, object>> factories) =>
-        _pipelines[pipeline.EnumerationType] = pipeline.Factory(factories);
+    /// <summary>Answers <paramref name="pipeline"/> from here, making its behaviours by their factories.</summary>
+    public void Answer(ICommandPipeline pipeline) => _pipelines[pipeline.EnumerationType] = pipeline;
 
     /// <summary>Called once every command is registered: the probe is answered here when all <paramref name="commands"/> pipelines are.</summary>
     public void Seal(int commands) => _answersProbe = commands > 0 && _pipelines.Count == commands;
@@ -39,7 +39,7 @@ internal sealed class CommandServices(IReadOnlyDictionary<Type, object> wrappers
 
             if (commands._pipelines.TryGetValue(serviceType, out var pipeline))
             {
-                return pipeline(container);
+                return pipeline.Create(container, commands._factories);
             }
 
             return commands._answersProbe && serviceType == ProbeEnumeration

@@ -13,5 +13,5 @@ internal interface ICommandPipeline
     IReadOnlyList<Type> Behaviours { get; }
 
     /// <summary>Makes the pipeline: a fresh array of fresh behaviours, each by its factory in <paramref name="factories"/>.</summary>
-    Func<IServiceProvider, object> Factory(IReadOnlyDictionary<Type, Func<IServiceProvider, object>> factories);
+    object Create(IServiceProvider services, IReadOnlyDictionary<Type, Func<IServiceProvider, object>> factories);
 }
