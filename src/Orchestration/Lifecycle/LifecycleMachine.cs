@@ -101,7 +101,7 @@ internal static class LifecycleMachine
         }
 
         // Racing threads work out the same answers; a pair one of them loses is worked out again when next asked.
-        var answers = Accepted[(int)state] ?? Interlocked.CompareExchange(ref Accepted[(int)state], new byte[LifecycleNames.TriggerCount], null) ?? Accepted[(int)state]!;
+        var answers = LazyInitializer.EnsureInitialized(ref Accepted[(int)state], static () => new byte[LifecycleNames.TriggerCount]);
         var answer = answers[(int)trigger];
         if (answer == Unasked)
         {
