@@ -255,7 +255,7 @@ public sealed class JournalFile : IJournalStore
         var records = new JournalRecord[drafts.Count];
         var lineStarts = new long[drafts.Count];
         var lines = new ArrayBufferWriter<byte>(drafts.Count * 512);
-        using var writer = new Utf8JsonWriter(lines);
+        using var writer = new Utf8JsonWriter(lines, JournalJsonEncoder.WriterOptions);
         for (var i = 0; i < drafts.Count; i++)
         {
             var draft = drafts[i] ?? throw new InvalidOperationException($"The append's draft {i} is null.");

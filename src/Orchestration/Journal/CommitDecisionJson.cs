@@ -30,7 +30,7 @@ internal static class CommitDecisionJson
     {
         ArgumentNullException.ThrowIfNull(decision);
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JournalJsonEncoder.WriterOptions))
         {
             writer.WriteStartObject();
             switch (decision)

@@ -31,7 +31,7 @@ internal static class LifecycleEventCodec
         var facts = new ArrayBufferWriter<byte>(256);
         if (!CarriesNoFacts(@event.Trigger))
         {
-            using var writer = new Utf8JsonWriter(facts);
+            using var writer = new Utf8JsonWriter(facts, JournalJsonEncoder.WriterOptions);
             JsonSerializer.Serialize(writer, @event, TypeInfo(@event.Trigger));
         }
 
