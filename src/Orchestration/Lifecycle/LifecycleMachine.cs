@@ -25,7 +25,7 @@ internal static class LifecycleMachine
     private static readonly LifecycleSnapshot Unloaded = LifecycleSnapshot.Initial(string.Empty);
 
     /// <summary>One past the largest state's number: the length of the arrays indexed by state.</summary>
-    private static readonly int StateCount = States.Max(s => (int)s) + 1;
+    private static readonly int StateCount = LifecycleNames.StateCount;
 
     /// <summary>
     /// Whether each state has a transition for each trigger, by state and trigger, each pair worked out when first asked:
@@ -372,7 +372,7 @@ internal static class LifecycleMachine
 
     private static bool[] Flags(params LifecycleTrigger[] triggers)
     {
-        var flags = new bool[triggers.Max(t => (int)t) + 1];
+        var flags = new bool[LifecycleNames.TriggerCount];
         foreach (var trigger in triggers)
         {
             flags[(int)trigger] = true;

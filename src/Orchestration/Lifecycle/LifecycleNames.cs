@@ -40,6 +40,9 @@ internal static class LifecycleNames
         nameof(BuildOutcome.Abandoned),
     ];
 
+    /// <summary>How many states there are: their values run from 0 to one less.</summary>
+    public static int StateCount => States.Length;
+
     /// <summary>How many triggers there are: their values run from 0 to one less.</summary>
     public static int TriggerCount => Triggers.Length;
 

@@ -28,6 +28,14 @@ public sealed class LifecycleNamesTests
     }
 
     [Fact]
+    public void The_counts_are_one_past_the_largest_state_and_trigger()
+    {
+        // The machine sizes its arrays by state and by trigger from these.
+        Assert.Equal(Enum.GetValues<LifecycleState>().Max(s => (int)s) + 1, LifecycleNames.StateCount);
+        Assert.Equal(Enum.GetValues<LifecycleTrigger>().Max(t => (int)t) + 1, LifecycleNames.TriggerCount);
+    }
+
+    [Fact]
     public void A_value_the_enum_does_not_name_is_written_as_its_number()
     {
         Assert.Equal(((LifecycleState)99).ToString(), LifecycleNames.Of((LifecycleState)99));
