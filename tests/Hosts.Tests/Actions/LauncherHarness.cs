@@ -140,9 +140,7 @@ internal sealed partial class LauncherHarness : IDisposable
 
         var path = Path.Combine(Repository, relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, StandInScript.ReplaceLineEndings("\n") + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return path;
+        return ExecutableFile.Write(path, StandInScript + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public string Recorded(string name) => File.ReadAllText(Path.Combine(Records, name));

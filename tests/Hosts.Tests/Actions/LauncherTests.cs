@@ -1,3 +1,5 @@
+using Blacksmith.Testing;
+
 namespace Blacksmith.Hosts.Tests.Actions;
 
 /// <summary>
@@ -167,7 +169,7 @@ public class LauncherTests
         Directory.CreateDirectory(Path.GetDirectoryName(binary)!);
         if (kind == "missing-interpreter")
         {
-            await File.WriteAllTextAsync(binary, "#!/nonexistent/sh\nexit 0\n", TestContext.Current.CancellationToken);
+            WriteExecutable(binary, System.Text.Encoding.ASCII.GetBytes("#!/nonexistent/sh\nexit 0\n"));
         }
         else
         {
@@ -185,12 +187,7 @@ public class LauncherTests
                 elf[at + 1] = (byte)'X';
             }
 
-            await File.WriteAllBytesAsync(binary, elf, TestContext.Current.CancellationToken);
-        }
-
-        if (OperatingSystem.IsLinux())
-        {
-            File.SetUnixFileMode(binary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            WriteExecutable(binary, elf);
         }
 
         var run = await harness.RunAsync("setup-docker-builder/post.js", new Dictionary<string, string?> { ["BLACKSMITH_BINARY"] = binary });
@@ -337,11 +334,7 @@ public class LauncherTests
         // This machine's own /bin/true with the ELF header naming the other architecture: the kernel refuses it (ENOEXEC).
         var elf = await File.ReadAllBytesAsync("/bin/true", TestContext.Current.CancellationToken);
         (elf[18], elf[19]) = elf[18] == 0x3E ? ((byte)0xB7, (byte)0) : ((byte)0x3E, (byte)0);
-        await File.WriteAllBytesAsync(foreign, elf, TestContext.Current.CancellationToken);
-        if (OperatingSystem.IsLinux())
-        {
-            File.SetUnixFileMode(foreign, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        WriteExecutable(foreign, elf);
 
         var run = await harness.RunAsync("build-push-action", new Dictionary<string, string?> { ["RUNNER_ARCH"] = "X64" });
 
@@ -423,5 +416,18 @@ public class LauncherTests
         Assert.Contains($"BLACKSMITH_BINARY is set to {nowhere}, which does not exist", run.SingleError(), StringComparison.Ordinal);
         Assert.Contains($"{LauncherHarness.ResolvedLine} 1 exitCode=1", run.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(1, run.ExitCode);
+    }
+
+    /// <summary>An executable the launcher runs, made out of process where the test host could hold it open (<see cref="ExecutableFile"/>).</summary>
+    private static void WriteExecutable(string path, byte[] content)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            ExecutableFile.Write(path, content, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        else
+        {
+            File.WriteAllBytes(path, content);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.Versioning;
 using Blacksmith.Infrastructure.Leftovers;
 using Blacksmith.Orchestration.Claims;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Leftovers;
 
@@ -19,7 +20,7 @@ public sealed class JobOwnerTests : IDisposable
     {
         // A shell copied to the runner's name: the kernel names the process after the file it runs.
         var worker = Path.Combine(_temp.Path, "Runner.Worker");
-        File.Copy("/bin/sh", worker);
+        ExecutableFile.Copy("/bin/sh", worker);
         using var shell = Process.Start(new ProcessStartInfo(worker, ["-c", "sleep 600 & echo $!; wait"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
         try
         {

@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Infrastructure.Tests.Processes;
 
@@ -39,11 +40,5 @@ public static class FakeTools
         """ + (lingerUntil is null ? "" : $"while [ ! -e '{lingerUntil}' ] && [ -d '{Path.GetDirectoryName(lingerUntil)}' ]; do sleep 0.05; done\n") + "exit $status\n");
 
     /// <summary>Writes an executable file (0755) and returns its path.</summary>
-    public static string Executable(string directory, string name, string content)
-    {
-        var path = Path.Combine(directory, name);
-        File.WriteAllText(path, content.ReplaceLineEndings("\n"));
-        File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
-        return path;
-    }
+    public static string Executable(string directory, string name, string content) => ExecutableFile.Write(Path.Combine(directory, name), content);
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Blacksmith.Testing;
 
 namespace Blacksmith.Hosts.Tests.EndToEnd.Runner;
 
@@ -33,9 +34,7 @@ internal static class ProcessDoubles
                 throw new InvalidOperationException($"The {executable} double is not built at {target}; build tests/Hosts.Tests (it references the doubles).");
             }
 
-            var shim = Path.Combine(directory, executable);
-            File.WriteAllText(shim, $"#!/bin/sh\nexec '{target}' \"$@\"\n");
-            File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            ExecutableFile.Write(Path.Combine(directory, executable), $"#!/bin/sh\nexec '{target}' \"$@\"\n");
         }
     }
 }

@@ -74,7 +74,7 @@ public sealed class RunnerDiagDirectoryTests : IDisposable
     {
         var bin = Directory.CreateDirectory(Path.Combine(_temp.Path, "runner", "bin")).FullName;
         var worker = Path.Combine(bin, "Runner.Worker");
-        File.Copy("/bin/sleep", worker);
+        ExecutableFile.Copy("/bin/sleep", worker);
         using var process = Process.Start(new ProcessStartInfo(worker, "300"))!;
         try
         {
