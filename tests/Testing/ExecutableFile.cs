@@ -42,9 +42,16 @@ public static class ExecutableFile
             UseShellExecute = false,
             RedirectStandardError = true,
         };
-        using var process = Process.Start(install) ?? throw new InvalidOperationException("install did not start");
-        var error = process.StandardError.ReadToEnd();
+        using var process = new Process { StartInfo = install };
+        // Read as it comes, so that the wait below bounds install's whole run: reading its error to the end first would
+        // wait on install without a deadline.
+        var error = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, line) => error.Append(line.Data).Append(' ');
+        process.Start();
+        process.BeginErrorReadLine();
         BoundedWait.ForExit(process, $"install to make {path}");
-        return process.ExitCode == 0 ? path : throw new IOException($"install could not make {path} from {source}: {error.Trim()}");
+        // install has exited: this only lets the last of its error reach the handler.
+        process.WaitForExit();
+        return process.ExitCode == 0 ? path : throw new IOException($"install could not make {path} from {source}: {error.ToString().Trim()}");
     }
 }
