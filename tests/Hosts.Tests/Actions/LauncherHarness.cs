@@ -222,12 +222,12 @@ internal sealed partial class LauncherHarness : IDisposable
 
     private async Task<LauncherRun> RunProcessAsync(string entry, string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, string? signal)
     {
-        var start = new ProcessStartInfo(program, arguments)
-        {
-            WorkingDirectory = Repository,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        // Every signal at its default, as the runner starts a step: the signal tests must not depend on what this test
+        // host inherited.
+        var start = DefaultSignals.StartInfo(program, arguments);
+        start.WorkingDirectory = Repository;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         foreach (var name in new[] { "BLACKSMITH_BINARY", "RUNNER_OS", "RUNNER_ARCH" })
         {
             start.Environment.Remove(name);

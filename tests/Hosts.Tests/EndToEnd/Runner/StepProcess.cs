@@ -8,7 +8,8 @@ namespace Blacksmith.Hosts.Tests.EndToEnd.Runner;
 /// <summary>
 /// Runs one step's process as the runner's <c>ProcessInvoker</c> does: a full environment of its own, output read
 /// line by line from both streams, and on cancellation SIGINT to the process alone, SIGTERM after the grace period,
-/// and a kill of the whole tree 2.5 s after that (protocols §1.8).
+/// and a kill of the whole tree 2.5 s after that (protocols §1.8). It starts with every signal at its default
+/// (<see cref="DefaultSignals"/>).
 /// </summary>
 internal static class StepProcess
 {
@@ -30,18 +31,13 @@ internal static class StepProcess
         TimeSpan grace,
         CancellationToken cancelled)
     {
-        var start = new ProcessStartInfo(command[0])
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in command.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
+        // Every signal at its default, as the runner starts a step, whatever this test host inherited.
+        var start = DefaultSignals.StartInfo(command[0], command.Skip(1));
+        start.WorkingDirectory = workingDirectory;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = true;
+        start.UseShellExecute = false;
 
         start.Environment.Clear();
         foreach (var (name, value) in environment)
