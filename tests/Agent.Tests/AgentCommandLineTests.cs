@@ -167,6 +167,20 @@ public sealed class AgentCommandLineTests
     }
 
     [Fact]
+    public void A_duration_takes_its_unit_in_either_case_and_one_too_long_for_a_timespan_is_refused_as_such()
+    {
+        var upper = Read(["--exposure-lease", "12H", "--lease-check-interval", "2M"], NoEnvironment);
+        var tooLong = Assert.Throws<AgentConfigurationException>(() => Read(["--lease-check-interval", "99999999d"], NoEnvironment));
+        var variable = Assert.Throws<AgentConfigurationException>(() =>
+            Read([], new Dictionary<string, string?> { [AgentCommandLine.ExposureLeaseVariable] = "99999999999999999999999s" }));
+
+        Assert.Equal(TimeSpan.FromHours(12), upper.Store.ExposureLease);
+        Assert.Equal(TimeSpan.FromMinutes(2), upper.LeaseCheckInterval);
+        Assert.Equal("--lease-check-interval is too long to be a duration (at most 10675199d), not '99999999d'", tooLong.Message);
+        Assert.StartsWith(AgentCommandLine.ExposureLeaseVariable + " is too long to be a duration", variable.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Backend_ceph_reads_the_cluster_from_flags_and_variables_and_keeps_the_data_directory_for_this_hosts_attachments()
     {
         var directory = Directory.CreateTempSubdirectory("agent-ceph-");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Blacksmith.Agent.Configuration;
+using Blacksmith.Hosts.Flags;
 using Blacksmith.Infrastructure.CephStore;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
@@ -78,20 +79,10 @@ internal static class StoreCommands
         return await action(store);
     }
 
-    private static TimeSpan Age(string text)
-    {
-        var value = text.Trim();
-        if (value.Length >= 2 && long.TryParse(value[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0)
-        {
-            switch (value[^1])
-            {
-                case 's': return TimeSpan.FromSeconds(number);
-                case 'm': return TimeSpan.FromMinutes(number);
-                case 'h': return TimeSpan.FromHours(number);
-                case 'd': return TimeSpan.FromDays(number);
-            }
-        }
-
-        throw new AgentConfigurationException($"--abandoned-after '{text}' is not an age: a whole number of s, m, h or d (e.g. 90m, 24h, 7d)");
-    }
+    private static TimeSpan Age(string text) =>
+        WholeDuration.TryParse(text, out var age, out var tooLong)
+            ? age
+            : throw new AgentConfigurationException(tooLong
+                ? AgentCommandLine.TooLong("--abandoned-after", text)
+                : $"--abandoned-after '{text}' is not an age: a whole number of s, m, h or d (e.g. 90m, 24h, 7d)");
 }

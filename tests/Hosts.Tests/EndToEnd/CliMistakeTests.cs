@@ -272,6 +272,30 @@ public sealed class CliMistakeTests : IDisposable
     }
 
     [Fact]
+    public async Task An_age_too_long_for_a_duration_exits_2_saying_so_in_one_line()
+    {
+        var result = await RunAsync("store", "gc", "--abandoned-after", "20000000d", "--data-dir", Data);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("blacksmith store gc: --abandoned-after '20000000d' is too long to be an age (at most 10675199d).", Lines(result.Errors)[0]);
+        Assert.DoesNotContain("   at ", result.Errors + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_maximum_job_duration_too_long_for_a_duration_stops_setup_in_one_line_and_leaves_post_draining()
+    {
+        var environment = new Dictionary<string, string?> { ["BLACKSMITH_MAX_JOB_DURATION"] = "20000000d" };
+
+        var setup = await RunAsync(["setup", "--job-dir", Job, "--data-dir", Data, "--cache-key", "shop"], environment);
+        var post = await RunAsync(["post", "--job-dir", Job, "--data-dir", Data, "--job-status", "success"], environment);
+
+        Assert.True(setup.ExitCode == 2, setup.ToString());
+        Assert.Single(Lines(setup.Errors), l => l.Contains("BLACKSMITH_MAX_JOB_DURATION is too long to be a duration (at most 10675199d), not '20000000d'", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", setup.Errors + setup.Output, StringComparison.Ordinal);
+        Assert.True(post.ExitCode == 0, post.ToString());
+    }
+
+    [Fact]
     public async Task Replay_without_a_file_exits_2()
     {
         var result = await RunAsync("replay");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Blacksmith.Hosts.Flags;
 using Blacksmith.Infrastructure.CephStore;
 using Blacksmith.Infrastructure.LocalStore;
 
@@ -346,23 +347,20 @@ public sealed class AgentCommandLine
             return null;
         }
 
-        var trimmed = text.Trim();
-        var unit = trimmed.Length < 2 ? '?' : char.ToLowerInvariant(trimmed[^1]);
-        if (unit is 's' or 'm' or 'h' or 'd'
-            && int.TryParse(trimmed.AsSpan(0, trimmed.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0)
+        if (WholeDuration.TryParse(text, out var duration, out var tooLong))
         {
-            return unit switch
-            {
-                's' => TimeSpan.FromSeconds(count),
-                'm' => TimeSpan.FromMinutes(count),
-                'h' => TimeSpan.FromHours(count),
-                _ => TimeSpan.FromDays(count),
-            };
+            return duration;
         }
 
         var source = flag is null ? variableName : flagName;
-        throw new AgentConfigurationException($"{source} must be a whole number of s, m, h or d (e.g. 6h, 5m), not '{text}'");
+        throw new AgentConfigurationException(tooLong
+            ? TooLong(source, text)
+            : $"{source} must be a whole number of s, m, h or d (e.g. 6h, 5m), not '{text}'");
     }
+
+    /// <summary>What is said of a duration longer than any: <paramref name="source"/> names the flag or variable.</summary>
+    internal static string TooLong(string source, string text) =>
+        string.Create(CultureInfo.InvariantCulture, $"{source} is too long to be a duration (at most {WholeDuration.MaxDays}d), not '{text}'");
 
     private static ListenEndpoint? MetricsListen(string? flag, string? variable)
     {

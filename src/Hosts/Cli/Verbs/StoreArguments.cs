@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Blacksmith.Cli.Verbs;
 
-/// <summary>Sizes (<c>50G</c>) and ages (<c>24h</c>) as people type them on the command line.</summary>
+/// <summary>Sizes (<c>50G</c>) as people type them on the command line, and as the store prints them.</summary>
 internal static class StoreArguments
 {
     /// <summary>A byte count with an optional binary suffix K, M, G or T (an optional trailing B or iB is allowed).</summary>
@@ -37,27 +37,6 @@ internal static class StoreArguments
 
         bytes = (long)scaled;
         return true;
-    }
-
-    /// <summary>A whole number of seconds, minutes, hours or days: <c>90m</c>, <c>24h</c>, <c>7d</c>.</summary>
-    public static bool TryParseAge(string text, out TimeSpan age)
-    {
-        age = TimeSpan.Zero;
-        var trimmed = text.Trim();
-        if (trimmed.Length < 2 || !int.TryParse(trimmed.AsSpan(0, trimmed.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
-        {
-            return false;
-        }
-
-        age = char.ToLowerInvariant(trimmed[^1]) switch
-        {
-            's' => TimeSpan.FromSeconds(count),
-            'm' => TimeSpan.FromMinutes(count),
-            'h' => TimeSpan.FromHours(count),
-            'd' => TimeSpan.FromDays(count),
-            _ => TimeSpan.Zero,
-        };
-        return age > TimeSpan.Zero;
     }
 
     /// <summary>Bytes for people: <c>812.4 MiB</c>.</summary>

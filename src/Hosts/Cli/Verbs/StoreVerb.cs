@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Blacksmith.Cli.Output;
 using Blacksmith.Hosting;
+using Blacksmith.Hosts.Flags;
 using Blacksmith.Infrastructure.LocalStore;
 using Blacksmith.Infrastructure.Processes;
 using Blacksmith.Orchestration.Ports;
@@ -103,9 +104,11 @@ internal static class StoreVerb
             TimeSpan? age = null;
             if (parse.GetValue(abandoned) is { } ageText)
             {
-                if (!StoreArguments.TryParseAge(ageText, out var parsed))
+                if (!WholeDuration.TryParse(ageText, out var parsed, out var tooLong))
                 {
-                    CliErrors.Write(parse, $"--abandoned-after '{ageText}' is not an age: a whole number of s, m, h or d (e.g. 90m, 24h, 7d).");
+                    CliErrors.Write(parse, tooLong
+                        ? string.Create(CultureInfo.InvariantCulture, $"--abandoned-after '{ageText}' is too long to be an age (at most {WholeDuration.MaxDays}d).")
+                        : $"--abandoned-after '{ageText}' is not an age: a whole number of s, m, h or d (e.g. 90m, 24h, 7d).");
                     return ExitCodes.BadInput;
                 }
 

@@ -41,25 +41,35 @@ public static class LeftoverSettings
     }
 
     /// <summary>A number of minutes (<c>90</c>), or a number with a unit: <c>45s</c>, <c>90m</c>, <c>6h</c>, <c>2d</c>.</summary>
-    /// <exception cref="CiInputException">Anything else, or a duration that is not positive.</exception>
+    /// <exception cref="CiInputException">Anything else, a duration that is not positive, or one longer than a
+    /// <see cref="TimeSpan"/> holds (about 29 000 years).</exception>
     public static TimeSpan ParseDuration(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var unit = text.Length > 0 && char.IsAsciiLetter(text[^1]) ? char.ToLowerInvariant(text[^1]) : 'm';
         var number = char.IsAsciiLetter(text.Length > 0 ? text[^1] : ' ') ? text[..^1] : text;
-        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0)
+        var ticksPerUnit = unit switch
         {
-            switch (unit)
+            's' => TimeSpan.TicksPerSecond,
+            'm' => TimeSpan.TicksPerMinute,
+            'h' => TimeSpan.TicksPerHour,
+            'd' => TimeSpan.TicksPerDay,
+            _ => 0,
+        };
+        if (ticksPerUnit > 0
+            && double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            && value > 0)
+        {
+            // A number too large for a TimeSpan is bad input like any other, not an overflow deep in the host.
+            var ticks = value * ticksPerUnit;
+            if (ticks >= TimeSpan.MaxValue.Ticks)
             {
-                case 's':
-                    return TimeSpan.FromSeconds(value);
-                case 'm':
-                    return TimeSpan.FromMinutes(value);
-                case 'h':
-                    return TimeSpan.FromHours(value);
-                case 'd':
-                    return TimeSpan.FromDays(value);
+                throw new CiInputException(
+                    LeftoverOptions.MaxJobDurationVariable,
+                    string.Create(CultureInfo.InvariantCulture, $"{LeftoverOptions.MaxJobDurationVariable} is too long to be a duration (at most {(long)TimeSpan.MaxValue.TotalDays}d), not '{text}'."));
             }
+
+            return TimeSpan.FromTicks((long)ticks);
         }
 
         throw new CiInputException(
