@@ -271,6 +271,19 @@ public sealed class CliMistakeTests : IDisposable
         Assert.Equal("blacksmith store gc: Run 'blacksmith store gc --help' for its options.", Lines(result.Errors)[1]);
     }
 
+    [Theory]
+    [InlineData("99999999999999999999T")]
+    [InlineData("8388608T")]
+    [InlineData("79228162514264337593543950335")]
+    public async Task A_size_cap_beyond_any_size_exits_2_saying_it_is_not_a_size(string size)
+    {
+        var result = await RunAsync("store", "gc", "--size-cap", size, "--data-dir", Data);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal($"blacksmith store gc: --size-cap '{size}' is not a size: a number of bytes with an optional K, M, G or T (e.g. 500M, 50G).", Lines(result.Errors)[0]);
+        Assert.DoesNotContain("   at ", result.Errors + result.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_age_too_long_for_a_duration_exits_2_saying_so_in_one_line()
     {

@@ -29,13 +29,13 @@ internal static class StoreArguments
             return false;
         }
 
-        var scaled = value * (1L << shift);
-        if (scaled > long.MaxValue)
+        // Compared before scaling: a number near decimal's own limit would overflow in the product.
+        if (value > (decimal)long.MaxValue / (1L << shift))
         {
             return false;
         }
 
-        bytes = (long)scaled;
+        bytes = (long)(value * (1L << shift));
         return true;
     }
 
