@@ -22,7 +22,12 @@ internal static class WholeDuration
         duration = TimeSpan.Zero;
         tooLong = false;
         var trimmed = text.Trim();
-        var ticksPerUnit = trimmed.Length < 2 ? 0 : char.ToLowerInvariant(trimmed[^1]) switch
+        if (trimmed.Length < 2)
+        {
+            return false;
+        }
+
+        var ticksPerUnit = char.ToLowerInvariant(trimmed[^1]) switch
         {
             's' => TimeSpan.TicksPerSecond,
             'm' => TimeSpan.TicksPerMinute,
@@ -30,8 +35,8 @@ internal static class WholeDuration
             'd' => TimeSpan.TicksPerDay,
             _ => 0,
         };
-        var digits = trimmed.Length < 2 ? default : trimmed.AsSpan(0, trimmed.Length - 1);
-        if (ticksPerUnit == 0 || digits.IsEmpty || digits.ContainsAnyExceptInRange('0', '9'))
+        var digits = trimmed.AsSpan(0, trimmed.Length - 1);
+        if (ticksPerUnit == 0 || digits.ContainsAnyExceptInRange('0', '9'))
         {
             return false;
         }
